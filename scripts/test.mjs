@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Runs the whole suite with Node's built-in runner over the compiled tests.
+// `node scripts/test.mjs [workspace-dir-substring...]` narrows it, e.g. `node scripts/test.mjs policy`.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { availableParallelism } from 'node:os';
+
+const root = new URL('..', import.meta.url).pathname;
+const roots = ['packages/policy', 'packages/proxy-host', 'packages/plugin', 'packages/control-plane', 'packages/cli', 'deploy'];
+
+function testFiles(dir) {
+  const out = [];
+  let entries = [];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    if (name === 'node_modules') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...testFiles(path));
+    else if (name.endsWith('.test.js')) out.push(path);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = roots
+  .filter((r) => filters.length === 0 || filters.some((f) => r.includes(f)))
+  .flatMap((r) => testFiles(join(root, r, 'dist')))
+  .map((f) => relative(root, f))
+  .sort();
+
+if (files.length === 0) {
+  console.error('test: no compiled test files found; run `npm run build` first');
+  process.exit(1);
+}
+
+const concurrency = Number(process.env.HFI_TEST_CONCURRENCY ?? Math.max(2, availableParallelism()));
+const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], {
+  cwd: root,
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);
