@@ -1,17 +1,137 @@
-import type { CompiledRule, CompiledRuleSet, Identity, StoredPolicy } from './types.js';
+// Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
+import { createHash } from 'node:crypto';
+import { compileRegex } from './regex/dfa.js';
+import { WIRE_VERSION } from './types.js';
+import type {
+  CompiledAbort,
+  CompiledHeaderMatch,
+  CompiledRule,
+  CompiledRuleSet,
+  CompiledStringMatch,
+  Fault,
+  HeaderMatch,
+  Identity,
+  StoredPolicy,
+  StringMatch,
+} from './types.js';
+
 /** One policy's rules in wire form (DFAs built, times absolute). Pure; callers may cache by name+version. */
-export function compilePolicyRules(_policy: StoredPolicy): CompiledRule[] {
-  throw new Error('not implemented');
+export function compilePolicyRules(policy: StoredPolicy): CompiledRule[] {
+  const name = policy.metadata.name;
+  const activeFromMs = Date.parse(policy.metadata.updatedAt);
+  if (!Number.isFinite(activeFromMs)) {
+    throw new Error(`policy ${name}: metadata.updatedAt ${JSON.stringify(policy.metadata.updatedAt)} is not a timestamp`);
+  }
+  const selector = { service: policy.spec.selector.service, namespace: policy.spec.selector.namespace };
+  return policy.spec.rules.map((rule, ruleIndex): CompiledRule => {
+    const where = `policy ${name} rule ${ruleIndex}`;
+    const fault = rule.fault;
+    return {
+      id: `${name}/${ruleIndex}`,
+      policy: name,
+      ruleIndex,
+      priority: policy.spec.priority,
+      policyVersion: policy.metadata.version,
+      selector,
+      path: rule.match?.path ? compileStringMatch(rule.match.path, `${where} path`) : null,
+      method: rule.match?.method ? compileStringMatch(rule.match.method, `${where} method`) : null,
+      headers: (rule.match?.headers ?? []).map((header) => compileHeaderMatch(header, `${where} header ${header.name}`)),
+      perMillion: Math.round(fault.percentage * 10_000),
+      delayMs: fault.delay?.fixed_delay_ms ?? 0,
+      abort: compileAbort(fault),
+      startDelayMs: fault.start_delay_ms,
+      activeFromMs,
+      expiresAtMs: fault.duration_seconds > 0 ? activeFromMs + fault.duration_seconds * 1000 : 0,
+    };
+  });
 }
+
+function compileStringMatch(match: StringMatch, where: string): CompiledStringMatch {
+  if ('exact' in match) return { kind: 'exact', value: match.exact };
+  if ('prefix' in match) return { kind: 'prefix', value: match.prefix };
+  const compiled = compileRegex(match.regex);
+  // Stored policies were validated on the way in; a refusal here means the store holds something validation never saw.
+  if (!compiled.ok) throw new Error(`${where}: regex ${compiled.reason}`);
+  return { kind: 'regex', value: match.regex, dfa: compiled.dfa };
+}
+
+function compileHeaderMatch(header: HeaderMatch, where: string): CompiledHeaderMatch {
+  const name = header.name.toLowerCase();
+  if ('present' in header) return { name, kind: header.present ? 'present' : 'absent' };
+  return { name, ...compileStringMatch(header, where) };
+}
+
+function compileAbort(fault: Fault): CompiledAbort | null {
+  const abort = fault.abort;
+  if (!abort) return null;
+  const headers = Object.entries(abort.headers ?? {})
+    .map(([name, value]): [string, string] => [name.toLowerCase(), value])
+    .sort(([a], [b]) => compareCodeUnits(a, b));
+  return { status: abort.httpStatus, grpcStatus: abort.grpcStatus ?? -1, body: abort.body ?? '', headers };
+}
+
 /** Orders rules (priority desc, policy name, rule index), hashes them, stamps epoch and version. */
-export function assembleRuleSet(_rules: ReadonlyArray<readonly CompiledRule[]>, _options: { epoch: string; version: number }): CompiledRuleSet {
-  throw new Error('not implemented');
+export function assembleRuleSet(rules: ReadonlyArray<readonly CompiledRule[]>, options: { epoch: string; version: number }): CompiledRuleSet {
+  const ordered = rules.flat().sort(evaluationOrder);
+  return { wireVersion: WIRE_VERSION, epoch: options.epoch, version: options.version, hash: hashRules(ordered), rules: ordered };
 }
+
 /** compilePolicyRules over every policy, then assembleRuleSet. */
-export function compileRuleSet(_policies: readonly StoredPolicy[], _options: { epoch: string; version: number }): CompiledRuleSet {
-  throw new Error('not implemented');
+export function compileRuleSet(policies: readonly StoredPolicy[], options: { epoch: string; version: number }): CompiledRuleSet {
+  return assembleRuleSet(policies.map(compilePolicyRules), options);
 }
+
 /** The subset whose selectors can match `identity` (same epoch and version, its own hash). */
-export function ruleSetForIdentity(_ruleSet: CompiledRuleSet, _identity: Identity): CompiledRuleSet {
-  throw new Error('not implemented');
+export function ruleSetForIdentity(ruleSet: CompiledRuleSet, identity: Identity): CompiledRuleSet {
+  const rules = ruleSet.rules.filter(
+    (rule) => selects(rule.selector.service, identity.service) && selects(rule.selector.namespace, identity.namespace),
+  );
+  if (rules.length === ruleSet.rules.length) return ruleSet;
+  return { wireVersion: ruleSet.wireVersion, epoch: ruleSet.epoch, version: ruleSet.version, hash: hashRules(rules), rules };
+}
+
+/** '*' selects everyone; a named selector needs a known, equal identity field. */
+export function selects(selector: string, actual: string | null | undefined): boolean {
+  return selector === '*' || (actual !== null && actual !== undefined && selector === actual);
+}
+
+function evaluationOrder(a: CompiledRule, b: CompiledRule): number {
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  if (a.policy !== b.policy) return compareCodeUnits(a.policy, b.policy);
+  return a.ruleIndex - b.ruleIndex;
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Each compiled rule's JSON, computed once: rule objects are immutable and shared between a set and its subsets. */
+const ruleJson = new WeakMap<CompiledRule, string>();
+
+function jsonOf(rule: CompiledRule): string {
+  let json = ruleJson.get(rule);
+  if (json === undefined) {
+    json = JSON.stringify(rule);
+    ruleJson.set(rule, json);
+  }
+  return json;
+}
+
+/** sha256 of JSON.stringify(rules), fed rule by rule: the bytes hashed are exactly `[r0,r1,...]`. */
+function hashRules(rules: readonly CompiledRule[]): string {
+  const hash = createHash('sha256').update('[');
+  rules.forEach((rule, i) => {
+    if (i > 0) hash.update(',');
+    hash.update(jsonOf(rule));
+  });
+  return hash.update(']').digest('hex');
+}
+
+/**
+ * The rule set as the JSON body a data plane receives; byte-identical to JSON.stringify(ruleSet), but reuses each
+ * rule's cached JSON, so serving many identities and versions does not re-serialise unchanged rules.
+ */
+export function serializeRuleSet(ruleSet: CompiledRuleSet): string {
+  const head = JSON.stringify({ wireVersion: ruleSet.wireVersion, epoch: ruleSet.epoch, version: ruleSet.version, hash: ruleSet.hash });
+  return `${head.slice(0, -1)},"rules":[${ruleSet.rules.map(jsonOf).join(',')}]}`;
 }

@@ -1,5 +1,131 @@
-import type { CompiledRuleSet, Decision, Identity, PerMillionSource, RequestFacts } from './types.js';
+// The reference decision function (docs/wire-format.md "Evaluating a request"): the oracle the wasm plugin is
+// tested against. A rule set is turned into closures once (cached per rule-set object); each request then runs
+// early-return checks only.
+import { selects } from './compile.js';
+import { dfaRunner } from './regex/match.js';
+import type {
+  CompiledHeaderMatch,
+  CompiledRule,
+  CompiledRuleSet,
+  CompiledStringMatch,
+  Decision,
+  Identity,
+  PerMillionSource,
+  RequestFacts,
+} from './types.js';
+
+const FULL = 1_000_000;
+
+type Headers = ReadonlyMap<string, string>;
+type Predicate = (path: string, method: string, headers: Headers) => boolean;
+
+interface PreparedRule {
+  rule: CompiledRule;
+  matches: Predicate;
+  fault: Decision;
+}
+
+interface PreparedRuleSet {
+  rules: PreparedRule[];
+  needsHeaders: boolean;
+}
+
+const prepared = new WeakMap<CompiledRuleSet, PreparedRuleSet>();
+
 /** The reference decision function: the oracle the wasm plugin is tested against. See docs/wire-format.md. */
-export function decideFault(_ruleSet: CompiledRuleSet, _request: RequestFacts, _identity: Identity, _nowMs: number, _random: PerMillionSource): Decision {
-  throw new Error('not implemented');
+export function decideFault(ruleSet: CompiledRuleSet, request: RequestFacts, identity: Identity, nowMs: number, random: PerMillionSource): Decision {
+  const plan = prepare(ruleSet);
+  const query = request.path.indexOf('?');
+  const path = query === -1 ? request.path : request.path.slice(0, query);
+  const headers = plan.needsHeaders ? firstValues(request.headers) : EMPTY_HEADERS;
+  for (const entry of plan.rules) {
+    const rule = entry.rule;
+    if (!selects(rule.selector.service, identity.service) || !selects(rule.selector.namespace, identity.namespace)) continue;
+    if (nowMs < rule.activeFromMs || (rule.expiresAtMs !== 0 && nowMs >= rule.expiresAtMs)) continue;
+    if (!entry.matches(path, request.method, headers)) continue;
+    // First match decides: no fall-through to later rules, whatever the draw says.
+    if (rule.perMillion >= FULL) return entry.fault;
+    if (rule.perMillion <= 0) return PASS;
+    return random.drawPerMillion() < rule.perMillion ? entry.fault : PASS;
+  }
+  return PASS;
+}
+
+const PASS: Decision = Object.freeze({ action: 'pass' });
+const EMPTY_HEADERS: Headers = new Map();
+
+function prepare(ruleSet: CompiledRuleSet): PreparedRuleSet {
+  let plan = prepared.get(ruleSet);
+  if (!plan) {
+    plan = {
+      rules: ruleSet.rules.map((rule) => ({ rule, matches: rulePredicate(rule), fault: faultDecision(rule) })),
+      needsHeaders: ruleSet.rules.some((rule) => rule.headers.length > 0),
+    };
+    prepared.set(ruleSet, plan);
+  }
+  return plan;
+}
+
+function faultDecision(rule: CompiledRule): Decision {
+  return {
+    action: 'fault',
+    ruleId: rule.id,
+    policy: rule.policy,
+    ruleIndex: rule.ruleIndex,
+    startDelayMs: rule.startDelayMs,
+    delayMs: rule.delayMs,
+    abort: rule.abort,
+  };
+}
+
+function rulePredicate(rule: CompiledRule): Predicate {
+  const path = rule.path ? stringPredicate(rule.path) : undefined;
+  const method = rule.method ? stringPredicate(rule.method) : undefined;
+  const headers = rule.headers.map(headerPredicate);
+  return (requestPath, requestMethod, requestHeaders) => {
+    if (path && !path(requestPath)) return false;
+    if (method && !method(requestMethod)) return false;
+    for (const header of headers) if (!header(requestHeaders)) return false;
+    return true;
+  };
+}
+
+function stringPredicate(match: CompiledStringMatch): (value: string) => boolean {
+  switch (match.kind) {
+    case 'exact':
+      return (value) => value === match.value;
+    case 'prefix':
+      return (value) => value.startsWith(match.value);
+    case 'regex': {
+      const runner = dfaRunner(match.dfa);
+      return (value) => runner.matches(value);
+    }
+  }
+}
+
+function headerPredicate(match: CompiledHeaderMatch): (headers: Headers) => boolean {
+  const name = match.name;
+  switch (match.kind) {
+    case 'present':
+      return (headers) => headers.has(name);
+    case 'absent':
+      return (headers) => !headers.has(name);
+    default: {
+      const test = stringPredicate(match);
+      return (headers) => {
+        const value = headers.get(name);
+        return value !== undefined && test(value);
+      };
+    }
+  }
+}
+
+/** The first value of each header: matchers read only that one (as the plugin does). */
+function firstValues(headers: RequestFacts['headers']): Headers {
+  const first = new Map<string, string>();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    if (!first.has(key)) first.set(key, value);
+  }
+  return first;
 }

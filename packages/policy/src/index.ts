@@ -4,7 +4,7 @@ export * from './types.js';
 export { LIMITS } from './limits.js';
 export { parsePolicyDocuments } from './parse.js';
 export { validatePolicy } from './validate.js';
-export { compilePolicyRules, assembleRuleSet, compileRuleSet, ruleSetForIdentity } from './compile.js';
+export { compilePolicyRules, assembleRuleSet, compileRuleSet, ruleSetForIdentity, serializeRuleSet } from './compile.js';
 export { decideFault } from './decide.js';
 export { Xorshift64Star } from './random.js';
 export { policyTimeWindow, policyPhase, samePolicyContent } from './lifecycle.js';

@@ -1,5 +1,604 @@
-import type { ValidationResult } from './types.js';
+// Validation and normalisation in one pass: every accepted spelling becomes the canonical FaultInjectionPolicy,
+// and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
+import { parseDurationMs } from './duration.js';
+import { ErrorSink, childPath, describe, hasOwn, isRecord, own, rejectUnknownKeys } from './errors.js';
+import { LIMITS } from './limits.js';
+import { compileRegex } from './regex/dfa.js';
+import type {
+  AbortFault,
+  Fault,
+  FaultInjectionPolicy,
+  HeaderMatch,
+  PolicyMetadata,
+  Rule,
+  RuleMatch,
+  Selector,
+  StringMatch,
+  ValidationResult,
+} from './types.js';
+
+export const PRIORITY_MIN = -1000;
+export const PRIORITY_MAX = 1000;
+const VERSION_MAX_LENGTH = 64;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Kubernetes label value / name part of a key: alphanumeric at both ends, `-_.` inside. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** RFC 9110 token: header names and methods. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Response headers the abort may not set: framing and hop-by-hop headers belong to the proxy, x-hfi-fault to HFI. */
+const FORBIDDEN_ABORT_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'upgrade',
+  'te',
+  'trailer',
+  'x-hfi-fault',
+]);
+
+const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
+const METADATA_KEYS = ['name', 'labels', 'version', 'createdAt', 'updatedAt'] as const;
+const SPEC_KEYS = ['selector', 'priority', 'rules'] as const;
+const SELECTOR_KEYS = ['service', 'namespace'] as const;
+const RULE_KEYS = ['match', 'fault'] as const;
+const MATCH_KEYS = ['path', 'method', 'headers'] as const;
+const STRING_MATCH_KEYS = ['exact', 'prefix', 'regex'] as const;
+const HEADER_MATCH_KEYS = ['name', 'exact', 'prefix', 'regex', 'present'] as const;
+const FAULT_KEYS = ['percentage', 'delay', 'delay_ms', 'abort', 'start_delay_ms', 'duration_seconds'] as const;
+const DELAY_KEYS = ['fixedDelay', 'fixed_delay_ms'] as const;
+const ABORT_KEYS = ['httpStatus', 'grpcStatus', 'body', 'headers'] as const;
+
 /** Validates any value and normalises it to the canonical FaultInjectionPolicy; reports every error at once. Never throws. */
-export function validatePolicy(_input: unknown): ValidationResult {
-  throw new Error('not implemented');
+export function validatePolicy(input: unknown): ValidationResult {
+  const sink = new ErrorSink();
+  try {
+    const policy = readPolicy(sink, input);
+    if (sink.count > 0 || !policy) return { ok: false, errors: sink.errors };
+    return { ok: true, policy };
+  } catch (error) {
+    // Unreachable for JSON/YAML values; kept so that no input can make validation throw.
+    sink.add('', `could not be validated: ${error instanceof Error ? error.message : String(error)}`);
+    return { ok: false, errors: sink.errors };
+  }
+}
+
+function readPolicy(sink: ErrorSink, input: unknown): FaultInjectionPolicy | undefined {
+  if (!isRecord(input)) {
+    sink.add('', `expected a FaultInjectionPolicy object, found ${describe(input)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, '', input, TOP_KEYS);
+  const apiVersion = own(input, 'apiVersion');
+  if (apiVersion !== undefined && apiVersion !== 'v1') {
+    sink.add('apiVersion', `expected "v1" (or no apiVersion), found ${describe(apiVersion)}`);
+  }
+  const kind = own(input, 'kind');
+  if (kind !== undefined && kind !== 'FaultInjectionPolicy') {
+    sink.add('kind', `expected "FaultInjectionPolicy" (or no kind), found ${describe(kind)}`);
+  }
+  const status = own(input, 'status');
+  if (status !== undefined && status !== null && !isRecord(status)) {
+    sink.add('status', `expected an object (it is ignored on input), found ${describe(status)}`);
+  }
+  const metadata = readMetadata(sink, own(input, 'metadata'));
+  const spec = readSpec(sink, own(input, 'spec'));
+  if (!metadata || !spec) return undefined;
+  return { apiVersion: 'v1', kind: 'FaultInjectionPolicy', metadata, spec };
+}
+
+function readMetadata(sink: ErrorSink, value: unknown): PolicyMetadata | undefined {
+  const path = 'metadata';
+  if (!isRecord(value)) {
+    sink.add(path, value === undefined ? 'is required (it holds the policy name)' : `expected an object, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, METADATA_KEYS);
+  const name = readPolicyName(sink, 'metadata.name', own(value, 'name'));
+  const metadata: PolicyMetadata = { name: name ?? '' };
+  if (hasOwn(value, 'labels') && own(value, 'labels') !== null) {
+    const labels = readLabels(sink, 'metadata.labels', own(value, 'labels'));
+    if (labels) metadata.labels = labels;
+  }
+  const version = own(value, 'version');
+  if (version !== undefined && version !== null) {
+    if (typeof version !== 'string' || version === '' || version.length > VERSION_MAX_LENGTH) {
+      sink.add('metadata.version', `expected a non-empty string of at most ${VERSION_MAX_LENGTH} characters (assigned by the server), found ${describe(version)}`);
+    } else {
+      metadata.version = version;
+    }
+  }
+  for (const key of ['createdAt', 'updatedAt'] as const) {
+    const stamp = own(value, key);
+    if (stamp === undefined || stamp === null) continue;
+    if (typeof stamp !== 'string' || !isIsoTimestamp(stamp)) {
+      sink.add(`metadata.${key}`, `expected an ISO-8601 timestamp such as "2025-01-31T12:00:00.000Z" (assigned by the server), found ${describe(stamp)}`);
+    } else {
+      metadata[key] = stamp;
+    }
+  }
+  return name === undefined ? undefined : metadata;
+}
+
+function isIsoTimestamp(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && Number.isFinite(Date.parse(value));
+}
+
+export function readPolicyName(sink: ErrorSink, path: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) {
+    sink.add(path, 'is required: a DNS-1123 label such as "api-delay-test"');
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    sink.add(path, `expected a string, found ${describe(value)}`);
+    return undefined;
+  }
+  if (value.length > LIMITS.nameMaxLength) {
+    sink.add(path, `is ${value.length} characters long, the limit is ${LIMITS.nameMaxLength}`);
+    return undefined;
+  }
+  if (!DNS_LABEL.test(value)) {
+    sink.add(path, `expected a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit), found ${describe(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function readLabels(sink: ErrorSink, path: string, value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) {
+    sink.add(path, `expected an object of string values, found ${describe(value)}`);
+    return undefined;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > LIMITS.labelsMax) {
+    sink.add(path, `has ${keys.length} labels, the limit is ${LIMITS.labelsMax}`);
+    return undefined;
+  }
+  const before = sink.count;
+  for (const key of keys) {
+    const where = childPath(path, key);
+    if (!isLabelKey(key)) {
+      sink.add(where, 'invalid label key: expected [prefix/]name, the name up to 63 characters (letters, digits, "-", "_", "." inside), the prefix a DNS subdomain');
+    }
+    const labelValue = value[key];
+    if (typeof labelValue !== 'string') {
+      sink.add(where, `expected a string label value, found ${describe(labelValue)}`);
+    } else if (labelValue !== '' && (labelValue.length > 63 || !LABEL_NAME.test(labelValue))) {
+      sink.add(where, `invalid label value ${describe(labelValue)}: expected at most 63 characters, letters, digits, "-", "_", "." inside, alphanumeric at both ends`);
+    }
+  }
+  if (sink.count > before) return undefined;
+  return Object.fromEntries(keys.sort().map((key) => [key, value[key] as string]));
+}
+
+function isLabelKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  const prefix = slash === -1 ? undefined : key.slice(0, slash);
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return false;
+  return prefix === undefined || (prefix.length > 0 && prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+}
+
+function readSpec(sink: ErrorSink, value: unknown): FaultInjectionPolicy['spec'] | undefined {
+  const path = 'spec';
+  if (!isRecord(value)) {
+    sink.add(path, value === undefined ? 'is required (it holds the rules)' : `expected an object, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, SPEC_KEYS);
+  const selector = readSelector(sink, 'spec.selector', own(value, 'selector'));
+  const priority = readPriority(sink, 'spec.priority', own(value, 'priority'));
+  const rules = readRules(sink, 'spec.rules', own(value, 'rules'));
+  if (!selector || priority === undefined || !rules) return undefined;
+  return { selector, priority, rules };
+}
+
+function readSelector(sink: ErrorSink, path: string, value: unknown): Selector | undefined {
+  if (value === undefined || value === null || value === '' || value === '*') return { service: '*', namespace: '*' };
+  if (!isRecord(value)) {
+    sink.add(path, `expected an object {service, namespace}, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, SELECTOR_KEYS);
+  const service = readSelectorField(sink, `${path}.service`, own(value, 'service'), LABEL_NAME, 'a service name (letters, digits, "-", "_", "." inside, at most 63 characters)');
+  const namespace = readSelectorField(sink, `${path}.namespace`, own(value, 'namespace'), DNS_LABEL, 'a namespace (a DNS-1123 label)');
+  if (service === undefined || namespace === undefined) return undefined;
+  return { service, namespace };
+}
+
+function readSelectorField(sink: ErrorSink, path: string, value: unknown, shape: RegExp, expected: string): string | undefined {
+  if (value === undefined || value === null || value === '' || value === '*') return '*';
+  if (typeof value !== 'string' || value.length > 63 || !shape.test(value)) {
+    sink.add(path, `expected "*" or ${expected}, found ${describe(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function readPriority(sink: ErrorSink, path: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0;
+  return readInteger(sink, path, value, PRIORITY_MIN, PRIORITY_MAX, 'higher evaluates first');
+}
+
+function readRules(sink: ErrorSink, path: string, value: unknown): Rule[] | undefined {
+  if (!Array.isArray(value)) {
+    sink.add(path, value === undefined ? 'is required: a list of at least one rule' : `expected a list of rules, found ${describe(value)}`);
+    return undefined;
+  }
+  if (value.length === 0) {
+    sink.add(path, 'expected at least one rule, found an empty list');
+    return undefined;
+  }
+  if (value.length > LIMITS.rulesPerPolicy) {
+    sink.add(path, `has ${value.length} rules, the limit is ${LIMITS.rulesPerPolicy}`);
+    return undefined;
+  }
+  const rules: Rule[] = [];
+  value.forEach((item, index) => {
+    const rule = readRule(sink, childPath(path, index), item);
+    if (rule) rules.push(rule);
+  });
+  return rules.length === value.length ? rules : undefined;
+}
+
+function readRule(sink: ErrorSink, path: string, value: unknown): Rule | undefined {
+  if (!isRecord(value)) {
+    sink.add(path, `expected a rule object {match, fault}, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, RULE_KEYS);
+  const before = sink.count;
+  const match = readMatch(sink, `${path}.match`, own(value, 'match'));
+  const fault = readFault(sink, `${path}.fault`, own(value, 'fault'));
+  if (sink.count > before || !fault) return undefined;
+  return match ? { match, fault } : { fault };
+}
+
+function readMatch(sink: ErrorSink, path: string, value: unknown): RuleMatch | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) {
+    sink.add(path, `expected an object {path, method, headers}, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, MATCH_KEYS);
+  const match: RuleMatch = {};
+  const pathValue = own(value, 'path');
+  if (pathValue !== undefined && pathValue !== null) {
+    const matcher = readStringMatch(sink, `${path}.path`, pathValue, checkPathValue);
+    if (matcher) match.path = matcher;
+  }
+  const method = own(value, 'method');
+  if (method !== undefined && method !== null) {
+    const matcher = readStringMatch(sink, `${path}.method`, method, checkMethodValue);
+    if (matcher) match.method = upperCaseMethod(matcher);
+  }
+  const headers = own(value, 'headers');
+  if (headers !== undefined && headers !== null) {
+    const matchers = readHeaderMatches(sink, `${path}.headers`, headers);
+    if (matchers && matchers.length > 0) match.headers = matchers;
+  }
+  return match.path || match.method || match.headers ? match : undefined;
+}
+
+type ValueCheck = (kind: 'exact' | 'prefix' | 'regex', value: string) => string | undefined;
+
+function checkPathValue(kind: 'exact' | 'prefix' | 'regex', value: string): string | undefined {
+  if (value === '') return 'must not be empty (omit the path matcher to match every path)';
+  if (kind !== 'regex' && value.includes('?')) {
+    return `contains "?": path matching ignores the query string, so this value can never match`;
+  }
+  return undefined;
+}
+
+function checkMethodValue(kind: 'exact' | 'prefix' | 'regex', value: string): string | undefined {
+  if (value === '') return 'must not be empty (omit the method matcher to match every method)';
+  if (kind !== 'regex' && !TOKEN.test(value)) return `expected an HTTP method such as "GET", found ${describe(value)}`;
+  return undefined;
+}
+
+/** Methods are case-sensitive on the wire and always upper-case in practice; `get` would silently match nothing. */
+function upperCaseMethod(matcher: StringMatch): StringMatch {
+  if ('exact' in matcher) return { exact: matcher.exact.toUpperCase() };
+  if ('prefix' in matcher) return { prefix: matcher.prefix.toUpperCase() };
+  return matcher;
+}
+
+function readStringMatch(sink: ErrorSink, path: string, value: unknown, check: ValueCheck): StringMatch | undefined {
+  if (!isRecord(value)) {
+    sink.add(path, `expected an object with exactly one of exact, prefix, regex, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, STRING_MATCH_KEYS);
+  const kinds = STRING_MATCH_KEYS.filter((key) => hasOwn(value, key));
+  if (kinds.length !== 1) {
+    sink.add(path, kinds.length === 0 ? 'expected exactly one of exact, prefix, regex, found none' : `expected exactly one of exact, prefix, regex, found ${kinds.join(' and ')}`);
+    return undefined;
+  }
+  const kind = kinds[0]!;
+  const text = readMatchValue(sink, `${path}.${kind}`, kind, own(value, kind));
+  if (text === undefined) return undefined;
+  const problem = check(kind, text);
+  if (problem) {
+    sink.add(`${path}.${kind}`, problem);
+    return undefined;
+  }
+  return kind === 'exact' ? { exact: text } : kind === 'prefix' ? { prefix: text } : { regex: text };
+}
+
+/** A match value: a bounded string; a regex must compile to a DFA within the caps. */
+function readMatchValue(sink: ErrorSink, path: string, kind: 'exact' | 'prefix' | 'regex', value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    const hint = typeof value === 'number' || typeof value === 'boolean' ? ' (quote it in YAML)' : '';
+    sink.add(path, `expected a string${hint}, found ${describe(value)}`);
+    return undefined;
+  }
+  if (kind === 'regex') {
+    const compiled = compileRegex(value);
+    if (!compiled.ok) {
+      sink.add(path, `regex ${compiled.reason}`);
+      return undefined;
+    }
+    return value;
+  }
+  if (value.length > LIMITS.matchValueLength) {
+    sink.add(path, `is ${value.length} characters long, the limit is ${LIMITS.matchValueLength}`);
+    return undefined;
+  }
+  return value;
+}
+
+function readHeaderMatches(sink: ErrorSink, path: string, value: unknown): HeaderMatch[] | undefined {
+  if (!Array.isArray(value)) {
+    sink.add(path, `expected a list of {name, exact|prefix|regex|present}, found ${describe(value)}`);
+    return undefined;
+  }
+  if (value.length > LIMITS.headersPerRule) {
+    sink.add(path, `has ${value.length} header conditions, the limit is ${LIMITS.headersPerRule}`);
+    return undefined;
+  }
+  const matchers: HeaderMatch[] = [];
+  value.forEach((item, index) => {
+    const matcher = readHeaderMatch(sink, childPath(path, index), item);
+    if (matcher) matchers.push(matcher);
+  });
+  return matchers.length === value.length ? matchers : undefined;
+}
+
+function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderMatch | undefined {
+  if (!isRecord(value)) {
+    sink.add(path, `expected an object {name, exact|prefix|regex|present}, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, HEADER_MATCH_KEYS);
+  const name = readHeaderName(sink, `${path}.name`, own(value, 'name'), { allowPseudo: true });
+  const kinds = (['exact', 'prefix', 'regex', 'present'] as const).filter((key) => hasOwn(value, key));
+  if (kinds.length !== 1) {
+    sink.add(path, kinds.length === 0 ? 'expected exactly one of exact, prefix, regex, present, found none' : `expected exactly one of exact, prefix, regex, present, found ${kinds.join(' and ')}`);
+    return undefined;
+  }
+  const kind = kinds[0]!;
+  if (kind === 'present') {
+    const present = own(value, 'present');
+    if (typeof present !== 'boolean') {
+      sink.add(`${path}.present`, `expected true (header must be present) or false (header must be absent), found ${describe(present)}`);
+      return undefined;
+    }
+    return name === undefined ? undefined : { name, present };
+  }
+  const text = readMatchValue(sink, `${path}.${kind}`, kind, own(value, kind));
+  if (name === undefined || text === undefined) return undefined;
+  if (kind === 'exact') return { name, exact: text };
+  if (kind === 'prefix') return { name, prefix: text };
+  return { name, regex: text };
+}
+
+/** A header name, lower-cased; pseudo-headers (`:authority`) only where the caller allows them. */
+function readHeaderName(sink: ErrorSink, path: string, value: unknown, options: { allowPseudo: boolean }): string | undefined {
+  if (typeof value !== 'string' || value === '') {
+    sink.add(path, `expected a header name such as "x-user", found ${describe(value)}`);
+    return undefined;
+  }
+  const pseudo = value.startsWith(':');
+  const token = pseudo ? value.slice(1) : value;
+  if ((pseudo && !options.allowPseudo) || !TOKEN.test(token) || value.length > 256) {
+    const expected = options.allowPseudo ? 'a header name (letters, digits and !#$%&\'*+-.^_`|~; or a pseudo-header such as ":authority")' : 'a header name (letters, digits and !#$%&\'*+-.^_`|~)';
+    sink.add(path, `expected ${expected}, found ${describe(value)}`);
+    return undefined;
+  }
+  return value.toLowerCase();
+}
+
+function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undefined {
+  if (!isRecord(value)) {
+    sink.add(path, value === undefined ? 'is required: {percentage, delay and/or abort}' : `expected an object {percentage, delay, abort}, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, FAULT_KEYS);
+  const before = sink.count;
+  const percentage = readPercentage(sink, `${path}.percentage`, own(value, 'percentage'));
+  const delayMs = readDelay(sink, path, value);
+  const abortValue = own(value, 'abort');
+  const abort = abortValue === undefined || abortValue === null ? undefined : readAbort(sink, `${path}.abort`, abortValue);
+  const startDelay = own(value, 'start_delay_ms');
+  const startDelayMs = startDelay === undefined || startDelay === null ? 0 : readInteger(sink, `${path}.start_delay_ms`, startDelay, 0, LIMITS.maxDelayMs, 'milliseconds');
+  const duration = own(value, 'duration_seconds');
+  const durationSeconds = duration === undefined || duration === null ? 0 : readInteger(sink, `${path}.duration_seconds`, duration, 0, LIMITS.maxDurationSeconds, 'seconds, 0 = until deleted');
+  const given = (key: string): boolean => own(value, key) !== undefined && own(value, key) !== null;
+  if (!given('delay') && !given('delay_ms') && !given('abort')) {
+    sink.add(path, 'needs a delay, an abort, or both');
+  }
+  if (sink.count > before || percentage === undefined || startDelayMs === undefined || durationSeconds === undefined) return undefined;
+  const fault: Fault = {
+    percentage,
+    ...(delayMs !== undefined ? { delay: { fixed_delay_ms: delayMs } } : {}),
+    ...(abort ? { abort } : {}),
+    start_delay_ms: startDelayMs,
+    duration_seconds: durationSeconds,
+  };
+  return fault;
+}
+
+/** Percent with at most 4 decimals, so that parts per million are exact. Absent means 100, as in Istio. */
+function readPercentage(sink: ErrorSink, path: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return 100;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    sink.add(path, `expected a number from 0 to 100, found ${describe(value)}`);
+    return undefined;
+  }
+  if (value < 0 || value > 100) {
+    sink.add(path, `expected a number from 0 to 100, found ${value}`);
+    return undefined;
+  }
+  const perMillion = Math.round(value * 10_000);
+  if (Math.abs(perMillion - value * 10_000) > 1e-6) {
+    sink.add(path, `expected at most 4 decimal places (the resolution is 0.0001%, one per million), found ${value}`);
+    return undefined;
+  }
+  return perMillion / 10_000;
+}
+
+/** The three delay spellings: delay.fixedDelay (duration string), delay.fixed_delay_ms, and the shorthand delay_ms. */
+function readDelay(sink: ErrorSink, faultPath: string, fault: Record<string, unknown>): number | undefined {
+  const delay = own(fault, 'delay');
+  const shorthand = own(fault, 'delay_ms');
+  const hasDelay = delay !== undefined && delay !== null;
+  const hasShorthand = shorthand !== undefined && shorthand !== null;
+  if (hasDelay && hasShorthand) {
+    sink.add(`${faultPath}.delay_ms`, 'the delay is given twice: use either delay or delay_ms');
+    return undefined;
+  }
+  if (hasShorthand) return readDelayMs(sink, `${faultPath}.delay_ms`, shorthand);
+  if (!hasDelay) return undefined;
+  const path = `${faultPath}.delay`;
+  if (!isRecord(delay)) {
+    sink.add(path, `expected an object {fixedDelay: "1s"} or {fixed_delay_ms: 1000}, found ${describe(delay)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, delay, DELAY_KEYS);
+  const forms = DELAY_KEYS.filter((key) => hasOwn(delay, key));
+  if (forms.length !== 1) {
+    sink.add(path, forms.length === 0 ? 'expected fixedDelay (e.g. "1s") or fixed_delay_ms (e.g. 1000), found neither' : 'expected one of fixedDelay or fixed_delay_ms, found both');
+    return undefined;
+  }
+  if (forms[0] === 'fixed_delay_ms') return readDelayMs(sink, `${path}.fixed_delay_ms`, own(delay, 'fixed_delay_ms'));
+  const text = own(delay, 'fixedDelay');
+  if (typeof text !== 'string') {
+    sink.add(`${path}.fixedDelay`, `expected a duration string such as "1s", "250ms" or "1.5s", found ${describe(text)}`);
+    return undefined;
+  }
+  const parsed = parseDurationMs(text);
+  if (!parsed.ok) {
+    sink.add(`${path}.fixedDelay`, `duration ${JSON.stringify(text)} ${parsed.reason}`);
+    return undefined;
+  }
+  return checkDelayRange(sink, `${path}.fixedDelay`, parsed.ms);
+}
+
+function readDelayMs(sink: ErrorSink, path: string, value: unknown): number | undefined {
+  const ms = readInteger(sink, path, value, 0, LIMITS.maxDelayMs, 'milliseconds');
+  return ms === undefined ? undefined : checkDelayRange(sink, path, ms);
+}
+
+function checkDelayRange(sink: ErrorSink, path: string, ms: number): number | undefined {
+  if (ms < 1) {
+    sink.add(path, 'expected a delay of at least 1ms (omit the delay for none), found 0');
+    return undefined;
+  }
+  if (ms > LIMITS.maxDelayMs) {
+    sink.add(path, `expected a delay of at most ${LIMITS.maxDelayMs}ms, found ${ms}ms`);
+    return undefined;
+  }
+  return ms;
+}
+
+function readAbort(sink: ErrorSink, path: string, value: unknown): AbortFault | undefined {
+  if (!isRecord(value)) {
+    sink.add(path, `expected an object {httpStatus, grpcStatus, body, headers}, found ${describe(value)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(sink, path, value, ABORT_KEYS);
+  const before = sink.count;
+  const status = own(value, 'httpStatus');
+  const httpStatus = status === undefined || status === null ? (sink.add(`${path}.httpStatus`, 'is required: an HTTP status from 200 to 599'), undefined) : readInteger(sink, `${path}.httpStatus`, status, 200, 599, 'an HTTP status');
+  const abort: AbortFault = { httpStatus: httpStatus ?? 0 };
+  const grpc = own(value, 'grpcStatus');
+  if (grpc !== undefined && grpc !== null) {
+    const grpcStatus = readInteger(sink, `${path}.grpcStatus`, grpc, 0, 16, 'a gRPC status code');
+    if (grpcStatus !== undefined) abort.grpcStatus = grpcStatus;
+  }
+  const body = own(value, 'body');
+  if (body !== undefined && body !== null) {
+    if (typeof body !== 'string') {
+      sink.add(`${path}.body`, `expected a string, found ${describe(body)}`);
+    } else if (Buffer.byteLength(body, 'utf8') > LIMITS.abortBodyBytes) {
+      sink.add(`${path}.body`, `is ${Buffer.byteLength(body, 'utf8')} bytes (UTF-8), the limit is ${LIMITS.abortBodyBytes}`);
+    } else if (body !== '') {
+      abort.body = body;
+    }
+  }
+  const headers = own(value, 'headers');
+  if (headers !== undefined && headers !== null) {
+    const read = readAbortHeaders(sink, `${path}.headers`, headers);
+    if (read && Object.keys(read).length > 0) abort.headers = read;
+  }
+  return sink.count > before ? undefined : abort;
+}
+
+function readAbortHeaders(sink: ErrorSink, path: string, value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) {
+    sink.add(path, `expected an object {name: value}, found ${describe(value)}`);
+    return undefined;
+  }
+  const names = Object.keys(value);
+  if (names.length > LIMITS.abortHeaders) {
+    sink.add(path, `has ${names.length} headers, the limit is ${LIMITS.abortHeaders}`);
+    return undefined;
+  }
+  const before = sink.count;
+  const entries = new Map<string, string>();
+  for (const rawName of names) {
+    const where = childPath(path, rawName);
+    const name = readHeaderName(sink, where, rawName, { allowPseudo: false });
+    const headerValue = value[rawName];
+    if (typeof headerValue !== 'string') {
+      const hint = typeof headerValue === 'number' || typeof headerValue === 'boolean' ? ' (quote it in YAML)' : '';
+      sink.add(where, `expected a string header value${hint}, found ${describe(headerValue)}`);
+      continue;
+    }
+    if (headerValue.length > LIMITS.headerValueLength) {
+      sink.add(where, `header value is ${headerValue.length} characters long, the limit is ${LIMITS.headerValueLength}`);
+      continue;
+    }
+    if (/[\r\n\0]/.test(headerValue)) {
+      sink.add(where, 'header value must not contain CR, LF or NUL');
+      continue;
+    }
+    if (name === undefined) continue;
+    if (FORBIDDEN_ABORT_HEADERS.has(name)) {
+      sink.add(where, `header "${name}" cannot be set by an abort (it is managed by the proxy or by HFI)`);
+      continue;
+    }
+    if (entries.has(name)) {
+      sink.add(where, `header "${name}" is given twice (names are case-insensitive)`);
+      continue;
+    }
+    entries.set(name, headerValue);
+  }
+  if (sink.count > before) return undefined;
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function readInteger(sink: ErrorSink, path: string, value: unknown, min: number, max: number, meaning: string): number | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    sink.add(path, `expected an integer from ${min} to ${max} (${meaning}), found ${describe(value)}`);
+    return undefined;
+  }
+  if (value < min || value > max) {
+    sink.add(path, `expected an integer from ${min} to ${max} (${meaning}), found ${value}`);
+    return undefined;
+  }
+  return value === 0 ? 0 : value; // -0 -> 0
 }

@@ -1,0 +1,133 @@
+// The real hfi-control-plane, started with the rendered ConfigMap's config.yaml and the Deployment's
+// environment, serves the paths the probes and the ServiceMonitor use; production's token setup is
+// enforced, over a real etcd; the placeholder token Secret refuses to start.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { render, type K8sObject } from './support/kubectl.js';
+import { envOf, one, type Any } from './support/manifests.js';
+import { kubernetesRoot } from './support/paths.js';
+import { freePort, runToExit, startControlPlane, type RunningControlPlane } from './support/control-plane.js';
+
+const work = mkdtempSync(join(tmpdir(), 'hfi-deploy-'));
+const running: RunningControlPlane[] = [];
+let etcd: ChildProcess | undefined;
+after(async () => {
+  await Promise.all(running.map((r) => r.stop()));
+  if (etcd && etcd.exitCode === null) {
+    const exited = new Promise((r) => etcd!.once('exit', r));
+    etcd.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The control plane container as the overlay renders it: --config file written out, literal env values. */
+function launchSpec(overlay: string): { args: string[]; env: Record<string, string>; probes: Any[] } {
+  const objects: K8sObject[] = render(join(kubernetesRoot, 'overlays', overlay)).objects;
+  const deployment = one(objects, 'Deployment', 'hfi-control-plane');
+  const container = deployment.spec.template.spec.containers[0];
+  const configIndex = container.args.indexOf('--config');
+  assert.ok(configIndex >= 0, 'the container passes --config');
+  const configPath = container.args[configIndex + 1];
+  const mount = container.volumeMounts.find((m: Any) => m.mountPath === configPath);
+  assert.ok(mount, `nothing is mounted at ${configPath}`);
+  const volume = deployment.spec.template.spec.volumes.find((v: Any) => v.name === mount.name);
+  const configMap = one(objects, 'ConfigMap', volume.configMap.name);
+  const file = join(work, `${overlay}-config.yaml`);
+  writeFileSync(file, configMap.data[mount.subPath]);
+  const env: Record<string, string> = {};
+  for (const [name, e] of envOf(container)) if (typeof e.value === 'string') env[name] = e.value;
+  const args = [...container.args];
+  args[configIndex + 1] = file;
+  return { args, env, probes: [container.livenessProbe, container.readinessProbe, container.startupProbe] };
+}
+
+async function get(url: string, token?: string): Promise<Response> {
+  return fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+}
+
+async function assertProbesAndMetrics(cp: RunningControlPlane, probes: Any[]): Promise<void> {
+  for (const probe of probes) {
+    const res = await get(`${cp.url}${probe.httpGet.path}`);
+    assert.equal(res.status, 200, `probe path ${probe.httpGet.path} answered ${res.status}`);
+  }
+  const metrics = await get(`${cp.url}/v1/metrics`);
+  assert.equal(metrics.status, 200, '/v1/metrics (ServiceMonitor path) without a token');
+  assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
+  assert.match(await metrics.text(), /^# (HELP|TYPE) /m);
+}
+
+test('dev overlay: the server starts from the rendered config and env, and serves /health, /ready, /v1/metrics', async () => {
+  const spec = launchSpec('dev');
+  const cp = await startControlPlane(spec.args, spec.env);
+  running.push(cp);
+  await assertProbesAndMetrics(cp, spec.probes);
+  const policies = await get(`${cp.url}/v1/policies`);
+  assert.equal(policies.status, 200, 'dev runs open: the API answers without a token');
+});
+
+async function startEtcd(): Promise<string> {
+  const bin = ['/usr/bin/etcd', '/usr/local/bin/etcd'].find((p) => existsSync(p));
+  if (!bin) throw new Error('etcd not found (Debian package etcd-server): the production test runs the control plane over a real etcd');
+  const [client, peer] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${client}`;
+  etcd = spawn(bin, [
+    '--name=deploy-test', `--data-dir=${join(work, 'etcd')}`,
+    `--listen-client-urls=${url}`, `--advertise-client-urls=${url}`,
+    `--listen-peer-urls=http://127.0.0.1:${peer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
+    `--initial-cluster=deploy-test=http://127.0.0.1:${peer}`,
+  ], { stdio: 'ignore' });
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return url;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('etcd did not become healthy within 15 s');
+}
+
+test('production overlay: over a real etcd, tokens from the Secret are enforced; probes and metrics stay public', async () => {
+  const spec = launchSpec('production');
+  const tokensPath = spec.env.HFI_TOKEN_FILE;
+  assert.ok(tokensPath, 'production sets HFI_TOKEN_FILE');
+  const admin = 'a'.repeat(64);
+  const read = 'b'.repeat(64);
+  // Same shape as `make tokens` writes into the Secret.
+  const tokens = join(work, 'tokens.yaml');
+  writeFileSync(tokens, `admin: "${admin}"\nread:\n  - "${read}"\n`);
+  const etcdUrl = await startEtcd();
+  // In-cluster member names do not resolve here: point the same config at the local etcd.
+  const cp = await startControlPlane(spec.args, { ...spec.env, HFI_TOKEN_FILE: tokens, ETCD_ENDPOINTS: etcdUrl });
+  running.push(cp);
+  await assertProbesAndMetrics(cp, spec.probes);
+  assert.equal((await get(`${cp.url}/v1/policies`)).status, 401, 'reads need a token');
+  assert.equal((await get(`${cp.url}/v1/policies`, read)).status, 200, 'the read token reads');
+  const write = await fetch(`${cp.url}/v1/policies`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${read}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(write.status, 403, 'a read token may not write');
+});
+
+test('the placeholder token Secret makes the server refuse to start, naming HFI_TOKEN_FILE', async () => {
+  const secret = parse(readFileSync(join(kubernetesRoot, 'base/tokens-secret.example.yaml'), 'utf8')) as Any;
+  const tokens = join(work, 'placeholder-tokens.yaml');
+  writeFileSync(tokens, secret.stringData['tokens.yaml']);
+  const { code, output } = await runToExit([], { HFI_TOKEN_FILE: tokens });
+  assert.notEqual(code, 0, `the server started with placeholder tokens:\n${output}`);
+  assert.match(output, /HFI_TOKEN_FILE/);
+});
+
+test('without the Secret and without HFI_ALLOW_UNAUTHENTICATED the server refuses to listen on 0.0.0.0', async () => {
+  const { code, output } = await runToExit([], {});
+  assert.notEqual(code, 0, output);
+  assert.match(output, /HFI_ADMIN_TOKEN|HFI_ALLOW_UNAUTHENTICATED/);
+});

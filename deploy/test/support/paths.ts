@@ -1,0 +1,9 @@
+// Locations inside the repository, computed from the compiled file (deploy/dist/test/support/).
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+export const deployRoot = join(repoRoot, 'deploy');
+export const kubernetesRoot = join(deployRoot, 'kubernetes');
+export const envoyRoot = join(deployRoot, 'envoy');
+export const dockerRoot = join(deployRoot, 'docker');

@@ -1,0 +1,3 @@
+export function renderJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}

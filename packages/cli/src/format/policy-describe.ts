@@ -1,0 +1,116 @@
+// `policy describe`: a policy in words, for the person deciding whether it is doing what they meant.
+import type { HeaderMatch, Rule, StringMatch } from '@hfi/policy';
+import type { PolicyWithStatus } from '../api-types.js';
+import type { Palette } from './color.js';
+import { formatPhase } from './policy-table.js';
+import { relative, spokenMs, spokenSeconds } from './time.js';
+
+const LABEL_WIDTH = 14;
+
+export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette: Palette): string {
+  const lines: string[] = [];
+  const field = (label: string, value: string) => lines.push(`${`${label}:`.padEnd(LABEL_WIDTH)}${value}`);
+  const meta = policy.metadata;
+  const status = policy.status;
+
+  field('Name', meta.name);
+  field('Labels', formatLabels(meta.labels));
+  field('Version', meta.version ?? '<none>');
+  if (meta.createdAt) field('Created', `${meta.createdAt} (${relative(meta.createdAt, nowMs)})`);
+  if (meta.updatedAt) field('Updated', `${meta.updatedAt} (${relative(meta.updatedAt, nowMs)})`);
+  field('Selector', describeSelector(policy));
+  field('Priority', `${policy.spec.priority ?? 0} (higher is evaluated first)`);
+  field('Status', formatPhase(policy, palette));
+  if (status) {
+    field('Time window', describeWindow(status.phase, status.activeFrom, status.expiresAt, nowMs));
+    field('Data planes', `applied on ${status.appliedDataPlanes} of ${status.targetedDataPlanes} targeted data plane${status.targetedDataPlanes === 1 ? '' : 's'}`);
+    field('Faults', `${count(status.faults.aborts, 'abort')}, ${count(status.faults.delays, 'delay')} injected so far`);
+  }
+  const rules = policy.spec.rules;
+  field('Rules', `${rules.length}, the first match wins`);
+  rules.forEach((rule, index) => lines.push(...describeRule(rule, index)));
+  return lines.join('\n');
+}
+
+function describeSelector(policy: PolicyWithStatus): string {
+  const { service, namespace } = policy.spec.selector ?? { service: '*', namespace: '*' };
+  const who = service === '*' ? 'every service' : `service "${service}"`;
+  const where = namespace === '*' ? 'in every namespace' : `in namespace "${namespace}"`;
+  return `${who} ${where}`;
+}
+
+function describeWindow(phase: string, activeFrom: string, expiresAt: string | null, nowMs: number): string {
+  const from = `from ${activeFrom} (${relative(activeFrom, nowMs)})`;
+  if (expiresAt === null || expiresAt === undefined) return `${from} until deleted`;
+  const ended = phase === 'Expired' || Date.parse(expiresAt) <= nowMs;
+  return `${from} ${ended ? 'to' : 'until'} ${expiresAt} (${ended ? 'expired ' : 'expires '}${relative(expiresAt, nowMs)})`;
+}
+
+export function describeRule(rule: Rule, index: number): string[] {
+  const indent = '  ';
+  const row = (label: string, value: string) => `${indent}  ${`${label}:`.padEnd(LABEL_WIDTH - 2)}${value}`;
+  const fault = rule.fault;
+  const timing: string[] = [];
+  if (fault.start_delay_ms > 0) timing.push(`waits ${spokenMs(fault.start_delay_ms)} before the fault`);
+  timing.push(fault.duration_seconds > 0 ? `lasts ${spokenSeconds(fault.duration_seconds)} after the policy's latest write` : 'lasts until the policy is deleted');
+  return [
+    `${indent}Rule ${index}`,
+    row('Matches', describeMatch(rule)),
+    row('Does', describeFault(rule)),
+    row('Applies to', `${formatPercent(fault.percentage)} of matching requests`),
+    row('Timing', timing.join('; ')),
+  ];
+}
+
+export function describeMatch(rule: Rule): string {
+  const m = rule.match;
+  const parts: string[] = [];
+  if (m?.path) parts.push(`path ${describeString(m.path)}`);
+  if (m?.method) parts.push(`method ${describeString(m.method)}`);
+  for (const h of m?.headers ?? []) parts.push(describeHeader(h));
+  return parts.length === 0 ? 'every request' : parts.join(', and ');
+}
+
+function describeString(match: StringMatch): string {
+  if ('exact' in match) return `is ${JSON.stringify(match.exact)}`;
+  if ('prefix' in match) return `starts with ${JSON.stringify(match.prefix)}`;
+  return `matches the regex ${JSON.stringify(match.regex)} (whole value)`;
+}
+
+function describeHeader(h: HeaderMatch): string {
+  const name = `header ${JSON.stringify(h.name)}`;
+  if ('present' in h) return h.present ? `${name} is present` : `${name} is absent`;
+  return `${name} ${describeString(h as StringMatch)}`;
+}
+
+export function describeFault(rule: Rule): string {
+  const f = rule.fault;
+  const parts: string[] = [];
+  if (f.delay) parts.push(`delay ${spokenMs(f.delay.fixed_delay_ms)}`);
+  if (f.abort) {
+    let abort = `abort with HTTP ${f.abort.httpStatus}`;
+    if (f.abort.grpcStatus !== undefined) abort += ` (gRPC status ${f.abort.grpcStatus})`;
+    if (f.abort.body !== undefined && f.abort.body !== '') abort += ` and body ${JSON.stringify(truncate(f.abort.body, 60))}`;
+    const headers = Object.entries(f.abort.headers ?? {});
+    if (headers.length > 0) abort += `, headers ${headers.map(([k, v]) => `${k}: ${v}`).join(', ')}`;
+    parts.push(abort);
+  }
+  return parts.length === 0 ? 'nothing (no delay or abort)' : parts.join(', then ');
+}
+
+function formatPercent(p: number): string {
+  return `${Number(p.toFixed(4))}%`;
+}
+
+function formatLabels(labels: Record<string, string> | undefined): string {
+  const entries = Object.entries(labels ?? {});
+  return entries.length === 0 ? '<none>' : entries.map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,49 @@
+// The `policy list` / `policy get` table: one row per policy, kubectl style.
+import type { Selector } from '@hfi/policy';
+import type { PolicyWithStatus } from '../api-types.js';
+import type { Palette } from './color.js';
+import { renderTable } from './table.js';
+import { formatAge, relative } from './time.js';
+
+export const POLICY_COLUMNS = ['NAME', 'SELECTOR', 'RULES', 'STATUS', 'FAULTS', 'DATAPLANES', 'AGE'] as const;
+export const POLICY_WIDE_COLUMNS = ['NAME', 'SELECTOR', 'RULES', 'STATUS', 'FAULTS', 'DATAPLANES', 'PRIORITY', 'VERSION', 'EXPIRES', 'AGE'] as const;
+
+/** `frontend.demo`, `frontend.*`, `*.demo`, or `*` for every service everywhere. */
+export function formatSelector(selector: Selector | undefined): string {
+  const service = selector?.service ?? '*';
+  const namespace = selector?.namespace ?? '*';
+  if (service === '*' && namespace === '*') return '*';
+  return `${service}.${namespace}`;
+}
+
+export function formatPhase(policy: PolicyWithStatus, palette: Palette): string {
+  const phase = policy.status?.phase;
+  if (phase === 'Active') return palette.green(phase);
+  if (phase === 'Pending') return palette.yellow(phase);
+  if (phase === 'Expired') return palette.dim(phase);
+  return phase ?? '<unknown>';
+}
+
+export function formatExpires(policy: PolicyWithStatus, nowMs: number): string {
+  const status = policy.status;
+  if (status === undefined) return '<unknown>';
+  if (status.expiresAt === null || status.expiresAt === undefined) return 'never';
+  return relative(status.expiresAt, nowMs);
+}
+
+export function renderPolicyTable(
+  policies: readonly PolicyWithStatus[],
+  options: { wide: boolean; nowMs: number; palette: Palette },
+): string {
+  const rows = policies.map((p) => {
+    const s = p.status;
+    const faults = s ? String(s.faults.aborts + s.faults.delays) : '-';
+    const planes = s ? `${s.appliedDataPlanes}/${s.targetedDataPlanes}` : '-';
+    const base = [p.metadata.name, formatSelector(p.spec.selector), String(p.spec.rules.length), formatPhase(p, options.palette), faults, planes];
+    const age = formatAge(p.metadata.createdAt, options.nowMs);
+    return options.wide
+      ? [...base, String(p.spec.priority ?? 0), p.metadata.version ?? '-', formatExpires(p, options.nowMs), age]
+      : [...base, age];
+  });
+  return renderTable(options.wide ? POLICY_WIDE_COLUMNS : POLICY_COLUMNS, rows);
+}

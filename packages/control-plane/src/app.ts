@@ -1,0 +1,178 @@
+// Builds the control plane as a Fastify instance (no listen): stores, hub, distribution, routes,
+// auth, errors, metrics and logs wired together. main.ts binds it to the real world.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { parsePolicyDocuments } from '@hfi/policy';
+import type { ControlPlaneConfig } from './config/config.js';
+import type { Clock, RandomHex } from './clock.js';
+import { Authenticator } from './auth.js';
+import { HfiError, fieldDetails, isHfiError, type ErrorBody } from './errors.js';
+import { RuleSetHub } from './distribution/hub.js';
+import { LongPolls } from './distribution/long-poll.js';
+import { DataPlaneRegistry } from './distribution/registry.js';
+import { RuleSetStreams } from './distribution/sse.js';
+import { createMetrics } from './metrics.js';
+import { PolicyService } from './policy-service.js';
+import { MemoryPolicyStore } from './store/memory.js';
+import { EtcdPolicyStore } from './store/etcd.js';
+import type { PolicyStore } from './store/types.js';
+import type { AppContext } from './context.js';
+import { healthRoutes } from './routes/health.js';
+import { policyRoutes } from './routes/policies.js';
+import { ruleSetRoutes } from './routes/ruleset.js';
+import { dataPlaneRoutes } from './routes/dataplanes.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+/** Routes whose duration is a hold time, not work: kept out of the latency histogram. */
+const HELD_ROUTES = new Set(['/v1/dataplane/poll', '/v1/config/stream']);
+
+export interface BuildOptions {
+  config: ControlPlaneConfig;
+  clock: Clock;
+  randomHex: RandomHex;
+  /** The package version reported by /v1/health. */
+  version: string;
+  /** A pino logger, or false for none (tests). */
+  logger?: FastifyBaseLogger | false;
+  /** A store to use instead of the one the config names (tests). */
+  store?: PolicyStore;
+  /** Overrides for tests. */
+  sseHeartbeatMs?: number;
+  dataPlaneForgetAfterMs?: number;
+}
+
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config, clock } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: config.requestTimeoutMs,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    frameworkErrors: (error, _request, reply) => {
+      const body = errorBody(new HfiError('HFI_INVALID_REQUEST', `bad request: ${error.message}`));
+      void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(400).send(body);
+    },
+  });
+  const log = app.log;
+
+  const store =
+    options.store ??
+    (config.storage.backend === 'etcd'
+      ? new EtcdPolicyStore({
+          endpoints: config.storage.etcdEndpoints,
+          maxPolicies: config.maxPolicies,
+          clock,
+          onError: (operation, error) => {
+            metrics.storeErrors.inc({ operation });
+            log.warn({ operation, err: error }, 'etcd operation failed');
+          },
+        })
+      : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex }));
+
+  const hub = new RuleSetHub({ clock, onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile') });
+  const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
+  const policies = new PolicyService({ store, hub, dataPlanes, clock, maxPolicies: config.maxPolicies });
+  const longPolls = new LongPolls(hub);
+  const streams = new RuleSetStreams(hub, { bufferSize: config.watchBufferSize, ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}) });
+  const metrics = createMetrics({
+    policiesByPhase: () => policies.phaseCounts(),
+    ruleSetVersion: () => hub.current()?.version ?? 0,
+    connectedDataPlanes: () => dataPlanes.size(),
+    heldPolls: () => longPolls.held,
+    sseStreams: () => streams.count,
+  });
+  hub.subscribe((ruleSet) => {
+    metrics.ruleSetsPublished.inc();
+    log.debug({ epoch: ruleSet.epoch, version: ruleSet.version, rules: ruleSet.rules.length }, 'rule set published');
+  });
+  const ctx: AppContext = { version: options.version, clock, store, hub, policies, dataPlanes, longPolls, streams, metrics };
+  const auth = new Authenticator(config.auth);
+
+  // Bodies: JSON and YAML, one policy each; everything else is 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (error) {
+      done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => {
+    const { documents, errors } = parsePolicyDocuments(body as string);
+    if (errors.length > 0) done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid YAML: ${errors[0]!.message}`, fieldDetails(errors)), undefined);
+    else if (documents.length !== 1) done(new HfiError('HFI_MALFORMED_BODY', `a body holds exactly one policy; found ${documents.length} documents`), undefined);
+    else done(null, documents[0]);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    auth.check(request.routeOptions.config.access ?? 'public', request.headers.authorization);
+  });
+
+  // One log line and the request metrics per request (data-plane polls log at debug: there are many).
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = String(reply.statusCode);
+    const seconds = reply.elapsedTime / 1000;
+    metrics.requests.inc({ route, method: request.method, status });
+    if (!HELD_ROUTES.has(route)) metrics.requestDuration.observe({ route, method: request.method }, seconds);
+    const line = { method: request.method, url: request.url, route, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 };
+    if (route === '/v1/dataplane/poll') request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
+  });
+
+  app.setErrorHandler((error: FastifyError | HfiError, request, reply) => {
+    const hfi = toHfiError(error);
+    if (hfi.code === 'HFI_INTERNAL') request.log.error({ err: error }, 'internal error');
+    else if (hfi.code === 'HFI_STORE_UNAVAILABLE') request.log.warn({ err: error }, 'store unavailable');
+    return reply.code(hfi.statusCode).send(errorBody(hfi));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    return reply.code(404).send(errorBody(new HfiError('HFI_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)));
+  });
+
+  await app.register(healthRoutes(ctx));
+  await app.register(policyRoutes(ctx));
+  await app.register(ruleSetRoutes(ctx));
+  await app.register(dataPlaneRoutes(ctx));
+
+  // The store's watch feeds the hub; the first rule set is compiled before the server answers.
+  app.addHook('onReady', async () => {
+    await store.watch(hub.apply);
+    hub.flush();
+  });
+  const expirySweep = setInterval(() => metrics.policies.get(), config.autoExpireCheckIntervalMs);
+  expirySweep.unref();
+  // Shutdown: held polls answered 304, streams ended, then the store is closed.
+  app.addHook('preClose', async () => {
+    longPolls.releaseAll();
+    streams.closeAll();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(expirySweep);
+    await store.close();
+  });
+  return app;
+}
+
+function toHfiError(error: FastifyError | HfiError): HfiError {
+  if (isHfiError(error)) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HfiError('HFI_BODY_TOO_LARGE', `the request body exceeds ${BODY_LIMIT_BYTES} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HfiError('HFI_UNSUPPORTED_MEDIA_TYPE', 'unsupported content type: send application/json or application/yaml');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HfiError('HFI_MALFORMED_BODY', error.message);
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new HfiError('HFI_INVALID_REQUEST', error.message);
+  }
+  return new HfiError('HFI_INTERNAL');
+}
+
+function errorBody(error: HfiError): ErrorBody {
+  return error.toJSON();
+}

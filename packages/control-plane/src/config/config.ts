@@ -1,0 +1,290 @@
+// Configuration: defaults, then config.yaml (the seed's ConfigMap shape), then the environment.
+// Validated once here and frozen; a bad value is a ConfigError naming the setting.
+import { parse as parseYaml } from 'yaml';
+import { parseDuration } from './duration.js';
+import { isLoopbackHost, parseListenAddress, parsePort } from './address.js';
+
+export type StorageBackend = 'memory' | 'etcd';
+export type LogFormat = 'json' | 'text';
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AuthConfig {
+  /** Reads and writes. */
+  adminToken?: string;
+  /** Read-only. */
+  readTokens: string[];
+  /** The data-plane endpoints (poll, stream). */
+  dataplaneToken?: string;
+  allowUnauthenticated: boolean;
+}
+
+export interface ControlPlaneConfig {
+  host: string;
+  port: number;
+  storage: { backend: StorageBackend; etcdEndpoints: string[] };
+  logging: { level: LogLevel; format: LogFormat };
+  requestTimeoutMs: number;
+  watchBufferSize: number;
+  maxPolicies: number;
+  autoExpireCheckIntervalMs: number;
+  auth: AuthConfig;
+}
+
+export const DEFAULT_CONFIG: ControlPlaneConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  storage: { backend: 'memory', etcdEndpoints: ['http://127.0.0.1:2379'] },
+  logging: { level: 'info', format: 'json' },
+  requestTimeoutMs: 30_000,
+  watchBufferSize: 1000,
+  maxPolicies: 10_000,
+  autoExpireCheckIntervalMs: 60_000,
+  auth: { readTokens: [], allowUnauthenticated: false },
+};
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
+    super(`invalid configuration: ${setting}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigSources {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Path given with --config. */
+  configFile?: string;
+  /** Reads a file as UTF-8 text (injected so that this module does no I/O of its own). */
+  readFile: (path: string) => string;
+}
+
+export function loadConfig(sources: ConfigSources): ControlPlaneConfig {
+  const config: ControlPlaneConfig = structuredClone(DEFAULT_CONFIG);
+  if (sources.configFile !== undefined) applyFile(config, readText(sources, sources.configFile, '--config'));
+  applyEnv(config, sources);
+  checkExposure(config);
+  return deepFreeze(config);
+}
+
+function readText(sources: ConfigSources, path: string, setting: string): string {
+  try {
+    return sources.readFile(path);
+  } catch (error) {
+    throw new ConfigError(setting, `cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// config.yaml
+
+const FILE_KEYS: Record<string, readonly string[]> = {
+  '': ['server', 'storage', 'logging', 'policies'],
+  server: ['host', 'port', 'timeout'],
+  storage: ['backend', 'etcd'],
+  'storage.etcd': ['endpoints'],
+  logging: ['level', 'format'],
+  policies: ['max_count', 'auto_expire_check_interval'],
+};
+
+function applyFile(config: ControlPlaneConfig, text: string): void {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError('--config', `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return;
+  const root = section(doc, '');
+  const server = section(root.server, 'server');
+  const storage = section(root.storage, 'storage');
+  const etcd = section(storage.etcd, 'storage.etcd');
+  const logging = section(root.logging, 'logging');
+  const policies = section(root.policies, 'policies');
+
+  if (server.host !== undefined) config.host = hostSetting('server.host', server.host);
+  if (server.port !== undefined) config.port = portSetting('server.port', server.port);
+  if (server.timeout !== undefined) config.requestTimeoutMs = durationSetting('server.timeout', server.timeout);
+  if (storage.backend !== undefined) config.storage.backend = backendSetting('storage.backend', storage.backend);
+  if (etcd.endpoints !== undefined) {
+    if (!Array.isArray(etcd.endpoints)) throw new ConfigError('storage.etcd.endpoints', 'expected a list of URLs');
+    config.storage.etcdEndpoints = endpointsSetting('storage.etcd.endpoints', etcd.endpoints.map(String));
+  }
+  if (logging.level !== undefined) config.logging.level = levelSetting('logging.level', logging.level);
+  if (logging.format !== undefined) config.logging.format = formatSetting('logging.format', logging.format);
+  if (policies.max_count !== undefined) config.maxPolicies = positiveInt('policies.max_count', policies.max_count);
+  if (policies.auto_expire_check_interval !== undefined) {
+    config.autoExpireCheckIntervalMs = positiveDuration('policies.auto_expire_check_interval', policies.auto_expire_check_interval);
+  }
+}
+
+function section(value: unknown, path: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(path || '--config', 'expected a mapping');
+  const record = value as Record<string, unknown>;
+  const allowed = FILE_KEYS[path] ?? [];
+  for (const key of Object.keys(record)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(path ? `${path}.${key}` : key, `unknown setting (expected one of: ${allowed.join(', ')})`);
+    }
+  }
+  return record;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment (wins over the file)
+
+function applyEnv(config: ControlPlaneConfig, sources: ConfigSources): void {
+  const env = sources.env;
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  let v: string | undefined;
+  if ((v = get('CONTROL_PLANE_PORT')) !== undefined) config.port = portSetting('CONTROL_PLANE_PORT', v);
+  if ((v = get('CONTROL_PLANE_ADDR')) !== undefined) {
+    const addr = parseListenAddress(v);
+    if (!addr) throw new ConfigError('CONTROL_PLANE_ADDR', `expected host or host:port (e.g. 0.0.0.0:8080), got "${v}"`);
+    config.host = addr.host;
+    if (addr.port !== undefined) config.port = addr.port;
+  }
+  if ((v = get('STORAGE_BACKEND')) !== undefined) config.storage.backend = backendSetting('STORAGE_BACKEND', v);
+  if ((v = get('ETCD_ENDPOINTS')) !== undefined) config.storage.etcdEndpoints = endpointsSetting('ETCD_ENDPOINTS', v.split(','));
+  if ((v = get('LOG_LEVEL')) !== undefined) config.logging.level = levelSetting('LOG_LEVEL', v);
+  if ((v = get('LOG_FORMAT')) !== undefined) config.logging.format = formatSetting('LOG_FORMAT', v);
+  if ((v = get('REQUEST_TIMEOUT')) !== undefined) config.requestTimeoutMs = positiveDuration('REQUEST_TIMEOUT', v);
+  if ((v = get('WATCH_BUFFER_SIZE')) !== undefined) config.watchBufferSize = positiveInt('WATCH_BUFFER_SIZE', v);
+  if ((v = get('MAX_POLICIES')) !== undefined) config.maxPolicies = positiveInt('MAX_POLICIES', v);
+
+  if ((v = get('HFI_TOKEN_FILE')) !== undefined) applyTokenFile(config.auth, readText(sources, v, 'HFI_TOKEN_FILE'));
+  if ((v = get('HFI_ADMIN_TOKEN')) !== undefined) config.auth.adminToken = token('HFI_ADMIN_TOKEN', v);
+  if ((v = get('HFI_READ_TOKENS')) !== undefined) {
+    config.auth.readTokens = v.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => token('HFI_READ_TOKENS', t));
+  }
+  if ((v = get('HFI_DATAPLANE_TOKEN')) !== undefined) config.auth.dataplaneToken = token('HFI_DATAPLANE_TOKEN', v);
+  if ((v = get('HFI_ALLOW_UNAUTHENTICATED')) !== undefined) {
+    config.auth.allowUnauthenticated = booleanSetting('HFI_ALLOW_UNAUTHENTICATED', v);
+  }
+}
+
+function applyTokenFile(auth: AuthConfig, text: string): void {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError('HFI_TOKEN_FILE', `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError('HFI_TOKEN_FILE', 'expected a mapping with keys admin, read, dataplane');
+  }
+  for (const [key, value] of Object.entries(doc)) {
+    if (key === 'admin') auth.adminToken = token('HFI_TOKEN_FILE admin', value);
+    else if (key === 'dataplane') auth.dataplaneToken = token('HFI_TOKEN_FILE dataplane', value);
+    else if (key === 'read') {
+      if (!Array.isArray(value)) throw new ConfigError('HFI_TOKEN_FILE read', 'expected a list of tokens');
+      auth.readTokens = value.map((t) => token('HFI_TOKEN_FILE read', t));
+    } else throw new ConfigError(`HFI_TOKEN_FILE ${key}`, 'unknown key (expected admin, read, dataplane)');
+  }
+}
+
+/** The safe-by-default rule: an open server only on loopback, unless explicitly allowed. */
+function checkExposure(config: ControlPlaneConfig): void {
+  if (config.auth.adminToken || isLoopbackHost(config.host) || config.auth.allowUnauthenticated) return;
+  throw new ConfigError(
+    'HFI_ADMIN_TOKEN',
+    `the server would listen on ${config.host} (not loopback) without authentication; ` +
+      'set HFI_ADMIN_TOKEN (or HFI_TOKEN_FILE), or HFI_ALLOW_UNAUTHENTICATED=true to run open on purpose',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single settings
+
+function portSetting(name: string, value: unknown): number {
+  const n = parsePort(String(value));
+  if (n === undefined) throw new ConfigError(name, `expected a port number 0-65535, got "${String(value)}"`);
+  return n;
+}
+
+function hostSetting(name: string, value: unknown): string {
+  const addr = typeof value === 'string' ? parseListenAddress(value) : undefined;
+  if (!addr || addr.port !== undefined) throw new ConfigError(name, `expected a host name or IP address, got "${String(value)}"`);
+  return addr.host;
+}
+
+function durationSetting(name: string, value: unknown): number {
+  const ms = typeof value === 'number' ? value * 1000 : parseDuration(String(value));
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+    throw new ConfigError(name, `expected a duration such as "30s", "500ms" or "1m", got "${String(value)}"`);
+  }
+  return ms;
+}
+
+function positiveDuration(name: string, value: unknown): number {
+  const ms = durationSetting(name, value);
+  if (ms <= 0) throw new ConfigError(name, 'must be greater than zero');
+  return ms;
+}
+
+function positiveInt(name: string, value: unknown): number {
+  const s = String(value).trim();
+  if (!/^\d+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) {
+    throw new ConfigError(name, `expected a positive integer, got "${s}"`);
+  }
+  return Number(s);
+}
+
+function backendSetting(name: string, value: unknown): StorageBackend {
+  if (value === 'memory' || value === 'etcd') return value;
+  throw new ConfigError(name, `expected "memory" or "etcd", got "${String(value)}"`);
+}
+
+function endpointsSetting(name: string, values: string[]): string[] {
+  const endpoints = values.map((e) => e.trim()).filter((e) => e !== '');
+  if (endpoints.length === 0) throw new ConfigError(name, 'expected at least one endpoint URL');
+  for (const e of endpoints) {
+    let url: URL;
+    try {
+      url = new URL(e);
+    } catch {
+      throw new ConfigError(name, `"${e}" is not a URL (expected e.g. http://etcd:2379)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `"${e}" must use http or https`);
+  }
+  return endpoints;
+}
+
+function levelSetting(name: string, value: unknown): LogLevel {
+  const s = String(value).toLowerCase();
+  if ((LOG_LEVELS as readonly string[]).includes(s)) return s as LogLevel;
+  throw new ConfigError(name, `expected one of ${LOG_LEVELS.join(', ')}, got "${String(value)}"`);
+}
+
+function formatSetting(name: string, value: unknown): LogFormat {
+  if (value === 'json' || value === 'text') return value;
+  throw new ConfigError(name, `expected "json" or "text", got "${String(value)}"`);
+}
+
+function booleanSetting(name: string, value: string): boolean {
+  const s = value.toLowerCase();
+  if (s === 'true' || s === '1' || s === 'yes') return true;
+  if (s === 'false' || s === '0' || s === 'no') return false;
+  throw new ConfigError(name, `expected true or false, got "${value}"`);
+}
+
+function token(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(name, 'expected a non-empty string');
+  if (/\s/.test(value.trim())) throw new ConfigError(name, 'a token may not contain whitespace');
+  return value.trim();
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

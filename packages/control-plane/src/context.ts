@@ -1,0 +1,29 @@
+// What route plugins share. Built once in app.ts.
+import type { Clock } from './clock.js';
+import type { RuleSetHub } from './distribution/hub.js';
+import type { LongPolls } from './distribution/long-poll.js';
+import type { DataPlaneRegistry } from './distribution/registry.js';
+import type { RuleSetStreams } from './distribution/sse.js';
+import type { ControlPlaneMetrics } from './metrics.js';
+import type { PolicyService } from './policy-service.js';
+import type { PolicyStore } from './store/types.js';
+import type { Access } from './auth.js';
+
+export interface AppContext {
+  version: string;
+  clock: Clock;
+  store: PolicyStore;
+  hub: RuleSetHub;
+  policies: PolicyService;
+  dataPlanes: DataPlaneRegistry;
+  longPolls: LongPolls;
+  streams: RuleSetStreams;
+  metrics: ControlPlaneMetrics;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route (auth.ts). */
+    access?: Access;
+  }
+}

@@ -1,0 +1,183 @@
+// The RuleSetHub holds what the store holds (a mirror kept by the store's watch) and the compiled rule
+// set made from it. A change recompiles only the changed policy (compiled rules are cached per
+// name+version) and reassembles; changes arriving together are coalesced into one new rule set.
+// Reads and data planes are served from here, so they keep working while the store is unreachable.
+import { assembleRuleSet, compilePolicyRules, ruleSetForIdentity } from '@hfi/policy';
+import type { CompiledRule, CompiledRuleSet, Identity, StoredPolicy } from '@hfi/policy';
+import type { Clock } from '../clock.js';
+import type { StoreEvent } from '../store/types.js';
+import { byName } from '../store/stamp.js';
+
+/** A rule set ready to send: the JSON body is serialised once per version and identity. */
+export interface ServedRuleSet {
+  ruleSet: CompiledRuleSet;
+  body: string;
+}
+
+export interface RuleSetHubOptions {
+  clock: Clock;
+  /** A policy that cannot be compiled is left out of the rule set and reported here. */
+  onCompileError?: (policy: string, error: unknown) => void;
+}
+
+type Listener = (ruleSet: CompiledRuleSet) => void;
+
+export class RuleSetHub {
+  private readonly policyMap = new Map<string, StoredPolicy>();
+  private sortedPolicies: StoredPolicy[] | undefined;
+  private readonly compiled = new Map<string, { version: string; rules: CompiledRule[] }>();
+  private readonly served = new Map<string, ServedRuleSet>();
+  private readonly listeners = new Set<Listener>();
+  private readonly revisionWaiters = new Set<{ revision: number; resolve: (reached: boolean) => void }>();
+  private epochValue: string | undefined;
+  private revisionValue = 0;
+  private ruleSet: CompiledRuleSet | undefined;
+  private publishScheduled = false;
+  private lastChangeAtMs = 0;
+  /** Cost of the last publish in event-loop turns' worth of time (see schedulePublish). */
+  private lastPublishCostMs = 0;
+
+  constructor(private readonly options: RuleSetHubOptions) {}
+
+  /** The store listener: keeps the mirror and schedules a recompile. */
+  readonly apply = (event: StoreEvent): void => {
+    if (event.kind === 'reset') {
+      if (event.epoch !== this.epochValue) this.compiled.clear();
+      this.epochValue = event.epoch;
+      this.policyMap.clear();
+      for (const p of event.policies) this.policyMap.set(p.metadata.name, p);
+      // A resync may land on the revision already held; it still replaces the contents.
+      this.revisionValue = Math.max(this.revisionValue, event.revision);
+    } else {
+      if (event.revision <= this.revisionValue && this.ruleSet) return; // already seen (e.g. replayed)
+      this.revisionValue = event.revision;
+      if (event.kind === 'put') this.policyMap.set(event.policy.metadata.name, event.policy);
+      else this.policyMap.delete(event.name);
+    }
+    this.sortedPolicies = undefined;
+    this.lastChangeAtMs = this.options.clock.now();
+    for (const waiter of this.revisionWaiters) {
+      if (this.revisionValue >= waiter.revision) {
+        this.revisionWaiters.delete(waiter);
+        waiter.resolve(true);
+      }
+    }
+    this.schedulePublish();
+  };
+
+  get epoch(): string | undefined {
+    return this.epochValue;
+  }
+
+  get revision(): number {
+    return this.revisionValue;
+  }
+
+  /** Epoch ms at which the latest change reached this hub (the commit, for writes through this replica). */
+  get changedAtMs(): number {
+    return this.lastChangeAtMs;
+  }
+
+  policies(): StoredPolicy[] {
+    this.sortedPolicies ??= [...this.policyMap.values()].sort(byName);
+    return this.sortedPolicies;
+  }
+
+  policy(name: string): StoredPolicy | undefined {
+    return this.policyMap.get(name);
+  }
+
+  /** The current compiled rule set, or undefined before the store was first read. */
+  current(): CompiledRuleSet | undefined {
+    this.flush(); // a reader never sees a rule set older than the mirror
+    return this.ruleSet;
+  }
+
+  /** The rule set for one identity (or the whole set), serialised; cached until the next version. */
+  serve(identity: Identity | undefined): ServedRuleSet | undefined {
+    const ruleSet = this.current();
+    if (!ruleSet) return undefined;
+    const key = identity ? `${identity.service ?? '\u0000'}\u0001${identity.namespace ?? '\u0000'}` : '';
+    let served = this.served.get(key);
+    if (!served) {
+      const subset = identity ? ruleSetForIdentity(ruleSet, identity) : ruleSet;
+      served = { ruleSet: subset, body: JSON.stringify(subset) };
+      this.served.set(key, served);
+    }
+    return served;
+  }
+
+  /** Called with every new rule set. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves true once the mirror holds `revision` (read-your-writes), false after `timeoutMs`. */
+  waitForRevision(revision: number, timeoutMs: number): Promise<boolean> {
+    if (this.revisionValue >= revision) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        revision,
+        resolve: (reached: boolean) => {
+          clearTimeout(timer);
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.revisionWaiters.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.revisionWaiters.add(waiter);
+    });
+  }
+
+  /** Compiles now instead of on the next turn of the event loop (tests, shutdown). */
+  flush(): void {
+    if (this.publishScheduled) this.publish();
+  }
+
+  // Publishing reassembles and hashes the whole set. When that is expensive (thousands of policies)
+  // a burst of writes would publish once per write; waiting as long as the last publish took
+  // coalesces such bursts, so publishing never takes more than about half of the process.
+  private schedulePublish(): void {
+    if (this.publishScheduled) return;
+    this.publishScheduled = true;
+    if (this.lastPublishCostMs < 2) setImmediate(() => this.publish());
+    else setTimeout(() => this.publish(), Math.min(this.lastPublishCostMs, 100));
+  }
+
+  private publish(): void {
+    if (!this.publishScheduled) return;
+    this.publishScheduled = false;
+    const epoch = this.epochValue;
+    if (epoch === undefined) return;
+    const parts: CompiledRule[][] = [];
+    for (const [name, policy] of this.policyMap) parts.push(this.rulesOf(name, policy));
+    for (const name of this.compiled.keys()) if (!this.policyMap.has(name)) this.compiled.delete(name);
+    const started = performance.now();
+    const ruleSet = assembleRuleSet(parts, { epoch, version: this.revisionValue });
+    this.lastPublishCostMs = performance.now() - started;
+    this.ruleSet = ruleSet;
+    this.served.clear();
+    for (const listener of this.listeners) listener(ruleSet);
+  }
+
+  private rulesOf(name: string, policy: StoredPolicy): CompiledRule[] {
+    const cached = this.compiled.get(name);
+    if (cached && cached.version === policy.metadata.version) return cached.rules;
+    let rules: CompiledRule[] = [];
+    try {
+      rules = compilePolicyRules(policy);
+    } catch (error) {
+      this.options.onCompileError?.(name, error);
+    }
+    this.compiled.set(name, { version: policy.metadata.version, rules });
+    return rules;
+  }
+}
+
+/** Wire rule: a data plane takes a rule set when the epoch differs or the version is greater. */
+export function isNewerFor(ruleSet: CompiledRuleSet, held: { epoch: string; version: number }): boolean {
+  return ruleSet.epoch !== held.epoch || ruleSet.version > held.version;
+}

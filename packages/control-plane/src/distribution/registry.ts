@@ -1,0 +1,77 @@
+// Data planes known from their polls: who they are, what they hold, what they counted.
+// Instances not seen for `forgetAfterMs` are forgotten (pods come and go).
+import type { Clock } from '../clock.js';
+import type { DataPlanePoll, PollCounters } from './poll-request.js';
+
+export interface DataPlaneRecord {
+  instance: string;
+  identity: DataPlanePoll['identity'];
+  epoch: string;
+  version: number;
+  /** ISO-8601. */
+  lastSeen: string;
+  counters: PollCounters;
+  /** True while a poll from this instance is held. */
+  connected: boolean;
+}
+
+interface Entry {
+  poll: DataPlanePoll;
+  lastSeenMs: number;
+  held: number;
+}
+
+export class DataPlaneRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly forgetAfterMs = 5 * 60_000,
+  ) {}
+
+  record(poll: DataPlanePoll): void {
+    const existing = this.entries.get(poll.instance);
+    this.entries.set(poll.instance, { poll, lastSeenMs: this.clock.now(), held: existing?.held ?? 0 });
+  }
+
+  /** The data plane now holds what it was just sent. */
+  delivered(instance: string, held: { epoch: string; version: number }): void {
+    const entry = this.entries.get(instance);
+    if (entry) entry.poll = { ...entry.poll, epoch: held.epoch, version: held.version };
+  }
+
+  holding(instance: string, delta: 1 | -1): void {
+    const entry = this.entries.get(instance);
+    if (entry) {
+      entry.held = Math.max(0, entry.held + delta);
+      entry.lastSeenMs = this.clock.now();
+    }
+  }
+
+  list(): DataPlaneRecord[] {
+    this.forget();
+    return [...this.entries.values()]
+      .map(({ poll, lastSeenMs, held }) => ({
+        instance: poll.instance,
+        identity: poll.identity,
+        epoch: poll.epoch,
+        version: poll.version,
+        lastSeen: new Date(lastSeenMs).toISOString(),
+        counters: poll.counters,
+        connected: held > 0,
+      }))
+      .sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));
+  }
+
+  size(): number {
+    this.forget();
+    return this.entries.size;
+  }
+
+  private forget(): void {
+    const cutoff = this.clock.now() - this.forgetAfterMs;
+    for (const [instance, entry] of this.entries) {
+      if (entry.held === 0 && entry.lastSeenMs < cutoff) this.entries.delete(instance);
+    }
+  }
+}

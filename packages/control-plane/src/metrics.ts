@@ -1,0 +1,91 @@
+// Every control-plane metric, declared in one table. Names carry the hfi_control_plane_ prefix.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface MetricSources {
+  policiesByPhase: () => Record<'Pending' | 'Active' | 'Expired', number>;
+  ruleSetVersion: () => number;
+  connectedDataPlanes: () => number;
+  heldPolls: () => number;
+  sseStreams: () => number;
+}
+
+export function createMetrics(sources: MetricSources) {
+  const registry = new Registry();
+  const registers = [registry];
+  const metrics = {
+    requests: new Counter({
+      name: 'hfi_control_plane_http_requests_total',
+      help: 'API requests by route, method and status code',
+      labelNames: ['route', 'method', 'status'] as const,
+      registers,
+    }),
+    requestDuration: new Histogram({
+      name: 'hfi_control_plane_http_request_duration_seconds',
+      help: 'API request latency (held long-polls and streams excluded)',
+      labelNames: ['route', 'method'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    policies: new Gauge({
+      name: 'hfi_control_plane_policies',
+      help: 'Stored policies by phase',
+      labelNames: ['phase'] as const,
+      registers,
+      collect() {
+        for (const [phase, n] of Object.entries(sources.policiesByPhase())) this.set({ phase }, n);
+      },
+    }),
+    ruleSetVersion: new Gauge({
+      name: 'hfi_control_plane_ruleset_version',
+      help: 'Version of the current compiled rule set',
+      registers,
+      collect() {
+        this.set(sources.ruleSetVersion());
+      },
+    }),
+    dataPlanes: new Gauge({
+      name: 'hfi_control_plane_dataplanes_connected',
+      help: 'Data-plane instances seen polling in the last 5 minutes',
+      registers,
+      collect() {
+        this.set(sources.connectedDataPlanes());
+      },
+    }),
+    heldPolls: new Gauge({
+      name: 'hfi_control_plane_longpolls_held',
+      help: 'Data-plane long-polls held now',
+      registers,
+      collect() {
+        this.set(sources.heldPolls());
+      },
+    }),
+    sseStreams: new Gauge({
+      name: 'hfi_control_plane_sse_streams',
+      help: 'Open /v1/config/stream connections',
+      registers,
+      collect() {
+        this.set(sources.sseStreams());
+      },
+    }),
+    propagationDelay: new Histogram({
+      name: 'hfi_control_plane_propagation_delay_seconds',
+      help: 'From a change reaching this replica (the commit, for its own writes) to a held poll answered with it',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
+    ruleSetsPublished: new Counter({
+      name: 'hfi_control_plane_rulesets_published_total',
+      help: 'Compiled rule sets published',
+      registers,
+    }),
+    storeErrors: new Counter({
+      name: 'hfi_control_plane_store_errors_total',
+      help: 'Failed store operations (and lost watches) by operation',
+      labelNames: ['operation'] as const,
+      registers,
+    }),
+  };
+  return { registry, ...metrics };
+}
+
+export type ControlPlaneMetrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,215 @@
+// Policy operations behind the API: validation at the edge, optimistic concurrency, "unchanged"
+// detection, read-your-writes, and the status block. Reads come from the hub's mirror, so they keep
+// working while the store is unreachable; writes go to the store.
+import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
+import type { Clock } from './clock.js';
+import { HfiError, fieldDetails } from './errors.js';
+import type { RuleSetHub } from './distribution/hub.js';
+import type { DataPlaneRecord, DataPlaneRegistry } from './distribution/registry.js';
+import type { PolicyStore } from './store/types.js';
+
+export type ApplyResult = 'created' | 'configured' | 'unchanged';
+export type PolicyPhase = 'Pending' | 'Active' | 'Expired';
+
+export interface PolicyStatus {
+  phase: PolicyPhase;
+  activeFrom: string | null;
+  expiresAt: string | null;
+  targetedDataPlanes: number;
+  appliedDataPlanes: number;
+  faults: { aborts: number; delays: number };
+}
+
+export type PolicyWithStatus = (StoredPolicy | FaultInjectionPolicy) & { status: PolicyStatus };
+
+/** Names that would collide with fixed routes under /v1/policies/. */
+const RESERVED_NAMES = new Set(['status']);
+/** How long a write waits for its own change to reach the mirror before answering. */
+const READ_YOUR_WRITE_MS = 2000;
+
+export interface PolicyServiceOptions {
+  store: PolicyStore;
+  hub: RuleSetHub;
+  dataPlanes: DataPlaneRegistry;
+  clock: Clock;
+  maxPolicies: number;
+}
+
+export class PolicyService {
+  constructor(private readonly o: PolicyServiceOptions) {}
+
+  async apply(input: unknown, options: { dryRun: boolean }): Promise<{ result: ApplyResult; policy: StoredPolicy | FaultInjectionPolicy }> {
+    const validation = validatePolicy(input);
+    if (!validation.ok) throw new HfiError('HFI_INVALID_POLICY', describe(validation.errors), fieldDetails(validation.errors));
+    const policy = validation.policy;
+    const name = policy.metadata.name;
+    if (RESERVED_NAMES.has(name)) {
+      throw new HfiError('HFI_INVALID_POLICY', `metadata.name: "${name}" is reserved`, [
+        { path: 'metadata.name', message: `"${name}" is reserved by the API (/v1/policies/${name})` },
+      ]);
+    }
+    const expectedVersion = policy.metadata.version ?? requestedVersion(input);
+    const existing = await this.o.store.get(name);
+    if (expectedVersion !== undefined && existing?.metadata.version !== expectedVersion) {
+      const current = existing ? `the current version is ${existing.metadata.version}` : `policy "${name}" does not exist`;
+      throw new HfiError('HFI_VERSION_CONFLICT', `metadata.version ${expectedVersion} is not current: ${current}`, [
+        { path: 'metadata.version', message: current },
+      ]);
+    }
+    if (existing && samePolicyContent(existing, policy)) return { result: 'unchanged', policy: existing };
+    if (options.dryRun) {
+      if (!existing && this.o.hub.policies().length >= this.o.maxPolicies) {
+        throw new HfiError('HFI_POLICY_LIMIT', `the store already holds the maximum of ${this.o.maxPolicies} policies (MAX_POLICIES)`);
+      }
+      const { version: _v, ...metadata } = policy.metadata;
+      const preview = existing
+        ? { ...policy, metadata: { ...metadata, version: existing.metadata.version, createdAt: existing.metadata.createdAt, updatedAt: existing.metadata.updatedAt } }
+        : { ...policy, metadata };
+      return { result: existing ? 'configured' : 'created', policy: preview };
+    }
+    const written = await this.o.store.put(withoutVersion(policy), {
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      nowMs: this.o.clock.now(),
+    });
+    await this.o.hub.waitForRevision(Number(written.policy.metadata.version), READ_YOUR_WRITE_MS);
+    return { result: written.created ? 'created' : 'configured', policy: written.policy };
+  }
+
+  async remove(name: string): Promise<StoredPolicy> {
+    const deleted = await this.o.store.delete(name);
+    if (!deleted) throw notFound(name);
+    return deleted;
+  }
+
+  list(): StoredPolicy[] {
+    return this.o.hub.policies();
+  }
+
+  get(name: string): StoredPolicy {
+    const policy = this.o.hub.policy(name);
+    if (!policy) throw notFound(name);
+    return policy;
+  }
+
+  /** Status for many policies at once: data planes are grouped by identity once, then each policy
+   * looks at the groups its selector matches (binary search over held versions). */
+  statusOf(policies: readonly (StoredPolicy | FaultInjectionPolicy)[]): PolicyStatus[] {
+    const planes = this.o.dataPlanes.list();
+    const faults = faultsByPolicy(planes);
+    const groups = groupByIdentity(planes, this.o.hub.epoch);
+    const now = this.o.clock.now();
+    return policies.map((policy) => {
+      const { service, namespace } = policy.spec.selector;
+      const stored = isStored(policy) ? policy : undefined;
+      const writtenAt = stored ? Number(stored.metadata.version) : Infinity;
+      let targeted = 0;
+      let applied = 0;
+      for (const g of groups) {
+        if ((service !== '*' && g.service !== service) || (namespace !== '*' && g.namespace !== namespace)) continue;
+        targeted += g.count;
+        applied += g.versions.length - lowerBound(g.versions, writtenAt);
+      }
+      const window = stored ? policyTimeWindow(stored) : undefined;
+      const timePhase = stored ? policyPhase(stored, now) : 'Pending';
+      const phase: PolicyPhase = timePhase === 'Expired' ? 'Expired' : timePhase === 'Active' && applied > 0 ? 'Active' : 'Pending';
+      return {
+        phase,
+        activeFrom: window ? iso(window.activeFromMs) : null,
+        expiresAt: window && window.expiresAtMs > 0 ? iso(window.expiresAtMs) : null,
+        targetedDataPlanes: targeted,
+        appliedDataPlanes: applied,
+        faults: faults.get(policy.metadata.name) ?? { aborts: 0, delays: 0 },
+      };
+    });
+  }
+
+  withStatus<P extends StoredPolicy | FaultInjectionPolicy>(policies: readonly P[]): (P & { status: PolicyStatus })[] {
+    const statuses = this.statusOf(policies);
+    return policies.map((p, i) => ({ ...p, status: statuses[i]! }));
+  }
+
+  /** Phase counts for the policies gauge. */
+  phaseCounts(): Record<PolicyPhase, number> {
+    const counts: Record<PolicyPhase, number> = { Pending: 0, Active: 0, Expired: 0 };
+    for (const s of this.statusOf(this.o.hub.policies())) counts[s.phase]++;
+    return counts;
+  }
+}
+
+function faultsByPolicy(planes: readonly DataPlaneRecord[]): Map<string, { aborts: number; delays: number }> {
+  const totals = new Map<string, { aborts: number; delays: number }>();
+  for (const plane of planes) {
+    for (const [ruleId, c] of Object.entries(plane.counters.rules)) {
+      const slash = ruleId.lastIndexOf('/');
+      const policy = slash > 0 ? ruleId.slice(0, slash) : ruleId;
+      const t = totals.get(policy) ?? { aborts: 0, delays: 0 };
+      t.aborts += c.aborts;
+      t.delays += c.delays;
+      totals.set(policy, t);
+    }
+  }
+  return totals;
+}
+
+interface IdentityGroup {
+  service: string | null;
+  namespace: string | null;
+  count: number;
+  /** Sorted versions held in the current epoch. */
+  versions: number[];
+}
+
+function groupByIdentity(planes: readonly DataPlaneRecord[], epoch: string | undefined): IdentityGroup[] {
+  const groups = new Map<string, IdentityGroup>();
+  for (const p of planes) {
+    const key = `${p.identity.service ?? '\u0000'}\u0001${p.identity.namespace ?? '\u0000'}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { service: p.identity.service, namespace: p.identity.namespace, count: 0, versions: [] }));
+    g.count++;
+    if (p.epoch === epoch) g.versions.push(p.version);
+  }
+  for (const g of groups.values()) g.versions.sort((a, b) => a - b);
+  return [...groups.values()];
+}
+
+/** Index of the first element >= value. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function isStored(policy: StoredPolicy | FaultInjectionPolicy): policy is StoredPolicy {
+  return typeof policy.metadata.version === 'string' && typeof policy.metadata.updatedAt === 'string';
+}
+
+/** The version the client sent, whatever the validator keeps of it. */
+function requestedVersion(input: unknown): string | undefined {
+  const v = (input as { metadata?: { version?: unknown } } | null)?.metadata?.version;
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
+function withoutVersion(policy: FaultInjectionPolicy): FaultInjectionPolicy {
+  const { version: _v, createdAt: _c, updatedAt: _u, ...metadata } = policy.metadata;
+  return { ...policy, metadata };
+}
+
+function describe(errors: readonly { path: string; message: string }[]): string {
+  const first = errors[0];
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return first ? `invalid policy: ${first.path || '(root)'}: ${first.message}${more}` : 'invalid policy';
+}
+
+function notFound(name: string): HfiError {
+  return new HfiError('HFI_NOT_FOUND', `policy "${name}" not found`);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,104 @@
+// In-process store: version = a counter, epoch = random per process. Writes are synchronous, so
+// every operation is atomic by construction.
+import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
+import { HfiError } from '../errors.js';
+import type { RandomHex } from '../clock.js';
+import type { PolicyStore, PutOptions, PutResult, StoreListener } from './types.js';
+import { byName, isoTime, stampPolicy } from './stamp.js';
+
+export interface MemoryStoreOptions {
+  maxPolicies: number;
+  randomHex: RandomHex;
+}
+
+export class MemoryPolicyStore implements PolicyStore {
+  readonly backend = 'memory' as const;
+  private readonly policies = new Map<string, StoredPolicy>();
+  private readonly listeners = new Set<StoreListener>();
+  private readonly epoch: string;
+  private revision = 0;
+  private closed = false;
+
+  constructor(private readonly options: MemoryStoreOptions) {
+    this.epoch = options.randomHex(4);
+  }
+
+  async list(): Promise<StoredPolicy[]> {
+    return [...this.policies.values()].sort(byName);
+  }
+
+  async get(name: string): Promise<StoredPolicy | undefined> {
+    return this.policies.get(name);
+  }
+
+  async put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult> {
+    this.assertOpen();
+    const name = policy.metadata.name;
+    const existing = this.policies.get(name);
+    if (options.expectedVersion !== undefined && existing?.metadata.version !== options.expectedVersion) {
+      throw versionConflict(name, options.expectedVersion, existing);
+    }
+    if (!existing && this.policies.size >= this.options.maxPolicies) throw policyLimit(this.options.maxPolicies);
+    const revision = ++this.revision;
+    const now = isoTime(options.nowMs);
+    const stored = deepFreeze(
+      stampPolicy(structuredClone(policy), { version: String(revision), createdAt: existing?.metadata.createdAt ?? now, updatedAt: now }),
+    );
+    this.policies.set(name, stored);
+    this.emit({ kind: 'put', revision, policy: stored });
+    return { policy: stored, created: !existing };
+  }
+
+  async delete(name: string): Promise<StoredPolicy | undefined> {
+    this.assertOpen();
+    const existing = this.policies.get(name);
+    if (!existing) return undefined;
+    this.policies.delete(name);
+    const revision = ++this.revision;
+    this.emit({ kind: 'delete', revision, name });
+    return existing;
+  }
+
+  async watch(listener: StoreListener): Promise<void> {
+    this.listeners.add(listener);
+    listener({ kind: 'reset', epoch: this.epoch, revision: this.revision, policies: await this.list() });
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new HfiError('HFI_STORE_UNAVAILABLE', 'the store is closed');
+  }
+
+  private emit(event: Parameters<StoreListener>[0]): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+export function versionConflict(name: string, expected: string, existing: StoredPolicy | undefined): HfiError {
+  const current = existing ? `the current version is ${existing.metadata.version}` : `policy "${name}" does not exist`;
+  return new HfiError('HFI_VERSION_CONFLICT', `metadata.version ${expected} is not current: ${current}`, [
+    { path: 'metadata.version', message: current },
+  ]);
+}
+
+export function policyLimit(max: number): HfiError {
+  return new HfiError('HFI_POLICY_LIMIT', `the store already holds the maximum of ${max} policies (MAX_POLICIES)`, [
+    { path: 'metadata.name', message: `at most ${max} policies may be stored; delete one first` },
+  ]);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,123 @@
+// Configuration: defaults, config.yaml, environment precedence, and refusals naming the setting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../src/config/config.js';
+import { parseDuration } from '../src/config/duration.js';
+
+const files: Record<string, string> = {
+  'config.yaml': `server:\n  port: 9090\n  timeout: 45s\nstorage:\n  backend: etcd\n  etcd:\n    endpoints:\n      - http://etcd:2379\nlogging:\n  level: debug\n  format: text\npolicies:\n  max_count: 500\n  auto_expire_check_interval: 30s\n`,
+  'tokens.yaml': `admin: file-admin\nread: [r1, r2]\ndataplane: dp\n`,
+};
+const readFile = (path: string): string => {
+  const text = files[path];
+  if (text === undefined) throw new Error('ENOENT');
+  return text;
+};
+const load = (env: Record<string, string>, configFile?: string) => loadConfig({ env, readFile, ...(configFile ? { configFile } : {}) });
+
+function refuses(fn: () => unknown, setting: string, pattern?: RegExp): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.equal(error.setting, setting);
+    assert.ok(error.message.includes(setting));
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+test('defaults: loopback 127.0.0.1:8080, memory store, open without tokens', () => {
+  const c = load({});
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.port, 8080);
+  assert.equal(c.storage.backend, 'memory');
+  assert.equal(c.requestTimeoutMs, 30_000);
+  assert.equal(c.maxPolicies, DEFAULT_CONFIG.maxPolicies);
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.storage));
+});
+
+test('config.yaml in the seed ConfigMap shape', () => {
+  const c = load({}, 'config.yaml');
+  assert.equal(c.port, 9090);
+  assert.equal(c.requestTimeoutMs, 45_000);
+  assert.equal(c.storage.backend, 'etcd');
+  assert.deepEqual(c.storage.etcdEndpoints, ['http://etcd:2379']);
+  assert.deepEqual(c.logging, { level: 'debug', format: 'text' });
+  assert.equal(c.maxPolicies, 500);
+  assert.equal(c.autoExpireCheckIntervalMs, 30_000);
+});
+
+test('the environment wins over the file', () => {
+  const c = load(
+    {
+      CONTROL_PLANE_PORT: '7000',
+      STORAGE_BACKEND: 'memory',
+      ETCD_ENDPOINTS: 'http://a:2379, http://b:2379',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      REQUEST_TIMEOUT: '1m30s',
+      WATCH_BUFFER_SIZE: '10',
+      MAX_POLICIES: '42',
+    },
+    'config.yaml',
+  );
+  assert.equal(c.port, 7000);
+  assert.equal(c.storage.backend, 'memory');
+  assert.deepEqual(c.storage.etcdEndpoints, ['http://a:2379', 'http://b:2379']);
+  assert.equal(c.logging.level, 'warn');
+  assert.equal(c.requestTimeoutMs, 90_000);
+  assert.equal(c.watchBufferSize, 10);
+  assert.equal(c.maxPolicies, 42);
+});
+
+test('CONTROL_PLANE_ADDR: host, or host:port whose port wins', () => {
+  assert.equal(load({ CONTROL_PLANE_ADDR: 'localhost' }).host, 'localhost');
+  const c = load({ CONTROL_PLANE_ADDR: '0.0.0.0:8081', CONTROL_PLANE_PORT: '9999', HFI_ADMIN_TOKEN: 't' });
+  assert.equal(c.host, '0.0.0.0');
+  assert.equal(c.port, 8081);
+  assert.equal(load({ CONTROL_PLANE_ADDR: '[::1]:8082' }).host, '::1');
+});
+
+test('no admin token on a non-loopback address is refused, unless allowed on purpose', () => {
+  refuses(() => load({ CONTROL_PLANE_ADDR: '0.0.0.0:8080' }), 'HFI_ADMIN_TOKEN', /HFI_ALLOW_UNAUTHENTICATED/);
+  assert.equal(load({ CONTROL_PLANE_ADDR: '0.0.0.0:8080', HFI_ALLOW_UNAUTHENTICATED: 'true' }).auth.allowUnauthenticated, true);
+  assert.equal(load({ CONTROL_PLANE_ADDR: '0.0.0.0', HFI_ADMIN_TOKEN: 'secret' }).auth.adminToken, 'secret');
+});
+
+test('tokens from env and from HFI_TOKEN_FILE (env wins)', () => {
+  const c = load({ HFI_TOKEN_FILE: 'tokens.yaml', HFI_ADMIN_TOKEN: 'env-admin' });
+  assert.equal(c.auth.adminToken, 'env-admin');
+  assert.deepEqual(c.auth.readTokens, ['r1', 'r2']);
+  assert.equal(c.auth.dataplaneToken, 'dp');
+  assert.deepEqual(load({ HFI_READ_TOKENS: 'a, b,,c' }).auth.readTokens, ['a', 'b', 'c']);
+});
+
+test('invalid values are refused naming the setting', () => {
+  refuses(() => load({ CONTROL_PLANE_PORT: '70000' }), 'CONTROL_PLANE_PORT');
+  refuses(() => load({ CONTROL_PLANE_PORT: 'http' }), 'CONTROL_PLANE_PORT');
+  refuses(() => load({ CONTROL_PLANE_ADDR: 'http://x:80' }), 'CONTROL_PLANE_ADDR');
+  refuses(() => load({ STORAGE_BACKEND: 'redis' }), 'STORAGE_BACKEND');
+  refuses(() => load({ ETCD_ENDPOINTS: 'not a url' }), 'ETCD_ENDPOINTS');
+  refuses(() => load({ LOG_LEVEL: 'loud' }), 'LOG_LEVEL');
+  refuses(() => load({ LOG_FORMAT: 'xml' }), 'LOG_FORMAT');
+  refuses(() => load({ REQUEST_TIMEOUT: '30' }), 'REQUEST_TIMEOUT');
+  refuses(() => load({ WATCH_BUFFER_SIZE: '-1' }), 'WATCH_BUFFER_SIZE');
+  refuses(() => load({ MAX_POLICIES: '0' }), 'MAX_POLICIES');
+  refuses(() => load({ HFI_ALLOW_UNAUTHENTICATED: 'maybe' }), 'HFI_ALLOW_UNAUTHENTICATED');
+  refuses(() => load({ HFI_TOKEN_FILE: 'missing.yaml' }), 'HFI_TOKEN_FILE');
+  refuses(() => load({}, 'missing.yaml'), '--config');
+  files['bad.yaml'] = 'server:\n  prot: 80\n';
+  refuses(() => load({}, 'bad.yaml'), 'server.prot');
+  files['bad2.yaml'] = 'policies:\n  max_count: lots\n';
+  refuses(() => load({}, 'bad2.yaml'), 'policies.max_count');
+  files['bad3.yaml'] = 'server: [1, 2]\n';
+  refuses(() => load({}, 'bad3.yaml'), 'server');
+});
+
+test('Go-style durations', () => {
+  assert.equal(parseDuration('30s'), 30_000);
+  assert.equal(parseDuration('1m30s'), 90_000);
+  assert.equal(parseDuration('250ms'), 250);
+  assert.equal(parseDuration('1.5h'), 5_400_000);
+  assert.equal(parseDuration('0'), 0);
+  for (const bad of ['', '30', 's', '1x', '1s2', '-1s']) assert.equal(parseDuration(bad), undefined, bad);
+});

@@ -1,0 +1,157 @@
+// Long-poll holding, SSE stream, data-plane registry expiry, status phases and graceful close.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
+import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
+
+describe('distribution', () => {
+  let app: FastifyInstance;
+  let base: string;
+  let call: TestClient;
+  const clock = new ManualClock();
+  before(async () => {
+    app = await makeApp({ clock, sseHeartbeatMs: 100, dataPlaneForgetAfterMs: 60_000 });
+    base = await listen(app);
+    call = httpClient(base);
+  });
+  after(() => app.close());
+
+  const current = async () => (await call('GET', '/v1/ruleset')).json();
+
+  test('a poll for the current version is held for holdMs, then 304', async () => {
+    const set = await current();
+    const started = Date.now();
+    const r = await call('POST', '/v1/dataplane/poll', { body: pollBody({ epoch: set.epoch, version: set.version, holdMs: 300 }) });
+    assert.equal(r.status, 304);
+    assert.ok(Date.now() - started >= 280, `answered after ${Date.now() - started} ms`);
+  });
+
+  test('a different epoch is answered at once even with a higher version', async () => {
+    const r = await call('POST', '/v1/dataplane/poll', { body: pollBody({ epoch: 'other-epoch', version: 10 ** 9, holdMs: 30_000 }) });
+    assert.equal(r.status, 200);
+  });
+
+  test('a client that goes away leaves the waiting set', async () => {
+    const set = await current();
+    const controller = new AbortController();
+    const pending = fetch(`${base}/v1/dataplane/poll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(pollBody({ instance: 'leaver', epoch: set.epoch, version: set.version, holdMs: 30_000 })),
+      signal: controller.signal,
+    }).catch(() => 'aborted');
+    const heldNow = async () => Number(/\nhfi_control_plane_longpolls_held (\d+)/.exec((await call('GET', '/v1/metrics')).text)?.[1]);
+    await waitFor(async () => (await heldNow()) === 1);
+    controller.abort();
+    assert.equal(await pending, 'aborted');
+    await waitFor(async () => (await heldNow()) === 0);
+  });
+
+  test('SSE: the current set at connect, every new set, heartbeats, optional identity subset', async () => {
+    const events: EventSourceMessage[] = [];
+    let raw = '';
+    const parser = createParser({ onEvent: (e) => events.push(e) });
+    const req = httpRequest(`${base}/v1/config/stream?service=cart&namespace=shop`, { headers: { accept: 'text/event-stream' } });
+    const opened = new Promise<void>((resolve) => {
+      req.on('response', (res) => {
+        assert.equal(res.statusCode, 200);
+        assert.match(String(res.headers['content-type']), /text\/event-stream/);
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          raw += chunk;
+          parser.feed(chunk);
+        });
+        resolve();
+      });
+    });
+    req.end();
+    await opened;
+    await waitFor(async () => events.length >= 1);
+    const first = JSON.parse(events[0]!.data);
+    assert.equal(events[0]!.event, 'update');
+    assert.equal(events[0]!.id, String(first.version));
+    assert.ok(Array.isArray(first.rules));
+    await call('POST', '/v1/policies', { body: policy('sse-cart', { service: 'cart', namespace: 'shop' }) });
+    await call('POST', '/v1/policies', { body: policy('sse-other', { service: 'other', namespace: 'shop' }) });
+    await waitFor(async () => events.length >= 3);
+    const last = JSON.parse(events.at(-1)!.data);
+    assert.ok(last.version > first.version);
+    assert.ok(last.rules.some((r: any) => r.policy === 'sse-cart'));
+    assert.ok(!last.rules.some((r: any) => r.policy === 'sse-other'));
+    await waitFor(async () => raw.includes(': heartbeat'));
+    req.destroy();
+  });
+
+  test('status: Active once a targeted data plane holds the write; Expired after duration_seconds', async () => {
+    const created = (await call('POST', '/v1/policies', { body: policy('short-lived', { service: 'web', namespace: 'prod', durationSeconds: 60 }) })).json();
+    assert.equal(created.status.phase, 'Pending');
+    assert.equal(created.status.expiresAt, new Date(clock.now() + 60_000).toISOString());
+    const set = await current();
+    await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'web-1', service: 'web', namespace: 'prod', epoch: set.epoch, version: set.version }) });
+    const status = (await call('GET', '/v1/policies/short-lived')).json().status;
+    assert.equal(status.phase, 'Active');
+    assert.equal(status.targetedDataPlanes, 1);
+    assert.equal(status.appliedDataPlanes, 1);
+    clock.advance(61_000);
+    assert.equal((await call('GET', '/v1/policies/short-lived')).json().status.phase, 'Expired');
+    const metrics = (await call('GET', '/v1/metrics')).text;
+    assert.match(metrics, /hfi_control_plane_policies\{phase="Expired"\} [1-9]/);
+  });
+
+  test('fault counters from polls add up in the status', async () => {
+    const counters = { aborts: 3, delays: 5, rules: { 'short-lived/0': { aborts: 3, delays: 5 } } };
+    await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'web-2', service: 'web', namespace: 'prod', counters }) });
+    const item = (await call('GET', '/v1/policies/status')).json().items.find((i: any) => i.name === 'short-lived');
+    assert.deepEqual(item.faults, { aborts: 3, delays: 5 });
+  });
+
+  test('data planes unseen for the forget interval are forgotten', async () => {
+    const before = (await call('GET', '/v1/dataplanes')).json().items.length;
+    assert.ok(before >= 1);
+    clock.advance(61_000);
+    await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'fresh' }) });
+    const items = (await call('GET', '/v1/dataplanes')).json().items;
+    assert.deepEqual(items.map((i: any) => i.instance), ['fresh']);
+  });
+});
+
+describe('graceful close', () => {
+  test('close answers held polls with 304 and ends SSE streams', async () => {
+    const app = await makeApp();
+    const base = await listen(app);
+    const call = httpClient(base);
+    const set = (await call('GET', '/v1/ruleset')).json();
+    const held = call('POST', '/v1/dataplane/poll', { body: pollBody({ epoch: set.epoch, version: set.version, holdMs: 30_000 }) });
+    const streamEnded = new Promise<void>((resolve) => {
+      httpRequest(`${base}/v1/config/stream`, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      }).end();
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await app.close();
+    assert.equal((await held).status, 304);
+    await streamEnded;
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  test('inject works without a listening socket (no rule set before ready is 503)', async () => {
+    const app = await makeApp();
+    const r = await injectClient(app)('POST', '/v1/dataplane/poll', { body: pollBody() });
+    assert.equal(r.status, 200); // inject readies the app, which loads the store first
+    await app.close();
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition not met in time');
+}

@@ -1,0 +1,72 @@
+// Policies, configuration and a controllable clock for tests.
+import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/clock.js';
+import { buildApp, type BuildOptions } from '../../src/app.js';
+
+export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+export class ManualClock implements Clock {
+  constructor(public ms = T0) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+let counter = 0;
+export const randomHex = (bytes: number): string => (++counter).toString(16).padStart(bytes * 2, '0');
+
+export function testConfig(overrides: Partial<ControlPlaneConfig> = {}): ControlPlaneConfig {
+  return { ...structuredClone(DEFAULT_CONFIG), port: 0, logging: { level: 'silent', format: 'json' }, ...overrides };
+}
+
+export function makeApp(options: Partial<BuildOptions> = {}) {
+  return buildApp({ config: testConfig(), clock: new ManualClock(), randomHex, version: '0.1.0-test', logger: false, ...options });
+}
+
+export interface PolicyOptions {
+  service?: string;
+  namespace?: string;
+  percentage?: number;
+  delayMs?: number;
+  version?: string;
+  durationSeconds?: number;
+  priority?: number;
+  prefix?: string;
+}
+
+export function policy(name: string, o: PolicyOptions = {}): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
+    metadata: { name, ...(o.version !== undefined ? { version: o.version } : {}) },
+    spec: {
+      selector: { service: o.service ?? 'frontend', namespace: o.namespace ?? 'demo' },
+      ...(o.priority !== undefined ? { priority: o.priority } : {}),
+      rules: [
+        {
+          match: { path: { prefix: o.prefix ?? '/api' } },
+          fault: {
+            percentage: o.percentage ?? 50,
+            delay: { fixed_delay_ms: o.delayMs ?? 100 },
+            ...(o.durationSeconds !== undefined ? { duration_seconds: o.durationSeconds } : {}),
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function pollBody(o: { instance?: string; service?: string | null; namespace?: string | null; epoch?: string; version?: number; holdMs?: number; counters?: unknown } = {}) {
+  return {
+    wireVersion: 1,
+    identity: { service: o.service === undefined ? 'frontend' : o.service, namespace: o.namespace === undefined ? 'demo' : o.namespace, pod: 'pod-1' },
+    instance: o.instance ?? 'pod-1/vm1',
+    epoch: o.epoch ?? '',
+    version: o.version ?? 0,
+    holdMs: o.holdMs ?? 0,
+    ...(o.counters !== undefined ? { counters: o.counters } : {}),
+  };
+}

@@ -1,0 +1,160 @@
+// ONE store conformance suite, run against the memory store and a real etcd.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validatePolicy, type FaultInjectionPolicy } from '@hfi/policy';
+import { MemoryPolicyStore } from '../src/store/memory.js';
+import { EtcdPolicyStore } from '../src/store/etcd.js';
+import type { PolicyStore, StoreEvent } from '../src/store/types.js';
+import { isHfiError } from '../src/errors.js';
+import { startEtcd, type EtcdProcess } from './helpers/etcd.js';
+import { policy, randomHex, T0, type PolicyOptions } from './helpers/fixtures.js';
+
+const realClock = { now: () => Date.now() };
+
+function canonical(name: string, o: PolicyOptions = {}): FaultInjectionPolicy {
+  const result = validatePolicy(policy(name, o));
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.policy;
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => isHfiError(error) && error.code === code);
+}
+
+function until(events: StoreEvent[], predicate: (e: StoreEvent[]) => boolean, ms = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = (): void => {
+      if (predicate(events)) resolve();
+      else if (Date.now() - started > ms) reject(new Error(`timed out waiting; events: ${JSON.stringify(events.map((e) => e.kind))}`));
+      else setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
+type Factory = (maxPolicies?: number) => Promise<PolicyStore>;
+
+function conformance(backend: string, makeStore: () => Factory): void {
+  describe(`PolicyStore conformance: ${backend}`, () => {
+    const stores: PolicyStore[] = [];
+    const open = async (max?: number): Promise<PolicyStore> => {
+      const s = await makeStore()(max);
+      stores.push(s);
+      return s;
+    };
+    after(async () => {
+      for (const s of stores) await s.close();
+    });
+
+    test('create assigns version, createdAt and updatedAt; get and list return it', async () => {
+      const store = await open();
+      const { policy: stored, created } = await store.put(canonical('alpha'), { nowMs: T0 });
+      assert.equal(created, true);
+      assert.match(stored.metadata.version, /^\d+$/);
+      assert.equal(stored.metadata.createdAt, new Date(T0).toISOString());
+      assert.equal(stored.metadata.updatedAt, new Date(T0).toISOString());
+      assert.deepEqual(await store.get('alpha'), stored);
+      assert.deepEqual(await store.list(), [stored]);
+      assert.equal(await store.get('missing'), undefined);
+    });
+
+    test('update grows the version and keeps createdAt', async () => {
+      const store = await open();
+      const first = (await store.put(canonical('beta'), { nowMs: T0 })).policy;
+      const second = await store.put(canonical('beta', { percentage: 10 }), { nowMs: T0 + 5000 });
+      assert.equal(second.created, false);
+      assert.ok(Number(second.policy.metadata.version) > Number(first.metadata.version));
+      assert.equal(second.policy.metadata.createdAt, first.metadata.createdAt);
+      assert.equal(second.policy.metadata.updatedAt, new Date(T0 + 5000).toISOString());
+      assert.equal((await store.get('beta'))?.spec.rules[0]?.fault.percentage, 10);
+    });
+
+    test('list is sorted by name', async () => {
+      const store = await open();
+      for (const name of ['zeta', 'eta', 'theta']) await store.put(canonical(name), { nowMs: T0 });
+      assert.deepEqual((await store.list()).map((p) => p.metadata.name), ['eta', 'theta', 'zeta']);
+    });
+
+    test('expectedVersion: a stale version and a version on create are conflicts', async () => {
+      const store = await open();
+      const v1 = (await store.put(canonical('gamma'), { nowMs: T0 })).policy.metadata.version;
+      const v2 = (await store.put(canonical('gamma', { percentage: 1 }), { nowMs: T0, expectedVersion: v1 })).policy.metadata.version;
+      await rejectsWith(store.put(canonical('gamma', { percentage: 2 }), { nowMs: T0, expectedVersion: v1 }), 'HFI_VERSION_CONFLICT');
+      await rejectsWith(store.put(canonical('new-one'), { nowMs: T0, expectedVersion: '1' }), 'HFI_VERSION_CONFLICT');
+      assert.equal((await store.get('gamma'))?.metadata.version, v2);
+      assert.equal(await store.get('new-one'), undefined);
+    });
+
+    test('concurrent updates with one expected version: exactly one wins', async () => {
+      const store = await open();
+      const v1 = (await store.put(canonical('delta'), { nowMs: T0 })).policy.metadata.version;
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => store.put(canonical('delta', { percentage: i + 1 }), { nowMs: T0, expectedVersion: v1 })),
+      );
+      const won = attempts.filter((a) => a.status === 'fulfilled');
+      const lost = attempts.filter((a) => a.status === 'rejected');
+      assert.equal(won.length, 1);
+      assert.equal(lost.length, 7);
+      for (const l of lost) assert.equal((l as PromiseRejectedResult).reason.code, 'HFI_VERSION_CONFLICT');
+    });
+
+    test('delete returns the deleted policy, then undefined', async () => {
+      const store = await open();
+      const stored = (await store.put(canonical('epsilon'), { nowMs: T0 })).policy;
+      assert.deepEqual(await store.delete('epsilon'), stored);
+      assert.equal(await store.delete('epsilon'), undefined);
+      assert.equal(await store.get('epsilon'), undefined);
+    });
+
+    test('maxPolicies refuses creates with HFI_POLICY_LIMIT but allows updates', async () => {
+      const store = await open(2);
+      await store.put(canonical('one'), { nowMs: T0 });
+      await store.put(canonical('two'), { nowMs: T0 });
+      await rejectsWith(store.put(canonical('three'), { nowMs: T0 }), 'HFI_POLICY_LIMIT');
+      await store.put(canonical('two', { percentage: 3 }), { nowMs: T0 });
+      await store.delete('one');
+      await store.put(canonical('three'), { nowMs: T0 });
+    });
+
+    test('watch: a reset with the contents, then every change in order with growing revisions', async () => {
+      const store = await open();
+      await store.put(canonical('before'), { nowMs: T0 });
+      const events: StoreEvent[] = [];
+      await store.watch((e) => events.push(e));
+      assert.equal(events[0]?.kind, 'reset');
+      const reset = events[0] as Extract<StoreEvent, { kind: 'reset' }>;
+      assert.ok(reset.epoch.length > 0);
+      assert.deepEqual(reset.policies.map((p) => p.metadata.name), ['before']);
+      const written = (await store.put(canonical('after'), { nowMs: T0 })).policy;
+      await store.delete('before');
+      await until(events, (e) => e.length >= 3);
+      assert.deepEqual(events.slice(1).map((e) => e.kind), ['put', 'delete']);
+      const put = events[1] as Extract<StoreEvent, { kind: 'put' }>;
+      assert.equal(put.revision, Number(written.metadata.version));
+      assert.deepEqual(put.policy, written);
+      assert.ok(events[2]!.revision > put.revision && put.revision > reset.revision);
+    });
+
+    test('ping answers; a closed store refuses writes', async () => {
+      const store = await makeStore()();
+      await store.ping();
+      await store.close();
+      await rejectsWith(store.put(canonical('late'), { nowMs: T0 }), 'HFI_STORE_UNAVAILABLE');
+    });
+  });
+}
+
+conformance('memory', () => async (max = 100) => new MemoryPolicyStore({ maxPolicies: max, randomHex }));
+
+let etcd: EtcdProcess | undefined;
+let prefixCounter = 0;
+before(async () => {
+  etcd = await startEtcd();
+});
+after(async () => {
+  await etcd?.stop();
+});
+conformance('etcd', () => async (max = 100) =>
+  new EtcdPolicyStore({ endpoints: [etcd!.endpoint], maxPolicies: max, clock: realClock, prefix: `/hfi-test/${++prefixCounter}/` }),
+);

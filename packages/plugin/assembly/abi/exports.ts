@@ -1,0 +1,80 @@
+// The functions Envoy calls, with the exact signatures it checks (shared reference §1.4).
+// Every entry rewinds the scratch arena first: memory the host filled during an earlier callback is dead.
+
+import { rewindScratch, scratchAlloc } from './scratch';
+import { FilterHeadersStatus } from './constants';
+import { RootContext } from '../root';
+import { onRequestHeaders, onResponseHeaders, onStreamDelete, onStreamDone } from '../http';
+import { startVm } from '../vm';
+
+const roots = new Map<u32, RootContext>();
+/** Stream context id -> its root context id. */
+const streamRoots = new Map<u32, u32>();
+
+function rootOfStream(streamId: u32): RootContext | null {
+  if (!streamRoots.has(streamId)) return null;
+  const rootId = streamRoots.get(streamId);
+  return roots.has(rootId) ? roots.get(rootId) : null;
+}
+
+export function proxy_abi_version_0_2_1(): void {}
+
+export function malloc(size: usize): usize {
+  return scratchAlloc(size);
+}
+
+export function proxy_on_context_create(contextId: u32, parentId: u32): void {
+  rewindScratch();
+  if (parentId == 0) roots.set(contextId, new RootContext(contextId));
+  else streamRoots.set(contextId, parentId);
+}
+
+export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): u32 {
+  rewindScratch();
+  startVm();
+  return 1;
+}
+
+export function proxy_on_configure(rootId: u32, configSize: u32): u32 {
+  rewindScratch();
+  if (!roots.has(rootId)) roots.set(rootId, new RootContext(rootId));
+  return roots.get(rootId).onConfigure(configSize) ? 1 : 0;
+}
+
+export function proxy_on_tick(rootId: u32): void {
+  rewindScratch();
+  if (roots.has(rootId)) roots.get(rootId).onTick();
+}
+
+export function proxy_on_http_call_response(rootId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
+  rewindScratch();
+  if (roots.has(rootId)) roots.get(rootId).onHttpCallResponse(token, numHeaders, bodySize);
+}
+
+export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
+  rewindScratch();
+  const root = rootOfStream(contextId);
+  if (root === null || root.config === null) return FilterHeadersStatus.Continue;
+  return onRequestHeaders(root, contextId);
+}
+
+export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
+  rewindScratch();
+  return onResponseHeaders(contextId);
+}
+
+export function proxy_on_done(contextId: u32): u32 {
+  rewindScratch();
+  if (!roots.has(contextId)) onStreamDone(rootOfStream(contextId), contextId);
+  return 1;
+}
+
+export function proxy_on_delete(contextId: u32): void {
+  rewindScratch();
+  if (roots.has(contextId)) {
+    roots.delete(contextId);
+    return;
+  }
+  onStreamDelete(rootOfStream(contextId), contextId);
+  streamRoots.delete(contextId);
+}

@@ -1,0 +1,80 @@
+// The HTTP (stream) side: decide on request headers, pause for delays, abort, tag responses.
+
+import { proxy_add_header_map_value } from './abi/imports';
+import { FilterHeadersStatus, MapType } from './abi/constants';
+import { findMatchingRule, requestNowMs } from './decide';
+import { logDebug } from './logger';
+import { countDelay } from './metrics';
+import { RootContext } from './root';
+import { Rule } from './ruleset';
+import { Stream } from './stream';
+import { draws } from './vm';
+
+const HFI_FAULT = String.UTF8.encode('x-hfi-fault');
+
+/** Faulted streams by context id; other streams have no entry. */
+export const faulted = new Map<u32, Stream>();
+
+/** Step 4 of "Evaluating a request": a draw only when 0 < perMillion < 1,000,000. */
+function faults(rule: Rule): bool {
+  const p = rule.perMillion;
+  if (p >= 1_000_000) return true;
+  if (p <= 0) return false;
+  return draws.drawPerMillion() < <u32>p;
+}
+
+export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
+  const set = root.ruleSet;
+  if (set === null || set.rules.length == 0) return FilterHeadersStatus.Continue;
+  const rule = findMatchingRule(set);
+  if (rule === null || !faults(rule)) return FilterHeadersStatus.Continue;
+  if (rule.counters === null) rule.counters = root.counterFor(rule.id);
+  const stream = new Stream(streamId, root.id, rule);
+  const waitMs = rule.startDelayMs + rule.delayMs;
+  if (waitMs > 0) {
+    const now = requestNowMs();
+    stream.deadlineMs = now + waitMs;
+    if (!root.wait(stream, now)) return FilterHeadersStatus.Continue;
+    faulted.set(streamId, stream);
+    if (rule.delayMs > 0) {
+      root.delayed++;
+      const counters = rule.counters;
+      if (counters !== null) counters.delays++;
+      countDelay(waitMs);
+    }
+    logDebug('request delayed ' + waitMs.toString() + ' ms by rule ' + rule.id);
+    return FilterHeadersStatus.StopIteration;
+  }
+  faulted.set(streamId, stream);
+  if (rule.abort !== null) {
+    root.sendAbort(stream);
+    logDebug('request aborted by rule ' + rule.id);
+    return FilterHeadersStatus.StopIteration;
+  }
+  return FilterHeadersStatus.Continue;
+}
+
+/** Delayed-only requests get `x-hfi-fault` here; aborted ones carry it in the local reply already. */
+export function onResponseHeaders(streamId: u32): u32 {
+  if (!faulted.has(streamId)) return FilterHeadersStatus.Continue;
+  const stream = faulted.get(streamId);
+  if (!stream.localReplySent) {
+    const id = stream.rule.idBytes;
+    proxy_add_header_map_value(
+      MapType.HttpResponseHeaders, changetype<usize>(HFI_FAULT), HFI_FAULT.byteLength, changetype<usize>(id), id.byteLength,
+    );
+  }
+  return FilterHeadersStatus.Continue;
+}
+
+/** The stream ended (normally or by client reset): a waiting request leaves the delay queue. */
+export function onStreamDone(root: RootContext | null, streamId: u32): void {
+  if (!faulted.has(streamId)) return;
+  const stream = faulted.get(streamId);
+  if (root !== null) root.cancel(stream);
+}
+
+export function onStreamDelete(root: RootContext | null, streamId: u32): void {
+  onStreamDone(root, streamId);
+  faulted.delete(streamId);
+}

@@ -1,0 +1,459 @@
+// A strict, pull-style JSON reader over bytes in linear memory (RFC 8259 grammar).
+// It builds no tree: callers walk objects and arrays and keep only what they need, so a large rule set
+// costs little more than its compiled form. It never traps: every read is bounds-checked, depth is
+// capped, and the first error moves the cursor to the end so every later read fails fast.
+// Why not a library: see docs/adr/0020-own-json-reader.md.
+
+const MAX_DEPTH: i32 = 64;
+
+export const enum JsonKind { End = 0, Object = 1, Array = 2, String = 3, Number = 4, True = 5, False = 6, Null = 7, Invalid = 8 }
+
+export class JsonReader {
+  private pos: usize;
+  private readonly start: usize;
+  private readonly end: usize;
+  private depth: i32 = 0;
+  failed: bool = false;
+  error: string = '';
+  /** The key read by the last successful `nextKey`. */
+  key: string = '';
+
+  constructor(ptr: usize, size: usize) {
+    this.start = ptr;
+    this.pos = ptr;
+    this.end = ptr + size;
+  }
+
+  fail(message: string): void {
+    if (!this.failed) {
+      this.failed = true;
+      this.error = message + ' at byte ' + (this.pos - this.start).toString();
+    }
+    this.pos = this.end;
+  }
+
+  /** True when the whole input was one value followed only by whitespace. */
+  finish(): bool {
+    this.skipSpace();
+    if (!this.failed && this.pos != this.end) this.fail('unexpected data after the value');
+    return !this.failed;
+  }
+
+  private skipSpace(): void {
+    while (this.pos < this.end) {
+      const c = load<u8>(this.pos);
+      if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
+      this.pos++;
+    }
+  }
+
+  private peekByte(): i32 {
+    this.skipSpace();
+    return this.pos < this.end ? <i32>load<u8>(this.pos) : -1;
+  }
+
+  kind(): JsonKind {
+    const c = this.peekByte();
+    if (c < 0) return JsonKind.End;
+    if (c == 0x7b) return JsonKind.Object;
+    if (c == 0x5b) return JsonKind.Array;
+    if (c == 0x22) return JsonKind.String;
+    if (c == 0x2d || (c >= 0x30 && c <= 0x39)) return JsonKind.Number;
+    if (c == 0x74) return JsonKind.True;
+    if (c == 0x66) return JsonKind.False;
+    if (c == 0x6e) return JsonKind.Null;
+    return JsonKind.Invalid;
+  }
+
+  private expectByte(c: i32, what: string): bool {
+    if (this.peekByte() != c) {
+      this.fail('expected ' + what);
+      return false;
+    }
+    this.pos++;
+    return true;
+  }
+
+  private enter(open: i32, what: string): bool {
+    if (this.depth >= MAX_DEPTH) {
+      this.fail('nesting deeper than ' + MAX_DEPTH.toString());
+      return false;
+    }
+    if (!this.expectByte(open, what)) return false;
+    this.depth++;
+    return true;
+  }
+
+  /** Consumes `{`. Then loop `while (r.nextKey(first)) { first = false; …read or skip the value… }`. */
+  enterObject(): bool {
+    return this.enter(0x7b, 'an object');
+  }
+
+  enterArray(): bool {
+    return this.enter(0x5b, 'an array');
+  }
+
+  /** Moves to the next member; false at `}` (consumed) or on error. Sets `key`. */
+  nextKey(first: bool): bool {
+    if (this.failed) return false;
+    let c = this.peekByte();
+    if (c == 0x7d) {
+      this.pos++;
+      this.depth--;
+      return false;
+    }
+    if (!first) {
+      if (!this.expectByte(0x2c, "',' or '}'")) return false;
+      c = this.peekByte();
+    }
+    if (c != 0x22) {
+      this.fail('expected a member name');
+      return false;
+    }
+    this.key = this.readString();
+    return this.expectByte(0x3a, "':'");
+  }
+
+  /** Moves to the next element; false at `]` (consumed) or on error. */
+  nextItem(first: bool): bool {
+    if (this.failed) return false;
+    const c = this.peekByte();
+    if (c == 0x5d) {
+      this.pos++;
+      this.depth--;
+      return false;
+    }
+    if (!first && !this.expectByte(0x2c, "',' or ']'")) return false;
+    if (this.peekByte() < 0) {
+      this.fail('unexpected end of input');
+      return false;
+    }
+    return true;
+  }
+
+  private literal(text: string): bool {
+    const n = <usize>text.length;
+    if (this.pos + n > this.end) {
+      this.fail('invalid literal');
+      return false;
+    }
+    for (let i: usize = 0; i < n; i++) {
+      if (<u32>load<u8>(this.pos + i) != <u32>text.charCodeAt(<i32>i)) {
+        this.fail('invalid literal');
+        return false;
+      }
+    }
+    this.pos += n;
+    return true;
+  }
+
+  readBool(): bool {
+    const k = this.kind();
+    if (k == JsonKind.True) return this.literal('true');
+    if (k == JsonKind.False) {
+      this.literal('false');
+      return false;
+    }
+    this.fail('expected a boolean');
+    return false;
+  }
+
+  readNull(): void {
+    if (this.kind() != JsonKind.Null) this.fail('expected null');
+    else this.literal('null');
+  }
+
+  /** A JSON number as f64. Integers up to 2^53 are exact. */
+  readNumber(): f64 {
+    if (this.kind() != JsonKind.Number) {
+      this.fail('expected a number');
+      return 0;
+    }
+    let negative = false;
+    if (load<u8>(this.pos) == 0x2d) {
+      negative = true;
+      this.pos++;
+    }
+    let mantissa: f64 = 0;
+    let exponent: i32 = 0;
+    let digits = 0;
+    if (this.pos < this.end && load<u8>(this.pos) == 0x30) {
+      this.pos++;
+      digits = 1;
+    } else {
+      while (this.pos < this.end) {
+        const c = <i32>load<u8>(this.pos);
+        if (c < 0x30 || c > 0x39) break;
+        mantissa = mantissa * 10 + <f64>(c - 0x30);
+        this.pos++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      this.fail('invalid number');
+      return 0;
+    }
+    if (this.pos < this.end && load<u8>(this.pos) == 0x2e) {
+      this.pos++;
+      let fraction = 0;
+      while (this.pos < this.end) {
+        const c = <i32>load<u8>(this.pos);
+        if (c < 0x30 || c > 0x39) break;
+        if (fraction < 30) {
+          mantissa = mantissa * 10 + <f64>(c - 0x30);
+          exponent--;
+        }
+        fraction++;
+        this.pos++;
+      }
+      if (fraction == 0) {
+        this.fail('invalid number');
+        return 0;
+      }
+    }
+    if (this.pos < this.end && (load<u8>(this.pos) | 0x20) == 0x65) {
+      this.pos++;
+      let sign: i32 = 1;
+      if (this.pos < this.end && (load<u8>(this.pos) == 0x2b || load<u8>(this.pos) == 0x2d)) {
+        if (load<u8>(this.pos) == 0x2d) sign = -1;
+        this.pos++;
+      }
+      let e: i32 = 0;
+      let expDigits = 0;
+      while (this.pos < this.end) {
+        const c = <i32>load<u8>(this.pos);
+        if (c < 0x30 || c > 0x39) break;
+        if (e < 10000) e = e * 10 + (c - 0x30);
+        expDigits++;
+        this.pos++;
+      }
+      if (expDigits == 0) {
+        this.fail('invalid number');
+        return 0;
+      }
+      exponent += sign * e;
+    }
+    let value = mantissa;
+    if (exponent > 0) value = mantissa * pow10(exponent);
+    else if (exponent < 0) value = mantissa / pow10(-exponent);
+    return negative ? -value : value;
+  }
+
+  /** A JSON string's content as UTF-8 bytes (escapes decoded). */
+  readStringBytes(): ArrayBuffer {
+    if (this.kind() != JsonKind.String) {
+      this.fail('expected a string');
+      return new ArrayBuffer(0);
+    }
+    this.pos++;
+    // First pass: find the closing quote and check for escapes, so the common case is one copy.
+    let p = this.pos;
+    let escaped = false;
+    while (p < this.end) {
+      const c = load<u8>(p);
+      if (c == 0x22) break;
+      if (c < 0x20) {
+        this.pos = p;
+        this.fail('control character in a string');
+        return new ArrayBuffer(0);
+      }
+      if (c == 0x5c) {
+        escaped = true;
+        p++;
+      }
+      p++;
+    }
+    if (p >= this.end) {
+      this.fail('unterminated string');
+      return new ArrayBuffer(0);
+    }
+    if (!escaped) {
+      const out = new ArrayBuffer(<i32>(p - this.pos));
+      memory.copy(changetype<usize>(out), this.pos, p - this.pos);
+      this.pos = p + 1;
+      return out;
+    }
+    return this.decodeEscaped(p);
+  }
+
+  private decodeEscaped(closing: usize): ArrayBuffer {
+    // Escapes never expand: \uXXXX (6 bytes) becomes at most 3 bytes, a surrogate pair (12) 4 bytes.
+    const scratch = new ArrayBuffer(<i32>(closing - this.pos));
+    const base = changetype<usize>(scratch);
+    let out = base;
+    while (this.pos < closing) {
+      const c = load<u8>(this.pos);
+      if (c != 0x5c) {
+        store<u8>(out++, c);
+        this.pos++;
+        continue;
+      }
+      this.pos++;
+      const e = load<u8>(this.pos);
+      this.pos++;
+      if (e == 0x22 || e == 0x5c || e == 0x2f) store<u8>(out++, e);
+      else if (e == 0x62) store<u8>(out++, 0x08);
+      else if (e == 0x66) store<u8>(out++, 0x0c);
+      else if (e == 0x6e) store<u8>(out++, 0x0a);
+      else if (e == 0x72) store<u8>(out++, 0x0d);
+      else if (e == 0x74) store<u8>(out++, 0x09);
+      else if (e == 0x75) {
+        let cp = this.hex4(closing);
+        if (cp < 0) return new ArrayBuffer(0);
+        if (cp >= 0xd800 && cp <= 0xdbff && this.pos + 6 <= closing && load<u8>(this.pos) == 0x5c && load<u8>(this.pos + 1) == 0x75) {
+          const save = this.pos;
+          this.pos += 2;
+          const low = this.hex4(closing);
+          if (low < 0) return new ArrayBuffer(0);
+          if (low >= 0xdc00 && low <= 0xdfff) cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+          else this.pos = save;
+        }
+        out = putUtf8(out, cp);
+      } else {
+        this.fail('invalid escape');
+        return new ArrayBuffer(0);
+      }
+    }
+    this.pos = closing + 1;
+    const size = <i32>(out - base);
+    const result = new ArrayBuffer(size);
+    memory.copy(changetype<usize>(result), base, size);
+    return result;
+  }
+
+  private hex4(limit: usize): i32 {
+    if (this.pos + 4 > limit) {
+      this.fail('invalid \\u escape');
+      return -1;
+    }
+    let v: i32 = 0;
+    for (let i = 0; i < 4; i++) {
+      const c = <i32>load<u8>(this.pos + i);
+      let d: i32;
+      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+      else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) d = (c | 0x20) - 0x61 + 10;
+      else {
+        this.fail('invalid \\u escape');
+        return -1;
+      }
+      v = (v << 4) | d;
+    }
+    this.pos += 4;
+    return v;
+  }
+
+  readString(): string {
+    const bytes = this.readStringBytes();
+    return String.UTF8.decode(bytes);
+  }
+
+  /** Skips one value of any kind. */
+  skipValue(): void {
+    const k = this.kind();
+    if (k == JsonKind.Object) {
+      if (!this.enterObject()) return;
+      let first = true;
+      while (this.nextKey(first)) {
+        first = false;
+        this.skipValue();
+      }
+    } else if (k == JsonKind.Array) {
+      if (!this.enterArray()) return;
+      let first = true;
+      while (this.nextItem(first)) {
+        first = false;
+        this.skipValue();
+      }
+    } else if (k == JsonKind.String) this.skipString();
+    else if (k == JsonKind.Number) this.readNumber();
+    else if (k == JsonKind.True || k == JsonKind.False) this.readBool();
+    else if (k == JsonKind.Null) this.readNull();
+    else if (k == JsonKind.End) this.fail('unexpected end of input');
+    else this.fail('unexpected character');
+  }
+
+  private skipString(): void {
+    this.pos++;
+    while (this.pos < this.end) {
+      const c = load<u8>(this.pos);
+      if (c == 0x22) {
+        this.pos++;
+        return;
+      }
+      if (c < 0x20) break;
+      if (c == 0x5c) {
+        this.pos++;
+        if (this.pos >= this.end) break;
+        const e = load<u8>(this.pos);
+        if (e == 0x75) {
+          this.pos++;
+          if (this.hex4(this.end) < 0) return;
+          continue;
+        }
+        if (e != 0x22 && e != 0x5c && e != 0x2f && e != 0x62 && e != 0x66 && e != 0x6e && e != 0x72 && e != 0x74) break;
+      }
+      this.pos++;
+    }
+    this.fail('invalid string');
+  }
+}
+
+/** 10^e for e >= 0 by squaring; saturates to Infinity (no trap, no import). */
+function pow10(e: i32): f64 {
+  let result: f64 = 1;
+  let base: f64 = 10;
+  while (e > 0) {
+    if (e & 1) result *= base;
+    base *= base;
+    e >>= 1;
+  }
+  return result;
+}
+
+function putUtf8(out: usize, cp: i32): usize {
+  if (cp < 0x80) {
+    store<u8>(out, cp);
+    return out + 1;
+  }
+  if (cp < 0x800) {
+    store<u8>(out, 0xc0 | (cp >> 6));
+    store<u8>(out + 1, 0x80 | (cp & 0x3f));
+    return out + 2;
+  }
+  if (cp < 0x10000) {
+    store<u8>(out, 0xe0 | (cp >> 12));
+    store<u8>(out + 1, 0x80 | ((cp >> 6) & 0x3f));
+    store<u8>(out + 2, 0x80 | (cp & 0x3f));
+    return out + 3;
+  }
+  store<u8>(out, 0xf0 | (cp >> 18));
+  store<u8>(out + 1, 0x80 | ((cp >> 12) & 0x3f));
+  store<u8>(out + 2, 0x80 | ((cp >> 6) & 0x3f));
+  store<u8>(out + 3, 0x80 | (cp & 0x3f));
+  return out + 4;
+}
+
+/** Appends `text` as a JSON string literal (with quotes) to `parts`. */
+export function jsonQuote(text: string): string {
+  let needs = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c == 0x22 || c == 0x5c) {
+      needs = true;
+      break;
+    }
+  }
+  if (!needs) return '"' + text + '"';
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c == 0x22) out += '\\"';
+    else if (c == 0x5c) out += '\\\\';
+    else if (c == 0x0a) out += '\\n';
+    else if (c == 0x0d) out += '\\r';
+    else if (c == 0x09) out += '\\t';
+    else if (c < 0x20) out += '\\u00' + (c < 0x10 ? '0' : '') + c.toString(16);
+    else out += String.fromCharCode(c);
+  }
+  return out + '"';
+}

@@ -1,0 +1,83 @@
+// The long-poll client's state (docs/wire-format.md "Data-plane long-poll"): request building,
+// backoff with jitter, and "log once per change of state". The root context does the host calls.
+
+import { Config } from './config';
+import { Identity } from './identity';
+import { jsonQuote } from './json';
+import { RuleCounters } from './ruleset';
+import { Xorshift64Star } from './random';
+import { WIRE_VERSION } from './limits';
+
+/** Never poll more often than this, even when a server answers 304 at once. */
+export const MIN_POLL_SPACING_MS: i64 = 1_000;
+export const MAX_BACKOFF_MS: i64 = 60_000;
+
+export class Poller {
+  inFlight: bool = false;
+  token: u32 = 0;
+  startedAtMs: i64 = 0;
+  /** When the next poll may start; -1 while one is in flight. */
+  dueAtMs: i64 = 0;
+  failures: i32 = 0;
+  /** "" while healthy; otherwise the failure last logged, so a repeat is not logged again. */
+  lastFailure: string = '';
+
+  constructor(readonly jitter: Xorshift64Star) {}
+
+  started(token: u32, nowMs: i64): void {
+    this.inFlight = true;
+    this.token = token;
+    this.startedAtMs = nowMs;
+    this.dueAtMs = -1;
+  }
+
+  /** A successful answer: poll again right away (but not faster than MIN_POLL_SPACING_MS). */
+  succeeded(nowMs: i64): bool {
+    this.inFlight = false;
+    this.failures = 0;
+    const recovered = this.lastFailure.length > 0;
+    this.lastFailure = '';
+    const earliest = this.startedAtMs + MIN_POLL_SPACING_MS;
+    this.dueAtMs = earliest > nowMs ? earliest : nowMs;
+    return recovered;
+  }
+
+  /** A failed poll: schedules a retry; true when `reason` is news worth a log line. */
+  failed(nowMs: i64, reason: string, retryIntervalMs: i64): bool {
+    this.inFlight = false;
+    this.failures++;
+    let backoff = retryIntervalMs;
+    for (let i = 1; i < this.failures && backoff < MAX_BACKOFF_MS; i++) backoff *= 2;
+    const cap = retryIntervalMs > MAX_BACKOFF_MS ? retryIntervalMs : MAX_BACKOFF_MS;
+    if (backoff > cap) backoff = cap;
+    // "Equal jitter": half fixed, half random, so many pods that failed together spread out.
+    const half = backoff / 2;
+    const wait = half + <i64>(<u64>this.jitter.nextU32() % <u64>(half + 1));
+    this.dueAtMs = nowMs + (wait > 0 ? wait : 1);
+    const news = reason != this.lastFailure;
+    this.lastFailure = reason;
+    return news;
+  }
+}
+
+export function pollBody(
+  config: Config, identity: Identity, instance: string, epoch: string, version: i64,
+  aborts: i64, delays: i64, rules: Map<string, RuleCounters>,
+): string {
+  let body = '{"wireVersion":' + WIRE_VERSION.toString();
+  body += ',"identity":{"service":' + (identity.hasService ? jsonQuote(identity.service) : 'null');
+  body += ',"namespace":' + (identity.hasNamespace ? jsonQuote(identity.namespace) : 'null');
+  body += ',"pod":' + (identity.hasPod ? jsonQuote(identity.pod) : 'null') + '}';
+  body += ',"instance":' + jsonQuote(instance);
+  body += ',"epoch":' + jsonQuote(epoch);
+  body += ',"version":' + version.toString();
+  body += ',"holdMs":' + config.pollHoldMs.toString();
+  body += ',"counters":{"aborts":' + aborts.toString() + ',"delays":' + delays.toString() + ',"rules":{';
+  const ids = rules.keys();
+  for (let i = 0; i < ids.length; i++) {
+    const c = rules.get(ids[i]);
+    if (i > 0) body += ',';
+    body += jsonQuote(ids[i]) + ':{"aborts":' + c.aborts.toString() + ',"delays":' + c.delays.toString() + '}';
+  }
+  return body + '}}}';
+}

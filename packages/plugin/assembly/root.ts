@@ -1,0 +1,261 @@
+// The root context: configuration, identity, the current rule set, the long-poll client and the
+// queue of delayed requests. One per plugin per worker VM.
+
+import {
+  proxy_continue_stream, proxy_http_call, proxy_send_local_response, proxy_set_effective_context,
+  proxy_set_tick_period_milliseconds,
+} from './abi/imports';
+import { BufferType, MapType, Status, StreamType } from './abi/constants';
+import { fetchBuffer, fetchHeader, fetchedPtr, fetchedSize, fetchedString, nowMs } from './abi/host';
+import { PairsBuilder } from './abi/pairs';
+import { Config, parseConfig } from './config';
+import { DelayQueue } from './delays';
+import { Identity, readIdentity } from './identity';
+import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
+import { isDebug, logDebug, logError, logInfo, logWarn, setDebug } from './logger';
+import { countAbort, countControlPlaneError, countRuleSetUpdate, defineMetrics } from './metrics';
+import { Poller, pollBody } from './poller';
+import { RuleCounters, RuleSet, loadRuleSet } from './ruleset';
+import { Stream } from './stream';
+import { jitter, startVm, vmTag } from './vm';
+
+const POLL_PATH = '/v1/dataplane/poll';
+const ABORT_DETAILS = String.UTF8.encode('hfi_fault_abort');
+const STATUS = String.UTF8.encode(':status');
+const tokenSlot = memory.data(4);
+
+export class RootContext {
+  config: Config | null = null;
+  identity: Identity = new Identity();
+  instance: string = '';
+  ruleSet: RuleSet | null = null;
+  readonly delays: DelayQueue = new DelayQueue();
+  poller: Poller = new Poller(jitter);
+  /** Cumulative since this instance started; reported with every poll. */
+  aborts: i64 = 0;
+  delayed: i64 = 0;
+  readonly ruleCounters: Map<string, RuleCounters> = new Map<string, RuleCounters>();
+  private tickPeriodMs: i64 = 0;
+  private tickExpectedAtMs: i64 = 0;
+  private queueFullLogged: bool = false;
+
+  constructor(readonly id: u32) {}
+
+  onConfigure(size: u32): bool {
+    startVm();
+    this.poller = new Poller(jitter);
+    defineMetrics();
+    let ok = false;
+    if (fetchBuffer(BufferType.PluginConfiguration, size)) ok = true;
+    const parsed = parseConfig(ok ? fetchedPtr : 0, ok ? fetchedSize : 0);
+    const config = parsed.config;
+    if (config === null) {
+      // Fail open: Envoy keeps the filter and traffic flows untouched. Refusing (returning false) would,
+      // with Istio's default FAIL_CLOSE, turn a typo in pluginConfig into 5xx for the whole workload.
+      this.config = null;
+      logError('invalid plugin configuration, passing all traffic untouched: ' + parsed.error);
+      return true;
+    }
+    this.config = config;
+    setDebug(config.debug);
+    this.identity = readIdentity();
+    const id = this.identity;
+    if (!id.hasService) logWarn('workload name unknown (no WORKLOAD_NAME in node metadata): only rules for service "*" apply');
+    if (!id.hasNamespace) logWarn('namespace unknown (no NAMESPACE in node metadata): only rules for namespace "*" apply');
+    this.instance = (id.hasPod ? id.pod : 'unknown') + '/' + vmTag;
+    logInfo('configured: control plane cluster ' + config.cluster + ', service ' + (id.hasService ? id.service : '?') +
+      ', namespace ' + (id.hasNamespace ? id.namespace : '?') + ', instance ' + this.instance);
+    // The first poll goes out from the first tick: the canary VM Envoy configures and throws away
+    // never gets one, so it makes no call.
+    this.poller.dueAtMs = 0;
+    this.rearm(nowMs(), false);
+    return true;
+  }
+
+  counterFor(ruleId: string): RuleCounters {
+    if (this.ruleCounters.has(ruleId)) return this.ruleCounters.get(ruleId);
+    const c = new RuleCounters();
+    this.ruleCounters.set(ruleId, c);
+    return c;
+  }
+
+  // ---- delays -----------------------------------------------------------------------------------
+
+  /** Queues a stream until its deadline; false when the queue is full (the request then passes). */
+  wait(stream: Stream, nowMs: i64): bool {
+    if (this.delays.size >= MAX_WAITING) {
+      if (!this.queueFullLogged) {
+        this.queueFullLogged = true;
+        logWarn('delay queue full (' + MAX_WAITING.toString() + ' waiting requests): further faulted requests pass undelayed');
+      }
+      return false;
+    }
+    if (this.queueFullLogged && this.delays.size < MAX_WAITING / 2) {
+      this.queueFullLogged = false;
+      logInfo('delay queue has room again');
+    }
+    this.delays.push(stream);
+    this.rearm(nowMs, false);
+    return true;
+  }
+
+  cancel(stream: Stream): void {
+    this.delays.remove(stream);
+  }
+
+  sendAbort(stream: Stream): void {
+    const abort = stream.rule.abort;
+    if (abort === null) return;
+    stream.localReplySent = true;
+    proxy_send_local_response(
+      abort.status, changetype<usize>(ABORT_DETAILS), ABORT_DETAILS.byteLength,
+      changetype<usize>(abort.body), abort.body.byteLength,
+      changetype<usize>(abort.headerPairs), abort.headerPairs.byteLength, abort.grpcStatus,
+    );
+    this.aborts++;
+    const counters = stream.rule.counters;
+    if (counters !== null) counters.aborts++;
+    countAbort();
+  }
+
+  private releaseDue(now: i64): void {
+    for (;;) {
+      const stream = this.delays.popDue(now);
+      if (stream === null) return;
+      // The stream may be gone (client reset): Envoy then refuses the context and we skip it.
+      if (proxy_set_effective_context(stream.id) != Status.Ok) continue;
+      if (stream.rule.abort !== null) this.sendAbort(stream);
+      else proxy_continue_stream(StreamType.HttpRequest);
+    }
+  }
+
+  // ---- tick -------------------------------------------------------------------------------------
+
+  onTick(): void {
+    const now = nowMs();
+    this.releaseDue(now);
+    const p = this.poller;
+    if (this.config !== null && !p.inFlight && p.dueAtMs >= 0 && now >= p.dueAtMs) this.poll(now);
+    this.rearm(now, true);
+  }
+
+  /** One timer per root context: armed for the earliest of the next deadline and the next poll, off when idle. */
+  private rearm(now: i64, inTick: bool): void {
+    let next: i64 = this.delays.nextDeadline();
+    const p = this.poller;
+    if (this.config !== null && !p.inFlight && p.dueAtMs >= 0 && (next < 0 || p.dueAtMs < next)) next = p.dueAtMs;
+    if (next < 0) {
+      if (this.tickPeriodMs != 0) {
+        proxy_set_tick_period_milliseconds(0);
+        this.tickPeriodMs = 0;
+      }
+      return;
+    }
+    let period = next - now;
+    if (period < 1) period = 1;
+    if (period > 0x7fffffff) period = 0x7fffffff;
+    // Envoy re-arms the timer with the current period after each tick; setting a period re-arms it from now.
+    if (inTick) {
+      if (period != this.tickPeriodMs) proxy_set_tick_period_milliseconds(<u32>period);
+    } else {
+      if (this.tickPeriodMs != 0 && next >= this.tickExpectedAtMs) return;
+      proxy_set_tick_period_milliseconds(<u32>period);
+    }
+    this.tickPeriodMs = period;
+    this.tickExpectedAtMs = now + period;
+  }
+
+  // ---- polling ----------------------------------------------------------------------------------
+
+  private poll(now: i64): void {
+    const config = this.config;
+    if (config === null) return;
+    const set = this.ruleSet;
+    const body = String.UTF8.encode(pollBody(
+      config, this.identity, this.instance, set === null ? '' : set.epoch, set === null ? 0 : set.version,
+      this.aborts, this.delayed, this.ruleCounters,
+    ));
+    const headers = new PairsBuilder()
+      .addString(':method', 'POST')
+      .addString(':path', POLL_PATH)
+      .addString(':authority', config.authority)
+      .addString('content-type', 'application/json');
+    if (config.token.length > 0) headers.addString('authorization', 'Bearer ' + config.token);
+    const pairs = headers.build();
+    const cluster = String.UTF8.encode(config.cluster);
+    const status = proxy_http_call(
+      changetype<usize>(cluster), cluster.byteLength, changetype<usize>(pairs), pairs.byteLength,
+      changetype<usize>(body), body.byteLength, 0, 0, <u32>config.pollTimeoutMs, tokenSlot,
+    );
+    if (status != Status.Ok) {
+      this.pollFailed(now, 'proxy_http_call refused with status ' + status.toString() +
+        " (is cluster '" + config.cluster + "' defined?)");
+      return;
+    }
+    this.poller.started(load<u32>(tokenSlot), now);
+    logDebug('poll sent (epoch ' + (set === null ? '-' : set.epoch) + ', version ' + (set === null ? '0' : set.version.toString()) + ')');
+  }
+
+  private pollFailed(now: i64, reason: string): void {
+    countControlPlaneError();
+    const config = this.config;
+    const retryMs = config === null ? 5_000 : config.retryIntervalMs;
+    if (this.poller.failed(now, reason, retryMs)) {
+      const set = this.ruleSet;
+      logWarn('control plane poll failed: ' + reason + '; keeping ' +
+        (set === null ? 'no rule set (passing all traffic)' : 'rule set ' + set.epoch + '/' + set.version.toString()) +
+        '; retrying with backoff');
+    }
+  }
+
+  onHttpCallResponse(token: u32, numHeaders: u32, bodySize: u32): void {
+    const p = this.poller;
+    if (!p.inFlight || token != p.token) return;
+    const now = nowMs();
+    this.handlePollResponse(now, numHeaders, bodySize);
+    if (!p.inFlight && p.dueAtMs >= 0 && p.dueAtMs <= now) this.poll(now);
+    this.rearm(now, false);
+  }
+
+  private handlePollResponse(now: i64, numHeaders: u32, bodySize: u32): void {
+    if (numHeaders == 0) {
+      this.pollFailed(now, 'connection reset');
+      return;
+    }
+    let status: i32 = 0;
+    if (fetchHeader(MapType.HttpCallResponseHeaders, STATUS)) status = I32.parseInt(fetchedString());
+    if (status == 304) {
+      this.pollSucceeded(now);
+      return;
+    }
+    if (status != 200) {
+      this.pollFailed(now, 'HTTP ' + status.toString() + (status == 401 ? ' (check the token)' : ''));
+      return;
+    }
+    if (bodySize > MAX_RULE_SET_BYTES) {
+      this.pollFailed(now, 'rule set of ' + bodySize.toString() + ' bytes exceeds ' + MAX_RULE_SET_BYTES.toString());
+      return;
+    }
+    const got = bodySize > 0 && fetchBuffer(BufferType.HttpCallResponseBody, bodySize);
+    const loaded = loadRuleSet(got ? fetchedPtr : 0, got ? fetchedSize : 0, this.identity);
+    const next = loaded.ruleSet;
+    if (next === null) {
+      this.pollFailed(now, 'rule set refused: ' + loaded.error);
+      return;
+    }
+    const current = this.ruleSet;
+    if (current === null || next.epoch != current.epoch || next.version > current.version) {
+      // The new set is complete before it replaces the old one: requests see one or the other.
+      this.ruleSet = next;
+      countRuleSetUpdate();
+      logInfo('rule set ' + next.epoch + '/' + next.version.toString() + ' loaded: ' + next.rules.length.toString() +
+        ' of ' + next.totalRules.toString() + ' rules apply to this workload');
+    }
+    this.pollSucceeded(now);
+  }
+
+  private pollSucceeded(now: i64): void {
+    if (this.poller.succeeded(now)) logInfo('control plane reachable again');
+    else if (isDebug()) logDebug('poll answered');
+  }
+}

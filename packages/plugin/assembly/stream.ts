@@ -1,0 +1,16 @@
+// Per-request state of a faulted request. Requests no rule faults get no object at all.
+
+import { Rule } from './ruleset';
+
+export class Stream {
+  /** Position in the root context's delay queue; -1 when not waiting. */
+  heapIndex: i32 = -1;
+  deadlineMs: i64 = 0;
+  localReplySent: bool = false;
+
+  constructor(
+    readonly id: u32,
+    readonly rootId: u32,
+    readonly rule: Rule,
+  ) {}
+}

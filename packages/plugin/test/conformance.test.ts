@@ -1,0 +1,163 @@
+// One suite, two implementations: the same decision cases through the reference `decideFault`
+// (@hfi/policy) and through the built wasm in the test host, which must agree exactly: decision kind,
+// rule id, total wait, abort status/body/headers/grpc status — including which requests the
+// per-million draws fault (same seed, draws consumed in the same cases).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import fc from 'fast-check';
+import { Xorshift64Star, compileRuleSet, decideFault, type CompiledRuleSet, type Decision, type StoredPolicy } from '@hfi/policy';
+import { policyWireFixtures } from './paths.js';
+import { advanceTo, expectedOf, send, startPlugin, type Observed, type PendingRequest, type RequestSpec } from './harness.js';
+
+interface WireCase { name: string; request: RequestSpec; nowMs: number; expected: Decision }
+interface WireFixture {
+  description: string; seed: string; identity: { service: string | null; namespace: string | null };
+  ruleSet: CompiledRuleSet; cases: WireCase[];
+}
+
+/** Runs cases in order in one VM; requests at the same instant are all sent before the clock moves. */
+async function runInWasm(
+  fixture: { seed: bigint; identity: WireFixture['identity']; ruleSet: CompiledRuleSet },
+  cases: Array<{ request: RequestSpec; nowMs: number }>,
+): Promise<Observed[]> {
+  const first = cases[0]?.nowMs ?? 1_763_769_601_000;
+  const host = await startPlugin({ ruleSet: fixture.ruleSet, vmSeed: fixture.seed, identity: fixture.identity, startTimeMs: first - 1000 });
+  try {
+    const pending: PendingRequest[] = [];
+    for (const c of cases) {
+      await advanceTo(host, c.nowMs, pending);
+      pending.push(send(host, c.request));
+    }
+    const longest = Math.max(0, ...fixture.ruleSet.rules.map((r) => r.startDelayMs + r.delayMs));
+    await advanceTo(host, host.now() + longest + 5, pending);
+    assert.ok(host.vms.every((vm) => !vm.failed), 'no VM failed');
+    return pending.map((p) => p.observe());
+  } finally {
+    host.close();
+  }
+}
+
+const fixtureFiles = readdirSync(policyWireFixtures).filter((f) => f.endsWith('.json')).sort();
+
+test('golden wire fixtures exist', () => {
+  assert.ok(fixtureFiles.length >= 5, `fixtures in ${policyWireFixtures}`);
+});
+
+for (const file of fixtureFiles) {
+  test(`golden fixture ${file}: wasm decisions equal the recorded reference decisions`, async () => {
+    const f = JSON.parse(readFileSync(policyWireFixtures + file, 'utf8')) as WireFixture;
+    const observed = await runInWasm({ seed: BigInt(f.seed), identity: f.identity, ruleSet: f.ruleSet }, f.cases);
+    f.cases.forEach((c, i) => assert.deepEqual(observed[i], expectedOf(c.expected), `${file} case ${i} "${c.name}"`));
+    // The reference, run now, agrees with its own recording (so the fixtures are not stale).
+    const rng = new Xorshift64Star(BigInt(f.seed));
+    f.cases.forEach((c, i) => {
+      const d = decideFault(f.ruleSet, { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
+        f.identity, c.nowMs, rng);
+      assert.deepEqual(expectedOf(d), expectedOf(c.expected), `${file} case ${i}: reference`);
+    });
+  });
+}
+
+// ---- generated rule sets through compileRuleSet ---------------------------------------------------
+
+const T0 = Date.parse('2025-11-22T00:00:00Z');
+const segment = fc.constantFrom('api', 'v1', 'v2', 'users', 'x', 'health', '42');
+const pathArb = fc.array(segment, { minLength: 0, maxLength: 3 }).map((s) => '/' + s.join('/'));
+const regexArb = fc.constantFrom('/api/v[0-9]+(/.*)?', '/(users|health)', '.*42.*', '/x', '[a-z/]*', 'GET|POST');
+const stringMatchArb = fc.oneof(
+  pathArb.map((v) => ({ exact: v })),
+  pathArb.map((v) => ({ prefix: v })),
+  regexArb.map((v) => ({ regex: v })),
+);
+const headerName = fc.constantFrom('x-user', 'x-env', 'x-canary');
+const headerValue = fc.constantFrom('tester', 'prod', 'a', '1', '');
+const headerMatchArb = fc.oneof(
+  fc.tuple(headerName, headerValue).map(([name, exact]) => ({ name, exact })),
+  fc.tuple(headerName, headerValue).map(([name, prefix]) => ({ name, prefix })),
+  fc.tuple(headerName, fc.constantFrom('t.*', 'p[a-z]+', '[0-9]')).map(([name, regex]) => ({ name, regex })),
+  fc.tuple(headerName, fc.boolean()).map(([name, present]) => ({ name, present })),
+);
+const faultArb = fc.record({
+  percentage: fc.constantFrom(0, 0.5, 12.3456, 50, 99.9999, 100),
+  delayMs: fc.constantFrom(0, 0, 7, 25),
+  abort: fc.option(fc.record({
+    httpStatus: fc.constantFrom(400, 429, 503),
+    grpcStatus: fc.option(fc.constantFrom(0, 14), { nil: undefined }),
+    body: fc.option(fc.constantFrom('', 'fault!', 'ünïcode ✓'), { nil: undefined }),
+    headers: fc.option(fc.constantFrom({ 'retry-after': '1' }, { 'x-b': '2', 'x-a': '1' }), { nil: undefined }),
+  }), { nil: undefined, freq: 2 }),
+  start_delay_ms: fc.constantFrom(0, 0, 3),
+  duration_seconds: fc.constantFrom(0, 0, 30),
+}).filter((f) => f.delayMs > 0 || f.abort !== undefined);
+const ruleArb = fc.record({
+  match: fc.option(fc.record({
+    path: fc.option(stringMatchArb, { nil: undefined }),
+    method: fc.option(fc.oneof(fc.constantFrom({ exact: 'GET' }, { exact: 'POST' }, { prefix: 'P' }), regexArb.map((regex) => ({ regex }))), { nil: undefined }),
+    headers: fc.option(fc.array(headerMatchArb, { maxLength: 2 }), { nil: undefined }),
+  }), { nil: undefined }),
+  fault: faultArb,
+});
+const policyArb = (i: number) => fc.record({
+  selector: fc.record({ service: fc.constantFrom('*', 'frontend', 'backend'), namespace: fc.constantFrom('*', 'demo', 'other') }),
+  priority: fc.constantFrom(0, 0, 5),
+  rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
+  updatedOffsetS: fc.constantFrom(-120, -10, 0, 5),
+}).map((p): StoredPolicy => {
+  const updatedAt = new Date(T0 + p.updatedOffsetS * 1000).toISOString();
+  return {
+    apiVersion: 'v1', kind: 'FaultInjectionPolicy',
+    metadata: { name: `p${i}`, version: '1', createdAt: updatedAt, updatedAt },
+    spec: {
+      selector: p.selector, priority: p.priority,
+      rules: p.rules.map((r) => ({
+        ...(r.match ? { match: stripUndefined(r.match) } : {}),
+        fault: stripUndefined({
+          percentage: r.fault.percentage,
+          delay: r.fault.delayMs > 0 ? { fixed_delay_ms: r.fault.delayMs } : undefined,
+          abort: r.fault.abort ? stripUndefined(r.fault.abort) : undefined,
+          start_delay_ms: r.fault.start_delay_ms,
+          duration_seconds: r.fault.duration_seconds,
+        }),
+      })),
+    },
+  } as StoredPolicy;
+});
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+const requestArb = fc.record({
+  method: fc.constantFrom('GET', 'POST', 'PUT'),
+  path: fc.tuple(pathArb, fc.constantFrom('', '?q=1', '?a=/api')).map(([p, q]) => p + q),
+  headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 3 }),
+});
+const scenarioArb = fc.record({
+  policies: fc.integer({ min: 1, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => policyArb(i)))),
+  requests: fc.array(fc.tuple(requestArb, fc.constantFrom(0, 0, 1_000, 20_000, 40_000)), { minLength: 1, maxLength: 25 }),
+  seed: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  identity: fc.constantFrom(
+    { service: 'frontend', namespace: 'demo' },
+    { service: null, namespace: null },
+    { service: 'backend', namespace: 'other' },
+  ),
+});
+
+test('generated rule sets and requests: wasm and reference decide identically', async (t) => {
+  const kinds = { pass: 0, delay: 0, abort: 0 };
+  await fc.assert(
+    fc.asyncProperty(scenarioArb, async (s) => {
+      const ruleSet = compileRuleSet(s.policies, { epoch: 'gen', version: 1 });
+      let now = T0;
+      const cases = s.requests.map(([request, step]) => ({ request, nowMs: (now += step) }));
+      const rng = new Xorshift64Star(s.seed);
+      const expected = cases.map((c) => expectedOf(decideFault(ruleSet, c.request, s.identity, c.nowMs, rng)));
+      const observed = await runInWasm({ seed: s.seed, identity: s.identity, ruleSet }, cases);
+      assert.deepEqual(observed, expected);
+      for (const o of observed) kinds[o.action === 'pass' ? 'pass' : o.abort ? 'abort' : 'delay']++;
+    }),
+    { numRuns: 150, seed: 20251122 },
+  );
+  t.diagnostic(`decisions compared: ${JSON.stringify(kinds)}`);
+  // The generators must exercise every outcome, or the comparison proves little.
+  assert.ok(kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20, JSON.stringify(kinds));
+});

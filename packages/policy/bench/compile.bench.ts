@@ -1,0 +1,109 @@
+// Compiler throughput: 10,000 policies x 3 rules (prefix, exact, regex and header matchers mixed), with regexes from
+// a pool of 50 patterns and with every policy's regexes distinct. Also validation throughput, ruleSetForIdentity and
+// decideFault cost. Run: npm run bench -w @hfi/policy (after building).
+import { assembleRuleSet, compilePolicyRules, compileRuleSet, decideFault, ruleSetForIdentity, serializeRuleSet, validatePolicy, Xorshift64Star } from '../src/index.js';
+import type { FaultInjectionPolicy, StoredPolicy } from '../src/index.js';
+import { clearRegexCache } from '../src/regex/dfa.js';
+
+const POLICIES = 10_000;
+const GOAL_COMPILE_MS = 1_000;
+const UPDATED_AT = '2025-11-22T00:00:00.000Z';
+const SERVICES = ['frontend', 'cart', 'checkout', 'catalog', 'payments', 'shipping', 'email', 'ads', 'recommend', 'currency'];
+
+const POOL = Array.from({ length: 50 }, (_, i) => `/api/v[0-9]+/r${i}/[a-z0-9-]+(/items/[0-9]+)?`);
+
+function policyInput(i: number, distinctRegexes: boolean): unknown {
+  const pathRegex = distinctRegexes ? `/api/v[0-9]+/p${i}/[a-z0-9-]+(/items/[0-9]+)?` : POOL[i % POOL.length];
+  const headerRegex = distinctRegexes ? `tenant-${i}-[0-9]{1,4}` : `tenant-${i % 50}-[0-9]{1,4}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
+    metadata: { name: `policy-${i}`, labels: { team: `t${i % 7}` } },
+    spec: {
+      selector: { service: SERVICES[i % SERVICES.length], namespace: i % 3 === 0 ? '*' : 'demo' },
+      priority: i % 5,
+      rules: [
+        { match: { path: { prefix: `/svc${i}/` }, method: { exact: 'get' } }, fault: { percentage: 10, delay: { fixedDelay: '250ms' } } },
+        { match: { path: { exact: `/svc${i}/health` }, headers: [{ name: 'X-User', exact: 'tester' }, { name: 'x-bypass', present: false }] }, fault: { percentage: 0.5, abort: { httpStatus: 503, headers: { 'Retry-After': '1' } } } },
+        { match: { path: { regex: pathRegex }, headers: [{ name: 'x-tenant', regex: headerRegex }] }, fault: { percentage: 100, delay_ms: 100, abort: { httpStatus: 500 }, duration_seconds: 600 } },
+      ],
+    },
+  };
+}
+
+function timed<T>(run: () => T): { result: T; ms: number } {
+  const started = performance.now();
+  const result = run();
+  return { result, ms: performance.now() - started };
+}
+
+function toStored(policy: FaultInjectionPolicy, i: number): StoredPolicy {
+  return { ...policy, metadata: { ...policy.metadata, version: String(i + 1), createdAt: UPDATED_AT, updatedAt: UPDATED_AT } };
+}
+
+function validateAll(inputs: unknown[]): StoredPolicy[] {
+  return inputs.map((input, i) => {
+    const result = validatePolicy(input);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return toStored(result.policy, i);
+  });
+}
+
+function report(label: string, ms: number, goalMs?: number): void {
+  const goal = goalMs === undefined ? '' : `  goal ${goalMs} ms, ratio ${(ms / goalMs).toFixed(2)} ${ms <= goalMs ? '(met)' : '(MISSED)'}`;
+  console.log(`${label.padEnd(62)} ${ms.toFixed(1).padStart(9)} ms${goal}`);
+}
+
+function variant(name: string, distinct: boolean): void {
+  console.log(`\n== ${name}: ${POLICIES} policies x 3 rules ==`);
+  clearRegexCache();
+  const inputs = Array.from({ length: POLICIES }, (_, i) => policyInput(i, distinct));
+  const coldValidation = timed(() => validateAll(inputs));
+  report('validate (cold regex cache: every DFA built here)', coldValidation.ms);
+  const warmValidation = timed(() => validateAll(inputs));
+  report(`validate (warm cache) = ${Math.round(POLICIES / (warmValidation.ms / 1000))} policies/s`, warmValidation.ms);
+  const stored = coldValidation.result;
+  const warm = timed(() => compileRuleSet(stored, { epoch: 'bench', version: 1 }));
+  report('compileRuleSet after validation (DFAs cached)', warm.ms, GOAL_COMPILE_MS);
+  clearRegexCache();
+  const cold = timed(() => compileRuleSet(stored, { epoch: 'bench', version: 1 }));
+  report('compileRuleSet, cold cache (DFAs built during compile)', cold.ms, GOAL_COMPILE_MS);
+  const ruleSet = cold.result;
+  // Steady state in the control plane: compiled rules cached per policy name+version, one policy changed.
+  const perPolicy = stored.map(compilePolicyRules);
+  assembleRuleSet(perPolicy, { epoch: 'bench', version: 1 }); // the previous version: every rule's JSON now cached
+  const changed = toStored(stored[0]!, 999_999);
+  perPolicy[0] = compilePolicyRules({ ...changed, metadata: { ...changed.metadata, updatedAt: '2025-11-22T00:00:01.000Z' } });
+  const incremental = timed(() => assembleRuleSet(perPolicy, { epoch: 'bench', version: 2 }));
+  report('assembleRuleSet after one policy changed (per-policy cache)', incremental.ms, GOAL_COMPILE_MS);
+  const serialized = timed(() => serializeRuleSet(incremental.result));
+  report('serializeRuleSet (whole set, rule JSON cached)', serialized.ms);
+  console.log(`rule set: ${ruleSet.rules.length} rules, ${(JSON.stringify(ruleSet).length / 1e6).toFixed(1)} MB JSON`);
+  const perIdentity = timed(() => {
+    let kept = 0;
+    for (const service of SERVICES) kept += ruleSetForIdentity(ruleSet, { service, namespace: 'demo' }).rules.length;
+    return kept;
+  });
+  report(`ruleSetForIdentity, per identity (avg of ${SERVICES.length}; ~${Math.round(perIdentity.result / SERVICES.length)} rules kept)`, perIdentity.ms / SERVICES.length);
+}
+
+function decisionCost(): void {
+  console.log('\n== decideFault on the pooled rule set, identity frontend/demo ==');
+  clearRegexCache();
+  const stored = validateAll(Array.from({ length: POLICIES }, (_, i) => policyInput(i, false)));
+  const ruleSet = ruleSetForIdentity(compileRuleSet(stored, { epoch: 'bench', version: 1 }), { service: 'frontend', namespace: 'demo' });
+  const random = new Xorshift64Star(7n);
+  const identity = { service: 'frontend', namespace: 'demo' };
+  const now = Date.parse(UPDATED_AT) + 1000;
+  const request = { method: 'GET', path: '/nothing/matches?q=1', headers: [['x-user', 'tester'], ['x-tenant', 'tenant-3-12']] as [string, string][] };
+  decideFault(ruleSet, request, identity, now, random); // builds the per-set plan
+  const runs = 2_000;
+  const walk = timed(() => {
+    for (let i = 0; i < runs; i++) decideFault(ruleSet, request, identity, now, random);
+  });
+  report(`decideFault, no rule matches (${ruleSet.rules.length} rules walked), per request`, walk.ms / runs);
+}
+
+variant('pooled regexes (50 distinct patterns)', false);
+variant('distinct regexes (2 per policy, 20,000 distinct)', true);
+decisionCost();

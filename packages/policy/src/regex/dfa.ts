@@ -1,0 +1,247 @@
+// Regex source -> minimal DFA over bytes -> the wire table (docs/wire-format.md "DFA tables").
+// The data plane only follows table entries, so anything a DFA cannot express is refused here, with the reason.
+import { DFA, JS, NFA, TooManyNodesError, Transformers, transform } from 'refa';
+import { LIMITS } from '../limits.js';
+import type { CompiledDfa } from '../types.js';
+
+export type RegexResult = { ok: true; dfa: CompiledDfa } | { ok: false; reason: string };
+
+const LATIN1_MAX = 0xff;
+/** Node budget for refa's parser and automata: keeps a hostile pattern from taking seconds or gigabytes. */
+const PARSE_MAX_NODES = 10_000;
+const NFA_MAX_NODES = 20_000;
+const DFA_MAX_NODES = 20_000;
+/** Least-recently-used entries go first; ~1-2 KB each, so the cap bounds the cache to tens of MB. */
+const CACHE_MAX_ENTRIES = 16_384;
+
+const DEAD = 0xffff;
+
+const cache = new Map<string, RegexResult>();
+
+/**
+ * Compiles a pattern (JS syntax, no flags) that must match the WHOLE value. Results, refusals included, are cached
+ * by source: validation builds the DFA once and the compiler reuses it.
+ */
+export function compileRegex(source: string): RegexResult {
+  const cached = cache.get(source);
+  if (cached) {
+    cache.delete(source);
+    cache.set(source, cached);
+    return cached;
+  }
+  const result = buildRegex(source);
+  if (cache.size >= CACHE_MAX_ENTRIES) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  cache.set(source, result);
+  return result;
+}
+
+function buildRegex(source: string): RegexResult {
+  if (source.length > LIMITS.regexSourceLength) {
+    return { ok: false, reason: `is ${source.length} characters long, the limit is ${LIMITS.regexSourceLength}` };
+  }
+  let parser: JS.Parser;
+  try {
+    parser = JS.Parser.fromLiteral({ source, flags: '' });
+  } catch (error) {
+    return { ok: false, reason: `is not a valid regular expression: ${syntaxReason(error, source)}` };
+  }
+  const unsupported = findUnsupported(parser.ast.pattern as unknown as AstNode);
+  if (unsupported) return { ok: false, reason: unsupported };
+  try {
+    const { expression, maxCharacter } = parser.parse({ backreferences: 'throw', assertions: 'parse', maxNodes: PARSE_MAX_NODES });
+    // `^` and `$` at the pattern's edges look beyond a whole-value match, where nothing is: removing them is exact.
+    const edgeless = transform(Transformers.patternEdgeAssertions({ inline: false, remove: true }), expression);
+    let nfa: NFA;
+    try {
+      nfa = NFA.fromRegex(edgeless, { maxCharacter }, { assertions: 'throw' }, new NFA.LimitedNodeFactory(NFA_MAX_NODES));
+    } catch (error) {
+      if (error instanceof TooManyNodesError) throw error;
+      return { ok: false, reason: '"^" and "$" may appear only at the start or the end of the pattern (the whole value is always matched)' };
+    }
+    const dfa = DFA.fromFA(nfa, new DFA.LimitedNodeFactory(DFA_MAX_NODES));
+    // Cut the alphabet to bytes before minimising, so states that differ only above U+00FF merge.
+    for (const node of dfa.nodes()) node.out.deleteRange({ min: LATIN1_MAX + 1, max: maxCharacter });
+    dfa.minimize();
+    return tableFromDfa(dfa);
+  } catch (error) {
+    if (error instanceof TooManyNodesError) {
+      return { ok: false, reason: `is too complex: building its automaton needs more than ${DFA_MAX_NODES} states, the limit is ${LIMITS.dfaMaxStates}` };
+    }
+    return { ok: false, reason: `cannot be compiled: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function syntaxReason(error: unknown, source: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // regexpp says "Invalid regular expression: /(/: Unterminated group"; keep the reason, the field already names the pattern.
+  const prefix = `Invalid regular expression: /${source}/: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message.replace(/^Invalid regular expression: /, '');
+}
+
+interface AstNode {
+  type: string;
+  kind?: string;
+  value?: number;
+  raw?: string;
+  [key: string]: unknown;
+}
+
+/** Child properties of regexpp's AST for patterns without flags (no `v`-mode set operations). */
+const AST_CHILDREN = ['alternatives', 'elements', 'element', 'min', 'max'] as const;
+
+/** Finds the first construct a DFA cannot express (or a character outside the byte alphabet) and says why. */
+function findUnsupported(root: AstNode): string | undefined {
+  const stack: AstNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const reason = unsupportedReason(node);
+    if (reason) return reason;
+    for (const key of AST_CHILDREN) {
+      const child = node[key];
+      if (Array.isArray(child)) stack.push(...(child as AstNode[]));
+      else if (typeof child === 'object' && child !== null) stack.push(child as AstNode);
+    }
+  }
+  return undefined;
+}
+
+function unsupportedReason(node: AstNode): string | undefined {
+  const why = 'the data plane matches in linear time without backtracking';
+  if (node.type === 'Backreference') {
+    return `uses a backreference (${node.raw ?? ''}), which is not supported: ${why}`;
+  }
+  if (node.type === 'Assertion') {
+    switch (node.kind) {
+      case 'lookahead':
+      case 'lookbehind':
+        return `uses a ${node.kind} (${node.raw ?? ''}), which is not supported: ${why}`;
+      case 'word':
+        return `uses a word-boundary assertion (${node.raw ?? ''}), which is not supported: only "^" and "$" at the pattern's edges are`;
+      default:
+        return undefined;
+    }
+  }
+  if (node.type === 'Character' && typeof node.value === 'number' && node.value > LATIN1_MAX) {
+    const code = node.value.toString(16).toUpperCase().padStart(4, '0');
+    return `contains the character U+${code}: only characters U+0000-U+00FF are supported (the data plane reads each byte as a Latin-1 character)`;
+  }
+  return undefined;
+}
+
+/** Numbers the live states breadth-first from the start, merges bytes that behave alike into classes, packs the table. */
+function tableFromDfa(dfa: DFA): RegexResult {
+  const live = liveStates(dfa);
+  const ids = new Map<DFA.Node, number>();
+  const order: DFA.Node[] = [];
+  if (live.has(dfa.initial)) {
+    ids.set(dfa.initial, 0);
+    order.push(dfa.initial);
+    for (let i = 0; i < order.length; i++) {
+      order[i]!.out.forEach((target, range) => {
+        if (range.min > LATIN1_MAX || !live.has(target) || ids.has(target)) return;
+        ids.set(target, order.length);
+        order.push(target);
+      });
+    }
+  }
+  const states = Math.max(1, order.length);
+  if (states > LIMITS.dfaMaxStates) {
+    return { ok: false, reason: `is too complex: its automaton has ${states} states, the limit is ${LIMITS.dfaMaxStates}` };
+  }
+  // Bytes between two consecutive range boundaries behave alike in every state: the elementary intervals.
+  const boundaries = new Set<number>([0, 256]);
+  for (const node of order) {
+    node.out.forEach((_target, range) => {
+      if (range.min <= LATIN1_MAX) boundaries.add(range.min);
+      if (range.max < LATIN1_MAX) boundaries.add(range.max + 1);
+    });
+  }
+  const starts = [...boundaries].sort((a, b) => a - b);
+  const intervals = starts.length - 1;
+  // column[interval][state]: where each state goes on that interval's bytes (DEAD when nowhere live).
+  const columns: Uint16Array[] = [];
+  for (let k = 0; k < intervals; k++) {
+    const column = new Uint16Array(states).fill(DEAD);
+    order.forEach((node, s) => {
+      const target = node.out.get(starts[k]!);
+      const id = target === undefined ? undefined : ids.get(target);
+      if (id !== undefined) column[s] = id;
+    });
+    columns.push(column);
+  }
+  // Intervals whose columns are equal (e.g. `a` and `c` in /[ac]x|b/) share one byte class.
+  const classMap = new Uint8Array(256);
+  const classOf = new Map<string, number>();
+  const classColumns: Uint16Array[] = [];
+  for (let k = 0; k < intervals; k++) {
+    const column = columns[k]!;
+    const signature = String.fromCharCode.apply(null, column as unknown as number[]);
+    let cls = classOf.get(signature);
+    if (cls === undefined) {
+      cls = classColumns.length;
+      classOf.set(signature, cls);
+      classColumns.push(column);
+    }
+    classMap.fill(cls, starts[k]!, starts[k + 1]!);
+  }
+  const classes = classColumns.length;
+  const cells = states * classes;
+  if (cells > LIMITS.dfaMaxCells) {
+    return { ok: false, reason: `is too complex: its table has ${cells} cells (${states} states x ${classes} byte classes), the limit is ${LIMITS.dfaMaxCells}` };
+  }
+  const table = Buffer.alloc(cells * 2);
+  for (let s = 0; s < states; s++) {
+    for (let cls = 0; cls < classes; cls++) table.writeUInt16LE(classColumns[cls]![s]!, (s * classes + cls) * 2);
+  }
+  const accept = order.flatMap((node, s) => (dfa.finals.has(node) ? [s] : []));
+  const compiled: CompiledDfa = {
+    states,
+    classes,
+    classMap: Buffer.from(classMap).toString('base64'),
+    table: table.toString('base64'),
+    accept,
+  };
+  return { ok: true, dfa: Object.freeze(compiled) };
+}
+
+/** States from which an accepting state is reachable within the byte alphabet; the others are the dead state. */
+function liveStates(dfa: DFA): Set<DFA.Node> {
+  const reachable: DFA.Node[] = [];
+  const seen = new Set<DFA.Node>([dfa.initial]);
+  const incoming = new Map<DFA.Node, DFA.Node[]>();
+  reachable.push(dfa.initial);
+  for (let i = 0; i < reachable.length; i++) {
+    const node = reachable[i]!;
+    node.out.forEach((target, range) => {
+      if (range.min > LATIN1_MAX) return;
+      let list = incoming.get(target);
+      if (!list) incoming.set(target, (list = []));
+      list.push(node);
+      if (!seen.has(target)) {
+        seen.add(target);
+        reachable.push(target);
+      }
+    });
+  }
+  const live = new Set<DFA.Node>();
+  const work = reachable.filter((node) => dfa.finals.has(node));
+  for (const node of work) live.add(node);
+  while (work.length > 0) {
+    const node = work.pop()!;
+    for (const source of incoming.get(node) ?? []) {
+      if (!live.has(source)) {
+        live.add(source);
+        work.push(source);
+      }
+    }
+  }
+  return live;
+}
+
+/** Empties the DFA cache (benchmarks measure cold compiles with it). */
+export function clearRegexCache(): void {
+  cache.clear();
+}

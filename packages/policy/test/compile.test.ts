@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { assembleRuleSet, compilePolicyRules, compileRuleSet, ruleSetForIdentity, serializeRuleSet, WIRE_VERSION } from '../src/index.js';
+import { T0, policy, stored } from './helpers.js';
+
+const options = { epoch: 'e1', version: 7 };
+
+test('a rule compiles to the wire form of docs/wire-format.md', () => {
+  const rules = compilePolicyRules(
+    stored(
+      {
+        metadata: { name: 'api-delay-test' },
+        spec: {
+          selector: { service: 'frontend', namespace: 'demo' },
+          rules: [
+            {
+              match: { path: { prefix: '/api/v1' }, method: { exact: 'get' }, headers: [{ name: 'X-User', exact: 'tester' }, { name: 'x-skip', present: false }] },
+              fault: { percentage: 20, delay: { fixedDelay: '1s' } },
+            },
+            { fault: { percentage: 12.3456, abort: { httpStatus: 503, headers: { 'X-B': '2', 'x-a': '1' } }, start_delay_ms: 5, duration_seconds: 60 } },
+          ],
+        },
+      },
+      { version: '17' },
+    ),
+  );
+  assert.deepEqual(rules[0], {
+    id: 'api-delay-test/0',
+    policy: 'api-delay-test',
+    ruleIndex: 0,
+    priority: 0,
+    policyVersion: '17',
+    selector: { service: 'frontend', namespace: 'demo' },
+    path: { kind: 'prefix', value: '/api/v1' },
+    method: { kind: 'exact', value: 'GET' },
+    headers: [
+      { name: 'x-user', kind: 'exact', value: 'tester' },
+      { name: 'x-skip', kind: 'absent' },
+    ],
+    perMillion: 200_000,
+    delayMs: 1000,
+    abort: null,
+    startDelayMs: 0,
+    activeFromMs: T0,
+    expiresAtMs: 0,
+  });
+  const second = rules[1]!;
+  assert.equal(second.id, 'api-delay-test/1');
+  assert.equal(second.perMillion, 123_456);
+  assert.deepEqual(second.abort, { status: 503, grpcStatus: -1, body: '', headers: [['x-a', '1'], ['x-b', '2']] });
+  assert.equal(second.startDelayMs, 5);
+  assert.equal(second.expiresAtMs, T0 + 60_000);
+  assert.deepEqual(Object.keys(second), ['id', 'policy', 'ruleIndex', 'priority', 'policyVersion', 'selector', 'path', 'method', 'headers', 'perMillion', 'delayMs', 'abort', 'startDelayMs', 'activeFromMs', 'expiresAtMs']);
+});
+
+test('a regex match carries its DFA table', () => {
+  const [rule] = compilePolicyRules(stored(policy('r', [{ match: { path: { regex: '/v[0-9]+/x' } }, fault: { delay_ms: 1 } }])));
+  assert.equal(rule!.path?.kind, 'regex');
+  assert.ok(rule!.path?.kind === 'regex');
+  const dfa = rule!.path.dfa;
+  assert.equal(Buffer.from(dfa.classMap, 'base64').length, 256);
+  assert.equal(Buffer.from(dfa.table, 'base64').length, dfa.states * dfa.classes * 2);
+  assert.deepEqual(Object.keys(dfa), ['states', 'classes', 'classMap', 'table', 'accept']);
+});
+
+test('rules are ordered by priority desc, policy name asc (code units), rule index asc', () => {
+  const set = compileRuleSet(
+    [
+      stored(policy('b', [{ fault: { delay_ms: 1 } }, { fault: { delay_ms: 2 } }])),
+      stored(policy('a', [{ fault: { delay_ms: 3 } }])),
+      stored(policy('z', [{ fault: { delay_ms: 4 } }], { priority: 5 })),
+      stored(policy('low', [{ fault: { delay_ms: 5 } }], { priority: -1 })),
+      stored(policy('a-b', [{ fault: { delay_ms: 6 } }])),
+    ],
+    options,
+  );
+  assert.deepEqual(set.rules.map((rule) => rule.id), ['z/0', 'a/0', 'a-b/0', 'b/0', 'b/1', 'low/0']);
+  assert.equal(set.wireVersion, WIRE_VERSION);
+  assert.equal(set.epoch, 'e1');
+  assert.equal(set.version, 7);
+  assert.equal(set.hash, createHash('sha256').update(JSON.stringify(set.rules)).digest('hex'));
+});
+
+test('the hash changes with any rule change and not with input order', () => {
+  const a = stored(policy('a', [{ fault: { delay_ms: 1 } }]));
+  const b = stored(policy('b', [{ fault: { delay_ms: 1 } }]));
+  const b2 = stored(policy('b', [{ fault: { delay_ms: 2 } }]));
+  assert.equal(compileRuleSet([a, b], options).hash, compileRuleSet([b, a], options).hash);
+  assert.notEqual(compileRuleSet([a, b], options).hash, compileRuleSet([a, b2], options).hash);
+  assert.equal(assembleRuleSet([], options).hash, createHash('sha256').update('[]').digest('hex'));
+});
+
+test('ruleSetForIdentity keeps only rules whose selector can match the identity', () => {
+  const set = compileRuleSet(
+    [
+      stored(policy('all', undefined)),
+      stored(policy('front', undefined, { selector: { service: 'frontend' } })),
+      stored(policy('front-demo', undefined, { selector: { service: 'frontend', namespace: 'demo' } })),
+      stored(policy('cart', undefined, { selector: { service: 'cart' } })),
+    ],
+    options,
+  );
+  const ids = (service: string | null, namespace: string | null): string[] => ruleSetForIdentity(set, { service, namespace }).rules.map((rule) => rule.policy);
+  assert.deepEqual(ids('frontend', 'demo'), ['all', 'front', 'front-demo']);
+  assert.deepEqual(ids('frontend', 'prod'), ['all', 'front']);
+  assert.deepEqual(ids('cart', null), ['all', 'cart']);
+  assert.deepEqual(ids(null, null), ['all']);
+  const sub = ruleSetForIdentity(set, { service: 'cart', namespace: 'demo' });
+  assert.equal(sub.epoch, set.epoch);
+  assert.equal(sub.version, set.version);
+  assert.equal(sub.hash, createHash('sha256').update(JSON.stringify(sub.rules)).digest('hex'));
+  assert.notEqual(sub.hash, set.hash);
+});
+
+test('compilePolicyRules refuses a policy whose updatedAt is not a timestamp', () => {
+  const bad = { ...stored(policy('x')), metadata: { name: 'x', version: '1', createdAt: 'x', updatedAt: 'never' } };
+  assert.throws(() => compilePolicyRules(bad), /updatedAt/);
+});
+
+test('serializeRuleSet is byte-identical to JSON.stringify of the rule set', () => {
+  const set = compileRuleSet(
+    [stored(policy('a', [{ match: { path: { regex: '/x[0-9]+' }, headers: [{ name: 'x-a', present: true }] }, fault: { delay_ms: 3 } }])), stored(policy('b'))],
+    { epoch: 'e"quoted', version: 12 },
+  );
+  assert.equal(serializeRuleSet(set), JSON.stringify(set));
+  const sub = ruleSetForIdentity(set, { service: null, namespace: null });
+  assert.equal(serializeRuleSet(sub), JSON.stringify(sub));
+  assert.equal(serializeRuleSet(assembleRuleSet([], options)), JSON.stringify(assembleRuleSet([], options)));
+});

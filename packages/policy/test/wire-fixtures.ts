@@ -1,0 +1,221 @@
+// Golden fixtures for the data plane's conformance tests (packages/policy/testdata/wire/*.json): rule sets from the
+// compiler, request cases, and the decisions of the reference decideFault. See testdata/wire/README.md.
+import { compileRuleSet, decideFault, validatePolicy, Xorshift64Star } from '../src/index.js';
+import type { Decision, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
+
+const UPDATED_AT_MS = Date.parse('2025-11-22T00:00:00.000Z');
+const NOW = UPDATED_AT_MS + 1_000;
+
+interface CaseInput {
+  name: string;
+  request: { method?: string; path: string; headers?: [string, string][] };
+  nowMs?: number;
+}
+
+interface FixtureInput {
+  file: string;
+  description: string;
+  policies: { input: unknown; updatedAtMs?: number }[];
+  identity: Identity;
+  seed: bigint;
+  cases: CaseInput[];
+}
+
+function storedPolicy(input: unknown, updatedAtMs: number, version: number): StoredPolicy {
+  const result = validatePolicy(input);
+  if (!result.ok) throw new Error(`fixture policy invalid: ${JSON.stringify(result.errors)}`);
+  const stamp = new Date(updatedAtMs).toISOString();
+  return { ...result.policy, metadata: { ...result.policy.metadata, version: String(version), createdAt: stamp, updatedAt: stamp } };
+}
+
+const p = (name: string, rules: unknown[], spec: Record<string, unknown> = {}): unknown => ({ metadata: { name }, spec: { ...spec, rules } });
+const always = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ percentage: 100, abort: { httpStatus: 503 }, ...extra });
+const get = (path: string, headers: [string, string][] = []): CaseInput['request'] => ({ method: 'GET', path, headers });
+
+const FIXTURES: FixtureInput[] = [
+  {
+    file: 'path-matching.json',
+    description: 'exact, prefix and whole-value regex path matches; the query string is ignored',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 1n,
+    policies: [
+      { input: p('exact', [{ match: { path: { exact: '/health' } }, fault: always({ abort: { httpStatus: 500 } }) }], { priority: 3 }) },
+      { input: p('prefix', [{ match: { path: { prefix: '/api/v1/' } }, fault: always({ abort: { httpStatus: 501 } }) }], { priority: 2 }) },
+      { input: p('regex', [{ match: { path: { regex: '/users/[0-9]+(/orders)?' } }, fault: always({ abort: { httpStatus: 502 } }) }], { priority: 1 }) },
+      { input: p('anchored', [{ match: { path: { regex: '^/static/.*\\.(css|js)$' } }, fault: always({ abort: { httpStatus: 504 } }) }]) },
+    ],
+    cases: [
+      { name: 'exact', request: get('/health') },
+      { name: 'exact ignores the query', request: get('/health?verbose=1') },
+      { name: 'exact needs the whole path', request: get('/health/') },
+      { name: 'prefix', request: get('/api/v1/items') },
+      { name: 'prefix equal to the path', request: get('/api/v1/') },
+      { name: 'prefix not matched', request: get('/api/v2/items') },
+      { name: 'query does not count towards a prefix', request: get('/api?/api/v1/') },
+      { name: 'regex', request: get('/users/42') },
+      { name: 'regex optional group', request: get('/users/42/orders') },
+      { name: 'regex is a whole-value match', request: get('/users/42/orders/7') },
+      { name: 'regex with query', request: get('/users/7?x=/users/8') },
+      { name: 'anchored regex', request: get('/static/app.js') },
+      { name: 'anchored regex, no match', request: get('/static/app.jsx') },
+      { name: 'nothing matches', request: get('/') },
+    ],
+  },
+  {
+    file: 'method-and-headers.json',
+    description: 'method exact/prefix/regex; header exact/prefix/regex/present/absent on the first value',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 2n,
+    policies: [
+      { input: p('method-exact', [{ match: { method: { exact: 'delete' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 500 } }) }]) },
+      { input: p('method-prefix', [{ match: { method: { prefix: 'P' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 501 } }) }]) },
+      { input: p('method-regex', [{ match: { method: { regex: 'GET|HEAD' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 502 } }) }]) },
+      {
+        input: p('headers', [
+          {
+            match: {
+              path: { prefix: '/h' },
+              headers: [
+                { name: 'X-User', exact: 'tester' },
+                { name: 'user-agent', prefix: 'curl/' },
+                { name: 'x-tenant', regex: 'tenant-[0-9]{1,3}' },
+                { name: 'x-request-id', present: true },
+                { name: 'x-hfi-bypass', present: false },
+              ],
+            },
+            fault: always({ abort: { httpStatus: 418 } }),
+          },
+        ]),
+      },
+      { input: p('latin1', [{ match: { path: { prefix: '/u' }, headers: [{ name: 'x-name', regex: 'caf(e|\\xC3\\xA9)' }] }, fault: always({ abort: { httpStatus: 503 } }) }]) },
+    ],
+    cases: [
+      { name: 'method exact (upper-cased at validation)', request: { method: 'DELETE', path: '/m' } },
+      { name: 'method is case-sensitive', request: { method: 'delete', path: '/m' } },
+      { name: 'method prefix', request: { method: 'PATCH', path: '/m' } },
+      { name: 'method regex', request: { method: 'HEAD', path: '/m' } },
+      { name: 'method regex is whole-value', request: { method: 'GETX', path: '/m' } },
+      { name: 'all header conditions hold', request: get('/h', [['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1']]) },
+      { name: 'absent header present', request: get('/h', [['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1'], ['x-hfi-bypass', '1']]) },
+      { name: 'present header missing', request: get('/h', [['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12']]) },
+      { name: 'exact on a missing header', request: get('/h', [['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1']]) },
+      { name: 'only the first value counts', request: get('/h', [['x-user', 'other'], ['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1']]) },
+      { name: 'first value holds, later differs', request: get('/h', [['x-user', 'tester'], ['x-user', 'other'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1']]) },
+      { name: 'header regex whole-value', request: get('/h', [['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-1234'], ['x-request-id', 'r1']]) },
+      { name: 'non-ASCII value: UTF-8 bytes read as Latin-1', request: get('/u', [['x-name', 'café']]) },
+      { name: 'ASCII alternative', request: get('/u', [['x-name', 'cafe']]) },
+    ],
+  },
+  {
+    file: 'selectors-known-identity.json',
+    description: 'selectors against a data plane that knows its service and namespace',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 3n,
+    policies: [
+      { input: p('a-cart', [{ fault: always({ abort: { httpStatus: 500 } }) }], { selector: { service: 'cart' }, priority: 9 }) },
+      { input: p('b-prod', [{ fault: always({ abort: { httpStatus: 501 } }) }], { selector: { service: 'frontend', namespace: 'prod' }, priority: 8 }) },
+      { input: p('c-frontend-demo', [{ match: { path: { prefix: '/fd' } }, fault: always({ abort: { httpStatus: 502 } }) }], { selector: { service: 'frontend', namespace: 'demo' }, priority: 7 }) },
+      { input: p('d-any-demo', [{ match: { path: { prefix: '/d' } }, fault: always({ abort: { httpStatus: 503 } }) }], { selector: { namespace: 'demo' }, priority: 6 }) },
+      { input: p('e-everyone', [{ fault: always({ abort: { httpStatus: 504 } }) }]) },
+    ],
+    cases: [
+      { name: 'service and namespace selector', request: get('/fd') },
+      { name: 'namespace-only selector', request: get('/d') },
+      { name: 'wildcard policy; other services and namespaces skipped', request: get('/') },
+    ],
+  },
+  {
+    file: 'selectors-unknown-identity.json',
+    description: 'a data plane that could not determine its identity applies only "*" selectors',
+    identity: { service: null, namespace: null },
+    seed: 4n,
+    policies: [
+      { input: p('a-frontend', [{ fault: always({ abort: { httpStatus: 500 } }) }], { selector: { service: 'frontend' }, priority: 1 }) },
+      { input: p('b-demo', [{ fault: always({ abort: { httpStatus: 501 } }) }], { selector: { namespace: 'demo' }, priority: 1 }) },
+      { input: p('c-everyone', [{ match: { path: { exact: '/all' } }, fault: always({ abort: { httpStatus: 502 } }) }]) },
+    ],
+    cases: [
+      { name: 'only the wildcard policy applies', request: get('/all') },
+      { name: 'nothing else matches', request: get('/other') },
+    ],
+  },
+  {
+    file: 'time-windows.json',
+    description: 'activeFromMs <= now < expiresAtMs; an expired rule does not shadow later rules; an update restarts the window',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 5n,
+    policies: [
+      { input: p('a-ten-seconds', [{ fault: always({ abort: { httpStatus: 500 }, duration_seconds: 10 }) }], { priority: 2 }) },
+      { input: p('b-updated-later', [{ fault: always({ abort: { httpStatus: 501 }, duration_seconds: 60 }) }], { priority: 1 }), updatedAtMs: UPDATED_AT_MS + 30_000 },
+      { input: p('c-forever', [{ fault: always({ abort: { httpStatus: 502 } }) }]) },
+    ],
+    cases: [
+      { name: 'before the write: nothing is active', request: get('/'), nowMs: UPDATED_AT_MS - 1 },
+      { name: 'first instant of the window', request: get('/'), nowMs: UPDATED_AT_MS },
+      { name: 'last millisecond of the window', request: get('/'), nowMs: UPDATED_AT_MS + 9_999 },
+      { name: 'window over: next rule', request: get('/'), nowMs: UPDATED_AT_MS + 10_000 },
+      { name: 'later-written policy now active', request: get('/'), nowMs: UPDATED_AT_MS + 30_000 },
+      { name: 'its window counts from its own write', request: get('/'), nowMs: UPDATED_AT_MS + 89_999 },
+      { name: 'both windows over', request: get('/'), nowMs: UPDATED_AT_MS + 90_000 },
+    ],
+  },
+  {
+    file: 'priorities-first-match.json',
+    description: 'priority desc, then policy name, then rule index; the first matching rule decides, with no fall-through',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 6n,
+    policies: [
+      { input: p('zeta', [{ match: { path: { prefix: '/p' } }, fault: always({ abort: { httpStatus: 500 } }) }], { priority: 10 }) },
+      { input: p('alpha', [{ match: { path: { prefix: '/a' } }, fault: always({ abort: { httpStatus: 501 } }) }, { match: { path: { prefix: '/' } }, fault: always({ abort: { httpStatus: 502 } }) }]) },
+      { input: p('beta', [{ match: { path: { prefix: '/' } }, fault: always({ abort: { httpStatus: 503 } }) }]) },
+      { input: p('gate', [{ match: { path: { prefix: '/gate' } }, fault: { percentage: 0, abort: { httpStatus: 504 } } }], { priority: 20 }) },
+    ],
+    cases: [
+      { name: 'highest priority first', request: get('/p/a') },
+      { name: 'same priority: policy name order, then rule index', request: get('/q') },
+      { name: 'rule index order within a policy', request: get('/a/x') },
+      { name: 'a 0% first match decides "pass" (no fall-through)', request: get('/gate') },
+    ],
+  },
+  {
+    file: 'percentages.json',
+    description: 'per-million draws from xorshift64* seeded once; a draw only when 0 < perMillion < 1000000',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x1234_5678_9abc_def0n,
+    policies: [
+      { input: p('zero', [{ match: { path: { exact: '/zero' } }, fault: { percentage: 0, delay_ms: 10 } }]) },
+      { input: p('full', [{ match: { path: { exact: '/full' } }, fault: { percentage: 100, delay_ms: 20 } }]) },
+      { input: p('half', [{ match: { path: { exact: '/half' } }, fault: { percentage: 50, delay_ms: 30, abort: { httpStatus: 503, grpcStatus: 14, body: 'busy', headers: { 'Retry-After': '1', 'content-type': 'text/plain' } }, start_delay_ms: 5 } }]) },
+      { input: p('fraction', [{ match: { path: { exact: '/fraction' } }, fault: { percentage: 12.3456, delay_ms: 40 } }]) },
+    ],
+    cases: [
+      ...['/zero', '/full', '/zero', '/full'].map((path, i) => ({ name: `no draw ${i}`, request: get(path) })),
+      ...Array.from({ length: 24 }, (_, i) => ({ name: `half ${i}`, request: get('/half') })),
+      ...Array.from({ length: 24 }, (_, i) => ({ name: `fraction ${i}`, request: get('/fraction') })),
+      { name: 'no draw after the draws', request: get('/full') },
+      { name: 'and another draw', request: get('/half') },
+    ],
+  },
+];
+
+export interface WireFixtureFile {
+  file: string;
+  content: string;
+}
+
+/** Every fixture file with its exact bytes; the test checks the committed files against this. */
+export function buildWireFixtures(): WireFixtureFile[] {
+  return FIXTURES.map((fixture) => {
+    const policies = fixture.policies.map((entry, i) => storedPolicy(entry.input, entry.updatedAtMs ?? UPDATED_AT_MS, i + 1));
+    const ruleSet = compileRuleSet(policies, { epoch: 'fixture', version: 1 });
+    const random = new Xorshift64Star(fixture.seed);
+    const cases = fixture.cases.map((input) => {
+      const request: RequestFacts = { method: input.request.method ?? 'GET', path: input.request.path, headers: input.request.headers ?? [] };
+      const nowMs = input.nowMs ?? NOW;
+      const expected: Decision = decideFault(ruleSet, request, fixture.identity, nowMs, random);
+      return { name: input.name, request, nowMs, expected };
+    });
+    const body = { description: fixture.description, seed: fixture.seed.toString(), identity: fixture.identity, ruleSet, cases };
+    return { file: fixture.file, content: `${JSON.stringify(body, null, 2)}\n` };
+  });
+}

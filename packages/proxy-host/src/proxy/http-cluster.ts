@@ -1,0 +1,78 @@
+// A proxy_http_call cluster backed by real HTTP/1.1 (keep-alive pool), with Envoy's async-client
+// semantics: the whole response is buffered; connect failures become a 503 response, a reset after
+// headers (or a body over the buffer limit) is a failure with no headers.
+import http from 'node:http';
+import { connectFailureResponse, type Cluster, type HttpCallOutcome, type HttpCallRequest } from '../http-call.js';
+import type { HeaderPair } from '../abi/pairs.js';
+
+const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+export class HttpCluster implements Cluster {
+  private readonly agent: http.Agent;
+  constructor(private readonly target: URL) {
+    if (target.protocol !== 'http:') throw new Error(`cluster URL must be http:// (got ${target.href})`);
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  }
+
+  send(request: HttpCallRequest, deliver: (outcome: HttpCallOutcome) => void): { cancel(): void } {
+    let done = false;
+    const finish = (outcome: HttpCallOutcome) => {
+      if (done) return;
+      done = true;
+      deliver(outcome);
+    };
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of request.headers) {
+      if (k.startsWith(':')) continue;
+      const prev = headers[k];
+      headers[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+    headers['host'] = request.authority;
+    const req = http.request({
+      agent: this.agent,
+      host: this.target.hostname,
+      port: this.target.port || 80,
+      method: request.method,
+      path: request.path,
+      headers,
+    });
+    let gotHeaders = false;
+    req.on('response', (res) => {
+      gotHeaders = true;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_RESPONSE_BYTES) {
+          req.destroy();
+          finish({ kind: 'reset' });
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => {
+        const pairs: HeaderPair[] = [[':status', String(res.statusCode ?? 0)]];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+        const trailers: HeaderPair[] = [];
+        for (let i = 0; i < res.rawTrailers.length; i += 2) trailers.push([res.rawTrailers[i]!.toLowerCase(), res.rawTrailers[i + 1]!]);
+        finish({ kind: 'response', response: { headers: pairs, body: new Uint8Array(Buffer.concat(chunks)), trailers } });
+      });
+      res.on('error', () => finish({ kind: 'reset' }));
+    });
+    req.on('error', () => {
+      // Before headers Envoy's router answers a local 503; after headers the stream was reset.
+      finish(gotHeaders ? { kind: 'reset' } : { kind: 'response', response: connectFailureResponse() });
+    });
+    req.end(Buffer.from(request.body));
+    return {
+      cancel: () => {
+        done = true;
+        req.destroy();
+      },
+    };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

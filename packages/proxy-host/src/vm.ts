@@ -1,0 +1,278 @@
+// One wasm VM (Envoy: one WasmBase per worker thread): the instance, its memory, the context table,
+// the host->VM call wrapper (effective context reset on each entry, after-call actions, trap = VM failed).
+import { allowedDuringStart, hostImportTable, type AbiVersion } from './abi/signatures.js';
+import { WasmResult } from './abi/status.js';
+import type { HttpCallOutcome } from './http-call.js';
+import { VmMetricIds } from './metrics.js';
+import type { HostServices, PluginConfig } from './plugin-config.js';
+import type { TimerHandle } from './scheduler.js';
+import { buildHostFunctions } from './host-functions.js';
+import { ContextBase, RootContext } from './context.js';
+
+export type VmPhase = 'instantiating' | 'starting' | 'running';
+
+export class VmFailure extends Error {}
+
+export class WasmVm {
+  readonly abi: AbiVersion;
+  instance!: WebAssembly.Instance;
+  memory!: WebAssembly.Memory;
+  phase: VmPhase = 'instantiating';
+  failed = false;
+  failMessage: string | null = null;
+  readonly contexts = new Map<number, ContextBase>();
+  /** Envoy's VM context (id 0): the context `_initialize` and malloc run under. */
+  readonly vmContext: ContextBase;
+  rootContext: RootContext | null = null;
+  current: ContextBase;
+  effective: ContextBase;
+  private nextContextId = 1;
+  private depth = 0;
+  private afterCallActions: (() => void)[] = [];
+  readonly metricIds: VmMetricIds;
+  readonly timers = new Map<number, { period: number; handle: TimerHandle | null }>();
+  readonly httpCalls = new Map<number, { rootId: number; cancel: () => void; timer: TimerHandle | null }>();
+  private nextHttpCallToken = 0;
+  private exports!: Record<string, WebAssembly.ExportValue>;
+  discarded = false;
+
+  constructor(
+    readonly module: WebAssembly.Module,
+    abi: AbiVersion,
+    readonly config: PluginConfig,
+    readonly services: HostServices,
+    /** Worker index; -1 for the base and canary VMs. */
+    readonly worker: number,
+  ) {
+    this.abi = abi;
+    this.metricIds = new VmMetricIds(services.stats);
+    this.vmContext = new ContextBase(this, 0);
+    this.current = this.vmContext;
+    this.effective = this.vmContext;
+  }
+
+  /** Instantiates (the start section runs here; any host call fails it) then runs `_initialize`/`_start`. */
+  async start(): Promise<string | null> {
+    const fns = buildHostFunctions(this);
+    const imports: Record<string, Record<string, (...args: never[]) => unknown>> = {};
+    for (const qualified of hostImportTable(this.abi).keys()) {
+      const dot = qualified.indexOf('.');
+      const mod = qualified.slice(0, dot);
+      const name = qualified.slice(dot + 1);
+      const impl = fns[qualified] ?? fns[`wasi.${name}`];
+      if (!impl) continue;
+      (imports[mod] ??= {})[name] = (...args: never[]) => {
+        this.guardHostCall(qualified);
+        return impl(...(args as unknown[]));
+      };
+    }
+    try {
+      this.instance = await WebAssembly.instantiate(this.module, imports as WebAssembly.Imports);
+    } catch (err) {
+      this.services.log(4, `Failed to create new Wasm instance: ${errorText(err)}`, this.worker);
+      return 'Failed to create new Wasm instance';
+    }
+    this.exports = this.instance.exports;
+    const mem = this.exports['memory'];
+    if (!(mem instanceof WebAssembly.Memory)) return 'Wasm module is missing memory export';
+    this.memory = mem;
+    this.phase = 'starting';
+    const startFns = this.has('_initialize')
+      ? ['_initialize', this.has('main') ? 'main' : this.has('__main_void') ? '__main_void' : null]
+      : ['_start'];
+    for (const name of startFns) {
+      if (!name || !this.has(name)) continue;
+      const args = name === 'main' ? [0, 0] : [];
+      this.call(name, this.vmContext, ...args);
+      if (this.failed) return this.failMessage;
+    }
+    this.phase = 'running';
+    return null;
+  }
+
+  private guardHostCall(qualified: string): void {
+    if (this.phase === 'instantiating') {
+      throw new VmFailure(`host function ${qualified} called during instantiation (no context yet)`);
+    }
+    if (this.phase === 'starting' && !allowedDuringStart(qualified)) throw new VmFailure('restricted_callback');
+  }
+
+  has(name: string): boolean {
+    return typeof this.exports?.[name] === 'function';
+  }
+
+  allocContextId(): number {
+    return this.nextContextId++;
+  }
+
+  /**
+   * Host->VM entry: the called context becomes current and effective; after-call actions run when the
+   * outermost call returns; a trap marks the VM failed. Returns undefined when absent, failed or trapped.
+   */
+  call(name: string, ctx: ContextBase, ...args: number[]): number | undefined {
+    const fn = this.exports[name];
+    if (typeof fn !== 'function' || this.failed) return undefined;
+    const saved = [this.current, this.effective] as const;
+    this.current = ctx;
+    this.effective = ctx;
+    this.depth++;
+    let result: unknown;
+    try {
+      result = (fn as (...a: number[]) => unknown)(...args);
+    } catch (err) {
+      this.fail(`Function: ${name} failed: ${errorText(err)}`);
+      result = undefined;
+    } finally {
+      this.depth--;
+      [this.current, this.effective] = saved;
+    }
+    if (this.depth === 0) this.runAfterCallActions();
+    return typeof result === 'number' ? result : result === undefined ? undefined : Number(result);
+  }
+
+  /** Envoy's addAfterVmCallAction: continue/local reply/close run once the callback has returned. */
+  defer(action: () => void): void {
+    if (this.depth === 0) action();
+    else this.afterCallActions.push(action);
+  }
+
+  private runAfterCallActions(): void {
+    while (this.afterCallActions.length > 0) {
+      const action = this.afterCallActions.shift()!;
+      action();
+    }
+  }
+
+  fail(message: string): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.failMessage = message;
+    this.services.log(5, message, this.worker);
+    for (const t of this.timers.values()) t.handle?.cancel();
+    this.afterCallActions = this.afterCallActions.filter(() => true);
+  }
+
+  // ---- memory -------------------------------------------------------------------------------
+
+  bytes(): Uint8Array {
+    return new Uint8Array(this.memory.buffer);
+  }
+  view(): DataView {
+    return new DataView(this.memory.buffer);
+  }
+  inBounds(ptr: number, len: number): boolean {
+    return ptr >= 0 && len >= 0 && ptr + len <= this.memory.buffer.byteLength;
+  }
+  read(ptr: number, len: number): Uint8Array | null {
+    ptr >>>= 0;
+    len >>>= 0;
+    if (!this.inBounds(ptr, len)) return null;
+    return this.bytes().slice(ptr, ptr + len);
+  }
+  readString(ptr: number, len: number): string | null {
+    const b = this.read(ptr, len);
+    return b === null ? null : new TextDecoder().decode(b);
+  }
+  writeU32(ptr: number, value: number): boolean {
+    ptr >>>= 0;
+    if (!this.inBounds(ptr, 4)) return false;
+    this.view().setUint32(ptr, value >>> 0, true);
+    return true;
+  }
+  writeU64(ptr: number, value: bigint): boolean {
+    ptr >>>= 0;
+    if (!this.inBounds(ptr, 8)) return false;
+    this.view().setBigUint64(ptr, BigInt.asUintN(64, value), true);
+    return true;
+  }
+  write(ptr: number, data: Uint8Array): boolean {
+    ptr >>>= 0;
+    if (!this.inBounds(ptr, data.length)) return false;
+    this.bytes().set(data, ptr);
+    return true;
+  }
+
+  /** Envoy copyToPointerSize: malloc in the module (not for empty data), copy, then write ptr and size. */
+  copyOut(data: Uint8Array, ptrPtr: number, sizePtr: number): number {
+    let ptr = 0;
+    if (data.length > 0) {
+      const malloc = this.has('malloc') ? 'malloc' : 'proxy_on_memory_allocate';
+      const saved = [this.current, this.effective] as const;
+      const allocated = this.call(malloc, this.vmContext, data.length);
+      [this.current, this.effective] = saved;
+      if (allocated === undefined) return WasmResult.InvalidMemoryAccess;
+      ptr = allocated >>> 0;
+      if (ptr === 0 || !this.write(ptr, data)) return WasmResult.InvalidMemoryAccess;
+    }
+    if (!this.writeU32(ptrPtr, ptr) || !this.writeU32(sizePtr, data.length)) return WasmResult.InvalidMemoryAccess;
+    return WasmResult.Ok;
+  }
+
+  // ---- timers and http calls ------------------------------------------------------------------
+
+  /** One tick timer per root context; the latest period wins; 0 disables. First tick one period later. */
+  setTickPeriod(root: RootContext, periodMs: number): void {
+    const existing = this.timers.get(root.id);
+    existing?.handle?.cancel();
+    if (periodMs === 0) {
+      this.timers.delete(root.id);
+      return;
+    }
+    const entry = { period: periodMs, handle: null as TimerHandle | null };
+    this.timers.set(root.id, entry);
+    this.armTick(root, entry);
+  }
+
+  private armTick(root: RootContext, entry: { period: number; handle: TimerHandle | null }): void {
+    entry.handle = this.services.scheduler.setTimer(entry.period, () => {
+      if (this.failed || this.discarded || this.timers.get(root.id) !== entry) return;
+      entry.handle = null;
+      this.call('proxy_on_tick', root, root.id);
+      // Re-armed after on_tick returns (so ticks drift by the tick's duration), unless changed meanwhile.
+      if (this.timers.get(root.id) === entry && !this.failed && !this.discarded) this.armTick(root, entry);
+    });
+  }
+
+  registerHttpCall(rootId: number): number {
+    this.nextHttpCallToken += 1;
+    return this.nextHttpCallToken;
+  }
+
+  deliverHttpCall(token: number, outcome: HttpCallOutcome): void {
+    const pending = this.httpCalls.get(token);
+    if (!pending) return;
+    this.httpCalls.delete(token);
+    pending.timer?.cancel();
+    const root = this.contexts.get(pending.rootId);
+    if (!(root instanceof RootContext) || this.failed || this.discarded) return;
+    if (outcome.kind === 'reset') {
+      root.httpCallResponse = { headers: null, body: new Uint8Array(0), trailers: null };
+      root.status = { code: WasmResult.BrokenConnection, message: 'reset' };
+      this.call('proxy_on_http_call_response', root, root.id, token, 0, 0, 0);
+    } else {
+      const r = outcome.response;
+      root.httpCallResponse = { headers: r.headers, body: r.body, trailers: r.trailers };
+      root.status = { code: WasmResult.Ok, message: '' };
+      this.call('proxy_on_http_call_response', root, root.id, token, r.headers.length, r.body.length, r.trailers.length);
+    }
+    // Envoy clears http_call_response_ in an after-VM-call action: readable only during the callback.
+    root.httpCallResponse = null;
+  }
+
+  /** The canary is killed after configure: its timers and pending calls die with it. */
+  discard(): void {
+    this.discarded = true;
+    for (const t of this.timers.values()) t.handle?.cancel();
+    this.timers.clear();
+    for (const c of this.httpCalls.values()) {
+      c.timer?.cancel();
+      c.cancel();
+    }
+    this.httpCalls.clear();
+  }
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err instanceof WebAssembly.RuntimeError ? `Uncaught RuntimeError: ${err.message}` : err.message;
+  return String(err);
+}
