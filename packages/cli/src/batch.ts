@@ -1,6 +1,6 @@
 // A batch of policies from files: parsed and validated whole, offline, with the same validator as the server,
 // before anything is sent. Every error keeps the file and document it came from.
-import { parsePolicyDocuments, validatePolicy, type FaultInjectionPolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy } from '@hfi/policy';
 import type { SourceFile } from './sources.js';
 
 /** Where a policy came from: `file[doc 0]`, or `file[doc 0, item 2]` for a list document. */
@@ -46,7 +46,13 @@ export function formatLocatedError(error: LocatedError): string {
     : `${formatOrigin(error.origin)}: ${error.path}: ${error.message}`;
 }
 
-export function loadBatch(files: readonly SourceFile[], options: BatchOptions = {}): Batch {
+/** The validator is loaded on first use: commands that only read from the server start faster without it. */
+export async function policyModule(): Promise<typeof import('@hfi/policy')> {
+  return import('@hfi/policy');
+}
+
+export async function loadBatch(files: readonly SourceFile[], options: BatchOptions = {}): Promise<Batch> {
+  const { parsePolicyDocuments, validatePolicy } = await policyModule();
   const batch: Batch = { policies: [], errors: [], counts: new Map() };
   for (const file of files) {
     batch.counts.set(file.label, 0);
@@ -62,7 +68,7 @@ export function loadBatch(files: readonly SourceFile[], options: BatchOptions = 
       if (document === null || document === undefined) return; // an empty document (a trailing `---`)
       for (const [item, value] of listItems(document)) {
         const origin: Origin = item === undefined ? { file: file.label, document: index } : { file: file.label, document: index, item };
-        validateOne(batch, origin, value, options);
+        validateOne(batch, origin, value, options, validatePolicy);
       }
     });
   }
@@ -79,7 +85,13 @@ export function listItems(document: unknown): Array<[number | undefined, unknown
   return [[undefined, document]];
 }
 
-function validateOne(batch: Batch, origin: Origin, value: unknown, options: BatchOptions): void {
+function validateOne(
+  batch: Batch,
+  origin: Origin,
+  value: unknown,
+  options: BatchOptions,
+  validatePolicy: (typeof import('@hfi/policy'))['validatePolicy'],
+): void {
   const first = validatePolicy(withoutServerFields(value));
   if (!first.ok) {
     for (const e of first.errors) batch.errors.push({ origin, path: e.path, message: e.message });

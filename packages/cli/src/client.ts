@@ -184,7 +184,7 @@ export class HfiClient {
             ? 'connection reset'
             : failure === 'timeout'
               ? 'connect timed out'
-              : (code ?? (error as Error).message);
+              : (code ?? deepestMessage(error));
     return new ConnectionError(this.server, failure, reason);
   }
 }
@@ -203,6 +203,17 @@ function causeCode(error: unknown): string | undefined {
     else current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** undici wraps the reason ("bad port", "other side closed") in `cause`; the outer message is just "fetch failed". */
+function deepestMessage(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  let message = current?.message ?? String(error);
+  for (let depth = 0; depth < 4 && current?.cause instanceof Error; depth += 1) {
+    current = current.cause as { message?: string; cause?: unknown };
+    message = current.message ?? message;
+  }
+  return message;
 }
 
 async function readJson(response: Response): Promise<unknown> {

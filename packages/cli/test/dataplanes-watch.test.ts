@@ -86,8 +86,8 @@ test('policy watch prints every rule-set change until Ctrl-C, then exits 0', asy
   await out.next(/2 rules from 2 policies: checkout-abort \(v\d+\), everything-slow \(v\d+\)/);
 
   await cli(['policy', 'delete', 'everything-slow'], { server: cp.url });
-  const removed = await out.next(/1 rule from 1 policy: checkout-abort/);
-  assert.match(removed, /removed everything-slow/);
+  const removed = await out.next(/removed everything-slow/);
+  assert.match(removed, / version \d+: 1 rule from 1 policy: checkout-abort \(v\d+\) \[removed everything-slow\]$/);
 
   const exited = new Promise<number | null>((resolve) => watch.once('exit', (code) => resolve(code)));
   watch.kill('SIGINT');

@@ -6,7 +6,7 @@ import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
 import type { Clock } from './clock.js';
 import { HfiError, fieldDetails } from './errors.js';
 import type { RuleSetHub } from './distribution/hub.js';
-import type { DataPlaneRecord, DataPlaneRegistry } from './distribution/registry.js';
+import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
 import type { PolicyStore } from './store/types.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
@@ -95,9 +95,7 @@ export class PolicyService {
   /** Status for many policies at once: data planes are grouped by identity once, then each policy
    * looks at the groups its selector matches (binary search over held versions). */
   statusOf(policies: readonly (StoredPolicy | FaultInjectionPolicy)[]): PolicyStatus[] {
-    const planes = this.o.dataPlanes.list();
-    const faults = faultsByPolicy(planes);
-    const groups = groupByIdentity(planes, this.o.hub.epoch);
+    const { faults, groups } = this.planeSummary();
     const now = this.o.clock.now();
     return policies.map((policy) => {
       const { service, namespace } = policy.spec.selector;
@@ -124,6 +122,19 @@ export class PolicyService {
     });
   }
 
+  private summary: { generation: number; epoch: string | undefined; faults: Map<string, { aborts: number; delays: number }>; groups: IdentityGroup[] } | undefined;
+
+  /** Data planes grouped by identity, and fault totals by policy; recomputed only when the registry changed. */
+  private planeSummary() {
+    const generation = this.o.dataPlanes.generation;
+    const planes = this.o.dataPlanes.views(); // also forgets stale instances, which bumps the generation
+    const epoch = this.o.hub.epoch;
+    const s = this.summary;
+    if (s && s.generation === this.o.dataPlanes.generation && s.generation === generation && s.epoch === epoch) return s;
+    this.summary = { generation: this.o.dataPlanes.generation, epoch, faults: faultsByPolicy(planes), groups: groupByIdentity(planes, epoch) };
+    return this.summary;
+  }
+
   withStatus<P extends StoredPolicy | FaultInjectionPolicy>(policies: readonly P[]): (P & { status: PolicyStatus })[] {
     const statuses = this.statusOf(policies);
     return policies.map((p, i) => ({ ...p, status: statuses[i]! }));
@@ -137,7 +148,7 @@ export class PolicyService {
   }
 }
 
-function faultsByPolicy(planes: readonly DataPlaneRecord[]): Map<string, { aborts: number; delays: number }> {
+function faultsByPolicy(planes: readonly DataPlaneView[]): Map<string, { aborts: number; delays: number }> {
   const totals = new Map<string, { aborts: number; delays: number }>();
   for (const plane of planes) {
     for (const [ruleId, c] of Object.entries(plane.counters.rules)) {
@@ -160,7 +171,7 @@ interface IdentityGroup {
   versions: number[];
 }
 
-function groupByIdentity(planes: readonly DataPlaneRecord[], epoch: string | undefined): IdentityGroup[] {
+function groupByIdentity(planes: readonly DataPlaneView[], epoch: string | undefined): IdentityGroup[] {
   const groups = new Map<string, IdentityGroup>();
   for (const p of planes) {
     const key = `${p.identity.service ?? '\u0000'}\u0001${p.identity.namespace ?? '\u0000'}`;

@@ -67,3 +67,14 @@ test('a compiled DFA agrees with new RegExp("^(?:" + source + ")$") on Latin-1 s
     { numRuns: 200 },
   );
 });
+
+test('hostile patterns are refused quickly, with the reason', () => {
+  for (const source of ['((a|b)*a(a|b){20}){30}', '(x{1000}){1000}', '(a|b)*a(a|b){12}', '[a-z]*a[a-z]{10}', '(a|b)*a(a|b){20}', 'x{1,1100}']) {
+    const started = performance.now();
+    const result = compileRegex(source);
+    const ms = performance.now() - started;
+    assert.ok(!result.ok, source);
+    assert.match(result.reason, /too complex/);
+    assert.ok(ms < 3_000, `${source} took ${ms.toFixed(0)} ms`);
+  }
+});

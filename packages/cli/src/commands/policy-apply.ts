@@ -24,7 +24,7 @@ export function policyApplyCommand(io: CliIo): Command {
     .action(async (options: ApplyOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
       const files = await readSources(options.filename, io.readStdin);
-      const batch = loadBatch(files, { durationSeconds: options.durationSeconds });
+      const batch = await loadBatch(files, { durationSeconds: options.durationSeconds });
       reportBatchErrors(ctx, batch.errors, 'nothing was applied');
       if (batch.policies.length === 0) throw new CliError(`no policies found in ${options.filename.join(', ')}`);
 

@@ -1,10 +1,9 @@
 // policy delete NAME... | -f FILE | --all
 import { Command } from 'commander';
-import { parsePolicyDocuments } from '@hfi/policy';
 import { CliContext, type CliIo } from '../context.js';
 import { ApiError, CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { listItems } from '../batch.js';
+import { listItems, policyModule } from '../batch.js';
 import { readSources, type SourceFile } from '../sources.js';
 import { collect } from './options.js';
 
@@ -25,7 +24,7 @@ export function policyDeleteCommand(io: CliIo): Command {
     .addHelpText('after', '\nExamples:\n  hfi-cli policy delete api-delay checkout-abort\n  hfi-cli policy delete -f policies/\n  hfi-cli policy delete --all --yes')
     .action(async (names: string[], options: DeleteOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
-      const fromFiles = options.filename ? namesInFiles(await readSources(options.filename, io.readStdin)) : [];
+      const fromFiles = options.filename ? await namesInFiles(await readSources(options.filename, io.readStdin)) : [];
       const targets = [...new Set([...names, ...fromFiles])];
       if (options.all && targets.length > 0) throw new UsageError('--all cannot be combined with names or -f');
       if (!options.all && targets.length === 0) {
@@ -67,7 +66,8 @@ export function policyDeleteCommand(io: CliIo): Command {
 }
 
 /** Names from metadata.name of every document; the rest of the policy does not need to be valid to delete it. */
-function namesInFiles(files: readonly SourceFile[]): string[] {
+async function namesInFiles(files: readonly SourceFile[]): Promise<string[]> {
+  const { parsePolicyDocuments } = await policyModule();
   const names: string[] = [];
   const problems: string[] = [];
   for (const file of files) {

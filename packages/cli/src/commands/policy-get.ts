@@ -13,10 +13,10 @@ export function policyGetCommand(io: CliIo): Command {
       const ctx = CliContext.of(io, command);
       const format = ctx.output(LIST_FORMATS, 'table');
       if (name === undefined) {
-        printPolicies(ctx, await ctx.client.listPolicies(), format, true);
+        await printPolicies(ctx, await ctx.client.listPolicies(), format, true);
         return;
       }
       const policy = await policyNotFound(name, () => ctx.client.getPolicy(name));
-      printPolicies(ctx, [policy], format, false);
+      await printPolicies(ctx, [policy], format, false);
     });
 }

@@ -18,19 +18,19 @@ export function policyListCommand(io: CliIo): Command {
       const ctx = CliContext.of(io, command);
       const format = ctx.output(LIST_FORMATS, 'table');
       const policies = await ctx.client.listPolicies();
-      printPolicies(ctx, policies, format, true);
+      await printPolicies(ctx, policies, format, true);
     });
 }
 
 /** Shared by `list` and `get`: a list prints as an array, a single policy as an object. */
-export function printPolicies(ctx: CliContext, policies: readonly PolicyWithStatus[], format: ListFormat, asList: boolean): void {
+export async function printPolicies(ctx: CliContext, policies: readonly PolicyWithStatus[], format: ListFormat, asList: boolean): Promise<void> {
   const sorted = [...policies].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   switch (format) {
     case 'json':
       ctx.out(renderJson(asList ? sorted : sorted[0]));
       return;
     case 'yaml':
-      ctx.out(renderYaml(asList ? sorted : sorted[0]));
+      ctx.out(await renderYaml(asList ? sorted : sorted[0]));
       return;
     case 'name':
       for (const p of sorted) ctx.out(`policy/${p.metadata.name}`);

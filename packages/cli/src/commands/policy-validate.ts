@@ -19,7 +19,7 @@ export function policyValidateCommand(io: CliIo): Command {
     .addHelpText('after', '\nErrors print as <file>[doc <i>]: <field path>: <message> (documents count from 0).\n\nExamples:\n  hfi-cli policy validate -f policies/\n  hfi-cli policy validate -f a.yaml -f b.json')
     .action(async (options: ValidateOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
-      const batch = loadBatch(await readSources(options.filename, io.readStdin), { durationSeconds: options.durationSeconds });
+      const batch = await loadBatch(await readSources(options.filename, io.readStdin), { durationSeconds: options.durationSeconds });
       const failing = new Set(batch.errors.map((e) => e.origin.file));
       for (const [file, count] of batch.counts) {
         if (!failing.has(file)) ctx.out(`${file}: ${count} ${count === 1 ? 'policy' : 'policies'} valid`);

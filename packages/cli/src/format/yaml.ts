@@ -1,11 +1,7 @@
-import { stringify } from 'yaml';
+// YAML is loaded on first use: most commands never print it, and every command pays for what it imports.
 
 /** Block-style YAML that `policy apply -f` reads back. */
-export function renderYaml(value: unknown): string {
+export async function renderYaml(value: unknown): Promise<string> {
+  const { stringify } = await import('yaml');
   return stringify(value, { lineWidth: 0 }).trimEnd();
-}
-
-/** Several objects as one multi-document stream. */
-export function renderYamlDocuments(values: readonly unknown[]): string {
-  return values.map((v) => `---\n${renderYaml(v)}`).join('\n');
 }

@@ -21,15 +21,36 @@ interface Entry {
   held: number;
 }
 
+/** What status computations need, without formatting. */
+export interface DataPlaneView {
+  identity: DataPlanePoll['identity'];
+  epoch: string;
+  version: number;
+  counters: PollCounters;
+}
+
 export class DataPlaneRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Grows on every change, so that derived views can be cached. */
+  private generationValue = 0;
 
   constructor(
     private readonly clock: Clock,
     private readonly forgetAfterMs = 5 * 60_000,
   ) {}
 
+  get generation(): number {
+    return this.generationValue;
+  }
+
+  /** Unsorted, unformatted views of the known data planes. */
+  views(): DataPlaneView[] {
+    this.forget();
+    return [...this.entries.values()].map((e) => e.poll);
+  }
+
   record(poll: DataPlanePoll): void {
+    this.generationValue++;
     const existing = this.entries.get(poll.instance);
     this.entries.set(poll.instance, { poll, lastSeenMs: this.clock.now(), held: existing?.held ?? 0 });
   }
@@ -37,7 +58,10 @@ export class DataPlaneRegistry {
   /** The data plane now holds what it was just sent. */
   delivered(instance: string, held: { epoch: string; version: number }): void {
     const entry = this.entries.get(instance);
-    if (entry) entry.poll = { ...entry.poll, epoch: held.epoch, version: held.version };
+    if (entry) {
+      entry.poll = { ...entry.poll, epoch: held.epoch, version: held.version };
+      this.generationValue++;
+    }
   }
 
   holding(instance: string, delta: 1 | -1): void {
@@ -71,7 +95,10 @@ export class DataPlaneRegistry {
   private forget(): void {
     const cutoff = this.clock.now() - this.forgetAfterMs;
     for (const [instance, entry] of this.entries) {
-      if (entry.held === 0 && entry.lastSeenMs < cutoff) this.entries.delete(instance);
+      if (entry.held === 0 && entry.lastSeenMs < cutoff) {
+        this.entries.delete(instance);
+        this.generationValue++;
+      }
     }
   }
 }

@@ -9,8 +9,9 @@ export type RegexResult = { ok: true; dfa: CompiledDfa } | { ok: false; reason: 
 const LATIN1_MAX = 0xff;
 /** Node budget for refa's parser and automata: keeps a hostile pattern from taking seconds or gigabytes. */
 const PARSE_MAX_NODES = 10_000;
-const NFA_MAX_NODES = 20_000;
-const DFA_MAX_NODES = 20_000;
+const NFA_MAX_NODES = 5_000;
+/** Before minimisation a DFA may be larger than its minimal form; 4x the cap leaves room without inviting blow-up. */
+const DFA_MAX_NODES = 4 * LIMITS.dfaMaxStates;
 /** Least-recently-used entries go first; ~1-2 KB each, so the cap bounds the cache to tens of MB. */
 const CACHE_MAX_ENTRIES = 16_384;
 
@@ -68,7 +69,7 @@ function buildRegex(source: string): RegexResult {
     return tableFromDfa(dfa);
   } catch (error) {
     if (error instanceof TooManyNodesError) {
-      return { ok: false, reason: `is too complex: building its automaton needs more than ${DFA_MAX_NODES} states, the limit is ${LIMITS.dfaMaxStates}` };
+      return { ok: false, reason: `is too complex: building its automaton needs more than ${DFA_MAX_NODES} states before minimisation, the limit is ${LIMITS.dfaMaxStates}` };
     }
     return { ok: false, reason: `cannot be compiled: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -1,0 +1,99 @@
+// A minimal proxy-wasm host for benchmarks: just enough of Envoy's imports to configure the plugin,
+// deliver one rule set and answer header lookups, so figures measure the plugin rather than a host.
+import { readFileSync } from 'node:fs';
+
+interface Exports {
+  memory: { buffer: ArrayBuffer };
+  malloc(size: number): number;
+  _initialize?: () => void;
+  [name: string]: unknown;
+}
+type Fn = (...args: number[]) => number;
+const wasmApi = (globalThis as unknown as {
+  WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: Exports } }> };
+}).WebAssembly;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export class MinimalHost {
+  exports!: Exports;
+  requestHeaders = new Map<string, Uint8Array>();
+  pluginConfig = new Uint8Array(0);
+  callBody = new Uint8Array(0);
+  nowNs = 1_763_769_601_000n * 1_000_000n;
+
+  private view(): DataView {
+    return new DataView(this.exports.memory.buffer);
+  }
+  private give(bytes: Uint8Array, retPtr: number, retSize: number): number {
+    const ptr = bytes.length === 0 ? 0 : this.exports.malloc(bytes.length);
+    if (bytes.length > 0) new Uint8Array(this.exports.memory.buffer, ptr, bytes.length).set(bytes);
+    const v = this.view();
+    v.setUint32(retPtr, ptr, true);
+    v.setUint32(retSize, bytes.length, true);
+    return 0;
+  }
+  private str(ptr: number, len: number): string {
+    return dec.decode(new Uint8Array(this.exports.memory.buffer, ptr, len));
+  }
+
+  async load(path: string): Promise<void> {
+    const ok = () => 0;
+    const env: Record<string, Fn> = new Proxy({}, { get: () => ok }) as Record<string, Fn>;
+    const imports = {
+      env: Object.assign(Object.create(env) as Record<string, Fn>, {
+        proxy_log: ok,
+        proxy_get_property: () => 1,
+        proxy_get_buffer_bytes: (type: number, _start: number, _max: number, retPtr: number, retSize: number) =>
+          this.give(type === 7 ? this.pluginConfig : this.callBody, retPtr, retSize),
+        proxy_get_header_map_value: (map: number, kp: number, kl: number, retPtr: number, retSize: number) => {
+          if (map === 6) return this.give(enc.encode('200'), retPtr, retSize);
+          const v = this.requestHeaders.get(this.str(kp, kl));
+          return v === undefined ? 1 : this.give(v, retPtr, retSize);
+        },
+        proxy_get_current_time_nanoseconds: (ptr: number) => {
+          this.view().setBigUint64(ptr, this.nowNs, true);
+          return 0;
+        },
+        proxy_http_call: (...a: number[]) => {
+          this.view().setUint32(a[9]!, 1, true);
+          return 0;
+        },
+        proxy_define_metric: (_t: number, _p: number, _l: number, ret: number) => {
+          this.view().setUint32(ret, 1, true);
+          return 0;
+        },
+      }),
+      wasi_snapshot_preview1: { random_get: (ptr: number, len: number) => {
+        new Uint8Array(this.exports.memory.buffer, ptr, len).fill(7);
+        return 0;
+      } },
+    };
+    const { instance } = await wasmApi.instantiate(new Uint8Array(readFileSync(path)), new Proxy(imports, {
+      get: (t, m: string) => (m in t ? t[m as keyof typeof t] : env),
+    }));
+    this.exports = instance.exports;
+    this.exports._initialize?.();
+  }
+
+  call(name: string, ...args: number[]): number {
+    return (this.exports[name] as Fn)(...args);
+  }
+
+  /** Root context 1: configure, first tick (poll), answer it with `ruleSetJson`. */
+  configure(config: string, ruleSetJson: string): void {
+    this.pluginConfig = enc.encode(config);
+    this.call('proxy_on_context_create', 1, 0);
+    this.call('proxy_on_vm_start', 1, 0);
+    this.call('proxy_on_configure', 1, this.pluginConfig.length);
+    this.call('proxy_on_tick', 1);
+    this.callBody = enc.encode(ruleSetJson);
+    this.call('proxy_on_http_call_response', 1, 1, 1, this.callBody.length, 0);
+    this.callBody = new Uint8Array(0);
+  }
+
+  setRequest(headers: [string, string][]): void {
+    this.requestHeaders = new Map(headers.map(([k, v]) => [k, enc.encode(v)]));
+  }
+}

@@ -1,0 +1,122 @@
+// Per-request cost of the plugin's on_request_headers with 0/10/100/1,000 rules, matching and not,
+// beside an empty filter (the floor); one figure through the full test host; memory with 1,000 rules.
+// Run: npm run bench -w @hfi/plugin   (records go to docs/benchmarks/plugin.md)
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compileRuleSet, type StoredPolicy, type Rule } from '@hfi/policy';
+import { createTestHost } from '@hfi/proxy-host';
+import { MinimalHost } from './minimal-host.js';
+
+const pluginWasm = fileURLToPath(new URL('../../build/hfi-fault-filter.wasm', import.meta.url));
+const emptyWasm = fileURLToPath(new URL('../../build/empty-filter.wasm', import.meta.url));
+const CONFIG = JSON.stringify({ control_plane_cluster: 'hfi-control-plane' });
+const UPDATED = '2025-11-21T00:00:00Z';
+
+/** `n` rules mixing prefix, exact, regex and header matchers; the last (in evaluation order) matches /target. */
+function ruleSetJson(n: number): string {
+  const rules: Rule[] = [];
+  for (let i = 0; i < Math.max(0, n - 1); i++) {
+    const fault = { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 };
+    const kind = i % 4;
+    if (kind === 0) rules.push({ match: { path: { prefix: `/svc${i}/` } }, fault });
+    else if (kind === 1) rules.push({ match: { path: { exact: `/exact/${i}` }, method: { exact: 'POST' } }, fault });
+    else if (kind === 2) rules.push({ match: { path: { regex: `/r${i}/v[0-9]+/.*` } }, fault });
+    else rules.push({ match: { path: { prefix: '/' }, headers: [{ name: 'x-tenant', exact: `t${i}` }] }, fault });
+  }
+  const policies: StoredPolicy[] = [];
+  for (let i = 0; i < rules.length; i += 100) policies.push(policy(`p${String(i).padStart(5, '0')}`, rules.slice(i, i + 100)));
+  if (n > 0) {
+    policies.push(policy('zzz-target', [{ match: { path: { exact: '/target' } }, fault: { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 } }]));
+  }
+  return JSON.stringify(compileRuleSet(policies, { epoch: 'bench', version: 1 }));
+}
+
+function policy(name: string, rules: Rule[]): StoredPolicy {
+  return {
+    apiVersion: 'v1', kind: 'FaultInjectionPolicy',
+    metadata: { name, version: '1', createdAt: UPDATED, updatedAt: UPDATED },
+    spec: { selector: { service: '*', namespace: '*' }, priority: 0, rules },
+  };
+}
+
+const HEADERS: [string, string][] = [[':authority', 'frontend'], [':scheme', 'http'], ['user-agent', 'bench'], ['x-tenant', 'nobody'], ['accept', '*/*']];
+
+/** Median ns per call over `batches` batches. */
+function measure(fn: () => void, batches = 25, perBatch = 20_000): number {
+  for (let i = 0; i < perBatch; i++) fn();
+  const samples: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < perBatch; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / perBatch);
+  }
+  samples.sort((a, c) => a - c);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+async function pluginWith(n: number): Promise<{ host: MinimalHost; jsonBytes: number }> {
+  const host = new MinimalHost();
+  await host.load(pluginWasm);
+  const json = ruleSetJson(n);
+  host.configure(CONFIG, json);
+  return { host, jsonBytes: json.length };
+}
+
+async function main(): Promise<void> {
+  const rows: string[][] = [];
+  const empty = new MinimalHost();
+  await empty.load(emptyWasm);
+  empty.call('proxy_on_context_create', 2, 1);
+  const floor = measure(() => empty.call('proxy_on_request_headers', 2, 5, 1));
+  rows.push(['empty filter (floor)', '-', floor.toFixed(0)]);
+
+  let at100 = 0;
+  for (const n of [0, 10, 100, 1000]) {
+    const { host } = await pluginWith(n);
+    host.call('proxy_on_context_create', 2, 1);
+    host.setRequest([[':method', 'GET'], [':path', '/nomatch/path?q=1'], ...HEADERS]);
+    const miss = measure(() => host.call('proxy_on_request_headers', 2, 7, 1), n >= 1000 ? 10 : 25, n >= 1000 ? 2_000 : 20_000);
+    rows.push([`${n} rules, no match`, String(n), miss.toFixed(0)]);
+    if (n === 100) at100 = miss;
+    if (n > 0) {
+      host.setRequest([[':method', 'GET'], [':path', '/target'], ...HEADERS]);
+      let id = 10;
+      // A match aborts: a full stream lifecycle per request so per-stream state is created and freed.
+      const hit = measure(() => {
+        id++;
+        host.call('proxy_on_context_create', id, 1);
+        host.call('proxy_on_request_headers', id, 7, 1);
+        host.call('proxy_on_delete', id);
+      }, n >= 1000 ? 10 : 25, n >= 1000 ? 2_000 : 20_000);
+      rows.push([`${n} rules, last rule matches (abort)`, String(n), hit.toFixed(0)]);
+    }
+  }
+
+  const { host: big, jsonBytes } = await pluginWith(1000);
+  const memoryBytes = big.exports.memory.buffer.byteLength;
+
+  const full = await createTestHost({
+    wasm: pluginWasm, pluginConfig: CONFIG, workers: 1,
+    clusters: { 'hfi-control-plane': (() => { let sent = false; return () => (sent ? { hold: true as const } : ((sent = true), { status: 200, body: ruleSetJson(100) })); })() },
+  });
+  await full.advance(2);
+  await full.settle();
+  const request: [string, string][] = [[':method', 'GET'], [':path', '/nomatch/path'], ...HEADERS];
+  const viaHost = measure(() => {
+    const s = full.newHttpStream({ worker: 0 });
+    s.sendRequestHeaders(request, true);
+    s.complete();
+  }, 15, 2_000);
+  full.close();
+  rows.push(['100 rules, no match, through the full test host (stream lifecycle)', '100', viaHost.toFixed(0)]);
+
+  console.log('| case | rules | median ns/request |');
+  console.log('|---|---|---|');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  const size = statSync(pluginWasm).size;
+  console.log(`\nwasm size: ${size} bytes (goal < 65536: ${(size / 65536).toFixed(2)} of budget)`);
+  console.log(`goal: median <= 1000 ns at 100 rules, no match: ${at100.toFixed(0)} ns (${(at100 / 1000).toFixed(2)} of budget)`);
+  console.log(`linear memory with 1,000 rules loaded (rule set JSON ${jsonBytes} bytes): ${memoryBytes} bytes (goal <= 1 MiB: ${(memoryBytes / 1048576).toFixed(2)} of budget)`);
+}
+
+await main();
