@@ -19,13 +19,16 @@ export function normalise(text: string, options: NormaliseOptions = {}): string 
     .replace(/("epoch": |epoch: )"?[0-9a-f]+"?/g, '$1<EPOCH>')
     .replace(/\bVersion: {6}\d+/g, 'Version:      <VERSION>')
     .replace(/("lastSeen": |lastSeen: )"?<TIME>"?/g, '$1<TIME>');
-  if (options.table) {
-    out = out
-      .split('\n')
-      .map((line) => line.replace(/ +\d+[smhdy]$/, '   <AGE>').replace(/(\S) {2,}/g, '$1   '))
-      .join('\n');
-  }
+  if (options.table) out = realign(out.split('\n').map((line) => line.replace(/ +\d+[smhdy]$/, '   <AGE>')));
   return out;
+}
+
+/** Placeholders change cell widths: lay the columns out again the way the CLI does (3 spaces between). */
+function realign(lines: string[]): string {
+  const rows = lines.map((line) => (line === '' ? [] : line.split(/ {2,}/)));
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd((widths[i] ?? 0) + 3)).join('').trimEnd()).join('\n');
 }
 
 export function assertGolden(name: string, actual: string, options: NormaliseOptions = {}): void {

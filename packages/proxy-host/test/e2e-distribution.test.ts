@@ -1,0 +1,80 @@
+// End to end: two proxies, updates reaching both, expiry and control-plane outages.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  applyPolicy,
+  closeAgent,
+  eventually,
+  policy,
+  request,
+  startControlPlane,
+  startProxy,
+  startUpstream,
+  type Proc,
+} from './e2e-helpers.js';
+
+const procs: Proc[] = [];
+let upstreamClose: (() => Promise<void>) | null = null;
+after(async () => {
+  for (const p of procs) await p.stop();
+  await upstreamClose?.();
+  closeAgent();
+});
+
+test('two proxies: only the targeted service is affected; an update reaches both within a second', async () => {
+  const upstream = await startUpstream();
+  upstreamClose = upstream.close;
+  const cp = await startControlPlane();
+  procs.push(cp);
+  const front = await startProxy(upstream.url, cp.url, 'frontend');
+  const back = await startProxy(upstream.url, cp.url, 'backend');
+  procs.push(front, back);
+  await eventually(async () => (await request(`${front.url}/x`)).status === 200 && (await request(`${back.url}/x`)).status === 200, 5000, 'proxies');
+  // Let both proxies' long polls settle so the measurement below is about distribution.
+  await new Promise((r) => setTimeout(r, 500));
+
+  await applyPolicy(cp.url, policy('only-backend', 'backend', [{ fault: { percentage: 100, abort: { httpStatus: 503 } } }]));
+  await eventually(async () => (await request(`${back.url}/x`)).status === 503, 5000, 'backend faulted');
+  for (let i = 0; i < 20; i++) assert.equal((await request(`${front.url}/x`)).status, 200, 'frontend untouched');
+
+  const t0 = Date.now();
+  await applyPolicy(cp.url, policy('everyone', '*', [{ match: { path: { prefix: '/all' } }, fault: { percentage: 100, abort: { httpStatus: 429 } } }], 10));
+  await eventually(
+    async () => (await request(`${front.url}/all`)).status === 429 && (await request(`${back.url}/all`)).status === 429,
+    3000,
+    'the update on both proxies',
+  );
+  assert.ok(Date.now() - t0 < 1000, `update took ${Date.now() - t0} ms`);
+});
+
+test('control plane down: last rules kept, traffic passes, duration ends faults on time; back up: proxy catches up', async () => {
+  const upstream = await startUpstream();
+  const cp = await startControlPlane();
+  procs.push(cp);
+  const proxy = await startProxy(upstream.url, cp.url, 'frontend');
+  procs.push(proxy);
+  await applyPolicy(cp.url, policy('kept', 'frontend', [{ match: { path: { prefix: '/kept' } }, fault: { percentage: 100, abort: { httpStatus: 418 } } }]));
+  await applyPolicy(cp.url, policy('brief', 'frontend', [
+    { match: { path: { prefix: '/brief' } }, fault: { percentage: 100, abort: { httpStatus: 503 }, duration_seconds: 3 } },
+  ]));
+  const appliedAt = Date.now();
+  await eventually(async () => (await request(`${proxy.url}/brief`)).status === 503, 3000, 'the time-limited rule');
+  await eventually(async () => (await request(`${proxy.url}/kept`)).status === 418, 3000, 'the kept rule');
+
+  await cp.stop();
+  for (let i = 0; i < 10; i++) {
+    assert.equal((await request(`${proxy.url}/kept`)).status, 418, 'last rules kept');
+    assert.equal((await request(`${proxy.url}/pass`)).status, 200, 'traffic passes');
+  }
+  // The rule expires by itself (absolute expiry in the rule set), control plane or not.
+  const ended = await eventually(async () => (await request(`${proxy.url}/brief`)).status === 200, 6000, 'the time-limited rule to end');
+  const endedAt = Date.now();
+  assert.ok(endedAt - appliedAt >= 2900, `ended after ${endedAt - appliedAt} ms`);
+  assert.ok(endedAt - appliedAt <= 3000 + 1500, `ended after ${endedAt - appliedAt} ms (waited ${ended})`);
+
+  const cp2 = await startControlPlane(cp.port);
+  procs.push(cp2);
+  await applyPolicy(cp2.url, policy('after-restart', 'frontend', [{ match: { path: { prefix: '/new' } }, fault: { percentage: 100, abort: { httpStatus: 451 } } }]));
+  await eventually(async () => (await request(`${proxy.url}/new`)).status === 451, 15000, 'the proxy to catch up with the restarted control plane');
+  await upstream.close();
+});

@@ -1,0 +1,85 @@
+// End to end: the real control plane, the real hfi-proxy with the real compiled plugin, over loopback.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  applyPolicy,
+  closeAgent,
+  eventually,
+  policy,
+  request,
+  startControlPlane,
+  startProxy,
+  startUpstream,
+} from './e2e-helpers.js';
+
+let cp: Awaited<ReturnType<typeof startControlPlane>>;
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+let proxy: Awaited<ReturnType<typeof startProxy>>;
+
+before(async () => {
+  upstream = await startUpstream();
+  cp = await startControlPlane();
+  proxy = await startProxy(upstream.url, cp.url, 'frontend');
+});
+after(async () => {
+  await proxy?.stop();
+  await cp?.stop();
+  await upstream?.close();
+  closeAgent();
+});
+
+test('without policies traffic passes through unchanged', async () => {
+  const r = await request(`${proxy.url}/hello`, { method: 'POST', body: 'x' });
+  assert.equal(r.status, 200);
+  assert.equal(JSON.parse(r.body).path, '/hello');
+  assert.equal(r.headers['x-hfi-fault'], undefined);
+});
+
+test('abort: status, body and x-hfi-fault header', async () => {
+  await applyPolicy(cp.url, policy('e2e-abort', 'frontend', [
+    { match: { path: { prefix: '/abort' } }, fault: { percentage: 100, abort: { httpStatus: 418, body: 'short and stout' } } },
+  ]));
+  await eventually(async () => (await request(`${proxy.url}/abort/1`)).status === 418, 5000, 'the abort rule');
+  const r = await request(`${proxy.url}/abort/2`);
+  assert.equal(r.status, 418);
+  assert.equal(r.body, 'short and stout');
+  assert.equal(r.headers['x-hfi-fault'], 'e2e-abort/0');
+  assert.equal((await request(`${proxy.url}/other`)).status, 200, 'non-matching requests pass');
+});
+
+test('delay: 300 ms, never shorter, p95 not much longer', async () => {
+  await applyPolicy(cp.url, policy('e2e-delay', 'frontend', [
+    { match: { path: { prefix: '/slow' } }, fault: { percentage: 100, delay: { fixed_delay_ms: 300 } } },
+  ]));
+  await eventually(async () => (await request(`${proxy.url}/slow/0`)).headers['x-hfi-fault'] === 'e2e-delay/0', 5000, 'the delay rule');
+  const times = await Promise.all(Array.from({ length: 20 }, (_, i) => request(`${proxy.url}/slow/${i}`).then((r) => r.ms)));
+  times.sort((a, b) => a - b);
+  assert.ok(times[0]! >= 300, `shortest ${times[0]} ms`);
+  const p95 = times[Math.floor(times.length * 0.95) - 1]!;
+  assert.ok(p95 < 300 + 400, `p95 ${p95} ms`);
+});
+
+test('a 30% policy faults 30% of 2,000 requests (binomial 99.9% interval)', async () => {
+  await applyPolicy(cp.url, policy('e2e-percent', 'frontend', [
+    { match: { path: { prefix: '/pct' } }, fault: { percentage: 30, abort: { httpStatus: 500 } } },
+  ]));
+  await eventually(async () => {
+    const rs = await Promise.all(Array.from({ length: 20 }, () => request(`${proxy.url}/pct`)));
+    return rs.some((r) => r.status === 500);
+  }, 5000, 'the percentage rule');
+  let faulted = 0;
+  const total = 2000;
+  for (let i = 0; i < total; i += 50) {
+    const rs = await Promise.all(Array.from({ length: 50 }, () => request(`${proxy.url}/pct`)));
+    faulted += rs.filter((r) => r.status === 500).length;
+  }
+  // mean 600, sd = sqrt(2000 * 0.3 * 0.7) = 20.5; 99.9% two-sided: ±3.29 sd.
+  assert.ok(faulted >= 533 && faulted <= 667, `faulted ${faulted} of ${total}`);
+});
+
+test('metrics reach the admin endpoint under the names Envoy prints', async () => {
+  const r = await request(`${proxy.admin}/stats/prometheus`);
+  assert.match(r.body, /^wasmcustom_hfi_faults_aborts_total\{\} [1-9]\d*$/m);
+  assert.match(r.body, /^wasmcustom_hfi_faults_delay_duration_milliseconds_bucket\{le="500"\} [1-9]\d*$/m);
+  assert.equal((await request(`${proxy.admin}/ready`)).status, 200);
+});
