@@ -35,7 +35,6 @@ export interface GlobalOptions {
 
 export class CliContext {
   readonly palette: Palette;
-  readonly server: string;
   private clientInstance: HfiClient | undefined;
 
   constructor(
@@ -43,7 +42,11 @@ export class CliContext {
     private readonly globals: GlobalOptions,
   ) {
     this.palette = shouldColor(globals.color !== false, io.stdoutIsTTY, io.env) ? COLOR : PLAIN;
-    this.server = normaliseServer(globals.server ?? io.env.HFI_SERVER ?? DEFAULT_SERVER);
+  }
+
+  /** Checked when first needed, so offline commands (validate, completion) ignore a bad --server. */
+  get server(): string {
+    return normaliseServer(this.globals.server ?? this.io.env.HFI_SERVER ?? DEFAULT_SERVER);
   }
 
   static of(io: CliIo, command: Command): CliContext {

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Rule } from '@hfi/policy';
+import type { PolicyWithStatus } from '../api-types.js';
+import { PLAIN } from './color.js';
+import { describeFault, describeMatch, describePolicy } from './policy-describe.js';
+
+const fault = { percentage: 100, start_delay_ms: 0, duration_seconds: 0 };
+
+test('matches are put in words, header by header', () => {
+  const rule: Rule = {
+    match: {
+      method: { regex: 'GET|HEAD' },
+      headers: [
+        { name: 'x-canary', present: true },
+        { name: 'x-debug', present: false },
+        { name: 'x-user', prefix: 'test-' },
+      ],
+    },
+    fault: { ...fault, abort: { httpStatus: 500 } },
+  };
+  assert.equal(
+    describeMatch(rule),
+    'method matches the regex "GET|HEAD" (whole value), and header "x-canary" is present, and header "x-debug" is absent, and header "x-user" starts with "test-"',
+  );
+  assert.equal(describeMatch({ fault: rule.fault }), 'every request');
+});
+
+test('faults are put in words: delay, then abort with gRPC status, body and headers', () => {
+  const rule: Rule = {
+    fault: { ...fault, delay: { fixed_delay_ms: 1500 }, abort: { httpStatus: 503, grpcStatus: 14, body: 'x'.repeat(100), headers: { 'retry-after': '5' } } },
+  };
+  assert.equal(describeFault(rule), `delay 1.5s, then abort with HTTP 503 (gRPC status 14) and body "${'x'.repeat(59)}…", headers retry-after: 5`);
+});
+
+test('the time window says when a policy expired, and what an expiring one has left', () => {
+  const now = Date.parse('2025-01-01T01:00:00Z');
+  const policy = (phase: 'Active' | 'Expired', expiresAt: string | null): PolicyWithStatus => ({
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
+    metadata: { name: 'p', version: '3', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
+    spec: { selector: { service: '*', namespace: 'demo' }, priority: 0, rules: [{ fault: { ...fault, abort: { httpStatus: 500 } } }] },
+    status: { phase, activeFrom: '2025-01-01T00:30:00Z', expiresAt, targetedDataPlanes: 2, appliedDataPlanes: 1, faults: { aborts: 1, delays: 0 } },
+  });
+  const expired = describePolicy(policy('Expired', '2025-01-01T00:40:00Z'), now, PLAIN);
+  assert.match(expired, /^Time window: +from 2025-01-01T00:30:00Z \(30m ago\) to 2025-01-01T00:40:00Z \(expired 20m ago\)$/m);
+  assert.match(expired, /^Selector: +every service in namespace "demo"$/m);
+  assert.match(expired, /^Data planes: +applied on 1 of 2 targeted data planes$/m);
+  assert.match(expired, /^Faults: +1 abort, 0 delays injected so far$/m);
+  const open = describePolicy(policy('Active', null), now, PLAIN);
+  assert.match(open, /^Time window: +from 2025-01-01T00:30:00Z \(30m ago\) until deleted$/m);
+});

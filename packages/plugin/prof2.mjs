@@ -1,0 +1,15 @@
+import { MinimalHost } from '/work/main/packages/plugin/dist/bench/minimal-host.js';
+import { compileRuleSet } from '@hfi/policy';
+const wasmPath = process.argv[2];
+const rules = [];
+for (let i = 0; i < 100; i++) rules.push({ match: { path: { prefix: `/svc${i}/` } }, fault: { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 } });
+const U='2025-11-21T00:00:00Z';
+const rs = compileRuleSet([{apiVersion:'v1',kind:'FaultInjectionPolicy',metadata:{name:'p',version:'1',createdAt:U,updatedAt:U},spec:{selector:{service:'*',namespace:'*'},priority:0,rules}}],{epoch:'e',version:1});
+const h = new MinimalHost();
+await h.load(wasmPath);
+h.configure('{}', JSON.stringify(rs));
+h.call('proxy_on_context_create', 2, 1);
+h.setRequest([[':method','GET'],[':path','/x']]);
+const f = h.exports.proxy_on_request_headers;
+for (let i=0;i<100000;i++) f(2,1,1);
+const t=process.hrtime.bigint(); for (let i=0;i<300000;i++) f(2,1,1); console.log('100 prefix rules', Number(process.hrtime.bigint()-t)/3e5, 'ns');
