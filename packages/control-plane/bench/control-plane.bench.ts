@@ -41,7 +41,8 @@ function call(port: number, method: string, path: string, body?: unknown): Promi
 
 async function startServer(env: Record<string, string>): Promise<{ port: number; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN], {
+  const serverArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...serverArgs, BIN], {
     env: { PATH: process.env.PATH ?? '', CONTROL_PLANE_PORT: String(port), LOG_LEVEL: 'warn', MAX_POLICIES: '20000', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

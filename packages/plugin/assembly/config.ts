@@ -105,15 +105,14 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-      const key = r.key;
-      if (key == 'control_plane_cluster') cluster = reader.text(key);
-      else if (key == 'control_plane_authority') authority = reader.text(key);
-      else if (key == 'control_plane_addr') addr = reader.text(key);
-      else if (key == 'poll_hold_sec') config.pollHoldMs = reader.seconds(key, 1, 300, '1..300');
-      else if (key == 'poll_timeout_sec') timeoutMs = reader.seconds(key, 1, 600, '1..600');
-      else if (key == 'retry_interval_sec') config.retryIntervalMs = reader.seconds(key, 0.1, 3600, '0.1..3600');
-      else if (key == 'token') config.token = reader.text(key);
-      else if (key == 'debug') {
+      if (r.keyIs('control_plane_cluster')) cluster = reader.text('control_plane_cluster');
+      else if (r.keyIs('control_plane_authority')) authority = reader.text('control_plane_authority');
+      else if (r.keyIs('control_plane_addr')) addr = reader.text('control_plane_addr');
+      else if (r.keyIs('poll_hold_sec')) config.pollHoldMs = reader.seconds('poll_hold_sec', 1, 300, '1..300');
+      else if (r.keyIs('poll_timeout_sec')) timeoutMs = reader.seconds('poll_timeout_sec', 1, 600, '1..600');
+      else if (r.keyIs('retry_interval_sec')) config.retryIntervalMs = reader.seconds('retry_interval_sec', 0.1, 3600, '0.1..3600');
+      else if (r.keyIs('token')) config.token = reader.text('token');
+      else if (r.keyIs('debug')) {
         if (r.kind() == JsonKind.True || r.kind() == JsonKind.False) config.debug = r.readBool();
         else {
           r.skipValue();

@@ -18,6 +18,8 @@ const ABSENT: u8 = 2;
 let pathState: u8 = UNKNOWN;
 let pathPtr: usize = 0;
 let pathSize: usize = 0;
+/** The path's first 8 bytes, little-endian, zero-padded: compared against each rule's pathKey. */
+let pathKey: u64 = 0;
 let methodState: u8 = UNKNOWN;
 let methodPtr: usize = 0;
 let methodSize: usize = 0;
@@ -57,6 +59,10 @@ function ensurePath(): bool {
       let n: usize = 0;
       while (n < fetchedSize && load<u8>(fetchedPtr + n) != 0x3f) n++;
       pathSize = n;
+      let key: u64 = 0;
+      const k = n < 8 ? n : 8;
+      for (let i: usize = 0; i < k; i++) key |= (<u64>load<u8>(fetchedPtr + i)) << (<u64>(8 * i));
+      pathKey = key;
     } else pathState = ABSENT;
   }
   return pathState == PRESENT;
@@ -118,6 +124,8 @@ export function findMatchingRule(set: RuleSet): Rule | null {
   const slots = set.slots;
   for (let i = 0, n = rules.length; i < n; i++) {
     const rule = unchecked(rules[i]);
+    const mask = rule.pathMask;
+    if (mask != 0 && !(ensurePath() && (pathKey & mask) == rule.pathKey)) continue;
     const path = rule.path;
     if (path !== null && !(ensurePath() && path.matches(pathPtr, pathSize))) continue;
     const method = rule.method;

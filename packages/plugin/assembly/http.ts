@@ -9,6 +9,7 @@ import { RootContext } from './root';
 import { Rule } from './ruleset';
 import { Stream } from './stream';
 import { draws } from './vm';
+import { noteGarbage } from './gc';
 
 const HFI_FAULT = String.UTF8.encode('x-hfi-fault');
 
@@ -30,6 +31,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   if (rule === null || !faults(rule)) return FilterHeadersStatus.Continue;
   if (rule.counters === null) rule.counters = root.counterFor(rule.id);
   const stream = new Stream(streamId, root.id, rule);
+  noteGarbage(1);
   const waitMs = rule.startDelayMs + rule.delayMs;
   if (waitMs > 0) {
     const now = requestNowMs();

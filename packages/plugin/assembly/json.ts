@@ -15,8 +15,10 @@ export class JsonReader {
   private depth: i32 = 0;
   failed: bool = false;
   error: string = '';
-  /** The key read by the last successful `nextKey`. */
-  key: string = '';
+  // The key read by the last successful `nextKey`, as raw bytes in the input (no allocation).
+  private keyPtr: usize = 0;
+  private keySize: usize = 0;
+  private keyEscaped: bool = false;
 
   constructor(ptr: usize, size: usize) {
     this.start = ptr;
@@ -110,7 +112,25 @@ export class JsonReader {
       this.fail('expected a member name');
       return false;
     }
-    this.key = this.readString();
+    this.pos++;
+    this.keyPtr = this.pos;
+    this.keyEscaped = false;
+    while (this.pos < this.end) {
+      const k = load<u8>(this.pos);
+      if (k == 0x22) break;
+      if (k < 0x20) break;
+      if (k == 0x5c) {
+        this.keyEscaped = true;
+        this.pos++;
+      }
+      this.pos++;
+    }
+    if (this.pos >= this.end || load<u8>(this.pos) != 0x22) {
+      this.fail('invalid member name');
+      return false;
+    }
+    this.keySize = this.pos - this.keyPtr;
+    this.pos++;
     return this.expectByte(0x3a, "':'");
   }
 
@@ -144,6 +164,20 @@ export class JsonReader {
       }
     }
     this.pos += n;
+    return true;
+  }
+
+  /** Whether the current member name equals `name` (ASCII). Escaped names are decoded first (rare). */
+  keyIs(name: string): bool {
+    if (this.keyEscaped) {
+      const inner = new JsonReader(this.keyPtr - 1, this.keySize + 2);
+      return inner.readString() == name;
+    }
+    const n = <usize>name.length;
+    if (n != this.keySize) return false;
+    for (let i: usize = 0; i < n; i++) {
+      if (<u32>load<u8>(this.keyPtr + i) != <u32>name.charCodeAt(<i32>i)) return false;
+    }
     return true;
   }
 

@@ -31,6 +31,9 @@ export class Rule {
   service: string = '';
   namespace: string = '';
   path: StringMatcher | null = null;
+  /** Quick reject: the first (up to 8) bytes an exact/prefix path must start with, and which bytes count. */
+  pathKey: u64 = 0;
+  pathMask: u64 = 0;
   method: StringMatcher | null = null;
   headers: HeaderCondition[] = [];
   perMillion: i32 = 0;
@@ -125,12 +128,11 @@ class Loader {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-      const key = r.key;
-      if (key == 'states') states = <i32>this.integer(field + '.states', 1, MAX_DFA_STATES);
-      else if (key == 'classes') classes = <i32>this.integer(field + '.classes', 1, 256);
-      else if (key == 'classMap') classMap = decodeBase64(this.bytes(field + '.classMap'));
-      else if (key == 'table') table = decodeBase64(this.bytes(field + '.table'));
-      else if (key == 'accept') {
+            if (r.keyIs('states')) states = <i32>this.integer(field + '.states', 1, MAX_DFA_STATES);
+      else if (r.keyIs('classes')) classes = <i32>this.integer(field + '.classes', 1, 256);
+      else if (r.keyIs('classMap')) classMap = decodeBase64(this.bytes(field + '.classMap'));
+      else if (r.keyIs('table')) table = decodeBase64(this.bytes(field + '.table'));
+      else if (r.keyIs('accept')) {
         if (!r.enterArray()) return null;
         let f = true;
         while (r.nextItem(f)) {
@@ -212,11 +214,10 @@ class Loader {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-      const key = r.key;
-      if (key == 'kind') kind = this.str(field + '.kind');
-      else if (key == 'value') value = this.bytes(field + '.value');
-      else if (key == 'dfa') dfa = this.dfa(field + '.dfa');
-      else if (header && key == 'name') out.name = this.str(field + '.name');
+            if (r.keyIs('kind')) kind = this.str(field + '.kind');
+      else if (r.keyIs('value')) value = this.bytes(field + '.value');
+      else if (r.keyIs('dfa')) dfa = this.dfa(field + '.dfa');
+      else if (header && r.keyIs('name')) out.name = this.str(field + '.name');
       else r.skipValue();
     }
     if (!this.ok) return out;
@@ -262,10 +263,10 @@ class Loader {
     let hasNamespace = false;
     while (r.nextKey(first)) {
       first = false;
-      if (r.key == 'service') {
+      if (r.keyIs('service')) {
         rule.service = this.str(field + '.service');
         hasService = true;
-      } else if (r.key == 'namespace') {
+      } else if (r.keyIs('namespace')) {
         rule.namespace = this.str(field + '.namespace');
         hasNamespace = true;
       } else r.skipValue();
@@ -287,13 +288,12 @@ class Loader {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-      const key = r.key;
-      if (key == 'status') {
+            if (r.keyIs('status')) {
         abort.status = <i32>this.integer(field + '.status', 200, 599);
         hasStatus = true;
-      } else if (key == 'grpcStatus') abort.grpcStatus = <i32>this.integer(field + '.grpcStatus', -1, 16);
-      else if (key == 'body') abort.body = this.bytes(field + '.body');
-      else if (key == 'headers') {
+      } else if (r.keyIs('grpcStatus')) abort.grpcStatus = <i32>this.integer(field + '.grpcStatus', -1, 16);
+      else if (r.keyIs('body')) abort.body = this.bytes(field + '.body');
+      else if (r.keyIs('headers')) {
         if (!r.enterArray()) return null;
         let f = true;
         let n = 0;
@@ -339,45 +339,51 @@ class Loader {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-      const key = r.key;
-      const f = field + '.' + key;
-      if (key == 'id') {
-        rule.id = this.str(f);
+            if (r.keyIs('id')) {
+        rule.id = this.str(field + '.id');
         rule.idBytes = String.UTF8.encode(rule.id);
         seen |= 1;
-      } else if (key == 'selector') {
-        this.selector(f, rule);
+      } else if (r.keyIs('selector')) {
+        this.selector(field + '.selector', rule);
         seen |= 2;
-      } else if (key == 'path') {
-        rule.path = this.stringMatch(f);
+      } else if (r.keyIs('path')) {
+        rule.path = this.stringMatch(field + '.path');
         seen |= 4;
-      } else if (key == 'method') {
-        rule.method = this.stringMatch(f);
+      } else if (r.keyIs('method')) {
+        rule.method = this.stringMatch(field + '.method');
         seen |= 8;
-      } else if (key == 'headers') {
-        rule.headers = this.headers(f);
+      } else if (r.keyIs('headers')) {
+        rule.headers = this.headers(field + '.headers');
         seen |= 16;
-      } else if (key == 'perMillion') {
-        rule.perMillion = <i32>this.integer(f, 0, 1_000_000);
+      } else if (r.keyIs('perMillion')) {
+        rule.perMillion = <i32>this.integer(field + '.perMillion', 0, 1_000_000);
         seen |= 32;
-      } else if (key == 'delayMs') {
-        rule.delayMs = <i64>this.integer(f, 0, <f64>MAX_DELAY_MS);
+      } else if (r.keyIs('delayMs')) {
+        rule.delayMs = <i64>this.integer(field + '.delayMs', 0, <f64>MAX_DELAY_MS);
         seen |= 64;
-      } else if (key == 'abort') {
-        rule.abort = this.abort(f, rule);
+      } else if (r.keyIs('abort')) {
+        rule.abort = this.abort(field + '.abort', rule);
         if ((seen & 1) == 0) abortSeenBeforeId = true;
         seen |= 128;
-      } else if (key == 'startDelayMs') {
-        rule.startDelayMs = <i64>this.integer(f, 0, <f64>MAX_DELAY_MS);
+      } else if (r.keyIs('startDelayMs')) {
+        rule.startDelayMs = <i64>this.integer(field + '.startDelayMs', 0, <f64>MAX_DELAY_MS);
         seen |= 256;
-      } else if (key == 'activeFromMs') {
-        rule.activeFromMs = <i64>this.integer(f, 0, 9007199254740991);
+      } else if (r.keyIs('activeFromMs')) {
+        rule.activeFromMs = <i64>this.integer(field + '.activeFromMs', 0, 9007199254740991);
         seen |= 512;
-      } else if (key == 'expiresAtMs') {
-        rule.expiresAtMs = <i64>this.integer(f, 0, 9007199254740991);
+      } else if (r.keyIs('expiresAtMs')) {
+        rule.expiresAtMs = <i64>this.integer(field + '.expiresAtMs', 0, 9007199254740991);
         seen |= 1024;
       } else r.skipValue();
       if (!this.ok) return rule;
+    }
+    const path = rule.path;
+    if (path !== null && path.kind != MatchKind.Regex) {
+      const n = path.value.byteLength < 8 ? path.value.byteLength : 8;
+      for (let i = 0; i < n; i++) {
+        rule.pathKey |= (<u64>load<u8>(changetype<usize>(path.value) + i)) << (<u64>(8 * i));
+        rule.pathMask |= (<u64>0xff) << (<u64>(8 * i));
+      }
     }
     if (seen != 2047) this.fail(field + ': missing required fields (id, selector, path, method, headers, perMillion, delayMs, abort, startDelayMs, activeFromMs, expiresAtMs)');
     if (rule.id.length == 0) this.fail(field + '.id: must not be empty');
@@ -436,19 +442,18 @@ export function loadRuleSet(ptr: usize, size: usize, identity: Identity): LoadRe
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-      const key = r.key;
-      if (key == 'wireVersion') {
+            if (r.keyIs('wireVersion')) {
         wireVersion = <i32>loader.integer('wireVersion', 0, 1_000_000);
         if (loader.ok && wireVersion != WIRE_VERSION) {
           loader.fail('wireVersion: unknown version ' + wireVersion.toString() + ' (this plugin reads ' + WIRE_VERSION.toString() + ')');
         }
-      } else if (key == 'epoch') {
+      } else if (r.keyIs('epoch')) {
         set.epoch = loader.str('epoch');
         hasEpoch = true;
-      } else if (key == 'version') {
+      } else if (r.keyIs('version')) {
         set.version = <i64>loader.integer('version', 0, 9007199254740991);
         hasVersion = true;
-      } else if (key == 'rules') {
+      } else if (r.keyIs('rules')) {
         hasRules = true;
         if (r.enterArray()) {
           let f = true;

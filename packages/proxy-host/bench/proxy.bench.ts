@@ -145,7 +145,8 @@ async function main(): Promise<void> {
     peak = Math.max(peak, rssMb(plugged.pid!));
     console.log(`hfi-proxy + plugin RSS: idle ${idle.toFixed(0)} MB, after 1,000 connections ${peak.toFixed(0)} MB (${c1000.rps.toFixed(0)} req/s at -c1000)`);
   } finally {
-    for (const c of children) c.kill('SIGKILL');
+    // SIGTERM: nginx's master then stops its workers (SIGKILL would orphan them).
+    for (const c of children) c.kill('SIGTERM');
     rmSync(tmp, { recursive: true, force: true });
   }
 }

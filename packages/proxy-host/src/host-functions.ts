@@ -279,7 +279,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, HostFn> {
       if (body.length > 0 && !find('content-length')) lower.push(['content-length', String(body.length)]);
       const root = ctx().root;
       if (!root) return R.BadArgument;
-      const token = vm.registerHttpCall(root.id);
+      const token = vm.registerHttpCall();
       if (!vm.writeU32(tokenPtr, token)) return R.InvalidMemoryAccess;
       const request: HttpCallRequest = {
         cluster: clusterName,

@@ -2,7 +2,6 @@
 // signals; it is also the only code that knows HFI's plugin configuration keys.
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -68,8 +67,6 @@ function defaultPluginPath(): string {
   try {
     return fileURLToPath(import.meta.resolve('@hfi/plugin/hfi-fault-filter.wasm'));
   } catch {
-    const require = createRequire(import.meta.url);
-    void require;
     return fileURLToPath(new URL('../../../plugin/build/hfi-fault-filter.wasm', import.meta.url));
   }
 }

@@ -149,7 +149,6 @@ export class WasmVm {
     this.failMessage = message;
     this.services.log(5, message, this.worker);
     for (const t of this.timers.values()) t.handle?.cancel();
-    this.afterCallActions = this.afterCallActions.filter(() => true);
   }
 
   // ---- memory -------------------------------------------------------------------------------
@@ -233,7 +232,8 @@ export class WasmVm {
     });
   }
 
-  registerHttpCall(rootId: number): number {
+  /** Tokens are a per-VM counter. */
+  registerHttpCall(): number {
     this.nextHttpCallToken += 1;
     return this.nextHttpCallToken;
   }

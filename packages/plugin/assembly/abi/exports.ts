@@ -6,12 +6,23 @@ import { FilterHeadersStatus } from './constants';
 import { RootContext } from '../root';
 import { onRequestHeaders, onResponseHeaders, onStreamDelete, onStreamDone } from '../http';
 import { startVm } from '../vm';
+import { collectIfDue, collectNow, noteGarbage } from '../gc';
 
 const roots = new Map<u32, RootContext>();
-/** Stream context id -> its root context id. */
+/** Stream context id -> its root context id, kept only while a VM has more than one root context. */
 const streamRoots = new Map<u32, u32>();
+/** The root context when there is exactly one (the usual case): streams then need no map entry. */
+let onlyRoot: RootContext | null = null;
+
+function rootsChanged(): void {
+  const all = roots.values();
+  onlyRoot = all.length == 1 ? all[0] : null;
+  noteGarbage(1);
+}
 
 function rootOfStream(streamId: u32): RootContext | null {
+  const only = onlyRoot;
+  if (only !== null) return only;
   if (!streamRoots.has(streamId)) return null;
   const rootId = streamRoots.get(streamId);
   return roots.has(rootId) ? roots.get(rootId) : null;
@@ -25,8 +36,10 @@ export function malloc(size: usize): usize {
 
 export function proxy_on_context_create(contextId: u32, parentId: u32): void {
   rewindScratch();
-  if (parentId == 0) roots.set(contextId, new RootContext(contextId));
-  else streamRoots.set(contextId, parentId);
+  if (parentId == 0) {
+    roots.set(contextId, new RootContext(contextId));
+    rootsChanged();
+  } else if (onlyRoot === null || onlyRoot!.id != parentId) streamRoots.set(contextId, parentId);
 }
 
 export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): u32 {
@@ -37,18 +50,26 @@ export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): u32 {
 
 export function proxy_on_configure(rootId: u32, configSize: u32): u32 {
   rewindScratch();
-  if (!roots.has(rootId)) roots.set(rootId, new RootContext(rootId));
-  return roots.get(rootId).onConfigure(configSize) ? 1 : 0;
+  if (!roots.has(rootId)) {
+    roots.set(rootId, new RootContext(rootId));
+    rootsChanged();
+  }
+  const ok = roots.get(rootId).onConfigure(configSize);
+  collectNow();
+  return ok ? 1 : 0;
 }
 
 export function proxy_on_tick(rootId: u32): void {
   rewindScratch();
   if (roots.has(rootId)) roots.get(rootId).onTick();
+  collectIfDue();
 }
 
 export function proxy_on_http_call_response(rootId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
   rewindScratch();
   if (roots.has(rootId)) roots.get(rootId).onHttpCallResponse(token, numHeaders, bodySize);
+  // A poll answer may have replaced the rule set and left the old one (and the body's parse) as garbage.
+  collectNow();
 }
 
 export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
@@ -73,8 +94,10 @@ export function proxy_on_delete(contextId: u32): void {
   rewindScratch();
   if (roots.has(contextId)) {
     roots.delete(contextId);
-    return;
+    rootsChanged();
+  } else {
+    onStreamDelete(rootOfStream(contextId), contextId);
+    if (streamRoots.has(contextId)) streamRoots.delete(contextId);
   }
-  onStreamDelete(rootOfStream(contextId), contextId);
-  streamRoots.delete(contextId);
+  collectIfDue();
 }

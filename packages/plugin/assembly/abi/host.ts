@@ -5,6 +5,7 @@ import {
   proxy_log, random_get,
 } from './imports';
 import { Status } from './constants';
+import { noteGarbage } from '../gc';
 
 const returnPtr = memory.data(8);
 const returnSize = memory.data(8);
@@ -62,6 +63,7 @@ export function utf8(text: string): ArrayBuffer {
 }
 
 export function log(level: u32, message: string): void {
+  noteGarbage(1);
   const bytes = String.UTF8.encode(message);
   proxy_log(level, changetype<usize>(bytes), bytes.byteLength);
 }
