@@ -74,7 +74,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const hub = new RuleSetHub({ clock, onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile') });
   const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
   const policies = new PolicyService({ store, hub, dataPlanes, clock, maxPolicies: config.maxPolicies });
-  const longPolls = new LongPolls(hub);
+  const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, { bufferSize: config.watchBufferSize, ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}) });
   const metrics = createMetrics({
     policiesByPhase: () => policies.phaseCounts(),

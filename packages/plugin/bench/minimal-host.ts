@@ -14,28 +14,36 @@ const wasmApi = (globalThis as unknown as {
 }).WebAssembly;
 
 const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 export class MinimalHost {
   exports!: Exports;
-  requestHeaders = new Map<string, Uint8Array>();
+  requestHeaders: Array<[Uint8Array, Uint8Array]> = [];
+  private bytesView = new Uint8Array(0);
+  private dataView = new DataView(new ArrayBuffer(8));
   pluginConfig = new Uint8Array(0);
   callBody = new Uint8Array(0);
   nowNs = 1_763_769_601_000n * 1_000_000n;
 
+  /** Views are cached and renewed only when memory grows (a new buffer), as a real host would. */
   private view(): DataView {
-    return new DataView(this.exports.memory.buffer);
+    if (this.dataView.buffer !== this.exports.memory.buffer) this.renew();
+    return this.dataView;
+  }
+  private bytes(): Uint8Array {
+    if (this.bytesView.buffer !== this.exports.memory.buffer) this.renew();
+    return this.bytesView;
+  }
+  private renew(): void {
+    this.bytesView = new Uint8Array(this.exports.memory.buffer);
+    this.dataView = new DataView(this.exports.memory.buffer);
   }
   private give(bytes: Uint8Array, retPtr: number, retSize: number): number {
     const ptr = bytes.length === 0 ? 0 : this.exports.malloc(bytes.length);
-    if (bytes.length > 0) new Uint8Array(this.exports.memory.buffer, ptr, bytes.length).set(bytes);
+    if (bytes.length > 0) this.bytes().set(bytes, ptr);
     const v = this.view();
     v.setUint32(retPtr, ptr, true);
     v.setUint32(retSize, bytes.length, true);
     return 0;
-  }
-  private str(ptr: number, len: number): string {
-    return dec.decode(new Uint8Array(this.exports.memory.buffer, ptr, len));
   }
 
   async load(path: string): Promise<void> {
@@ -49,8 +57,14 @@ export class MinimalHost {
           this.give(type === 7 ? this.pluginConfig : this.callBody, retPtr, retSize),
         proxy_get_header_map_value: (map: number, kp: number, kl: number, retPtr: number, retSize: number) => {
           if (map === 6) return this.give(enc.encode('200'), retPtr, retSize);
-          const v = this.requestHeaders.get(this.str(kp, kl));
-          return v === undefined ? 1 : this.give(v, retPtr, retSize);
+          const mem = this.bytes();
+          for (const [k, v] of this.requestHeaders) {
+            if (k.length !== kl) continue;
+            let same = true;
+            for (let i = 0; i < kl && same; i++) same = mem[kp + i] === k[i];
+            if (same) return this.give(v, retPtr, retSize);
+          }
+          return 1;
         },
         proxy_get_current_time_nanoseconds: (ptr: number) => {
           this.view().setBigUint64(ptr, this.nowNs, true);
@@ -94,6 +108,6 @@ export class MinimalHost {
   }
 
   setRequest(headers: [string, string][]): void {
-    this.requestHeaders = new Map(headers.map(([k, v]) => [k, enc.encode(v)]));
+    this.requestHeaders = headers.map(([k, v]) => [enc.encode(k), enc.encode(v)]);
   }
 }

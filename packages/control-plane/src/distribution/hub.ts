@@ -2,16 +2,24 @@
 // set made from it. A change recompiles only the changed policy (compiled rules are cached per
 // name+version) and reassembles; changes arriving together are coalesced into one new rule set.
 // Reads and data planes are served from here, so they keep working while the store is unreachable.
-import { assembleRuleSet, compilePolicyRules, ruleSetForIdentity } from '@hfi/policy';
+import { assembleRuleSet, compilePolicyRules, ruleSetForIdentity, serializeRuleSet } from '@hfi/policy';
 import type { CompiledRule, CompiledRuleSet, Identity, StoredPolicy } from '@hfi/policy';
 import type { Clock } from '../clock.js';
 import type { StoreEvent } from '../store/types.js';
 import { byName } from '../store/stamp.js';
 
-/** A rule set ready to send: the JSON body is serialised once per version and identity. */
+/** Response header carrying the rule set's version, so a client can tell what it got without parsing the body. */
+export const RULESET_VERSION_HEADER = 'hfi-ruleset-version';
+
+/**
+ * A rule set ready to send: serialised once per version and identity, so answering 1,000 held polls
+ * writes the same bytes 1,000 times (no per-poll JSON or hashing).
+ */
 export interface ServedRuleSet {
   ruleSet: CompiledRuleSet;
-  body: string;
+  body: Buffer;
+  /** Response headers for `body` as a flat [name, value, ...] list (content type, length, version). */
+  headers: string[];
 }
 
 export interface RuleSetHubOptions {
@@ -101,7 +109,9 @@ export class RuleSetHub {
     let served = this.served.get(key);
     if (!served) {
       const subset = identity ? ruleSetForIdentity(ruleSet, identity) : ruleSet;
-      served = { ruleSet: subset, body: JSON.stringify(subset) };
+      const body = Buffer.from(serializeRuleSet(subset));
+      const headers = ['content-type', 'application/json', 'content-length', String(body.length), RULESET_VERSION_HEADER, String(subset.version)];
+      served = { ruleSet: subset, body, headers };
       this.served.set(key, served);
     }
     return served;

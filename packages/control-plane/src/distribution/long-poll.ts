@@ -1,9 +1,14 @@
 // Held data-plane polls. One set of waiters, woken together when a new rule set is published
-// (no per-poll scanning or timers beyond each poll's own hold limit).
+// (no per-poll scanning or timers beyond each poll's own hold limit). A woken poll's responder runs
+// synchronously inside the publication, so 1,000 held polls are answered in one pass with the same
+// serialised bytes, not through 1,000 promise continuations.
 import type { CompiledRuleSet, Identity } from '@hfi/policy';
 import { isNewerFor, type RuleSetHub, type ServedRuleSet } from './hub.js';
 
 export type PollAnswer = { kind: 'ruleset'; served: ServedRuleSet; woken: boolean } | { kind: 'unchanged' };
+
+/** Receives a poll's answer, exactly once (and never after the poll was cancelled). */
+export type PollResponder = (answer: PollAnswer) => void;
 
 export interface HeldPoll {
   identity: Identity;
@@ -13,7 +18,8 @@ export interface HeldPoll {
 
 interface Waiter {
   poll: HeldPoll;
-  finish: (answer: PollAnswer) => void;
+  respond: PollResponder;
+  timer: NodeJS.Timeout;
 }
 
 export const MAX_HOLD_MS = 60_000;
@@ -23,34 +29,37 @@ export class LongPolls {
   private readonly unsubscribe: () => void;
   private closing = false;
 
-  constructor(private readonly hub: RuleSetHub) {
+  constructor(
+    private readonly hub: RuleSetHub,
+    /** A responder that throws is reported here; the other polls are still answered. */
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {
     this.unsubscribe = hub.subscribe((ruleSet) => this.wake(ruleSet));
   }
 
   /**
-   * Answers at once when a newer rule set exists for this data plane, otherwise holds up to
-   * min(holdMs, 60 s). `cancelled` settles when the client went away: the poll leaves the set.
-   * Returns undefined when the hub has no rule set yet.
+   * Answers at once (synchronously) when a newer rule set exists for this data plane, otherwise holds
+   * up to min(holdMs, 60 s). Returns a function that cancels the hold when the client went away (the
+   * responder is then not called), or undefined when the hub has no rule set yet (nor is it called).
    */
-  answer(poll: HeldPoll, cancelled: Promise<void>): Promise<PollAnswer> | undefined {
+  answer(poll: HeldPoll, respond: PollResponder): (() => void) | undefined {
     const current = this.hub.current();
     if (!current) return undefined;
-    if (isNewerFor(current, poll.held)) return Promise.resolve(this.ruleSetFor(poll, false));
+    const nothing = (): void => undefined;
+    if (isNewerFor(current, poll.held)) {
+      respond(this.ruleSetFor(poll, false));
+      return nothing;
+    }
     const holdMs = Math.min(poll.holdMs, MAX_HOLD_MS);
-    if (holdMs === 0 || this.closing) return Promise.resolve({ kind: 'unchanged' });
-    return new Promise<PollAnswer>((resolve) => {
-      const waiter: Waiter = {
-        poll,
-        finish: (answer) => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(answer);
-        },
-      };
-      const timer = setTimeout(() => waiter.finish({ kind: 'unchanged' }), holdMs);
-      this.waiters.add(waiter);
-      void cancelled.then(() => waiter.finish({ kind: 'unchanged' }));
-    });
+    if (holdMs === 0 || this.closing) {
+      respond({ kind: 'unchanged' });
+      return nothing;
+    }
+    const waiter: Waiter = { poll, respond, timer: setTimeout(() => this.finish(waiter, { kind: 'unchanged' }), holdMs) };
+    this.waiters.add(waiter);
+    return () => {
+      if (this.waiters.delete(waiter)) clearTimeout(waiter.timer);
+    };
   }
 
   get held(): number {
@@ -61,12 +70,22 @@ export class LongPolls {
   releaseAll(): void {
     this.closing = true;
     this.unsubscribe();
-    for (const waiter of [...this.waiters]) waiter.finish({ kind: 'unchanged' });
+    for (const waiter of [...this.waiters]) this.finish(waiter, { kind: 'unchanged' });
+  }
+
+  private finish(waiter: Waiter, answer: PollAnswer): void {
+    if (!this.waiters.delete(waiter)) return;
+    clearTimeout(waiter.timer);
+    try {
+      waiter.respond(answer);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
   private wake(ruleSet: CompiledRuleSet): void {
     for (const waiter of [...this.waiters]) {
-      if (isNewerFor(ruleSet, waiter.poll.held)) waiter.finish(this.ruleSetFor(waiter.poll, true));
+      if (isNewerFor(ruleSet, waiter.poll.held)) this.finish(waiter, this.ruleSetFor(waiter.poll, true));
     }
   }
 

@@ -65,7 +65,12 @@ export class RuleSetStreams {
   private send(stream: Stream): void {
     const served = this.hub.serve(stream.identity);
     if (!served) return;
-    const flushed = stream.response.write(`event: update\nid: ${served.ruleSet.version}\ndata: ${served.body}\n\n`);
+    const response = stream.response;
+    response.cork();
+    response.write(`event: update\nid: ${served.ruleSet.version}\ndata: `);
+    response.write(served.body);
+    const flushed = response.write('\n\n');
+    response.uncork();
     if (!flushed && ++stream.backlog > this.options.bufferSize) {
       this.streams.delete(stream);
       stream.response.destroy();

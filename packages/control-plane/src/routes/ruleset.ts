@@ -3,13 +3,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Identity } from '@hfi/policy';
 import type { AppContext } from '../context.js';
 import { HfiError } from '../errors.js';
+import { RULESET_VERSION_HEADER } from '../distribution/hub.js';
 
 export function ruleSetRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Querystring: Record<string, unknown> }>('/v1/ruleset', { config: { access: 'read' } }, async (request, reply) => {
       const served = ctx.hub.serve(identityQuery(request.query));
       if (!served) throw new HfiError('HFI_NO_RULE_SET');
-      return reply.type('application/json').send(served.body);
+      return reply.type('application/json').header(RULESET_VERSION_HEADER, String(served.ruleSet.version)).send(served.body);
     });
   };
 }
