@@ -7,21 +7,48 @@ import { identityQuery } from './ruleset.js';
 
 export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
+    // Answered on the raw response with the hub's pre-serialised bytes: a publication answers every
+    // held poll in one synchronous pass, without Fastify's per-reply work (the onResponse hook still
+    // runs, so request metrics and debug logs are kept).
     app.post('/v1/dataplane/poll', { config: { access: 'dataplane' } }, async (request, reply) => {
       const parsed = parsePoll(request.body);
       if (!parsed.ok) throw new HfiError('HFI_INVALID_REQUEST', `malformed poll: ${parsed.details[0]?.path}: ${parsed.details[0]?.message}`, parsed.details);
       const poll = parsed.poll;
       ctx.dataPlanes.record(poll);
-      const cancelled = new Promise<void>((resolve) => reply.raw.once('close', () => resolve()));
-      const pending = ctx.longPolls.answer({ identity: poll.identity, held: { epoch: poll.epoch, version: poll.version }, holdMs: poll.holdMs }, cancelled);
-      if (!pending) throw new HfiError('HFI_NO_RULE_SET');
+      if (!ctx.hub.current()) throw new HfiError('HFI_NO_RULE_SET');
+      const response = reply.hijack().raw;
+      let open = true;
       ctx.dataPlanes.holding(poll.instance, 1);
-      const answer = await pending.finally(() => ctx.dataPlanes.holding(poll.instance, -1));
-      if (answer.kind === 'unchanged') return reply.code(304).send();
-      const { ruleSet, body } = answer.served;
-      ctx.dataPlanes.delivered(poll.instance, { epoch: ruleSet.epoch, version: ruleSet.version });
-      if (answer.woken) ctx.metrics.propagationDelay.observe(Math.max(0, ctx.clock.now() - ctx.hub.changedAtMs) / 1000);
-      return reply.code(200).type('application/json').send(body);
+      const cancel = ctx.longPolls.answer({ identity: poll.identity, held: { epoch: poll.epoch, version: poll.version }, holdMs: poll.holdMs }, (answer) => {
+        open = false;
+        ctx.dataPlanes.holding(poll.instance, -1);
+        if (answer.kind === 'unchanged') {
+          response.writeHead(304);
+          response.end();
+          return;
+        }
+        const { ruleSet, body, headers } = answer.served;
+        response.writeHead(200, headers);
+        response.end(body);
+        ctx.dataPlanes.delivered(poll.instance, { epoch: ruleSet.epoch, version: ruleSet.version });
+        if (answer.woken) ctx.metrics.propagationDelay.observe(Math.max(0, ctx.clock.now() - ctx.hub.changedAtMs) / 1000);
+      });
+      if (!cancel) {
+        // The hub had a rule set a moment ago; it cannot lose it, but never leave a request unanswered.
+        open = false;
+        ctx.dataPlanes.holding(poll.instance, -1);
+        response.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
+        response.end(JSON.stringify(new HfiError('HFI_NO_RULE_SET').toJSON()));
+        return;
+      }
+      if (open) {
+        response.once('close', () => {
+          if (!open) return;
+          open = false;
+          cancel();
+          ctx.dataPlanes.holding(poll.instance, -1);
+        });
+      }
     });
 
     app.get<{ Querystring: Record<string, unknown> }>('/v1/config/stream', { config: { access: 'dataplane' } }, async (request, reply) => {
