@@ -14,7 +14,9 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.code(result === 'created' && !dryRun ? 201 : 200).send(withStatus);
     });
 
-    app.get('/v1/policies', { config: { access: 'read' } }, async () => ({ items: ctx.policies.withStatus(ctx.policies.list()) }));
+    app.get('/v1/policies', { config: { access: 'read' } }, async (_request, reply) => {
+      return reply.type('application/json; charset=utf-8').send(ctx.policies.listJson(ctx.policies.list()));
+    });
 
     // A static route: find-my-way prefers it over /v1/policies/:name ("status" is a reserved name).
     app.get('/v1/policies/status', { config: { access: 'read' } }, async () => {
