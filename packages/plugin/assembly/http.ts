@@ -3,7 +3,7 @@
 import { proxy_add_header_map_value } from './abi/imports';
 import { FilterHeadersStatus, MapType } from './abi/constants';
 import { findMatchingRule, requestNowMs } from './decide';
-import { logDebug } from './logger';
+import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
 import { RootContext } from './root';
 import { Rule } from './ruleset';
@@ -32,7 +32,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   if (rule.counters === null) rule.counters = root.counterFor(rule.id);
   const stream = new Stream(streamId, root.id, rule);
   noteGarbage(1);
-  const waitMs = rule.startDelayMs + rule.delayMs;
+  const waitMs = <i64>rule.startDelayMs + <i64>rule.delayMs;
   if (waitMs > 0) {
     const now = requestNowMs();
     stream.deadlineMs = now + waitMs;
@@ -44,13 +44,13 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
       if (counters !== null) counters.delays++;
       countDelay(waitMs);
     }
-    logDebug('request delayed ' + waitMs.toString() + ' ms by rule ' + rule.id);
+    if (isDebug()) logDebug('request delayed ' + waitMs.toString() + ' ms by rule ' + rule.id);
     return FilterHeadersStatus.StopIteration;
   }
   faulted.set(streamId, stream);
   if (rule.abort !== null) {
     root.sendAbort(stream);
-    logDebug('request aborted by rule ' + rule.id);
+    if (isDebug()) logDebug('request aborted by rule ' + rule.id);
     return FilterHeadersStatus.StopIteration;
   }
   return FilterHeadersStatus.Continue;

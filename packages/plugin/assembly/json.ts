@@ -1,37 +1,112 @@
-// A strict, pull-style JSON reader over bytes in linear memory (RFC 8259 grammar).
-// It builds no tree: callers walk objects and arrays and keep only what they need, so a large rule set
-// costs little more than its compiled form. It never traps: every read is bounds-checked, depth is
-// capped, and the first error moves the cursor to the end so every later read fails fast.
-// Why not a library: see docs/adr/0020-own-json-reader.md.
+// A strict, pull-style JSON reader (RFC 8259 grammar), over bytes in linear memory or streamed from a
+// ByteSource through a small window. It builds no tree: callers walk objects and arrays and keep only
+// what they need, so a large rule set costs its compiled form plus the window, not its text.
+// It never traps: every read is bounds-checked, depth is capped, and the first error moves the cursor
+// to the end so every later read fails fast.
+// Why not a library: see docs/adr/0020-own-json-reader.md; why streamed: docs/adr/0023-streamed-rule-set-parse.md.
 
 const MAX_DEPTH: i32 = 64;
+/** Member names longer than this (raw, escapes included) match no known name; the longest known is 12. */
+const MAX_KEY: usize = 128;
+const keyBuffer = memory.data(<i32>MAX_KEY + 2);
+const WINDOW: i32 = 16 * 1024;
+/** A refill reads at least this much free space (the window doubles when a token leaves less). */
+const MIN_READ: usize = 4 * 1024;
+
+/** Where a streaming reader's bytes come from. */
+export class ByteSource {
+  /** Copies up to `max` (> 0) bytes to `dst`; 0 once there is nothing left. */
+  read(dst: usize, max: usize): usize {
+    return 0;
+  }
+}
 
 export const enum JsonKind { End = 0, Object = 1, Array = 2, String = 3, Number = 4, True = 5, False = 6, Null = 7, Invalid = 8 }
 
 export class JsonReader {
   private pos: usize;
-  private readonly start: usize;
-  private readonly end: usize;
+  private end: usize;
+  /** Where the window (or the whole input) starts, and that point's offset in the input. */
+  private windowStart: usize;
+  private consumed: usize = 0;
+  private source: ByteSource | null = null;
+  private window: ArrayBuffer | null = null;
+  private exhausted: bool = true;
+  /** How far the last refill moved the window's bytes (new address - old address). */
+  private shift: isize = 0;
   private depth: i32 = 0;
   failed: bool = false;
   error: string = '';
-  // The key read by the last successful `nextKey`, as raw bytes in the input (no allocation).
-  private keyPtr: usize = 0;
+  // The key read by the last successful `nextKey`, copied to `keyBuffer` between quotes (no allocation).
   private keySize: usize = 0;
   private keyEscaped: bool = false;
+  private keyLong: bool = false;
 
+  /** Reads `size` bytes at `ptr`. */
   constructor(ptr: usize, size: usize) {
-    this.start = ptr;
+    this.windowStart = ptr;
     this.pos = ptr;
     this.end = ptr + size;
+  }
+
+  /** Reads from `source` through a window (16 KiB, larger only while one string needs it). */
+  static streaming(source: ByteSource): JsonReader {
+    const window = new ArrayBuffer(WINDOW);
+    const r = new JsonReader(changetype<usize>(window), 0);
+    r.window = window;
+    r.source = source;
+    r.exhausted = false;
+    return r;
   }
 
   fail(message: string): void {
     if (!this.failed) {
       this.failed = true;
-      this.error = message + ' at byte ' + (this.pos - this.start).toString();
+      this.error = message + ' at byte ' + (this.consumed + this.pos - this.windowStart).toString();
     }
     this.pos = this.end;
+    this.exhausted = true;
+  }
+
+  /**
+   * Drops the bytes before `keep` (<= pos), moves the rest to the window's start and appends what the
+   * source has. False when nothing more came. Callers holding pointers into the window add `shift`.
+   */
+  private refill(keep: usize): bool {
+    this.shift = 0;
+    const source = this.source;
+    if (source === null || this.exhausted) return false;
+    let base = this.windowStart;
+    let capacity = <usize>this.window!.byteLength;
+    const live = this.end - keep;
+    if (live + MIN_READ > capacity) {
+      while (live + MIN_READ > capacity) capacity <<= 1;
+      const bigger = new ArrayBuffer(<i32>capacity);
+      memory.copy(changetype<usize>(bigger), keep, live);
+      this.window = bigger;
+      base = changetype<usize>(bigger);
+    } else if (keep != base) memory.copy(base, keep, live);
+    this.consumed += keep - this.windowStart;
+    this.shift = <isize>base - <isize>keep;
+    this.windowStart = base;
+    this.pos = <usize>(<isize>this.pos + this.shift);
+    const n = source.read(base + live, capacity - live);
+    this.end = base + live + n;
+    if (n == 0) this.exhausted = true;
+    return n > 0;
+  }
+
+  /** True when a byte is available at `pos` (refilling if needed). */
+  private more(): bool {
+    return this.pos < this.end || this.refill(this.pos);
+  }
+
+  /** True when `n` bytes are available from `pos`. */
+  private ensure(n: usize): bool {
+    while (this.end - this.pos < n) {
+      if (!this.refill(this.pos)) return false;
+    }
+    return true;
   }
 
   /** True when the whole input was one value followed only by whitespace. */
@@ -42,7 +117,7 @@ export class JsonReader {
   }
 
   private skipSpace(): void {
-    while (this.pos < this.end) {
+    while (this.more()) {
       const c = load<u8>(this.pos);
       if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
       this.pos++;
@@ -113,15 +188,23 @@ export class JsonReader {
       return false;
     }
     this.pos++;
-    this.keyPtr = this.pos;
+    let keyStart = this.pos;
     this.keyEscaped = false;
-    while (this.pos < this.end) {
+    for (;;) {
+      if (this.pos >= this.end) {
+        if (!this.refill(keyStart)) break;
+        keyStart = <usize>(<isize>keyStart + this.shift);
+      }
       const k = load<u8>(this.pos);
       if (k == 0x22) break;
       if (k < 0x20) break;
       if (k == 0x5c) {
         this.keyEscaped = true;
         this.pos++;
+        if (this.pos >= this.end) {
+          if (!this.refill(keyStart)) break;
+          keyStart = <usize>(<isize>keyStart + this.shift);
+        }
       }
       this.pos++;
     }
@@ -129,7 +212,15 @@ export class JsonReader {
       this.fail('invalid member name');
       return false;
     }
-    this.keySize = this.pos - this.keyPtr;
+    const size = this.pos - keyStart;
+    this.keySize = size;
+    this.keyLong = size > MAX_KEY;
+    if (!this.keyLong) {
+      // Copied out: reading on (whitespace, ':') may refill the window and move the bytes.
+      store<u8>(keyBuffer, 0x22);
+      memory.copy(keyBuffer + 1, keyStart, size);
+      store<u8>(keyBuffer + 1 + size, 0x22);
+    }
     this.pos++;
     return this.expectByte(0x3a, "':'");
   }
@@ -153,7 +244,7 @@ export class JsonReader {
 
   private literal(text: string): bool {
     const n = <usize>text.length;
-    if (this.pos + n > this.end) {
+    if (!this.ensure(n)) {
       this.fail('invalid literal');
       return false;
     }
@@ -169,14 +260,15 @@ export class JsonReader {
 
   /** Whether the current member name equals `name` (ASCII). Escaped names are decoded first (rare). */
   keyIs(name: string): bool {
+    if (this.keyLong) return false;
     if (this.keyEscaped) {
-      const inner = new JsonReader(this.keyPtr - 1, this.keySize + 2);
+      const inner = new JsonReader(keyBuffer, this.keySize + 2);
       return inner.readString() == name;
     }
     const n = <usize>name.length;
     if (n != this.keySize) return false;
     for (let i: usize = 0; i < n; i++) {
-      if (<u32>load<u8>(this.keyPtr + i) != <u32>name.charCodeAt(<i32>i)) return false;
+      if (<u32>load<u8>(keyBuffer + 1 + i) != <u32>name.charCodeAt(<i32>i)) return false;
     }
     return true;
   }
@@ -211,11 +303,11 @@ export class JsonReader {
     let mantissa: f64 = 0;
     let exponent: i32 = 0;
     let digits = 0;
-    if (this.pos < this.end && load<u8>(this.pos) == 0x30) {
+    if (this.more() && load<u8>(this.pos) == 0x30) {
       this.pos++;
       digits = 1;
     } else {
-      while (this.pos < this.end) {
+      while (this.more()) {
         const c = <i32>load<u8>(this.pos);
         if (c < 0x30 || c > 0x39) break;
         mantissa = mantissa * 10 + <f64>(c - 0x30);
@@ -227,10 +319,10 @@ export class JsonReader {
       this.fail('invalid number');
       return 0;
     }
-    if (this.pos < this.end && load<u8>(this.pos) == 0x2e) {
+    if (this.more() && load<u8>(this.pos) == 0x2e) {
       this.pos++;
       let fraction = 0;
-      while (this.pos < this.end) {
+      while (this.more()) {
         const c = <i32>load<u8>(this.pos);
         if (c < 0x30 || c > 0x39) break;
         if (fraction < 30) {
@@ -245,16 +337,16 @@ export class JsonReader {
         return 0;
       }
     }
-    if (this.pos < this.end && (load<u8>(this.pos) | 0x20) == 0x65) {
+    if (this.more() && (load<u8>(this.pos) | 0x20) == 0x65) {
       this.pos++;
       let sign: i32 = 1;
-      if (this.pos < this.end && (load<u8>(this.pos) == 0x2b || load<u8>(this.pos) == 0x2d)) {
+      if (this.more() && (load<u8>(this.pos) == 0x2b || load<u8>(this.pos) == 0x2d)) {
         if (load<u8>(this.pos) == 0x2d) sign = -1;
         this.pos++;
       }
       let e: i32 = 0;
       let expDigits = 0;
-      while (this.pos < this.end) {
+      while (this.more()) {
         const c = <i32>load<u8>(this.pos);
         if (c < 0x30 || c > 0x39) break;
         if (e < 10000) e = e * 10 + (c - 0x30);
@@ -273,47 +365,83 @@ export class JsonReader {
     return negative ? -value : value;
   }
 
-  /** A JSON string's content as UTF-8 bytes (escapes decoded). */
-  readStringBytes(): ArrayBuffer {
+  /** Where the last `readStringView` put the string's decoded bytes; valid until the next read. */
+  viewPtr: usize = 0;
+  viewSize: usize = 0;
+  /** Reused for strings with escapes (rare), so a view never needs its own allocation. */
+  private escapeBuffer: ArrayBuffer = new ArrayBuffer(0);
+
+  /** Reads a string without copying it: unescaped strings are viewed in place, escaped ones decoded once. */
+  readStringView(): bool {
+    this.viewPtr = 0;
+    this.viewSize = 0;
     if (this.kind() != JsonKind.String) {
       this.fail('expected a string');
-      return new ArrayBuffer(0);
+      return false;
     }
     this.pos++;
-    // First pass: find the closing quote and check for escapes, so the common case is one copy.
+    // First pass: find the closing quote and check for escapes, so the common case copies nothing.
     let p = this.pos;
     let escaped = false;
-    while (p < this.end) {
+    for (;;) {
+      if (p >= this.end) {
+        // The window keeps the string from its first byte; `p` moves with it.
+        if (!this.refill(this.pos)) break;
+        p = <usize>(<isize>p + this.shift);
+      }
       const c = load<u8>(p);
       if (c == 0x22) break;
       if (c < 0x20) {
         this.pos = p;
         this.fail('control character in a string');
-        return new ArrayBuffer(0);
+        return false;
       }
       if (c == 0x5c) {
         escaped = true;
         p++;
+        if (p >= this.end) {
+          if (!this.refill(this.pos)) break;
+          p = <usize>(<isize>p + this.shift);
+        }
       }
       p++;
     }
     if (p >= this.end) {
       this.fail('unterminated string');
-      return new ArrayBuffer(0);
+      return false;
     }
     if (!escaped) {
-      const out = new ArrayBuffer(<i32>(p - this.pos));
-      memory.copy(changetype<usize>(out), this.pos, p - this.pos);
+      this.viewPtr = this.pos;
+      this.viewSize = p - this.pos;
       this.pos = p + 1;
-      return out;
+      return true;
     }
     return this.decodeEscaped(p);
   }
 
-  private decodeEscaped(closing: usize): ArrayBuffer {
+  /** A JSON string's content as UTF-8 bytes (escapes decoded), in its own buffer. */
+  readStringBytes(): ArrayBuffer {
+    if (!this.readStringView()) return new ArrayBuffer(0);
+    const out = new ArrayBuffer(<i32>this.viewSize);
+    memory.copy(changetype<usize>(out), this.viewPtr, this.viewSize);
+    return out;
+  }
+
+  /** Whether the last view equals `text` (ASCII). */
+  viewIs(text: string): bool {
+    const n = <usize>text.length;
+    if (n != this.viewSize) return false;
+    for (let i: usize = 0; i < n; i++) {
+      if (<u32>load<u8>(this.viewPtr + i) != <u32>text.charCodeAt(<i32>i)) return false;
+    }
+    return true;
+  }
+
+  private decodeEscaped(closing: usize): bool {
     // Escapes never expand: \uXXXX (6 bytes) becomes at most 3 bytes, a surrogate pair (12) 4 bytes.
-    const scratch = new ArrayBuffer(<i32>(closing - this.pos));
-    const base = changetype<usize>(scratch);
+    const need = <i32>(closing - this.pos);
+    if (this.escapeBuffer.byteLength < need) this.escapeBuffer = new ArrayBuffer(need);
+    const base = changetype<usize>(this.escapeBuffer);
     let out = base;
     while (this.pos < closing) {
       const c = load<u8>(this.pos);
@@ -333,26 +461,25 @@ export class JsonReader {
       else if (e == 0x74) store<u8>(out++, 0x09);
       else if (e == 0x75) {
         let cp = this.hex4(closing);
-        if (cp < 0) return new ArrayBuffer(0);
+        if (cp < 0) return false;
         if (cp >= 0xd800 && cp <= 0xdbff && this.pos + 6 <= closing && load<u8>(this.pos) == 0x5c && load<u8>(this.pos + 1) == 0x75) {
           const save = this.pos;
           this.pos += 2;
           const low = this.hex4(closing);
-          if (low < 0) return new ArrayBuffer(0);
+          if (low < 0) return false;
           if (low >= 0xdc00 && low <= 0xdfff) cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
           else this.pos = save;
         }
         out = putUtf8(out, cp);
       } else {
         this.fail('invalid escape');
-        return new ArrayBuffer(0);
+        return false;
       }
     }
     this.pos = closing + 1;
-    const size = <i32>(out - base);
-    const result = new ArrayBuffer(size);
-    memory.copy(changetype<usize>(result), base, size);
-    return result;
+    this.viewPtr = base;
+    this.viewSize = out - base;
+    return true;
   }
 
   private hex4(limit: usize): i32 {
@@ -408,7 +535,7 @@ export class JsonReader {
 
   private skipString(): void {
     this.pos++;
-    while (this.pos < this.end) {
+    while (this.more()) {
       const c = load<u8>(this.pos);
       if (c == 0x22) {
         this.pos++;
@@ -417,10 +544,11 @@ export class JsonReader {
       if (c < 0x20) break;
       if (c == 0x5c) {
         this.pos++;
-        if (this.pos >= this.end) break;
+        if (!this.more()) break;
         const e = load<u8>(this.pos);
         if (e == 0x75) {
           this.pos++;
+          this.ensure(4);
           if (this.hex4(this.end) < 0) return;
           continue;
         }

@@ -15,7 +15,9 @@ import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
 import { isDebug, logDebug, logError, logInfo, logWarn, setDebug } from './logger';
 import { countAbort, countControlPlaneError, countRuleSetUpdate, defineMetrics } from './metrics';
 import { Poller, pollBody } from './poller';
-import { RuleCounters, RuleSet, loadRuleSet } from './ruleset';
+import { RuleCounters, RuleSet, abortHeaderPairs, loadRuleSet } from './ruleset';
+import { JsonReader } from './json';
+import { HostBufferSource } from './body-source';
 import { Stream } from './stream';
 import { jitter, startVm, vmTag } from './vm';
 
@@ -106,11 +108,12 @@ export class RootContext {
   sendAbort(stream: Stream): void {
     const abort = stream.rule.abort;
     if (abort === null) return;
+    const pairs = abortHeaderPairs(stream.rule);
     stream.localReplySent = true;
     proxy_send_local_response(
       abort.status, changetype<usize>(ABORT_DETAILS), ABORT_DETAILS.byteLength,
       changetype<usize>(abort.body), abort.body.byteLength,
-      changetype<usize>(abort.headerPairs), abort.headerPairs.byteLength, abort.grpcStatus,
+      changetype<usize>(pairs), pairs.byteLength, abort.grpcStatus,
     );
     this.aborts++;
     const counters = stream.rule.counters;
@@ -236,8 +239,9 @@ export class RootContext {
       this.pollFailed(now, 'rule set of ' + bodySize.toString() + ' bytes exceeds ' + MAX_RULE_SET_BYTES.toString());
       return;
     }
-    const got = bodySize > 0 && fetchBuffer(BufferType.HttpCallResponseBody, bodySize);
-    const loaded = loadRuleSet(got ? fetchedPtr : 0, got ? fetchedSize : 0, this.identity);
+    // Streamed in chunks: the whole body is never in linear memory at once.
+    const body = JsonReader.streaming(new HostBufferSource(BufferType.HttpCallResponseBody, bodySize));
+    const loaded = loadRuleSet(body, this.identity, now);
     const next = loaded.ruleSet;
     if (next === null) {
       this.pollFailed(now, 'rule set refused: ' + loaded.error);

@@ -53,8 +53,12 @@ export class MinimalHost {
       env: Object.assign(Object.create(env) as Record<string, Fn>, {
         proxy_log: ok,
         proxy_get_property: () => 1,
-        proxy_get_buffer_bytes: (type: number, _start: number, _max: number, retPtr: number, retSize: number) =>
-          this.give(type === 7 ? this.pluginConfig : this.callBody, retPtr, retSize),
+        // Like Envoy: the range [start, start + max) clamped to the buffer (the plugin reads bodies in chunks).
+        proxy_get_buffer_bytes: (type: number, start: number, max: number, retPtr: number, retSize: number) => {
+          const buffer = type === 7 ? this.pluginConfig : this.callBody;
+          const from = Math.min(start >>> 0, buffer.length);
+          return this.give(buffer.subarray(from, Math.min(buffer.length, from + (max >>> 0))), retPtr, retSize);
+        },
         proxy_get_header_map_value: (map: number, kp: number, kl: number, retPtr: number, retSize: number) => {
           if (map === 6) return this.give(enc.encode('200'), retPtr, retSize);
           const mem = this.bytes();
@@ -101,6 +105,15 @@ export class MinimalHost {
     this.call('proxy_on_context_create', 1, 0);
     this.call('proxy_on_vm_start', 1, 0);
     this.call('proxy_on_configure', 1, this.pluginConfig.length);
+    this.call('proxy_on_tick', 1);
+    this.callBody = enc.encode(ruleSetJson);
+    this.call('proxy_on_http_call_response', 1, 1, 1, this.callBody.length, 0);
+    this.callBody = new Uint8Array(0);
+  }
+
+  /** A later rule set: the next poll (2 s on, past the minimum spacing) is answered with `ruleSetJson`. */
+  update(ruleSetJson: string): void {
+    this.nowNs += 2_000_000_000n;
     this.call('proxy_on_tick', 1);
     this.callBody = enc.encode(ruleSetJson);
     this.call('proxy_on_http_call_response', 1, 1, 1, this.callBody.length, 0);

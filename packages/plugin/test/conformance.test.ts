@@ -59,6 +59,52 @@ for (const file of fixtureFiles) {
   });
 }
 
+// ---- a large rule set: streamed parse and the rule index ----------------------------------------
+
+test('a rule set far larger than the parse window (long escaped strings across chunk edges) decides like the reference', async () => {
+  const updatedAt = '2025-11-21T00:00:00Z';
+  const fault = { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 };
+  const policies: StoredPolicy[] = Array.from({ length: 30 }, (_, p) => ({
+    apiVersion: 'v1', kind: 'FaultInjectionPolicy',
+    metadata: { name: `p${String(p).padStart(2, '0')}`, version: '1', createdAt: updatedAt, updatedAt },
+    spec: {
+      selector: p % 7 === 3 ? { service: 'backend', namespace: '*' } : { service: '*', namespace: '*' }, priority: 0,
+      rules: [
+        { match: { path: { prefix: `/svc${p}/` } }, fault },
+        { match: { path: { exact: `/exact/${p}` }, method: { exact: 'POST' } }, fault },
+        { match: { path: { regex: `/r${p}/v[0-9]+/.*` } }, fault },
+        { match: { path: { prefix: '/' }, headers: [{ name: 'x-tenant', exact: `t${p}` }] }, fault },
+        { match: { path: { prefix: `/a${p}` } }, fault },
+        { match: { headers: [{ name: 'x-env', prefix: `e${p}` }] }, fault },
+      ],
+    },
+  }) as StoredPolicy);
+  const ruleSet = compileRuleSet(policies, { epoch: 'big', version: 1 });
+  // Abort bodies of 20-40 KB full of escapes (\", \\, \n, \u0001) so strings outgrow the 16 KiB window
+  // and escapes straddle the 8 KiB chunk edges.
+  ruleSet.rules.forEach((r, i) => {
+    if (r.abort && i % 5 === 0) r.abort = { ...r.abort, body: 'a"b\\c\nd\u0001é'.repeat(2000 + i * 50) };
+  });
+  const text = JSON.stringify(ruleSet);
+  assert.ok(text.length > 500_000, `rule set of ${text.length} bytes`);
+  const requests: RequestSpec[] = [];
+  for (const p of [0, 3, 7, 17, 29, 30]) {
+    requests.push({ method: 'GET', path: `/svc${p}/x?y=1` }, { method: 'POST', path: `/exact/${p}` }, { method: 'GET', path: `/exact/${p}` },
+      { method: 'GET', path: `/r${p}/v12/z` }, { method: 'GET', path: `/r${p}/vx` }, { method: 'GET', path: '/none', headers: [['x-tenant', `t${p}`]] },
+      { method: 'GET', path: `/a${p}bc` }, { method: 'GET', path: `/a${p}` }, { method: 'GET', path: '/q', headers: [['x-env', `e${p}x`]] });
+  }
+  requests.push({ method: 'GET', path: '/nomatch' }, { method: 'GET', path: '' }, { method: 'GET', path: '?a=/svc1/' }, { method: 'GET', path: '/' });
+  const nowMs = 1_763_769_601_000;
+  const seed = 7n;
+  const identity = { service: 'frontend', namespace: 'demo' };
+  const rng = new Xorshift64Star(seed);
+  const expected = requests.map((request) => expectedOf(decideFault(ruleSet, { ...request, headers: request.headers ?? [] }, identity, nowMs, rng)));
+  const observed = await runInWasm({ seed, identity, ruleSet }, requests.map((request) => ({ request, nowMs })));
+  assert.deepEqual(observed, expected);
+  assert.ok(observed.filter((o) => o.action !== 'pass').length >= 20, 'many requests hit a rule');
+  assert.ok(observed.some((o) => o.abort?.body?.length !== undefined && o.abort.body.length > 20_000), 'a long escaped body came through');
+});
+
 // ---- generated rule sets through compileRuleSet ---------------------------------------------------
 
 const T0 = Date.parse('2025-11-22T00:00:00Z');

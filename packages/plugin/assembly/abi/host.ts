@@ -32,7 +32,15 @@ export function fetchHeader(mapType: u32, name: ArrayBuffer): bool {
 }
 
 export function fetchBuffer(bufferType: u32, maxSize: u32): bool {
-  return take(proxy_get_buffer_bytes(bufferType, 0, maxSize, returnPtr, returnSize));
+  return fetchBufferRange(bufferType, 0, maxSize);
+}
+
+/** Bytes [start, start + size) of a host buffer (clamped by the host); `size` must be > 0. */
+export function fetchBufferRange(bufferType: u32, start: u32, size: u32): bool {
+  // Envoy answers a 0-byte read with Ok without writing the out-parameters: clear them first.
+  store<u32>(returnPtr, 0);
+  store<u32>(returnSize, 0);
+  return take(proxy_get_buffer_bytes(bufferType, start, size, returnPtr, returnSize));
 }
 
 /** A property by its NUL-separated path, e.g. "xds\0node\0metadata\0NAME". */
