@@ -14,7 +14,8 @@ import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freePort, startEtcd } from '../test/helpers/etcd.js';
 
-const BIN = fileURLToPath(new URL('../../bin/hfi-control-plane.js', import.meta.url));
+/** BENCH_SERVER_BIN runs another build of the program (e.g. an older one, for comparison). */
+const BIN = process.env.BENCH_SERVER_BIN ?? fileURLToPath(new URL('../../bin/hfi-control-plane.js', import.meta.url));
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS + 100 });
 
@@ -51,6 +52,8 @@ async function startServer(env: Record<string, string>): Promise<{ port: number;
     env: { PATH: process.env.PATH ?? '', CONTROL_PLANE_PORT: String(port), LOG_LEVEL: 'warn', MAX_POLICIES: '20000', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const killOnExit = (): void => void child.kill();
+  process.on('exit', killOnExit);
   for (let i = 0; i < 200; i++) {
     try {
       if ((await call(port, 'GET', '/ready')).status === 200) break;
@@ -66,6 +69,7 @@ async function startServer(env: Record<string, string>): Promise<{ port: number;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
+      process.off('exit', killOnExit);
     },
   };
 }
@@ -82,9 +86,10 @@ function policy(name: string, percentage = 10) {
 const FLEET_PROCS = Number(process.env.BENCH_FLEET_PROCS ?? 2);
 /** Scheduling niceness of the client processes (0 = same as the server); see docs/benchmarks/control-plane.md. */
 const FLEET_NICE = Number(process.env.BENCH_FLEET_NICE ?? 0);
-/** A client re-polls this long (+ up to 50 ms) after an answer, as separate data planes would not all re-poll at once. */
-const REPOLL_MS = 20;
+/** A client re-polls this long (+ up to 100 ms) after an answer: 1,000 separate data planes would not re-poll from one CPU while answers still arrive. */
+const REPOLL_MS = 100;
 const SELF = fileURLToPath(import.meta.url);
+const WARMUP_ROUNDS = 2;
 
 /** Absolute milliseconds, comparable between processes on this machine. */
 function stamp(): number {
@@ -107,50 +112,53 @@ function runFleetChild(port: number, from: number, count: number, epoch: string,
     list.push(at);
     if (list.length === count) process.send!({ kind: 'arrivals', version: got, at: list } satisfies FleetMessage);
   };
-  for (let k = 0; k < count; k++) new PollClient(port, from + k, epoch, version, arrived).start();
+  process.on('disconnect', () => process.exit(0)); // the benchmark ended (or failed)
+  for (let k = 0; k < count; k++) new PollClient(port, from + k, epoch, version, arrived);
 }
 
-class PollClient {
+/**
+ * One keep-alive HTTP/1.1 connection, one request at a time: a minimal client (like wrk's) that reads the
+ * status line, the headers and exactly content-length bytes of body, so that the benchmark's own HTTP
+ * work takes as little as possible of the CPU the server shares with it.
+ */
+class RawConnection {
   private socket: Socket | undefined;
   private pending: Buffer = Buffer.alloc(0);
-  /** Bytes still to come of the current response's body, and what it answered; undefined between responses. */
-  private response: { status: number; version: number; bodyLeft: number } | undefined;
+  /** The current response once its head was read: status, head text, body chunks still to come. */
+  private response: { status: number; head: string; chunks: Buffer[]; bodyLeft: number } | undefined;
 
   constructor(
     private readonly port: number,
-    private readonly i: number,
-    private readonly epoch: string,
-    private held: number,
-    private readonly arrived: (version: number, at: number) => void,
-  ) {}
+    private readonly onOpen: () => void,
+    private readonly onResponse: (status: number, head: string, body: Buffer) => void,
+  ) {
+    this.open();
+  }
 
-  start(): void {
+  send(method: string, path: string, body: string): void {
+    this.socket?.write(
+      `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+
+  close(): void {
+    this.socket?.removeAllListeners('close');
+    this.socket?.destroy();
+  }
+
+  private open(): void {
     const socket = connect(this.port, '127.0.0.1');
     socket.setNoDelay(true);
-    socket.on('connect', () => this.poll());
+    socket.on('connect', () => this.onOpen());
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.socket = undefined;
       this.pending = Buffer.alloc(0);
       this.response = undefined;
-      setTimeout(() => this.start(), 100);
+      setTimeout(() => this.open(), 100);
     });
     this.socket = socket;
-  }
-
-  private poll(): void {
-    const body = JSON.stringify({
-      wireVersion: 1,
-      identity: { service: 'frontend', namespace: 'demo', pod: `pod-${this.i}` },
-      instance: `pod-${this.i}/vm`,
-      epoch: this.epoch,
-      version: this.held,
-      holdMs: 30_000,
-    });
-    this.socket?.write(
-      `POST /v1/dataplane/poll HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
   }
 
   private receive(chunk: Buffer): void {
@@ -164,26 +172,93 @@ class PollClient {
         const status = Number(head.slice(9, 12));
         const length = /\r\ncontent-length: *(\d+)/i.exec(head);
         if (!length && status !== 304) throw new Error(`bench client: no content-length in a ${status} answer`);
-        const version = Number(/\r\nhfi-ruleset-version: *(\d+)/i.exec(head)?.[1] ?? NaN);
-        this.response = { status, version, bodyLeft: length ? Number(length[1]) : 0 };
+        this.response = { status, head, chunks: [], bodyLeft: length ? Number(length[1]) : 0 };
       }
       const take = Math.min(this.response.bodyLeft, this.pending.length);
+      if (take > 0) this.response.chunks.push(this.pending.subarray(0, take));
       this.response.bodyLeft -= take;
       this.pending = this.pending.subarray(take);
       if (this.response.bodyLeft > 0) return;
-      const { status, version } = this.response;
+      const { status, head, chunks } = this.response;
       this.response = undefined;
-      this.answered(status, version);
+      this.onResponse(status, head, Buffer.concat(chunks));
     }
   }
+}
 
-  private answered(status: number, version: number): void {
+/** One data plane: long-polls, notes when each version has fully arrived, re-polls a little later. */
+class PollClient {
+  private readonly connection: RawConnection;
+
+  constructor(
+    port: number,
+    private readonly i: number,
+    private readonly epoch: string,
+    private held: number,
+    private readonly arrived: (version: number, at: number) => void,
+  ) {
+    this.connection = new RawConnection(port, () => this.poll(), (status, head, body) => this.answered(status, head, body));
+  }
+
+  private poll(): void {
+    const body = JSON.stringify({
+      wireVersion: 1,
+      identity: { service: 'frontend', namespace: 'demo', pod: `pod-${this.i}` },
+      instance: `pod-${this.i}/vm`,
+      epoch: this.epoch,
+      version: this.held,
+      holdMs: 30_000,
+    });
+    this.connection.send('POST', '/v1/dataplane/poll', body);
+  }
+
+  /** Called once the whole response, body included, has arrived; the version is read from the header. */
+  private answered(status: number, head: string, body: Buffer): void {
     if (status === 200) {
+      const header = /\r\nhfi-ruleset-version: *(\d+)/i.exec(head)?.[1];
+      // A server without the header (an older build): read the version from the body.
+      const version = header !== undefined ? Number(header) : (JSON.parse(body.toString()) as { version: number }).version;
       this.held = version;
       this.arrived(version, stamp());
-      setTimeout(() => this.poll(), REPOLL_MS + (this.i % 50));
+      setTimeout(() => this.poll(), REPOLL_MS + (this.i % 100));
     } else setTimeout(() => this.poll(), status === 304 ? 0 : 100);
   }
+}
+
+/** Writes `total` policies over `concurrency` raw connections; resolves with the elapsed ms. */
+function writePolicies(port: number, total: number, concurrency: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    let started = 0;
+    let opened = 0;
+    const connections: RawConnection[] = [];
+    const sendNext = (c: RawConnection): void => {
+      if (next >= total) return;
+      const i = next++;
+      c.send('POST', '/v1/policies', JSON.stringify(policy(`p-${String(i).padStart(5, '0')}`)));
+    };
+    for (let k = 0; k < concurrency; k++) {
+      const c: RawConnection = new RawConnection(
+        port,
+        () => {
+          if (++opened === concurrency) {
+            started = performance.now();
+            for (const each of connections) sendNext(each);
+          }
+        },
+        (status, _head, body) => {
+          if (status !== 201) return reject(new Error(`write: ${status} ${body.toString().slice(0, 200)}`));
+          if (++done === total) {
+            const elapsed = performance.now() - started;
+            for (const each of connections) each.close();
+            resolve(elapsed);
+          } else sendNext(c);
+        },
+      );
+      connections.push(c);
+    }
+  });
 }
 
 /** CLIENTS long-polling clients spread over FLEET_PROCS child processes. */
@@ -243,45 +318,43 @@ async function propagation(label: string, port: number, rounds: number, goalMs: 
   const allDelays: number[] = [];
   const lastArrivals: number[] = [];
   let rssMb = 0;
-  for (let round = 0; round < rounds; round++) {
+  let cpuAtStart = 0;
+  // The first rounds after start run cold code (JIT); they are written but not counted.
+  for (let round = -WARMUP_ROUNDS; round < rounds; round++) {
     while ((await heldPolls(port)) < CLIENTS) await sleep(20);
-    if (round === 0) rssMb = residentMb(child.pid!);
-    const r = await call(port, 'POST', '/v1/policies', policy(`bench-${label}`, (round % 90) + 1));
+    if (round === 0) {
+      rssMb = residentMb(child.pid!);
+      cpuAtStart = cpuMs(child.pid!);
+    }
+    const r = await call(port, 'POST', '/v1/policies', policy(`bench-${label}`, ((round + WARMUP_ROUNDS) % 90) + 1));
     const answeredAt = stamp();
     if (r.status !== 200 && r.status !== 201) throw new Error(`POST answered ${r.status}: ${r.body}`);
     const version = Number((JSON.parse(r.body) as { metadata: { version: string } }).metadata.version);
     const arrivals = await fleet.waitFor(version);
+    if (round < 0) continue;
     const delays = arrivals.map((t) => Math.max(0, t - answeredAt));
     allDelays.push(...delays);
+    if (process.env.BENCH_VERBOSE) console.log(`  round ${round}: first ${Math.min(...delays).toFixed(1)} ms, p50 ${percentile(delays, 0.5).toFixed(1)} ms, last ${Math.max(...delays).toFixed(1)} ms`);
     lastArrivals.push(Math.max(...delays));
   }
+  const serverCpuMs = cpuMs(child.pid!) - cpuAtStart;
   await fleet.stop();
   const server = serverPropagation((await call(port, 'GET', '/v1/metrics')).body);
   console.log(`  server side (change reached the replica -> poll answered), histogram: ${server}`);
   const p99 = percentile(allDelays, 0.99);
   console.log(
-    `propagation ${label}: ${CLIENTS} held polls x ${rounds} writes: p50 ${percentile(allDelays, 0.5).toFixed(1)} ms, ` +
+    `propagation ${label}: ${CLIENTS} held polls x ${rounds} writes (after ${WARMUP_ROUNDS} warm-up writes), ${FLEET_PROCS} client processes: p50 ${percentile(allDelays, 0.5).toFixed(1)} ms, ` +
       `p95 ${percentile(allDelays, 0.95).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, slowest round (all clients hold it) p99 ${percentile(lastArrivals, 0.99).toFixed(1)} ms ` +
       `(goal p99 < ${goalMs} ms: ${(p99 / goalMs).toFixed(2)} of goal)`,
   );
+  console.log(`  server CPU time over the measured rounds (answers, re-polls, writes): ${(serverCpuMs / rounds).toFixed(1)} ms per round`);
   if (label === 'memory') console.log(`resident memory with ${CLIENTS} held long-polls: ${rssMb.toFixed(1)} MB (goal < 200 MB: ${(rssMb / 200).toFixed(2)} of goal)`);
 }
 
 async function writesAndList(port: number): Promise<void> {
   const total = 10_000;
   const concurrency = 32;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const r = await call(port, 'POST', '/v1/policies', policy(`p-${String(i).padStart(5, '0')}`));
-        if (r.status !== 201) throw new Error(`write ${i}: ${r.status} ${r.body.slice(0, 200)}`);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (await writePolicies(port, total, concurrency)) / 1000;
   const rate = total / seconds;
   console.log(`writes (memory, ${concurrency} concurrent, growing to ${total} policies): ${rate.toFixed(0)} writes/s (goal >= 2000: ${(rate / 2000).toFixed(2)} of goal)`);
   const times: number[] = [];
@@ -298,6 +371,12 @@ async function writesAndList(port: number): Promise<void> {
 function serverPropagation(metrics: string): string {
   const buckets = [...metrics.matchAll(/hfi_control_plane_propagation_delay_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map((m) => `<=${m[1]}s: ${m[2]}`);
   return buckets.join(', ');
+}
+
+/** User + system CPU time a process used so far (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function residentMb(pid: number): number {

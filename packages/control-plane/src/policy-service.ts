@@ -126,12 +126,13 @@ export class PolicyService {
 
   /** Data planes grouped by identity, and fault totals by policy; recomputed only when the registry changed. */
   private planeSummary() {
+    this.o.dataPlanes.forgetStale(); // first: forgetting bumps the generation
     const generation = this.o.dataPlanes.generation;
-    const planes = this.o.dataPlanes.views(); // also forgets stale instances, which bumps the generation
     const epoch = this.o.hub.epoch;
     const s = this.summary;
-    if (s && s.generation === this.o.dataPlanes.generation && s.generation === generation && s.epoch === epoch) return s;
-    this.summary = { generation: this.o.dataPlanes.generation, epoch, faults: faultsByPolicy(planes), groups: groupByIdentity(planes, epoch) };
+    if (s && s.generation === generation && s.epoch === epoch) return s;
+    const planes = this.o.dataPlanes.views();
+    this.summary = { generation, epoch, faults: faultsByPolicy(planes), groups: groupByIdentity(planes, epoch) };
     return this.summary;
   }
 

@@ -30,6 +30,9 @@ export interface RuleSetHubOptions {
 
 type Listener = (ruleSet: CompiledRuleSet) => void;
 
+const PUBLISH_DUTY_FACTOR = 4;
+const MAX_PUBLISH_WAIT_MS = 100;
+
 export class RuleSetHub {
   private readonly policyMap = new Map<string, StoredPolicy>();
   private sortedPolicies: StoredPolicy[] | undefined;
@@ -46,8 +49,9 @@ export class RuleSetHub {
   private ruleSet: CompiledRuleSet | undefined;
   private publishScheduled = false;
   private lastChangeAtMs = 0;
-  /** Cost of the last publish in event-loop turns' worth of time (see schedulePublish). */
+  /** Duration and end (performance.now()) of the last publish, which pace the next one (see schedulePublish). */
   private lastPublishCostMs = 0;
+  private lastPublishEndedAt = 0;
 
   constructor(private readonly options: RuleSetHubOptions) {}
 
@@ -108,9 +112,18 @@ export class RuleSetHub {
     return this.ruleSet;
   }
 
+  /**
+   * The last published rule set, without publishing pending changes first: for data-plane polls,
+   * which a pending publication will wake anyway (so polls arriving during a burst of writes do not
+   * force one publication each).
+   */
+  published(): CompiledRuleSet | undefined {
+    return this.ruleSet ?? this.current();
+  }
+
   /** The rule set for one identity (or the whole set), serialised; cached until the next version. */
-  serve(identity: Identity | undefined): ServedRuleSet | undefined {
-    const ruleSet = this.current();
+  serve(identity: Identity | undefined, options: { pending?: 'publish' | 'wait' } = {}): ServedRuleSet | undefined {
+    const ruleSet = options.pending === 'wait' ? this.published() : this.current();
     if (!ruleSet) return undefined;
     const key = identity ? `${identity.service ?? '\u0000'}\u0001${identity.namespace ?? '\u0000'}` : '';
     let served = this.served.get(key);
@@ -154,14 +167,17 @@ export class RuleSetHub {
     if (this.publishScheduled) this.publish();
   }
 
-  // Publishing reassembles and hashes the whole set. When that is expensive (thousands of policies)
-  // a burst of writes would publish once per write; waiting as long as the last publish took
-  // coalesces such bursts, so publishing never takes more than about half of the process.
+  // Publishing hashes the whole set (milliseconds at thousands of policies). A change after a quiet
+  // spell is published on the next turn of the event loop; while changes keep coming, the next publish
+  // waits until PUBLISH_DUTY_FACTOR times the last publish's cost has passed since it ended, so a burst
+  // of writes costs a few publications, not one per write, and publishing never takes more than about
+  // 1/PUBLISH_DUTY_FACTOR of the process.
   private schedulePublish(): void {
     if (this.publishScheduled) return;
     this.publishScheduled = true;
-    if (this.lastPublishCostMs < 2) setImmediate(() => this.publish());
-    else setTimeout(() => this.publish(), Math.min(this.lastPublishCostMs, 100));
+    const wait = this.lastPublishEndedAt + PUBLISH_DUTY_FACTOR * this.lastPublishCostMs - performance.now();
+    if (wait < 1) setImmediate(() => this.publish());
+    else setTimeout(() => this.publish(), Math.min(wait, MAX_PUBLISH_WAIT_MS));
   }
 
   private publish(): void {
@@ -171,7 +187,8 @@ export class RuleSetHub {
     if (epoch === undefined) return;
     const started = performance.now();
     const ruleSet = assembleRuleSet(this.ruleParts(), { epoch, version: this.revisionValue });
-    this.lastPublishCostMs = performance.now() - started;
+    this.lastPublishEndedAt = performance.now();
+    this.lastPublishCostMs = this.lastPublishEndedAt - started;
     this.ruleSet = ruleSet;
     this.served.clear();
     for (const listener of this.listeners) listener(ruleSet);

@@ -38,12 +38,12 @@ export class LongPolls {
   }
 
   /**
-   * Answers at once (synchronously) when a newer rule set exists for this data plane, otherwise holds
+   * Answers at once (synchronously) when a newer rule set was published for this data plane, otherwise holds
    * up to min(holdMs, 60 s). Returns a function that cancels the hold when the client went away (the
    * responder is then not called), or undefined when the hub has no rule set yet (nor is it called).
    */
   answer(poll: HeldPoll, respond: PollResponder): (() => void) | undefined {
-    const current = this.hub.current();
+    const current = this.hub.published();
     if (!current) return undefined;
     const nothing = (): void => undefined;
     if (isNewerFor(current, poll.held)) {
@@ -90,6 +90,6 @@ export class LongPolls {
   }
 
   private ruleSetFor(poll: HeldPoll, woken: boolean): PollAnswer {
-    return { kind: 'ruleset', served: this.hub.serve(poll.identity)!, woken };
+    return { kind: 'ruleset', served: this.hub.serve(poll.identity, { pending: 'wait' })!, woken };
   }
 }

@@ -33,6 +33,8 @@ export class DataPlaneRegistry {
   private readonly entries = new Map<string, Entry>();
   /** Grows on every change, so that derived views can be cached. */
   private generationValue = 0;
+  /** No entry was seen before this (a lower bound), so nothing can be forgotten until it is old enough. */
+  private earliestSeenMs = Infinity;
 
   constructor(
     private readonly clock: Clock,
@@ -45,14 +47,16 @@ export class DataPlaneRegistry {
 
   /** Unsorted, unformatted views of the known data planes. */
   views(): DataPlaneView[] {
-    this.forget();
+    this.forgetStale();
     return [...this.entries.values()].map((e) => e.poll);
   }
 
   record(poll: DataPlanePoll): void {
     this.generationValue++;
     const existing = this.entries.get(poll.instance);
-    this.entries.set(poll.instance, { poll, lastSeenMs: this.clock.now(), held: existing?.held ?? 0 });
+    const now = this.clock.now();
+    this.entries.set(poll.instance, { poll, lastSeenMs: now, held: existing?.held ?? 0 });
+    this.earliestSeenMs = Math.min(this.earliestSeenMs, now);
   }
 
   /** The data plane now holds what it was just sent. */
@@ -73,7 +77,7 @@ export class DataPlaneRegistry {
   }
 
   list(): DataPlaneRecord[] {
-    this.forget();
+    this.forgetStale();
     return [...this.entries.values()]
       .map(({ poll, lastSeenMs, held }) => ({
         instance: poll.instance,
@@ -88,17 +92,21 @@ export class DataPlaneRegistry {
   }
 
   size(): number {
-    this.forget();
+    this.forgetStale();
     return this.entries.size;
   }
 
-  private forget(): void {
+  /** Forgets instances not seen for `forgetAfterMs` (cheap when none can be: called on every status read). */
+  forgetStale(): void {
     const cutoff = this.clock.now() - this.forgetAfterMs;
+    if (cutoff <= this.earliestSeenMs) return;
+    let earliest = Infinity;
     for (const [instance, entry] of this.entries) {
       if (entry.held === 0 && entry.lastSeenMs < cutoff) {
         this.entries.delete(instance);
         this.generationValue++;
-      }
+      } else earliest = Math.min(earliest, entry.lastSeenMs);
     }
+    this.earliestSeenMs = earliest;
   }
 }

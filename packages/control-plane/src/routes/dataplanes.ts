@@ -15,7 +15,7 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!parsed.ok) throw new HfiError('HFI_INVALID_REQUEST', `malformed poll: ${parsed.details[0]?.path}: ${parsed.details[0]?.message}`, parsed.details);
       const poll = parsed.poll;
       ctx.dataPlanes.record(poll);
-      if (!ctx.hub.current()) throw new HfiError('HFI_NO_RULE_SET');
+      if (!ctx.hub.published()) throw new HfiError('HFI_NO_RULE_SET');
       const response = reply.hijack().raw;
       let open = true;
       ctx.dataPlanes.holding(poll.instance, 1);
