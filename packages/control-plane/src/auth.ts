@@ -4,8 +4,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthConfig } from './config/config.js';
 import { HfiError } from './errors.js';
 
-/** public: health, ready, metrics. read: GET of the API. write: POST/DELETE. dataplane: poll and stream. */
-export type Access = 'public' | 'read' | 'write' | 'dataplane';
+/**
+ * public: health, ready, metrics. read: GET of the API. write: POST/DELETE. dataplane: the long-poll.
+ * stream: the SSE rule-set stream, which both data planes and read-only tools (`hfi-cli policy watch`) follow.
+ */
+export type Access = 'public' | 'read' | 'write' | 'dataplane' | 'stream';
 
 type Grant = 'admin' | 'read' | 'dataplane';
 
@@ -34,7 +37,9 @@ export class Authenticator {
   private guarded(access: Access): boolean {
     const c = this.config;
     if (access === 'write') return c.adminToken !== undefined;
-    if (access === 'read') return c.adminToken !== undefined || c.readTokens.length > 0;
+    const readGuarded = c.adminToken !== undefined || c.readTokens.length > 0;
+    if (access === 'read') return readGuarded;
+    if (access === 'stream') return readGuarded || c.dataplaneToken !== undefined;
     return c.dataplaneToken !== undefined;
   }
 
@@ -53,8 +58,8 @@ export class Authenticator {
 
 function allows(grant: Grant, access: Access): boolean {
   if (grant === 'admin') return true;
-  if (grant === 'read') return access === 'read';
-  return access === 'dataplane';
+  if (grant === 'read') return access === 'read' || access === 'stream';
+  return access === 'dataplane' || access === 'stream';
 }
 
 /** Fixed-length digests make the comparison constant-time whatever the token lengths. */

@@ -2,6 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { get } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
@@ -15,7 +16,17 @@ const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 describe('authentication', () => {
   let app: FastifyInstance;
   let call: TestClient;
+  let base = '';
   let logged = '';
+  /** Status of the SSE stream's answer; the stream never ends, so the connection is dropped after the head. */
+  const streamStatus = (headers: Record<string, string>) =>
+    new Promise<number>((resolve, reject) => {
+      const request = get(`${base}/v1/config/stream`, { headers }, (response) => {
+        resolve(response.statusCode ?? 0);
+        request.destroy();
+      });
+      request.on('error', reject);
+    });
   before(async () => {
     const sink = new Writable({ write: (chunk, _e, cb) => ((logged += chunk.toString()), cb()) });
     const logger = pino({ level: 'debug', redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' } }, sink);
@@ -23,7 +34,8 @@ describe('authentication', () => {
       logger,
       config: testConfig({ auth: { adminToken: ADMIN, readTokens: [READER], dataplaneToken: DATAPLANE, allowUnauthenticated: false } }),
     });
-    call = httpClient(await listen(app));
+    base = await listen(app);
+    call = httpClient(base);
   });
   after(() => app.close());
 
@@ -54,6 +66,13 @@ describe('authentication', () => {
     assert.equal((await call('POST', '/v1/dataplane/poll', { body: pollBody(), headers: bearer(DATAPLANE) })).status, 200);
     assert.equal((await call('GET', '/v1/policies', { headers: bearer(DATAPLANE) })).status, 403);
     assert.equal((await call('POST', '/v1/dataplane/poll', { body: pollBody(), headers: bearer(READER) })).status, 403);
+  });
+
+  test('the SSE stream is open to read-only tools and data planes, not to anonymous callers', async () => {
+    assert.equal(await streamStatus({}), 401);
+    assert.equal(await streamStatus(bearer(READER)), 200);
+    assert.equal(await streamStatus(bearer(DATAPLANE)), 200);
+    assert.equal(await streamStatus(bearer(ADMIN)), 200);
   });
 
   test('tokens never reach the logs', async () => {

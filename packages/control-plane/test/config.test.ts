@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../src/config/config.js';
-import { parseDuration } from '../src/config/duration.js';
 
 const files: Record<string, string> = {
   'config.yaml': `server:\n  port: 9090\n  timeout: 45s\nstorage:\n  backend: etcd\n  etcd:\n    endpoints:\n      - http://etcd:2379\nlogging:\n  level: debug\n  format: text\npolicies:\n  max_count: 500\n  auto_expire_check_interval: 30s\n`,
@@ -113,11 +112,11 @@ test('invalid values are refused naming the setting', () => {
   refuses(() => load({}, 'bad3.yaml'), 'server');
 });
 
-test('Go-style durations', () => {
-  assert.equal(parseDuration('30s'), 30_000);
-  assert.equal(parseDuration('1m30s'), 90_000);
-  assert.equal(parseDuration('250ms'), 250);
-  assert.equal(parseDuration('1.5h'), 5_400_000);
-  assert.equal(parseDuration('0'), 0);
-  for (const bad of ['', '30', 's', '1x', '1s2', '-1s']) assert.equal(parseDuration(bad), undefined, bad);
+test('REQUEST_TIMEOUT takes Go-style durations and refuses anything else', () => {
+  const timeout = (text: string) => load({ REQUEST_TIMEOUT: text }).requestTimeoutMs;
+  assert.equal(timeout('30s'), 30_000);
+  assert.equal(timeout('1m30s'), 90_000);
+  assert.equal(timeout('250ms'), 250);
+  assert.equal(timeout('1.5h'), 5_400_000);
+  for (const bad of ['30', 's', '1x', '1s2', '-1s']) refuses(() => load({ REQUEST_TIMEOUT: bad }), 'REQUEST_TIMEOUT');
 });

@@ -1,7 +1,7 @@
 // Configuration: defaults, then config.yaml (the seed's ConfigMap shape), then the environment.
 // Validated once here and frozen; a bad value is a ConfigError naming the setting.
 import { parse as parseYaml } from 'yaml';
-import { parseDuration } from './duration.js';
+import { parseDurationMs } from '@hfi/policy/duration';
 import { isLoopbackHost, parseListenAddress, parsePort } from './address.js';
 
 export type StorageBackend = 'memory' | 'etcd';
@@ -216,7 +216,8 @@ function hostSetting(name: string, value: unknown): string {
 }
 
 function durationSetting(name: string, value: unknown): number {
-  const ms = typeof value === 'number' ? value * 1000 : parseDuration(String(value));
+  const parsed = typeof value === 'number' ? { ok: true as const, ms: value * 1000 } : parseDurationMs(String(value));
+  const ms = parsed.ok ? parsed.ms : undefined;
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
     throw new ConfigError(name, `expected a duration such as "30s", "500ms" or "1m", got "${String(value)}"`);
   }

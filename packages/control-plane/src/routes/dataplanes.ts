@@ -51,7 +51,7 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
       }
     });
 
-    app.get<{ Querystring: Record<string, unknown> }>('/v1/config/stream', { config: { access: 'dataplane' } }, async (request, reply) => {
+    app.get<{ Querystring: Record<string, unknown> }>('/v1/config/stream', { config: { access: 'stream' } }, async (request, reply) => {
       const identity = identityQuery(request.query);
       if (!ctx.hub.current()) throw new HfiError('HFI_NO_RULE_SET');
       reply.hijack();
