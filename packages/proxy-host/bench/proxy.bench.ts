@@ -46,6 +46,7 @@ async function waitPort(port: number): Promise<void> {
 
 interface WrkResult {
   rps: number;
+  requests: number;
   p50: string;
   p99: string;
 }
@@ -54,11 +55,18 @@ function wrk(url: string, connections = 50, seconds = DURATION): WrkResult {
   const r = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
   if (r.error) throw new Error(`wrk is needed (Debian package wrk): ${r.error.message}`);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? NaN);
-  const p50 = /50%\s+(\S+)/.exec(r.stdout)?.[1] ?? '?';
-  const p99 = /99%\s+(\S+)/.exec(r.stdout)?.[1] ?? '?';
+  const requests = Number(/(\d+) requests in/.exec(r.stdout)?.[1] ?? NaN);
+  const p50 = /^\s+50%\s+(\S+)/m.exec(r.stdout)?.[1] ?? '?';
+  const p99 = /^\s+99%\s+(\S+)/m.exec(r.stdout)?.[1] ?? '?';
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1];
   if (errors) console.log(`  (non-2xx responses: ${errors})`);
-  return { rps, p50, p99 };
+  return { rps, requests, p50, p99 };
+}
+
+/** CPU seconds (user + system) a process has used: with a shared machine, CPU per request is steadier than req/s. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
 function rssMb(pid: number): number {
@@ -85,7 +93,7 @@ async function main(): Promise<void> {
     await waitPort(nginxPort);
 
     const barePort = await freePort();
-    start(process.execPath, ['packages/proxy-host/bin/hfi-proxy.js', '--no-plugin', '--listen', String(barePort), '--admin', '0', '--upstream', `http://127.0.0.1:${upPort}`]);
+    const bareProc = start(process.execPath, ['packages/proxy-host/bin/hfi-proxy.js', '--no-plugin', '--listen', String(barePort), '--admin', '0', '--upstream', `http://127.0.0.1:${upPort}`]);
     await waitPort(barePort);
 
     const cpPort = await freePort();
@@ -121,14 +129,16 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500)); // let the rule set arrive
 
     const results: Record<string, WrkResult> = {};
-    for (const [name, port] of [
-      ['upstream directly', upPort],
-      ['nginx (1 worker)', nginxPort],
-      ['hfi-proxy --no-plugin', barePort],
-      ['hfi-proxy + plugin, 100 rules', pluginPort],
+    for (const [name, port, pid] of [
+      ['upstream directly', upPort, null],
+      ['nginx (1 worker)', nginxPort, null],
+      ['hfi-proxy --no-plugin', barePort, bareProc.pid!],
+      ['hfi-proxy + plugin, 100 rules', pluginPort, plugged.pid!],
     ] as const) {
-      results[name] = wrk(`http://127.0.0.1:${port}/api/items`);
-      console.log(`${name.padEnd(32)} ${results[name]!.rps.toFixed(0).padStart(8)} req/s   p50 ${results[name]!.p50.padStart(8)}   p99 ${results[name]!.p99.padStart(8)}`);
+      const cpu0 = pid ? cpuSeconds(pid) : 0;
+      const r = (results[name] = wrk(`http://127.0.0.1:${port}/api/items`));
+      const cpu = pid ? `   proxy CPU ${((1e6 * (cpuSeconds(pid) - cpu0)) / r.requests).toFixed(0).padStart(4)} µs/req` : '';
+      console.log(`${name.padEnd(32)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.padStart(8)}   p99 ${r.p99.padStart(8)}${cpu}`);
     }
     const bare = results['hfi-proxy --no-plugin']!.rps;
     const plugin = results['hfi-proxy + plugin, 100 rules']!.rps;

@@ -6,15 +6,25 @@ import { FilterStatus, WasmResult } from './abi/status.js';
 import { HeaderMap } from './header-map.js';
 import type { WasmVm } from './vm.js';
 
+const OK_STATUS: { readonly code: number; readonly message: string } = { code: WasmResult.Ok, message: '' };
+
 export class ContextBase {
-  readonly filterState = new Map<string, Uint8Array>();
-  status = { code: WasmResult.Ok as number, message: '' };
+  private filterStateMap: Map<string, Uint8Array> | null = null;
+  /** Replaced (never mutated) when a call reports a status. */
+  status: { readonly code: number; readonly message: string } = OK_STATUS;
   constructor(
     readonly vm: WasmVm,
     readonly id: number,
   ) {}
   get root(): RootContext | null {
     return null;
+  }
+  /** Values set with proxy_set_property (created on first use: most streams never set one). */
+  get filterState(): Map<string, Uint8Array> {
+    return (this.filterStateMap ??= new Map());
+  }
+  filterStateValue(key: string): Uint8Array | undefined {
+    return this.filterStateMap?.get(key);
   }
 }
 
@@ -40,9 +50,10 @@ export interface LocalReply {
 
 /** What the proxy (or the test host) does with the stream once the filter lets things through. */
 export interface StreamSink {
-  forwardRequestHeaders(headers: HeaderPair[], endOfStream: boolean): void;
+  /** Headers are read-only for the sink (the filter's header map may share the array). */
+  forwardRequestHeaders(headers: readonly HeaderPair[], endOfStream: boolean): void;
   forwardRequestData(chunk: Uint8Array, endOfStream: boolean): void;
-  sendResponseHeaders(headers: HeaderPair[], endOfStream: boolean): void;
+  sendResponseHeaders(headers: readonly HeaderPair[], endOfStream: boolean): void;
   sendResponseData(chunk: Uint8Array, endOfStream: boolean): void;
   /** A local reply replaces the upstream exchange. */
   localReplyStarted(reply: LocalReply): void;
@@ -63,8 +74,8 @@ interface DirectionState {
   paused: boolean;
   headersForwarded: boolean;
   headersEos: boolean;
-  /** Body chunks withheld while paused at headers (StopAllIterationAndWatermark). */
-  withheld: Uint8Array[];
+  /** Body chunks withheld while paused at headers (StopAllIterationAndWatermark); null when none. */
+  withheld: Uint8Array[] | null;
   withheldEos: boolean;
   /** Body the plugin is buffering (StopIterationAndBuffer), or the chunk of the current body callback. */
   body: Uint8Array | null;
@@ -83,7 +94,7 @@ function direction(): DirectionState {
     paused: false,
     headersForwarded: false,
     headersEos: false,
-    withheld: [],
+    withheld: null,
     withheldEos: false,
     body: null,
     bodyEos: false,
@@ -113,9 +124,9 @@ export class StreamContext extends ContextBase {
   created = false;
   localReply: LocalReply | null = null;
   /** Request attributes for properties (kept after the header map is gone). */
-  requestInfo: HeaderPair[] = [];
+  requestInfo: readonly HeaderPair[] = [];
   responseCode: number | null = null;
-  responseInfo: HeaderPair[] = [];
+  responseInfo: readonly HeaderPair[] = [];
   private finished = false;
   /** True when the filter runs without plugin callbacks (fail-open after the VM failed). */
   private bypass = false;
@@ -136,9 +147,10 @@ export class StreamContext extends ContextBase {
 
   // ---- request path ---------------------------------------------------------------------------
 
-  decodeHeaders(headers: readonly (readonly [string, string])[], endOfStream: boolean): void {
+  /** `owned`: the caller hands the array over (fresh, keys lower-case), so it is not copied. */
+  decodeHeaders(headers: readonly (readonly [string, string])[], endOfStream: boolean, owned = false): void {
     const d = this.request;
-    d.headers = new HeaderMap(headers);
+    d.headers = owned ? HeaderMap.adopt(headers as HeaderPair[]) : new HeaderMap(headers);
     d.headersAvailable = true;
     d.headersEos = endOfStream;
     d.ended = endOfStream;
@@ -149,8 +161,10 @@ export class StreamContext extends ContextBase {
       this.vm.call('proxy_on_context_create', this, this.id, this.rootCtx.id);
     }
     d.inHeadersCallback = true;
-    const args = this.vm.abi === '0.1.0' ? [this.id, d.headers.size] : [this.id, d.headers.size, endOfStream ? 1 : 0];
-    const result = this.vm.call('proxy_on_request_headers', this, ...args);
+    const result =
+      this.vm.abi === '0.1.0'
+        ? this.vm.call('proxy_on_request_headers', this, this.id, d.headers.size)
+        : this.vm.call('proxy_on_request_headers', this, this.id, d.headers.size, endOfStream ? 1 : 0);
     d.inHeadersCallback = false;
     this.afterHeaders('request', result);
   }
@@ -161,11 +175,11 @@ export class StreamContext extends ContextBase {
 
   // ---- response path --------------------------------------------------------------------------
 
-  encodeHeaders(headers: readonly (readonly [string, string])[], endOfStream: boolean): void {
+  encodeHeaders(headers: readonly (readonly [string, string])[], endOfStream: boolean, owned = false): void {
     if (this.state === 'reset' || this.state === 'done') return;
     const d = this.response;
     if (d.headersForwarded || d.headers) return; // a second response (e.g. upstream after a local reply)
-    d.headers = new HeaderMap(headers);
+    d.headers = owned ? HeaderMap.adopt(headers as HeaderPair[]) : new HeaderMap(headers);
     d.headersAvailable = true;
     d.headersEos = endOfStream;
     d.ended = endOfStream;
@@ -173,8 +187,10 @@ export class StreamContext extends ContextBase {
     this.responseInfo = d.headers.entries();
     if (this.vm.failed || this.bypass || !this.created) return this.continueHeaders('response');
     d.inHeadersCallback = true;
-    const args = this.vm.abi === '0.1.0' ? [this.id, d.headers.size] : [this.id, d.headers.size, endOfStream ? 1 : 0];
-    const result = this.vm.call('proxy_on_response_headers', this, ...args);
+    const result =
+      this.vm.abi === '0.1.0'
+        ? this.vm.call('proxy_on_response_headers', this, this.id, d.headers.size)
+        : this.vm.call('proxy_on_response_headers', this, this.id, d.headers.size, endOfStream ? 1 : 0);
     d.inHeadersCallback = false;
     this.afterHeaders('response', result);
   }
@@ -205,7 +221,7 @@ export class StreamContext extends ContextBase {
     d.continueRequested = false;
     d.headersAvailable = false; // Envoy drops request_headers_ once the filter continued
     d.headersForwarded = true;
-    const pendingBody = d.withheld.length > 0 || d.withheldEos;
+    const pendingBody = d.withheld !== null || d.withheldEos;
     const headers = d.headers!.entries();
     if (dir === 'request') {
       if (this.state === 'idle' || this.state === 'headers-paused') this.state = 'continued';
@@ -215,9 +231,9 @@ export class StreamContext extends ContextBase {
       this.sink.sendResponseHeaders(headers, d.headersEos && !pendingBody);
     }
     if (pendingBody) {
-      const body = concat(d.withheld);
+      const body = d.withheld ? concat(d.withheld) : EMPTY;
       const eos = d.withheldEos;
-      d.withheld = [];
+      d.withheld = null;
       d.withheldEos = false;
       this.onData(dir, body, eos);
     }
@@ -230,7 +246,7 @@ export class StreamContext extends ContextBase {
     if (endOfStream) d.ended = true;
     if (!d.headersForwarded) {
       // Paused at headers: Envoy buffers the body and gives no body callbacks until resume.
-      d.withheld.push(chunk);
+      (d.withheld ??= []).push(chunk);
       if (endOfStream) d.withheldEos = true;
       return;
     }

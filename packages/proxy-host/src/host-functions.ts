@@ -73,7 +73,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, HostFn> {
     'env.proxy_get_status': (codePtr: number, msgPtrPtr: number, msgSizePtr: number) => {
       const c = ctx().root ?? ctx();
       if (!vm.writeU32(codePtr, c.status.code)) return R.InvalidMemoryAccess;
-      return vm.copyOut(new TextEncoder().encode(c.status.message), msgPtrPtr, msgSizePtr);
+      return vm.copyOutString(c.status.message, msgPtrPtr, msgSizePtr);
     },
     'env.proxy_set_property': (pathPtr: number, pathLen: number, valPtr: number, valLen: number) => {
       const path = vm.read(pathPtr, pathLen);
@@ -81,7 +81,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, HostFn> {
       if (path === null || value === null) return R.InvalidMemoryAccess;
       const c = ctx();
       if (!(c instanceof StreamContext)) return R.NotFound;
-      c.filterState.set(`wasm.${new TextDecoder().decode(path)}`, value);
+      c.filterState.set(`wasm.${Buffer.from(path).toString('utf8')}`, value);
       return R.Ok;
     },
     'env.proxy_get_property': (pathPtr: number, pathLen: number, valPtrPtr: number, valSizePtr: number) => {
@@ -90,7 +90,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, HostFn> {
       const segments = splitPath(path);
       const c = ctx();
       let value = resolveProperty(buildPropertyTree(vm, c), segments);
-      if (value === undefined && segments.length === 1) value = c.filterState.get(`wasm.${segments[0]}`);
+      if (value === undefined && segments.length === 1) value = c.filterStateValue(`wasm.${segments[0]}`);
       if (value === undefined) return R.NotFound;
       return vm.copyOut(encodeProperty(value), valPtrPtr, valSizePtr);
     },
@@ -153,7 +153,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, HostFn> {
       if (key === null) return R.InvalidMemoryAccess;
       const value = map.get(key);
       if (value === undefined) return R.NotFound;
-      return vm.copyOut(new TextEncoder().encode(value), valPtrPtr, valSizePtr);
+      return vm.copyOutString(value, valPtrPtr, valSizePtr);
     },
     'env.proxy_add_header_map_value': (type: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number) => {
       if (u(type) > MapType.Max) return R.BadArgument;
@@ -320,7 +320,10 @@ export function buildHostFunctions(vm: WasmVm): Record<string, HostFn> {
     },
     'env.proxy_get_current_time_nanoseconds': (ptr: number) => {
       const ms = vm.services.scheduler.now();
-      const ns = BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.round((ms % 1) * 1e6));
+      // Whole milliseconds (the real clock) need one BigInt; fractions (simulated clocks) two.
+      const ns = Number.isInteger(ms)
+        ? BigInt(ms) * 1_000_000n
+        : BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.round((ms % 1) * 1e6));
       return vm.writeU64(ptr, ns) ? R.Ok : R.InvalidMemoryAccess;
     },
     'env.proxy_define_metric': (type: number, namePtr: number, nameLen: number, idPtr: number) => {

@@ -40,7 +40,7 @@ export function encodeProperty(value: PropertyValue): Uint8Array {
 
 /** Splits a property path the way Envoy does: on NUL bytes, no trailing NUL. */
 export function splitPath(path: Uint8Array): string[] {
-  return new TextDecoder().decode(path).split('\0');
+  return Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('utf8').split('\0');
 }
 
 /** Walks the tree; a function-valued node is evaluated lazily. Returns undefined when absent. */

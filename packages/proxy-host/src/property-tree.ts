@@ -25,7 +25,8 @@ export function buildPropertyTree(vm: WasmVm, ctx: ContextBase): PropertyTree {
     const get = (k: string) => req.find(([name]) => name === k)?.[1];
     const path = get(':path') ?? '';
     const q = path.indexOf('?');
-    tree['request'] = {
+    // Subtrees are thunks: resolveProperty evaluates only the one the path names.
+    tree['request'] = () => ({
       path,
       url_path: q >= 0 ? path.slice(0, q) : path,
       query: q >= 0 ? path.slice(q + 1) : '',
@@ -37,19 +38,20 @@ export function buildPropertyTree(vm: WasmVm, ctx: ContextBase): PropertyTree {
       useragent: get('user-agent'),
       id: get('x-request-id'),
       protocol: 'HTTP/1.1',
-    };
+    });
     if (ctx.responseCode !== null) {
-      tree['response'] = {
-        code: BigInt(ctx.responseCode),
+      const code = ctx.responseCode;
+      tree['response'] = () => ({
+        code: BigInt(code),
         headers: () => headersMap(ctx.responseInfo.filter(([k]) => !k.startsWith(':'))),
         code_details: ctx.localReply ? ctx.localReply.details : 'via_upstream',
-      };
+      });
     }
     if (ctx.connection) {
       const c = ctx.connection;
-      tree['source'] = { address: `${c.source}:${c.sourcePort}`, port: BigInt(c.sourcePort) };
-      tree['destination'] = { address: `${c.destination}:${c.destinationPort}`, port: BigInt(c.destinationPort) };
-      tree['connection_id'] = BigInt(c.id);
+      tree['source'] = () => ({ address: `${c.source}:${c.sourcePort}`, port: BigInt(c.sourcePort) });
+      tree['destination'] = () => ({ address: `${c.destination}:${c.destinationPort}`, port: BigInt(c.destinationPort) });
+      tree['connection_id'] = () => BigInt(c.id);
     }
   } else if (!(ctx instanceof RootContext)) {
     // VM context: plugin attributes only.

@@ -13,6 +13,8 @@ export type VmPhase = 'instantiating' | 'starting' | 'running';
 
 export class VmFailure extends Error {}
 
+type WasmFn = (...a: number[]) => unknown;
+
 export class WasmVm {
   readonly abi: AbiVersion;
   instance!: WebAssembly.Instance;
@@ -28,12 +30,22 @@ export class WasmVm {
   effective: ContextBase;
   private nextContextId = 1;
   private depth = 0;
-  private afterCallActions: (() => void)[] = [];
+  private readonly afterCallActions: (() => void)[] = [];
+  private actionHead = 0;
   readonly metricIds: VmMetricIds;
   readonly timers = new Map<number, { period: number; handle: TimerHandle | null }>();
   readonly httpCalls = new Map<number, { rootId: number; cancel: () => void; timer: TimerHandle | null }>();
   private nextHttpCallToken = 0;
   private exports!: Record<string, WebAssembly.ExportValue>;
+  /** Export lookups are cached: a callback name is resolved once per VM. */
+  private readonly fnCache = new Map<string, WasmFn | null>();
+  private mallocName: 'malloc' | 'proxy_on_memory_allocate' = 'malloc';
+  /** Views over memory.buffer, rebuilt only when the memory grows (growth detaches the old buffer). */
+  private viewBuffer: ArrayBuffer | null = null;
+  private u8 = new Uint8Array(0);
+  /** The same bytes as a Buffer: it decodes/encodes UTF-8 in place. */
+  private buf = Buffer.alloc(0);
+  private dv: DataView = new DataView(new ArrayBuffer(0));
   discarded = false;
 
   constructor(
@@ -61,10 +73,7 @@ export class WasmVm {
       const name = qualified.slice(dot + 1);
       const impl = fns[qualified] ?? fns[`wasi.${name}`];
       if (!impl) continue;
-      (imports[mod] ??= {})[name] = (...args: never[]) => {
-        this.guardHostCall(qualified);
-        return impl(...(args as unknown[]));
-      };
+      (imports[mod] ??= {})[name] = guarded(this, qualified, impl);
     }
     try {
       this.instance = await WebAssembly.instantiate(this.module, imports as WebAssembly.Imports);
@@ -76,21 +85,23 @@ export class WasmVm {
     const mem = this.exports['memory'];
     if (!(mem instanceof WebAssembly.Memory)) return 'Wasm module is missing memory export';
     this.memory = mem;
+    this.mallocName = this.has('malloc') ? 'malloc' : 'proxy_on_memory_allocate';
     this.phase = 'starting';
     const startFns = this.has('_initialize')
       ? ['_initialize', this.has('main') ? 'main' : this.has('__main_void') ? '__main_void' : null]
       : ['_start'];
     for (const name of startFns) {
       if (!name || !this.has(name)) continue;
-      const args = name === 'main' ? [0, 0] : [];
-      this.call(name, this.vmContext, ...args);
+      if (name === 'main') this.call(name, this.vmContext, 0, 0);
+      else this.call(name, this.vmContext);
       if (this.failed) return this.failMessage;
     }
     this.phase = 'running';
     return null;
   }
 
-  private guardHostCall(qualified: string): void {
+  /** Called by the import wrappers only before the VM runs (instantiation and `_initialize`). */
+  guardHostCall(qualified: string): void {
     if (this.phase === 'instantiating') {
       throw new VmFailure(`host function ${qualified} called during instantiation (no context yet)`);
     }
@@ -98,7 +109,18 @@ export class WasmVm {
   }
 
   has(name: string): boolean {
-    return typeof this.exports?.[name] === 'function';
+    return this.exportFn(name) !== null;
+  }
+
+  private exportFn(name: string): WasmFn | null {
+    if (!this.exports) return null;
+    let fn = this.fnCache.get(name);
+    if (fn === undefined) {
+      const e = this.exports[name];
+      fn = typeof e === 'function' ? (e as WasmFn) : null;
+      this.fnCache.set(name, fn);
+    }
+    return fn;
   }
 
   allocContextId(): number {
@@ -109,24 +131,34 @@ export class WasmVm {
    * Host->VM entry: the called context becomes current and effective; after-call actions run when the
    * outermost call returns; a trap marks the VM failed. Returns undefined when absent, failed or trapped.
    */
-  call(name: string, ctx: ContextBase, ...args: number[]): number | undefined {
-    const fn = this.exports[name];
-    if (typeof fn !== 'function' || this.failed) return undefined;
-    const saved = [this.current, this.effective] as const;
+  call(name: string, ctx: ContextBase, a?: number, b?: number, c?: number, d?: number, e?: number): number | undefined {
+    const fn = this.exportFn(name);
+    if (fn === null || this.failed) return undefined;
+    const savedCurrent = this.current;
+    const savedEffective = this.effective;
     this.current = ctx;
     this.effective = ctx;
     this.depth++;
     let result: unknown;
     try {
-      result = (fn as (...a: number[]) => unknown)(...args);
+      // Exact arity, no rest array: the callbacks take at most 5 arguments.
+      switch (arguments.length - 2) {
+        case 0: result = fn(); break;
+        case 1: result = fn(a!); break;
+        case 2: result = fn(a!, b!); break;
+        case 3: result = fn(a!, b!, c!); break;
+        case 4: result = fn(a!, b!, c!, d!); break;
+        default: result = fn(a!, b!, c!, d!, e!);
+      }
     } catch (err) {
       this.fail(`Function: ${name} failed: ${errorText(err)}`);
       result = undefined;
     } finally {
       this.depth--;
-      [this.current, this.effective] = saved;
+      this.current = savedCurrent;
+      this.effective = savedEffective;
     }
-    if (this.depth === 0) this.runAfterCallActions();
+    if (this.depth === 0 && this.afterCallActions.length > 0) this.runAfterCallActions();
     return typeof result === 'number' ? result : result === undefined ? undefined : Number(result);
   }
 
@@ -137,10 +169,14 @@ export class WasmVm {
   }
 
   private runAfterCallActions(): void {
-    while (this.afterCallActions.length > 0) {
-      const action = this.afterCallActions.shift()!;
+    // FIFO without shift(); re-entrant (an action's own VM calls drain the same queue from the same head).
+    const q = this.afterCallActions;
+    while (this.actionHead < q.length) {
+      const action = q[this.actionHead++]!;
       action();
     }
+    q.length = 0;
+    this.actionHead = 0;
   }
 
   fail(message: string): void {
@@ -153,41 +189,58 @@ export class WasmVm {
 
   // ---- memory -------------------------------------------------------------------------------
 
+  /** Refreshes the cached views when memory.buffer changed (growth); otherwise reuses them. */
+  private refreshViews(): void {
+    const buf = this.memory.buffer;
+    if (buf !== this.viewBuffer) {
+      this.viewBuffer = buf;
+      this.u8 = new Uint8Array(buf);
+      this.buf = Buffer.from(buf); // a view, no copy
+      this.dv = new DataView(buf);
+    }
+  }
   bytes(): Uint8Array {
-    return new Uint8Array(this.memory.buffer);
+    this.refreshViews();
+    return this.u8;
   }
   view(): DataView {
-    return new DataView(this.memory.buffer);
+    this.refreshViews();
+    return this.dv;
   }
   inBounds(ptr: number, len: number): boolean {
-    return ptr >= 0 && len >= 0 && ptr + len <= this.memory.buffer.byteLength;
+    this.refreshViews();
+    return ptr >= 0 && len >= 0 && ptr + len <= this.u8.length;
   }
+  /** A copy of guest memory (the guest may reuse the bytes after the call). */
   read(ptr: number, len: number): Uint8Array | null {
     ptr >>>= 0;
     len >>>= 0;
     if (!this.inBounds(ptr, len)) return null;
-    return this.bytes().slice(ptr, ptr + len);
+    return this.u8.slice(ptr, ptr + len);
   }
   readString(ptr: number, len: number): string | null {
-    const b = this.read(ptr, len);
-    return b === null ? null : new TextDecoder().decode(b);
+    ptr >>>= 0;
+    len >>>= 0;
+    if (!this.inBounds(ptr, len)) return null;
+    // Raw bytes as UTF-8 (like Envoy's string_view; no BOM stripping, invalid bytes become U+FFFD).
+    return len === 0 ? '' : this.buf.toString('utf8', ptr, ptr + len);
   }
   writeU32(ptr: number, value: number): boolean {
     ptr >>>= 0;
     if (!this.inBounds(ptr, 4)) return false;
-    this.view().setUint32(ptr, value >>> 0, true);
+    this.dv.setUint32(ptr, value >>> 0, true);
     return true;
   }
   writeU64(ptr: number, value: bigint): boolean {
     ptr >>>= 0;
     if (!this.inBounds(ptr, 8)) return false;
-    this.view().setBigUint64(ptr, BigInt.asUintN(64, value), true);
+    this.dv.setBigUint64(ptr, BigInt.asUintN(64, value), true);
     return true;
   }
   write(ptr: number, data: Uint8Array): boolean {
     ptr >>>= 0;
     if (!this.inBounds(ptr, data.length)) return false;
-    this.bytes().set(data, ptr);
+    this.u8.set(data, ptr);
     return true;
   }
 
@@ -195,15 +248,35 @@ export class WasmVm {
   copyOut(data: Uint8Array, ptrPtr: number, sizePtr: number): number {
     let ptr = 0;
     if (data.length > 0) {
-      const malloc = this.has('malloc') ? 'malloc' : 'proxy_on_memory_allocate';
-      const saved = [this.current, this.effective] as const;
-      const allocated = this.call(malloc, this.vmContext, data.length);
-      [this.current, this.effective] = saved;
+      const savedCurrent = this.current;
+      const savedEffective = this.effective;
+      const allocated = this.call(this.mallocName, this.vmContext, data.length);
+      this.current = savedCurrent;
+      this.effective = savedEffective;
       if (allocated === undefined) return WasmResult.InvalidMemoryAccess;
       ptr = allocated >>> 0;
       if (ptr === 0 || !this.write(ptr, data)) return WasmResult.InvalidMemoryAccess;
     }
     if (!this.writeU32(ptrPtr, ptr) || !this.writeU32(sizePtr, data.length)) return WasmResult.InvalidMemoryAccess;
+    return WasmResult.Ok;
+  }
+
+  /** copyOut for a string, encoded straight into the module's allocation (no intermediate bytes). */
+  copyOutString(text: string, ptrPtr: number, sizePtr: number): number {
+    const size = Buffer.byteLength(text, 'utf8');
+    let ptr = 0;
+    if (size > 0) {
+      const savedCurrent = this.current;
+      const savedEffective = this.effective;
+      const allocated = this.call(this.mallocName, this.vmContext, size);
+      this.current = savedCurrent;
+      this.effective = savedEffective;
+      if (allocated === undefined) return WasmResult.InvalidMemoryAccess;
+      ptr = allocated >>> 0;
+      if (ptr === 0 || !this.inBounds(ptr, size)) return WasmResult.InvalidMemoryAccess;
+      this.buf.write(text, ptr, size, 'utf8');
+    }
+    if (!this.writeU32(ptrPtr, ptr) || !this.writeU32(sizePtr, size)) return WasmResult.InvalidMemoryAccess;
     return WasmResult.Ok;
   }
 
@@ -269,6 +342,27 @@ export class WasmVm {
       c.cancel();
     }
     this.httpCalls.clear();
+  }
+}
+
+/**
+ * The import the module links: the host function with its exact arity (no rest/spread per call);
+ * the phase check (no host calls while instantiating, V8's restricted set in `_initialize`) costs one
+ * comparison once the VM runs.
+ */
+function guarded(vm: WasmVm, qualified: string, impl: (...args: any[]) => unknown): (...args: never[]) => unknown {
+  const g = (): void => {
+    if (vm.phase !== 'running') vm.guardHostCall(qualified);
+  };
+  switch (impl.length) {
+    case 0: return () => (g(), impl());
+    case 1: return (a: never) => (g(), impl(a));
+    case 2: return (a: never, b: never) => (g(), impl(a, b));
+    case 3: return (a: never, b: never, c: never) => (g(), impl(a, b, c));
+    case 4: return (a: never, b: never, c: never, d: never) => (g(), impl(a, b, c, d));
+    case 5: return (a: never, b: never, c: never, d: never, e: never) => (g(), impl(a, b, c, d, e));
+    default:
+      return (...args: never[]) => (g(), impl(...args));
   }
 }
 

@@ -97,13 +97,13 @@ export class TestHttpStream {
     if (!w) throw new Error(`newHttpStream: worker ${worker} does not exist (workers: ${plugin.workers.length})`);
     const sink: StreamSink = {
       forwardRequestHeaders: (h) => {
-        this.forwardedRequestHeaders = h;
+        this.forwardedRequestHeaders = h.map(([k, v]) => [k, v]); // a snapshot the test may keep
       },
       forwardRequestData: (chunk) => {
         this.forwardedRequestBody.push(chunk);
       },
       sendResponseHeaders: (h) => {
-        this.responseHeaders = h;
+        this.responseHeaders = h.map(([k, v]) => [k, v]);
       },
       sendResponseData: (chunk) => {
         this.responseBody.push(chunk);
