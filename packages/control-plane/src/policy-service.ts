@@ -195,14 +195,26 @@ interface IdentityGroup {
   versions: number[];
 }
 
+/**
+ * Data planes counted per pod, grouped by identity. Each Envoy worker VM polls on its own (one instance
+ * each), but a user counts sidecars: a pod holds a version only once all of its VMs hold it.
+ */
 function groupByIdentity(planes: readonly DataPlaneView[], epoch: string | undefined): IdentityGroup[] {
-  const groups = new Map<string, IdentityGroup>();
+  const pods = new Map<string, { identity: DataPlaneView['identity']; version: number }>();
   for (const p of planes) {
-    const key = `${p.identity.service ?? '\u0000'}\u0001${p.identity.namespace ?? '\u0000'}`;
+    const key = p.identity.pod ? `pod\u0001${p.identity.namespace ?? ''}\u0001${p.identity.pod}` : `instance\u0001${p.instance}`;
+    const held = p.epoch === epoch ? p.version : -Infinity;
+    const pod = pods.get(key);
+    if (!pod) pods.set(key, { identity: p.identity, version: held });
+    else pod.version = Math.min(pod.version, held);
+  }
+  const groups = new Map<string, IdentityGroup>();
+  for (const { identity, version } of pods.values()) {
+    const key = `${identity.service ?? '\u0000'}\u0001${identity.namespace ?? '\u0000'}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { service: p.identity.service, namespace: p.identity.namespace, count: 0, versions: [] }));
+    if (!g) groups.set(key, (g = { service: identity.service, namespace: identity.namespace, count: 0, versions: [] }));
     g.count++;
-    if (p.epoch === epoch) g.versions.push(p.version);
+    if (version !== -Infinity) g.versions.push(version);
   }
   for (const g of groups.values()) g.versions.sort((a, b) => a - b);
   return [...groups.values()];

@@ -85,6 +85,26 @@ describe('distribution', () => {
     req.destroy();
   });
 
+  test('status counts pods: a pod whose worker VMs poll separately is one data plane, applied once all its VMs hold the write', async () => {
+    const poll = (instance: string, held: { epoch: string; version: number }) =>
+      call('POST', '/v1/dataplane/poll', { body: pollBody({ instance, service: 'api', namespace: 'pods', epoch: held.epoch, version: held.version }) });
+    const before = await current();
+    await poll('api-7d9f/vm-a', before);
+    await poll('api-7d9f/vm-b', before);
+    await call('POST', '/v1/policies', { body: policy('per-pod', { service: 'api', namespace: 'pods' }) });
+    const set = await current();
+    await poll('api-7d9f/vm-a', set); // vm-b has not polled since the write
+    let status = (await call('GET', '/v1/policies/per-pod')).json().status;
+    assert.equal(status.targetedDataPlanes, 1, 'two VMs of one pod are one data plane');
+    assert.equal(status.appliedDataPlanes, 0, 'one VM still holds the older rule set');
+    await poll('api-7d9f/vm-b', set);
+    status = (await call('GET', '/v1/policies/per-pod')).json().status;
+    assert.equal(status.appliedDataPlanes, 1);
+    await poll('api-55c1/vm-a', set);
+    status = (await call('GET', '/v1/policies/per-pod')).json().status;
+    assert.deepEqual([status.targetedDataPlanes, status.appliedDataPlanes], [2, 2]);
+  });
+
   test('status: Active once a targeted data plane holds the write; Expired after duration_seconds', async () => {
     const created = (await call('POST', '/v1/policies', { body: policy('short-lived', { service: 'web', namespace: 'prod', durationSeconds: 60 }) })).json();
     assert.equal(created.status.phase, 'Pending');

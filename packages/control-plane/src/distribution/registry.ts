@@ -23,6 +23,7 @@ interface Entry {
 
 /** What status computations need, without formatting. */
 export interface DataPlaneView {
+  instance: string;
   identity: DataPlanePoll['identity'];
   epoch: string;
   version: number;

@@ -59,11 +59,13 @@ export function policy(name: string, o: PolicyOptions = {}): Record<string, unkn
   };
 }
 
-export function pollBody(o: { instance?: string; service?: string | null; namespace?: string | null; epoch?: string; version?: number; holdMs?: number; counters?: unknown } = {}) {
+export function pollBody(o: { instance?: string; pod?: string; service?: string | null; namespace?: string | null; epoch?: string; version?: number; holdMs?: number; counters?: unknown } = {}) {
+  const instance = o.instance ?? 'pod-1/vm1';
   return {
     wireVersion: 1,
-    identity: { service: o.service === undefined ? 'frontend' : o.service, namespace: o.namespace === undefined ? 'demo' : o.namespace, pod: 'pod-1' },
-    instance: o.instance ?? 'pod-1/vm1',
+    // Plugins name an instance `<pod>/<vm id>`.
+    identity: { service: o.service === undefined ? 'frontend' : o.service, namespace: o.namespace === undefined ? 'demo' : o.namespace, pod: o.pod ?? instance.split('/')[0] },
+    instance,
     epoch: o.epoch ?? '',
     version: o.version ?? 0,
     holdMs: o.holdMs ?? 0,
