@@ -44,12 +44,14 @@ for (const [key, p] of Object.entries(ports)) {
 }
 
 const children = [];
+let upstream; // the demo upstream, once it listens (a child may fail before that)
 let stopping = false;
 function stopAll(code = 0) {
   if (stopping) return;
   stopping = true;
+  process.exitCode = code;
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  upstream.close();
+  upstream?.close();
   setTimeout(() => process.exit(code), 500).unref();
 }
 process.on('SIGINT', () => stopAll(0));
@@ -97,6 +99,9 @@ async function waitFor(url, label, timeoutMs = 20000) {
   }
   console.error(`start: ${label} did not become ready at ${url} within ${timeoutMs / 1000}s`);
   stopAll(1);
+  // Do not go on starting the rest: give the children a moment to stop, then leave.
+  await new Promise((r) => setTimeout(r, 500));
+  process.exit(1);
 }
 
 // 1. Control plane, memory store.
@@ -109,7 +114,7 @@ launch('control-plane', ['packages/control-plane/bin/hfi-control-plane.js'], {
 await waitFor(`http://${HOST}:${ports.controlPlane}/v1/health`, 'control plane');
 
 // 2. Demo upstream: echoes the request as JSON.
-const upstream = http.createServer((req, res) => {
+upstream = http.createServer((req, res) => {
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {

@@ -2,6 +2,7 @@
 // signals; it is also the only code that knows HFI's plugin configuration keys.
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { validateHeaderValue } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -130,6 +131,11 @@ async function main(): Promise<void> {
   const namespace = a.namespace ?? '';
   const pod = a.pod ?? `${service || 'hfi-proxy'}-local`;
   const token = a.token ?? process.env['HFI_DATAPLANE_TOKEN'] ?? '';
+  try {
+    if (token) validateHeaderValue('authorization', `Bearer ${token}`);
+  } catch {
+    fail(`${a.token ? '--token' : 'HFI_DATAPLANE_TOKEN'}: the token holds a character an HTTP header cannot carry (a control character or a trailing newline?)`);
+  }
 
   const log = (level: number, message: string) => {
     if (level >= logLevel) process.stderr.write(`[${new Date().toISOString()}] [${LEVELS[level] ?? level}] ${message}\n`);

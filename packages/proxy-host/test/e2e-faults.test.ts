@@ -1,6 +1,8 @@
 // End to end: the real control plane, the real hfi-proxy with the real compiled plugin, over loopback.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   applyPolicy,
   closeAgent,
@@ -11,6 +13,8 @@ import {
   startProxy,
   startUpstream,
 } from './e2e-helpers.js';
+
+const proxyBin = fileURLToPath(new URL('../../bin/hfi-proxy.js', import.meta.url));
 
 let cp: Awaited<ReturnType<typeof startControlPlane>>;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
@@ -45,6 +49,21 @@ test('abort: status, body and x-hfi-fault header', async () => {
   assert.equal(r.body, 'short and stout');
   assert.equal(r.headers['x-hfi-fault'], 'e2e-abort/0');
   assert.equal((await request(`${proxy.url}/other`)).status, 200, 'non-matching requests pass');
+});
+
+test('an abort header value Node cannot send (Envoy would) is dropped; the proxy keeps serving', async () => {
+  // The policy validator accepts what Envoy accepts (no CR, LF, NUL); Node also refuses other control characters.
+  await applyPolicy(cp.url, policy('e2e-odd-header', 'frontend', [
+    { match: { path: { prefix: '/odd' } }, fault: { percentage: 100, abort: { httpStatus: 503, body: 'odd', headers: { 'x-odd': 'a\u0001b', 'x-fine': 'yes' } } } },
+  ]));
+  await eventually(async () => (await request(`${proxy.url}/odd`)).status === 503, 5000, 'the abort with an odd header');
+  const r = await request(`${proxy.url}/odd`);
+  assert.equal(r.status, 503);
+  assert.equal(r.body, 'odd');
+  assert.equal(r.headers['x-fine'], 'yes');
+  assert.equal(r.headers['x-odd'], undefined);
+  assert.equal(r.headers['x-hfi-fault'], 'e2e-odd-header/0');
+  assert.equal((await request(`${proxy.url}/other`)).status, 200, 'hfi-proxy is still up');
 });
 
 test('delay: 300 ms, never shorter, p95 not much longer', async () => {
@@ -82,4 +101,22 @@ test('metrics reach the admin endpoint under the names Envoy prints', async () =
   assert.match(r.body, /^wasmcustom_hfi_faults_aborts_total\{\} [1-9]\d*$/m);
   assert.match(r.body, /^wasmcustom_hfi_faults_delay_duration_milliseconds_bucket\{le="500"\} [1-9]\d*$/m);
   assert.equal((await request(`${proxy.admin}/ready`)).status, 200);
+});
+
+test('a data-plane token an HTTP header cannot carry: hfi-proxy refuses it at start, naming the flag', () => {
+  const r = spawnSync(process.execPath, [proxyBin, '--upstream', upstream.url, '--listen', '0', '--admin', '0', '--token', 'secret\u0001'], { encoding: 'utf8', timeout: 15_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--token: the token holds a character an HTTP header cannot carry/);
+});
+
+test('a token Node cannot send, given through --plugin-config, fails the control-plane call, not the plugin', async () => {
+  const odd = await startProxy(upstream.url, cp.url, 'frontend', ['--plugin-config', JSON.stringify({ token: 'secret\u0001' })]);
+  try {
+    await eventually(async () => /^wasmcustom_hfi_control_plane_errors_total\{\} [1-9]/m.test((await request(`${odd.admin}/stats/prometheus`)).body), 5000, 'a failed control-plane call');
+    const ready = await request(`${odd.admin}/ready`);
+    assert.equal(ready.status, 200, `${ready.body}\n${odd.output()}`);
+    assert.equal((await request(`${odd.url}/hello`)).status, 200);
+  } finally {
+    await odd.stop();
+  }
 });

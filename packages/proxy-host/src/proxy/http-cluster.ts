@@ -28,14 +28,26 @@ export class HttpCluster implements Cluster {
       headers[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
     headers['host'] = request.authority;
-    const req = http.request({
-      agent: this.agent,
-      host: this.target.hostname,
-      port: this.target.port || 80,
-      method: request.method,
-      path: request.path,
-      headers,
-    });
+    let req: http.ClientRequest;
+    try {
+      req = http.request({
+        agent: this.agent,
+        host: this.target.hostname,
+        port: this.target.port || 80,
+        method: request.method,
+        path: request.path,
+        headers,
+      });
+    } catch {
+      // A header, method or path Node will not send (e.g. a token with a control character): the call
+      // fails as a reset stream would, and the plugin's VM lives on.
+      finish({ kind: 'reset' });
+      return {
+        cancel: () => {
+          done = true;
+        },
+      };
+    }
     let gotHeaders = false;
     req.on('response', (res) => {
       gotHeaders = true;

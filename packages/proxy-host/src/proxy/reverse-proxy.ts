@@ -13,6 +13,7 @@ import type { WorkerVm } from '../plugin.js';
 import type { Scheduler } from '../scheduler.js';
 import { appendEndToEnd } from './hop-by-hop.js';
 import { InflightList } from './inflight.js';
+import { sendableHeaders } from './sendable.js';
 
 export interface ReverseProxyOptions {
   upstream: URL;
@@ -178,14 +179,25 @@ class Exchange implements StreamSink {
       out.push(k, flat[i + 1]!);
     }
     out[1] = authority ?? shared.opts.upstream.host;
-    const u: Tagged<http.ClientRequest> = http.request({
-      agent: shared.agent,
-      host: shared.hostname,
-      port: shared.port,
-      method,
-      path,
-      headers: out,
-    });
+    const request = (headers: string[]): Tagged<http.ClientRequest> =>
+      http.request({ agent: shared.agent, host: shared.hostname, port: shared.port, method, path, headers });
+    let u: Tagged<http.ClientRequest>;
+    try {
+      u = request(out);
+    } catch (err) {
+      // Something Node will not send (see sendable.ts): drop such headers; a bad method or path fails the request.
+      const { headers, dropped } = sendableHeaders(out);
+      try {
+        u = request(headers);
+        shared.opts.onError?.(`request ${method} ${path}: ${(err as Error).message}; sent without ${dropped.join(', ')}`);
+      } catch (again) {
+        shared.opts.onError?.(`request ${method} ${path}: ${(again as Error).message}`);
+        shared.opts.scheduler.setTimer(0, () => {
+          if (!this.finished) this.localResponse(502, `cannot forward the request: ${(again as Error).message}`);
+        });
+        return;
+      }
+    }
     u[EXCHANGE] = this;
     this.upstreamReq = u;
     shared.inflight.add(this);
@@ -205,9 +217,6 @@ class Exchange implements StreamSink {
   }
 
   sendResponseHeaders(headers: readonly HeaderPair[], endOfStream: boolean): void {
-    const res = this.res;
-    if (res.headersSent || this.finished) return;
-    this.responseStarted = true;
     let status = 502;
     const flat: string[] = [];
     for (let i = 0; i < headers.length; i++) {
@@ -218,8 +227,7 @@ class Exchange implements StreamSink {
       }
       flat.push(k, v);
     }
-    res.writeHead(status, flat);
-    if (endOfStream) res.end();
+    this.writeHead(status, flat, endOfStream);
   }
 
   sendResponseData(chunk: Uint8Array, endOfStream: boolean): void {
@@ -257,7 +265,7 @@ class Exchange implements StreamSink {
     const empty = scan.contentLength === '0' || this.req.method === 'HEAD' || status === 204 || status === 304;
     const stream = this.stream;
     if (stream) stream.encodeHeaders(toPairs(flat, String(status)), empty, true);
-    else this.sendFlatResponseHeaders(status, flat, empty);
+    else this.writeHead(status, flat, empty);
     if (empty) {
       r.resume();
       return;
@@ -267,11 +275,19 @@ class Exchange implements StreamSink {
     r.on('error', onUpstreamResError);
   }
 
-  private sendFlatResponseHeaders(status: number, flat: string[], endOfStream: boolean): void {
+  /** Writes the response head; what Node will not send (see sendable.ts) is dropped and reported, never thrown. */
+  private writeHead(status: number, flat: string[], endOfStream: boolean): void {
     const res = this.res;
     if (res.headersSent || this.finished) return;
     this.responseStarted = true;
-    res.writeHead(status, flat);
+    try {
+      res.writeHead(status, flat);
+    } catch (err) {
+      const { headers, dropped } = sendableHeaders(flat);
+      const sent = Number.isInteger(status) && status >= 100 && status <= 999 ? status : 502;
+      this.shared.opts.onError?.(`response ${status}: ${(err as Error).message}; sent ${sent} without ${dropped.join(', ') || 'no header'}`);
+      res.writeHead(sent, headers);
+    }
     if (endOfStream) res.end();
   }
 

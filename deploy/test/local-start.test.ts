@@ -1,0 +1,105 @@
+// The README's first command: `npm start` (scripts/start.mjs, run here after the build) brings up the
+// control plane, a demo upstream and hfi-proxy on loopback; the commands it prints work; a component
+// that fails to start stops everything with exit 1 and a plain message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './support/control-plane.js';
+import { repoRoot } from './support/paths.js';
+
+const startScript = join(repoRoot, 'scripts/start.mjs');
+const cliBin = join(repoRoot, 'packages/cli/bin/hfi-cli.js');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function start(extraEnv: Record<string, string> = {}): Promise<{ started: Started; ports: Record<string, number> }> {
+  for (const built of ['packages/control-plane/dist/src/main.js', 'packages/proxy-host/dist/src/main.js', 'packages/plugin/build/hfi-fault-filter.wasm']) {
+    assert.ok(existsSync(join(repoRoot, built)), `${built} is missing: build the packages before the deploy tests`);
+  }
+  const ports = { controlPlane: await freePort(), upstream: await freePort(), proxy: await freePort(), admin: await freePort() };
+  const child = spawn(process.execPath, [startScript], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HFI_START_CONTROL_PLANE_PORT: String(ports.controlPlane),
+      HFI_START_UPSTREAM_PORT: String(ports.upstream),
+      HFI_START_PROXY_PORT: String(ports.proxy),
+      HFI_START_ADMIN_PORT: String(ports.admin),
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { started: { child, output: () => output, exited }, ports };
+}
+
+/** SIGINT (what Ctrl-C sends), then SIGKILL if it lingers; resolves with the exit code. */
+async function stop(s: Started): Promise<number | null> {
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return s.exited;
+  const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+  s.child.kill('SIGINT');
+  const code = await s.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, output: () => string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what} within ${ms / 1000} s; start.mjs printed:\n${output()}`);
+}
+
+test('npm start: the printed commands inject an abort through hfi-proxy; Ctrl-C stops everything', async (t) => {
+  const { started, ports } = await start();
+  t.after(() => stop(started));
+  await until(() => started.output().includes('HFI is running'), 'start.mjs did not report "HFI is running"', started.output);
+  const proxy = `http://127.0.0.1:${ports.proxy}`;
+  const before = await fetch(`${proxy}/api/checkout`);
+  assert.equal(before.status, 200, 'the demo upstream answers through the proxy');
+  await before.text();
+
+  const applied = spawnSync(process.execPath, [cliBin, 'policy', 'apply', '-f', 'examples/abort.yaml'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HFI_SERVER: `http://127.0.0.1:${ports.controlPlane}` },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  assert.equal(applied.status, 0, `hfi-cli policy apply failed:\n${applied.stdout}${applied.stderr}`);
+  assert.match(applied.stdout, /policy\/checkout-abort created/);
+
+  let last = { status: 0, fault: '', body: '' };
+  await until(async () => {
+    const res = await fetch(`${proxy}/api/checkout`);
+    last = { status: res.status, fault: res.headers.get('x-hfi-fault') ?? '', body: await res.text() };
+    return res.status === 503;
+  }, 'the abort did not reach hfi-proxy', () => `${started.output()}\nlast answer: ${JSON.stringify(last)}`);
+  assert.deepEqual(last, { status: 503, fault: 'checkout-abort/0', body: 'injected by HFI' });
+
+  assert.equal(await stop(started), 0, `start.mjs did not exit 0 on Ctrl-C:\n${started.output()}`);
+  const refused = () => fetch(`${proxy}/api/checkout`).then((r) => r.body?.cancel().then(() => false) ?? false, () => true);
+  await until(refused, 'hfi-proxy still answers after Ctrl-C', started.output, 5_000);
+});
+
+test('npm start: a component that fails to start stops everything with exit 1 and says which', async (t) => {
+  const { started } = await start({ LOG_FORMAT: 'xml' }); // the control plane refuses this setting
+  t.after(() => stop(started));
+  const timer = setTimeout(() => started.child.kill('SIGKILL'), 20_000);
+  const code = await started.exited;
+  clearTimeout(timer);
+  assert.equal(code, 1, started.output());
+  assert.match(started.output(), /LOG_FORMAT/);
+  assert.match(started.output(), /start: control-plane exited \(2\); stopping everything/);
+  assert.doesNotMatch(started.output(), /Error:|at file:/, 'a plain message, not a stack trace');
+});
