@@ -572,8 +572,12 @@ function readAbortHeaders(sink: ErrorSink, path: string, value: unknown): Record
       sink.add(where, `header value is ${headerValue.length} characters long, the limit is ${LIMITS.headerValueLength}`);
       continue;
     }
-    if (/[\r\n\0]/.test(headerValue)) {
-      sink.add(where, 'header value must not contain CR, LF or NUL');
+    // RFC 9110 field content: visible characters, space, tab and obs-text (bytes 0x80-0xFF). Anything else
+    // (CR, LF and NUL above all: header injection) no proxy may send, so it is refused here, not in the data plane.
+    const invalidAt = headerValue.search(/[^\t\x20-\x7e\x80-\xff]/);
+    if (invalidAt >= 0) {
+      const code = headerValue.codePointAt(invalidAt)!.toString(16).toUpperCase().padStart(4, '0');
+      sink.add(where, `header value must be HTTP field content: no CR, LF or NUL, no other control characters and nothing above U+00FF (found U+${code} at position ${invalidAt})`);
       continue;
     }
     if (name === undefined) continue;
