@@ -14,6 +14,7 @@ import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
 import { MemoryPolicyStore } from './store/memory.js';
 import { EtcdPolicyStore } from './store/etcd.js';
+import { ThrottledErrorLog } from './throttled-error-log.js';
 import type { PolicyStore } from './store/types.js';
 import type { AppContext } from './context.js';
 import { healthRoutes } from './routes/health.js';
@@ -57,6 +58,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   const log = app.log;
 
+  const storeErrorLog = new ThrottledErrorLog(log, clock, 'etcd operation failed');
   const store =
     options.store ??
     (config.storage.backend === 'etcd'
@@ -66,8 +68,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
           clock,
           onError: (operation, error) => {
             metrics.storeErrors.inc({ operation });
-            log.warn({ operation, err: error }, 'etcd operation failed');
+            storeErrorLog.report(operation, error);
           },
+          onRecovered: (failures) => log.info({ failures }, 'etcd is reachable again: watch resynchronised'),
         })
       : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex }));
 

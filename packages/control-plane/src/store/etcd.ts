@@ -22,6 +22,8 @@ export interface EtcdStoreOptions {
   operationTimeoutMs?: number;
   /** Called on every failed etcd call and every dropped watch (for logs and metrics). */
   onError?: (operation: string, error: unknown) => void;
+  /** The watch is back after `failures` failed resync attempts. */
+  onRecovered?: (failures: number) => void;
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -39,6 +41,8 @@ export class EtcdPolicyStore implements PolicyStore {
   private watcher: Watcher | undefined;
   /** Bumped on every (re)subscription, so that events of an abandoned watcher are ignored. */
   private generation = 0;
+  /** Failed resync attempts in a row: sets the retry delay. */
+  private resyncFailures = 0;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
 
@@ -146,6 +150,8 @@ export class EtcdPolicyStore implements PolicyStore {
         return;
       }
       this.watcher = watcher;
+      if (this.resyncFailures > 0) this.options.onRecovered?.(this.resyncFailures);
+      this.resyncFailures = 0;
       listener({ kind: 'reset', epoch: snapshot.epoch, revision: snapshot.revision, policies: snapshot.policies });
       const lost = (error: unknown): void => {
         if (generation !== this.generation) return;
@@ -166,6 +172,7 @@ export class EtcdPolicyStore implements PolicyStore {
       watcher.on('end', () => lost(new Error('watch ended')));
     } catch (error) {
       if (generation !== this.generation) return;
+      this.resyncFailures++;
       this.options.onError?.('resync', error);
       this.scheduleResync(listener);
     }
@@ -175,7 +182,9 @@ export class EtcdPolicyStore implements PolicyStore {
     if (this.closed) return;
     clearTimeout(this.retryTimer);
     this.generation++; // stop listening to the lost watcher at once
-    this.retryTimer = setTimeout(() => void this.resync(listener), 300);
+    // 300 ms after a lost watch, then doubling up to 5 s while etcd stays away.
+    const delayMs = Math.min(300 * 2 ** Math.max(0, this.resyncFailures - 1), 5_000);
+    this.retryTimer = setTimeout(() => void this.resync(listener), delayMs);
     this.retryTimer.unref();
   }
 
