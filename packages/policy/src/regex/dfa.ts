@@ -3,6 +3,7 @@
 import { DFA, JS, NFA, TooManyNodesError, Transformers, transform } from 'refa';
 import { LIMITS } from '../limits.js';
 import type { CompiledDfa } from '../types.js';
+import { DEAD, packTable, type ByteAutomaton } from './table.js';
 
 export type RegexResult = { ok: true; dfa: CompiledDfa } | { ok: false; reason: string };
 
@@ -15,7 +16,6 @@ const DFA_MAX_NODES = 4 * LIMITS.dfaMaxStates;
 /** Least-recently-used entries go first; ~1-2 KB each, so the cap bounds the cache to tens of MB. */
 const CACHE_MAX_ENTRIES = 16_384;
 
-const DEAD = 0xffff;
 
 const cache = new Map<string, RegexResult>();
 
@@ -54,7 +54,8 @@ function buildRegex(source: string): RegexResult {
   try {
     const { expression, maxCharacter } = parser.parse({ backreferences: 'throw', assertions: 'parse', maxNodes: PARSE_MAX_NODES });
     // `^` and `$` at the pattern's edges look beyond a whole-value match, where nothing is: removing them is exact.
-    const edgeless = transform(Transformers.patternEdgeAssertions({ inline: false, remove: true }), expression);
+    // They are the only assertions findUnsupported lets through, so without either character there is nothing to do.
+    const edgeless = /[$^]/.test(source) ? transform(Transformers.patternEdgeAssertions({ inline: false, remove: true }), expression) : expression;
     let nfa: NFA;
     try {
       nfa = NFA.fromRegex(edgeless, { maxCharacter }, { assertions: 'throw' }, new NFA.LimitedNodeFactory(NFA_MAX_NODES));
@@ -66,7 +67,7 @@ function buildRegex(source: string): RegexResult {
     // Cut the alphabet to bytes before minimising, so states that differ only above U+00FF merge.
     for (const node of dfa.nodes()) node.out.deleteRange({ min: LATIN1_MAX + 1, max: maxCharacter });
     dfa.minimize();
-    return tableFromDfa(dfa);
+    return packTable(automatonFromDfa(dfa));
   } catch (error) {
     if (error instanceof TooManyNodesError) {
       return { ok: false, reason: `is too complex: building its automaton needs more than ${DFA_MAX_NODES} states before minimisation, the limit is ${LIMITS.dfaMaxStates}` };
@@ -132,8 +133,8 @@ function unsupportedReason(node: AstNode): string | undefined {
   return undefined;
 }
 
-/** Numbers the live states breadth-first from the start, merges bytes that behave alike into classes, packs the table. */
-function tableFromDfa(dfa: DFA): RegexResult {
+/** Numbers the live states breadth-first from the start, in byte order, and lists where each goes per byte interval. */
+function automatonFromDfa(dfa: DFA): ByteAutomaton {
   const live = liveStates(dfa);
   const ids = new Map<DFA.Node, number>();
   const order: DFA.Node[] = [];
@@ -148,10 +149,6 @@ function tableFromDfa(dfa: DFA): RegexResult {
       });
     }
   }
-  const states = Math.max(1, order.length);
-  if (states > LIMITS.dfaMaxStates) {
-    return { ok: false, reason: `is too complex: its automaton has ${states} states, the limit is ${LIMITS.dfaMaxStates}` };
-  }
   // Bytes between two consecutive range boundaries behave alike in every state: the elementary intervals.
   const boundaries = new Set<number>([0, 256]);
   for (const node of order) {
@@ -162,50 +159,19 @@ function tableFromDfa(dfa: DFA): RegexResult {
   }
   const starts = [...boundaries].sort((a, b) => a - b);
   const intervals = starts.length - 1;
-  // column[interval][state]: where each state goes on that interval's bytes (DEAD when nowhere live).
-  const columns: Uint16Array[] = [];
-  for (let k = 0; k < intervals; k++) {
-    const column = new Uint16Array(states).fill(DEAD);
+  // Above the state cap packTable refuses; the table is not needed then.
+  const next = new Uint16Array(order.length > LIMITS.dfaMaxStates ? 0 : order.length * intervals).fill(DEAD);
+  if (next.length > 0) {
     order.forEach((node, s) => {
-      const target = node.out.get(starts[k]!);
-      const id = target === undefined ? undefined : ids.get(target);
-      if (id !== undefined) column[s] = id;
+      for (let k = 0; k < intervals; k++) {
+        const target = node.out.get(starts[k]!);
+        const id = target === undefined ? undefined : ids.get(target);
+        if (id !== undefined) next[s * intervals + k] = id;
+      }
     });
-    columns.push(column);
-  }
-  // Intervals whose columns are equal (e.g. `a` and `c` in /[ac]x|b/) share one byte class.
-  const classMap = new Uint8Array(256);
-  const classOf = new Map<string, number>();
-  const classColumns: Uint16Array[] = [];
-  for (let k = 0; k < intervals; k++) {
-    const column = columns[k]!;
-    const signature = String.fromCharCode.apply(null, column as unknown as number[]);
-    let cls = classOf.get(signature);
-    if (cls === undefined) {
-      cls = classColumns.length;
-      classOf.set(signature, cls);
-      classColumns.push(column);
-    }
-    classMap.fill(cls, starts[k]!, starts[k + 1]!);
-  }
-  const classes = classColumns.length;
-  const cells = states * classes;
-  if (cells > LIMITS.dfaMaxCells) {
-    return { ok: false, reason: `is too complex: its table has ${cells} cells (${states} states x ${classes} byte classes), the limit is ${LIMITS.dfaMaxCells}` };
-  }
-  const table = Buffer.alloc(cells * 2);
-  for (let s = 0; s < states; s++) {
-    for (let cls = 0; cls < classes; cls++) table.writeUInt16LE(classColumns[cls]![s]!, (s * classes + cls) * 2);
   }
   const accept = order.flatMap((node, s) => (dfa.finals.has(node) ? [s] : []));
-  const compiled: CompiledDfa = {
-    states,
-    classes,
-    classMap: Buffer.from(classMap).toString('base64'),
-    table: table.toString('base64'),
-    accept,
-  };
-  return { ok: true, dfa: Object.freeze(compiled) };
+  return { states: order.length, starts, next, accept };
 }
 
 /** States from which an accepting state is reachable within the byte alphabet; the others are the dead state. */
