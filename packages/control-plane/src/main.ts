@@ -37,7 +37,7 @@ function packageVersion(): string {
 function createLogger(config: ControlPlaneConfig): Logger {
   const redact = { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' };
   if (config.logging.format === 'text') {
-    return pino({ level: config.logging.level, redact, transport: { target: 'pino-pretty', options: { colorize: false, destination: 1 } } });
+    return pino({ level: config.logging.level, redact, transport: { target: 'pino-pretty', options: { colorize: false, destination: 1, singleLine: true, ignore: 'pid,hostname' } } });
   }
   return pino({ level: config.logging.level, redact });
 }
