@@ -8,6 +8,7 @@ import type { HostServices, PluginConfig } from './plugin-config.js';
 import type { TimerHandle } from './scheduler.js';
 import { buildHostFunctions } from './host-functions.js';
 import { ContextBase, RootContext } from './context.js';
+import { ContextTable } from './context-table.js';
 
 export type VmPhase = 'instantiating' | 'starting' | 'running';
 
@@ -22,7 +23,7 @@ export class WasmVm {
   phase: VmPhase = 'instantiating';
   failed = false;
   failMessage: string | null = null;
-  readonly contexts = new Map<number, ContextBase>();
+  readonly contexts = new ContextTable();
   /** Envoy's VM context (id 0): the context `_initialize` and malloc run under. */
   readonly vmContext: ContextBase;
   rootContext: RootContext | null = null;
