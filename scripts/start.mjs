@@ -35,7 +35,12 @@ function portFree(p) {
 }
 
 const names = { controlPlane: 'control plane', upstream: 'demo upstream', proxy: 'hfi-proxy', admin: 'hfi-proxy admin' };
-const envNames = { controlPlane: 'HFI_START_CONTROL_PLANE_PORT', upstream: 'HFI_START_UPSTREAM_PORT', proxy: 'HFI_START_PROXY_PORT', admin: 'HFI_START_ADMIN_PORT' };
+const envNames = {
+  controlPlane: 'HFI_START_CONTROL_PLANE_PORT',
+  upstream: 'HFI_START_UPSTREAM_PORT',
+  proxy: 'HFI_START_PROXY_PORT',
+  admin: 'HFI_START_ADMIN_PORT',
+};
 for (const [key, p] of Object.entries(ports)) {
   if (!(await portFree(p))) {
     console.error(`start: port ${p} (${names[key]}) is already in use on ${HOST}; free it or set ${envNames[key]}=<port>`);
@@ -128,12 +133,18 @@ await new Promise((resolve) => upstream.listen(ports.upstream, HOST, resolve));
 // 3. hfi-proxy in front of it.
 launch('hfi-proxy', [
   'packages/proxy-host/bin/hfi-proxy.js',
-  '--listen', `${HOST}:${ports.proxy}`,
-  '--admin', `${HOST}:${ports.admin}`,
-  '--upstream', `http://${HOST}:${ports.upstream}`,
-  '--control-plane', `http://${HOST}:${ports.controlPlane}`,
-  '--service', 'frontend',
-  '--namespace', 'demo',
+  '--listen',
+  `${HOST}:${ports.proxy}`,
+  '--admin',
+  `${HOST}:${ports.admin}`,
+  '--upstream',
+  `http://${HOST}:${ports.upstream}`,
+  '--control-plane',
+  `http://${HOST}:${ports.controlPlane}`,
+  '--service',
+  'frontend',
+  '--namespace',
+  'demo',
 ]);
 await waitFor(`http://${HOST}:${ports.admin}/ready`, 'hfi-proxy');
 

@@ -12,7 +12,11 @@ const roots = ['packages/policy', 'packages/proxy-host', 'packages/plugin', 'pac
 function testFiles(dir) {
   const out = [];
   let entries = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (name === 'node_modules') continue;
     const path = join(dir, name);

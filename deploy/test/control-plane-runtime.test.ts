@@ -76,12 +76,19 @@ async function startEtcd(): Promise<string> {
   if (!bin) throw new Error('etcd not found (Debian package etcd-server): the production test runs the control plane over a real etcd');
   const [client, peer] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${client}`;
-  etcd = spawn(bin, [
-    '--name=deploy-test', `--data-dir=${join(work, 'etcd')}`,
-    `--listen-client-urls=${url}`, `--advertise-client-urls=${url}`,
-    `--listen-peer-urls=http://127.0.0.1:${peer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
-    `--initial-cluster=deploy-test=http://127.0.0.1:${peer}`,
-  ], { stdio: 'ignore' });
+  etcd = spawn(
+    bin,
+    [
+      '--name=deploy-test',
+      `--data-dir=${join(work, 'etcd')}`,
+      `--listen-client-urls=${url}`,
+      `--advertise-client-urls=${url}`,
+      `--listen-peer-urls=http://127.0.0.1:${peer}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
+      `--initial-cluster=deploy-test=http://127.0.0.1:${peer}`,
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 150; i++) {
     try {
       if ((await fetch(`${url}/health`)).ok) return url;

@@ -46,7 +46,8 @@ for (const [name, objects] of Object.entries(overlays)) {
   test(`${name}: every Service selects pods and its target ports exist on them`, () => {
     for (const svc of all(objects, 'Service')) {
       const pods = workloads(objects).filter(
-        (w) => w.metadata.namespace === svc.metadata.namespace && selects({ matchLabels: svc.spec.selector }, w.spec.template.metadata.labels),
+        (w) =>
+          w.metadata.namespace === svc.metadata.namespace && selects({ matchLabels: svc.spec.selector }, w.spec.template.metadata.labels),
       );
       assert.ok(pods.length > 0, `${describe(svc)} selects no pod template`);
       for (const port of svc.spec.ports) {
@@ -65,7 +66,10 @@ for (const [name, objects] of Object.entries(overlays)) {
       const target = workloads(objects).find((w) => selects(pdb.spec.selector, w.spec.template.metadata.labels));
       assert.ok(target, `${describe(pdb)} selects no pods`);
       if (pdb.spec.minAvailable !== undefined) {
-        assert.ok(pdb.spec.minAvailable < target.spec.replicas, `${describe(pdb)}: minAvailable ${pdb.spec.minAvailable} blocks every eviction`);
+        assert.ok(
+          pdb.spec.minAvailable < target.spec.replicas,
+          `${describe(pdb)}: minAvailable ${pdb.spec.minAvailable} blocks every eviction`,
+        );
       }
     }
     for (const np of all(objects, 'NetworkPolicy')) {
@@ -124,21 +128,28 @@ for (const [name, objects] of Object.entries(overlays)) {
     assert.equal(container.livenessProbe.httpGet.path, '/health');
     assert.equal(container.readinessProbe.httpGet.path, '/ready');
     assert.equal(container.startupProbe.httpGet.path, '/health');
-    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) assert.equal(probe.httpGet.port, 'http');
+    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe])
+      assert.equal(probe.httpGet.port, 'http');
     assert.equal(config.env.get('CONTROL_PLANE_ADDR')?.value, `0.0.0.0:${config.port}`, 'must listen beyond loopback in a pod');
     const known = knownEnvNames();
-    for (const envName of config.env.keys()) assert.ok(known.has(envName), `${envName} is not read by the control plane (known: ${[...known].join(', ')})`);
+    for (const envName of config.env.keys())
+      assert.ok(known.has(envName), `${envName} is not read by the control plane (known: ${[...known].join(', ')})`);
     // preStop sleep + a held long-poll (30 s) must fit in the grace period.
     assert.ok(deployment.spec.template.spec.terminationGracePeriodSeconds >= 35, 'terminationGracePeriodSeconds < 35');
     const sa = one(objects, 'ServiceAccount', deployment.spec.template.spec.serviceAccountName);
     assert.equal(sa.automountServiceAccountToken, false);
-    assert.equal(all(objects, 'ClusterRole').length + all(objects, 'ClusterRoleBinding').length + all(objects, 'Role').length, 0, 'the control plane needs no RBAC');
+    assert.equal(
+      all(objects, 'ClusterRole').length + all(objects, 'ClusterRoleBinding').length + all(objects, 'Role').length,
+      0,
+      'the control plane needs no RBAC',
+    );
   });
 
   test(`${name}: more than one replica only over a shared store (etcd)`, () => {
     const { deployment } = controlPlane(objects);
     const { backend } = effectiveConfig(objects);
-    if (deployment.spec.replicas > 1) assert.equal(backend, 'etcd', `${deployment.spec.replicas} replicas over a ${backend} store would each hold different policies`);
+    if (deployment.spec.replicas > 1)
+      assert.equal(backend, 'etcd', `${deployment.spec.replicas} replicas over a ${backend} store would each hold different policies`);
   });
 
   test(`${name}: the WasmPlugin points at the control plane's Service through Istio's cluster name`, () => {
@@ -166,9 +177,18 @@ for (const [name, objects] of Object.entries(overlays)) {
     const np = one(objects, 'NetworkPolicy', 'hfi-control-plane');
     assert.ok(selects(np.spec.podSelector, deployment.spec.template.metadata.labels));
     const peers = np.spec.ingress.flatMap((r: Any) => r.from);
-    assert.ok(peers.some((p: Any) => p.namespaceSelector && selects(p.namespaceSelector, { 'istio-injection': 'enabled' })), 'istio-injection=enabled namespaces');
-    assert.ok(peers.some((p: Any) => p.namespaceSelector && selects(p.namespaceSelector, { 'istio.io/rev': 'stable' })), 'istio.io/rev namespaces');
-    assert.ok(!peers.some((p: Any) => p.namespaceSelector && selects(p.namespaceSelector, { 'kubernetes.io/metadata.name': 'random' })), 'any namespace at all');
+    assert.ok(
+      peers.some((p: Any) => p.namespaceSelector && selects(p.namespaceSelector, { 'istio-injection': 'enabled' })),
+      'istio-injection=enabled namespaces',
+    );
+    assert.ok(
+      peers.some((p: Any) => p.namespaceSelector && selects(p.namespaceSelector, { 'istio.io/rev': 'stable' })),
+      'istio.io/rev namespaces',
+    );
+    assert.ok(
+      !peers.some((p: Any) => p.namespaceSelector && selects(p.namespaceSelector, { 'kubernetes.io/metadata.name': 'random' })),
+      'any namespace at all',
+    );
   });
 }
 
@@ -219,13 +239,19 @@ test('production: tokens required, etcd members and endpoints agree, OCI plugin,
   );
   const args: string[] = etcd.spec.template.spec.containers[0].args;
   const initialCluster = args.find((a) => a.startsWith('--initial-cluster='))!.slice('--initial-cluster='.length);
-  assert.equal(initialCluster, Array.from({ length: etcd.spec.replicas }, (_, i) => `${etcd.metadata.name}-${i}=http://${member(i)}:${peerPort}`).join(','));
+  assert.equal(
+    initialCluster,
+    Array.from({ length: etcd.spec.replicas }, (_, i) => `${etcd.metadata.name}-${i}=http://${member(i)}:${peerPort}`).join(','),
+  );
   assert.ok(etcd.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length > 0);
   assert.ok(etcd.spec.volumeClaimTemplates.length > 0);
 
   const etcdPolicy = one(objects, 'NetworkPolicy', 'hfi-etcd');
   const clientRule = etcdPolicy.spec.ingress.find((r: Any) => r.ports.some((p: Any) => p.port === 'client'));
-  assert.ok(clientRule.from.some((p: Any) => p.podSelector && selects(p.podSelector, deployment.spec.template.metadata.labels)), 'the control plane reaches etcd');
+  assert.ok(
+    clientRule.from.some((p: Any) => p.podSelector && selects(p.podSelector, deployment.spec.template.metadata.labels)),
+    'the control plane reaches etcd',
+  );
   assert.ok(
     etcdPolicy.spec.ingress.every((r: Any) => r.from.every((p: Any) => p.podSelector && !p.namespaceSelector)),
     'etcd admits pods of its own namespace only',
@@ -238,7 +264,10 @@ test('production: tokens required, etcd members and endpoints agree, OCI plugin,
   assert.ok(selects(monitor.spec.selector, svc.metadata.labels), 'the ServiceMonitor selects the Service');
   assert.ok(monitor.spec.namespaceSelector.matchNames.includes(svc.metadata.namespace));
   for (const endpoint of monitor.spec.endpoints) {
-    assert.ok(svc.spec.ports.some((p: Any) => p.name === endpoint.port), `ServiceMonitor port ${endpoint.port} is not a Service port name`);
+    assert.ok(
+      svc.spec.ports.some((p: Any) => p.name === endpoint.port),
+      `ServiceMonitor port ${endpoint.port} is not a Service port name`,
+    );
     assert.equal(endpoint.path, '/v1/metrics');
   }
   const scrape = one(objects, 'NetworkPolicy', 'hfi-control-plane-prometheus');

@@ -23,13 +23,26 @@ function instructions(file: string): { op: string; args: string }[] {
 
 /** The ignore file's verdict on a context path: last matching pattern wins, `!` re-includes. */
 function ignored(ignoreFile: string, path: string): boolean {
-  const patterns = readFileSync(join(dockerRoot, ignoreFile), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const patterns = readFileSync(join(dockerRoot, ignoreFile), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   let verdict = false;
   for (const p of patterns) {
     const negate = p.startsWith('!');
     const glob = negate ? p.slice(1) : p;
     const re = new RegExp(
-      '^' + glob.split('**').map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*') + '(/.*)?$',
+      '^' +
+        glob
+          .split('**')
+          .map((part) =>
+            part
+              .split('*')
+              .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+              .join('[^/]*'),
+          )
+          .join('.*') +
+        '(/.*)?$',
     );
     if (re.test(path)) verdict = !negate;
   }
@@ -40,7 +53,9 @@ function ignored(ignoreFile: string, path: string): boolean {
 function filesUnder(source: string): string[] {
   const path = join(repoRoot, source);
   if (!existsSync(path) || !statSync(path).isDirectory()) return [source];
-  return readdirSync(path).flatMap((name) => filesUnder(`${source}/${name}`)).filter((f) => !f.endsWith('.test.ts'));
+  return readdirSync(path)
+    .flatMap((name) => filesUnder(`${source}/${name}`))
+    .filter((f) => !f.endsWith('.test.ts'));
 }
 
 function contextCopies(file: string): string[] {
@@ -54,7 +69,10 @@ function contextCopies(file: string): string[] {
 
 test('Dockerfile.wasm-plugin: FROM scratch, exactly one COPY, producing plugin.wasm (Istio compat image)', () => {
   const steps = instructions('Dockerfile.wasm-plugin');
-  assert.deepEqual(steps.map((s) => s.op), ['FROM', 'COPY']);
+  assert.deepEqual(
+    steps.map((s) => s.op),
+    ['FROM', 'COPY'],
+  );
   assert.equal(steps[0]!.args, 'scratch');
   assert.match(steps[1]!.args, /\s\.\/plugin\.wasm$/);
 });

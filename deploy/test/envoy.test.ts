@@ -24,7 +24,7 @@ const clusters = new Map<string, Any>(envoy.static_resources.clusters.map((c: An
 test('listener 10000 runs the wasm filter (typed v3 Wasm, V8, local file) before the router', () => {
   assert.equal(wasmFilter.typed_config['@type'], WASM_TYPE);
   assert.equal(pluginConfig.vm_config.runtime, 'envoy.wasm.runtime.v8');
-  assert.equal(pluginConfig.root_id, '', 'the plugin\'s default root context');
+  assert.equal(pluginConfig.root_id, '', "the plugin's default root context");
   assert.equal(pluginConfig.configuration['@type'], 'type.googleapis.com/google.protobuf.StringValue');
   const names = hcm.http_filters.map((f: Any) => f.name);
   assert.equal(names.at(-1), 'envoy.filters.http.router');
@@ -57,7 +57,10 @@ test('the route sends everything to the backend cluster, which is the compose ba
   const address = backend.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
   const service = compose.services[address.address];
   assert.ok(service, `compose has no service ${address.address}`);
-  assert.ok(service.command.some((a: string) => a === `-listen=:${address.port_value}`), 'the backend listens where the cluster sends');
+  assert.ok(
+    service.command.some((a: string) => a === `-listen=:${address.port_value}`),
+    'the backend listens where the cluster sends',
+  );
 });
 
 test('node metadata carries the identity keys Istio uses (WORKLOAD_NAME, NAMESPACE, NAME)', () => {

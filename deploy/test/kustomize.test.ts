@@ -17,7 +17,17 @@ test('a kubectl with kustomize v4+ is available', () => {
 
 test('the expected kustomizations exist', () => {
   const names = dirs.map((d) => relative(kubernetesRoot, d));
-  for (const expected of ['base', 'etcd', 'wasm-server', 'monitoring', 'ingress', 'istio/wasmplugin', 'istio/wasmplugin-selector', 'overlays/dev', 'overlays/production']) {
+  for (const expected of [
+    'base',
+    'etcd',
+    'wasm-server',
+    'monitoring',
+    'ingress',
+    'istio/wasmplugin',
+    'istio/wasmplugin-selector',
+    'overlays/dev',
+    'overlays/production',
+  ]) {
     assert.ok(names.includes(expected), `deploy/kubernetes/${expected} missing (found: ${names.join(', ')})`);
   }
 });

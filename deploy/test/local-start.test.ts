@@ -19,7 +19,11 @@ interface Started {
 }
 
 async function start(extraEnv: Record<string, string> = {}): Promise<{ started: Started; ports: Record<string, number> }> {
-  for (const built of ['packages/control-plane/dist/src/main.js', 'packages/proxy-host/dist/src/main.js', 'packages/plugin/build/hfi-fault-filter.wasm']) {
+  for (const built of [
+    'packages/control-plane/dist/src/main.js',
+    'packages/proxy-host/dist/src/main.js',
+    'packages/plugin/build/hfi-fault-filter.wasm',
+  ]) {
     assert.ok(existsSync(join(repoRoot, built)), `${built} is missing: build the packages before the deploy tests`);
   }
   const ports = { controlPlane: await freePort(), upstream: await freePort(), proxy: await freePort(), admin: await freePort() };
@@ -80,15 +84,23 @@ test('npm start: the printed commands inject an abort through hfi-proxy; Ctrl-C 
   assert.match(applied.stdout, /policy\/checkout-abort created/);
 
   let last = { status: 0, fault: '', body: '' };
-  await until(async () => {
-    const res = await fetch(`${proxy}/api/checkout`);
-    last = { status: res.status, fault: res.headers.get('x-hfi-fault') ?? '', body: await res.text() };
-    return res.status === 503;
-  }, 'the abort did not reach hfi-proxy', () => `${started.output()}\nlast answer: ${JSON.stringify(last)}`);
+  await until(
+    async () => {
+      const res = await fetch(`${proxy}/api/checkout`);
+      last = { status: res.status, fault: res.headers.get('x-hfi-fault') ?? '', body: await res.text() };
+      return res.status === 503;
+    },
+    'the abort did not reach hfi-proxy',
+    () => `${started.output()}\nlast answer: ${JSON.stringify(last)}`,
+  );
   assert.deepEqual(last, { status: 503, fault: 'checkout-abort/0', body: 'injected by HFI' });
 
   assert.equal(await stop(started), 0, `start.mjs did not exit 0 on Ctrl-C:\n${started.output()}`);
-  const refused = () => fetch(`${proxy}/api/checkout`).then((r) => r.body?.cancel().then(() => false) ?? false, () => true);
+  const refused = () =>
+    fetch(`${proxy}/api/checkout`).then(
+      (r) => r.body?.cancel().then(() => false) ?? false,
+      () => true,
+    );
   await until(refused, 'hfi-proxy still answers after Ctrl-C', started.output, 5_000);
 });
 

@@ -21,7 +21,10 @@ function make(...args: string[]): string {
 test('make render writes every overlay as kubectl kustomize renders it', () => {
   make('render', `RENDER_DIR=${out}`, `KUBECTL=${kubectl()}`);
   const overlays = readdirSync(join(kubernetesRoot, 'overlays')).sort();
-  assert.deepEqual(readdirSync(out).sort(), overlays.map((o) => `${o}.yaml`));
+  assert.deepEqual(
+    readdirSync(out).sort(),
+    overlays.map((o) => `${o}.yaml`),
+  );
   for (const overlay of overlays) {
     const written = readFileSync(join(out, `${overlay}.yaml`), 'utf8');
     assert.ok(written.length > 0);

@@ -21,7 +21,9 @@ export const PLUGIN_CONFIG_KEYS = [
 /** Keys among `keys` that appear nowhere as a string literal in the plugin's sources. */
 export function keysUnknownToPlugin(keys: string[]): string[] {
   if (!existsSync(pluginSources)) throw new Error(`plugin sources not found at ${pluginSources}`);
-  const text = files(pluginSources).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const text = files(pluginSources)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
   return keys.filter((k) => !text.includes(`"${k}"`) && !text.includes(`'${k}'`));
 }
 

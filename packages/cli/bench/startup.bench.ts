@@ -25,7 +25,10 @@ function time(args: string[], env: Record<string, string>): number[] {
 const cp = await startControlPlane();
 try {
   const env = { HFI_SERVER: cp.url };
-  spawnSync(process.execPath, [BIN, 'policy', 'apply', '-f', 'testdata/policies'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+  spawnSync(process.execPath, [BIN, 'policy', 'apply', '-f', 'testdata/policies'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
   const baseline = (() => {
     const s: number[] = [];
     for (let i = 0; i < RUNS; i += 1) {
@@ -45,11 +48,15 @@ try {
   const median = (s: number[]) => s[Math.floor(s.length / 2)] as number;
   const p90 = (s: number[]) => s[Math.floor(s.length * 0.9)] as number;
   console.log(`hfi-cli start-to-exit, ${RUNS} runs each (ms)`);
-  console.log(`${'node -e 0 (baseline)'.padEnd(52)} median ${median(baseline).toFixed(0).padStart(5)}  p90 ${p90(baseline).toFixed(0).padStart(5)}`);
+  console.log(
+    `${'node -e 0 (baseline)'.padEnd(52)} median ${median(baseline).toFixed(0).padStart(5)}  p90 ${p90(baseline).toFixed(0).padStart(5)}`,
+  );
   for (const [label, args] of cases) {
     const s = time(args, env);
     const ratio = median(s) / GOAL_MS;
-    console.log(`${label.padEnd(52)} median ${median(s).toFixed(0).padStart(5)}  p90 ${p90(s).toFixed(0).padStart(5)}  goal ${GOAL_MS} ms: ${ratio.toFixed(2)}x of goal`);
+    console.log(
+      `${label.padEnd(52)} median ${median(s).toFixed(0).padStart(5)}  p90 ${p90(s).toFixed(0).padStart(5)}  goal ${GOAL_MS} ms: ${ratio.toFixed(2)}x of goal`,
+    );
   }
 } finally {
   await cp.stop();

@@ -79,8 +79,13 @@ export async function loadBatch(files: readonly SourceFile[], options: BatchOpti
 /** A document may be one policy, an array of policies, or a `{items: [...]}` list (what `-o json|yaml` prints). */
 export function listItems(document: unknown): Array<[number | undefined, unknown]> {
   if (Array.isArray(document)) return document.map((value, i) => [i, value]);
-  if (typeof document === 'object' && document !== null && !('kind' in document) && Array.isArray((document as { items?: unknown }).items)) {
-    return ((document as { items: unknown[] }).items).map((value, i) => [i, value]);
+  if (
+    typeof document === 'object' &&
+    document !== null &&
+    !('kind' in document) &&
+    Array.isArray((document as { items?: unknown }).items)
+  ) {
+    return (document as { items: unknown[] }).items.map((value, i) => [i, value]);
   }
   return [[undefined, document]];
 }
@@ -90,7 +95,7 @@ function validateOne(
   origin: Origin,
   value: unknown,
   options: BatchOptions,
-  validatePolicy: (typeof import('@hfi/policy'))['validatePolicy'],
+  validatePolicy: typeof import('@hfi/policy')['validatePolicy'],
 ): void {
   const first = validatePolicy(withoutServerFields(value));
   if (!first.ok) {

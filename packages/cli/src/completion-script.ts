@@ -94,7 +94,8 @@ function tables(program: Command, fn: string): string {
   lines.push(`${fn}_positional() {`, '  case "$1" in');
   for (const node of all) {
     if (node.positional.kind === 'policies') lines.push(`    ${quote(node.path)}) echo policies ;;`);
-    if (node.positional.kind === 'choices') lines.push(`    ${quote(node.path)}) echo ${quote(`choices:${node.positional.values.join(' ')}`)} ;;`);
+    if (node.positional.kind === 'choices')
+      lines.push(`    ${quote(node.path)}) echo ${quote(`choices:${node.positional.values.join(' ')}`)} ;;`);
   }
   lines.push('  esac', '}');
   return lines.join('\n');

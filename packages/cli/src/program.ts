@@ -25,7 +25,10 @@ export function buildProgram(io: CliIo): Command {
     .addOption(new Option('-o, --output <format>', 'output format: table, wide, json, yaml, name (per command)'))
     .option('--no-color', 'no colour (also off when stdout is not a terminal or NO_COLOR is set)')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', '\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 conflict, 5 control plane unreachable, 6 unauthorized.\nDocs: docs/cli.md');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 conflict, 5 control plane unreachable, 6 unauthorized.\nDocs: docs/cli.md',
+    );
 
   const policy = new Command('policy')
     .alias('policies')
@@ -38,7 +41,10 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(policyValidateCommand(io))
     .addCommand(policyWatchCommand(io));
 
-  program.addCommand(policy).addCommand(dataplanesCommand(io)).addCommand(completionCommand(io, () => program));
+  program
+    .addCommand(policy)
+    .addCommand(dataplanesCommand(io))
+    .addCommand(completionCommand(io, () => program));
 
   // Commander errors (unknown flag, missing argument) become exit 2, and all output goes through io.
   const configure = (command: Command): void => {

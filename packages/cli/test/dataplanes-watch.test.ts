@@ -33,7 +33,10 @@ test('dataplanes (dp) lists what polled: table, json, yaml', async () => {
 
   const json = await cli(['dataplanes', '-o', 'json'], { server: cp.url });
   const planes = JSON.parse(json.stdout) as Array<{ instance: string }>;
-  assert.deepEqual(planes.map((p) => p.instance), ['checkout-1', 'frontend-7d9f.demo']);
+  assert.deepEqual(
+    planes.map((p) => p.instance),
+    ['checkout-1', 'frontend-7d9f.demo'],
+  );
   assertGolden('dataplanes.json', json.stdout);
   const yaml = await cli(['dp', '-o', 'yaml'], { server: cp.url });
   assertGolden('dataplanes.yaml', yaml.stdout);
@@ -54,7 +57,7 @@ function lineWaiter(child: ChildProcess) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       lines.push(line);
-      for (const w of [...waiting]) if (w.re.test(line)) (waiting.splice(waiting.indexOf(w), 1), w.resolve(line));
+      for (const w of [...waiting]) if (w.re.test(line)) waiting.splice(waiting.indexOf(w), 1), w.resolve(line);
     }
   });
   return {
@@ -63,7 +66,10 @@ function lineWaiter(child: ChildProcess) {
       const seen = lines.find((l) => re.test(l));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; got:\n${lines.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; got:\n${lines.join('\n')}`)),
+          timeoutMs,
+        );
         waiting.push({ re, resolve: (l) => (clearTimeout(timer), resolve(l)) });
       });
     },
@@ -103,7 +109,10 @@ test('policy watch -o json prints one compiled rule set per line', async () => {
   const line = await out.next(/^\{/);
   const set = JSON.parse(line) as { wireVersion: number; rules: Array<{ policy: string }> };
   assert.equal(set.wireVersion, 1);
-  assert.deepEqual(set.rules.map((r) => r.policy), ['checkout-abort']);
+  assert.deepEqual(
+    set.rules.map((r) => r.policy),
+    ['checkout-abort'],
+  );
   const exited = new Promise<number | null>((resolve) => watch.once('exit', (code) => resolve(code)));
   watch.kill('SIGINT');
   assert.equal(await exited, 0);

@@ -44,7 +44,10 @@ test('server down: exit 5, naming the address and how to start or port-forward t
   const server = `http://127.0.0.1:${closedPort}`;
   const r = await cli(['policy', 'list'], { server });
   assert.equal(r.code, 5, explain(r));
-  assert.match(r.stderr, new RegExp(`^error: cannot reach the control plane at ${server.replace(/\./g, '\\.')} \\(connection refused\\)$`, 'm'));
+  assert.match(
+    r.stderr,
+    new RegExp(`^error: cannot reach the control plane at ${server.replace(/\./g, '\\.')} \\(connection refused\\)$`, 'm'),
+  );
   assert.match(r.stderr, /npx hfi-control-plane/);
   assert.match(r.stderr, new RegExp(`kubectl port-forward -n hfi-system svc/hfi-control-plane ${closedPort}:8080`));
 });
@@ -75,7 +78,9 @@ test('a missing or wrong token is exit 6 with a hint; the right one (flag or HFI
   assert.match(none.stderr, /--token or the HFI_TOKEN environment variable/);
   const wrong = await cli(['policy', 'list', '--token', 'nope'], { server: secured.url });
   assert.equal(wrong.code, 6, explain(wrong));
-  const flag = await cli(['policy', 'apply', '-f', 'testdata/policies/api-delay.yaml', '--token', 'admin-secret-token-1234567890'], { server: secured.url });
+  const flag = await cli(['policy', 'apply', '-f', 'testdata/policies/api-delay.yaml', '--token', 'admin-secret-token-1234567890'], {
+    server: secured.url,
+  });
   assert.equal(flag.code, 0, explain(flag));
   const env = await cli(['policy', 'list', '-o', 'name'], { server: secured.url, env: { HFI_TOKEN: 'admin-secret-token-1234567890' } });
   assert.equal(env.stdout, 'policy/api-delay\n', explain(env));

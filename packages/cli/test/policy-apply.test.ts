@@ -31,10 +31,7 @@ async function names(): Promise<string[]> {
 test('apply -f DIR applies every policy file below it, sorted, recursively, and reports each', async () => {
   const r = await cli(['policy', 'apply', '-f', rel('policies')], { server: cp.url });
   assert.equal(r.code, 0, explain(r));
-  assert.equal(
-    r.stdout,
-    ['api-delay', 'checkout-abort', 'everything-slow', 'dir-a', 'dir-b'].map((n) => `policy/${n} created\n`).join(''),
-  );
+  assert.equal(r.stdout, ['api-delay', 'checkout-abort', 'everything-slow', 'dir-a', 'dir-b'].map((n) => `policy/${n} created\n`).join(''));
   assert.deepEqual(await names(), ['policy/api-delay', 'policy/checkout-abort', 'policy/dir-a', 'policy/dir-b', 'policy/everything-slow']);
 });
 
@@ -50,7 +47,9 @@ test('applying the same file again says unchanged; a changed file says configure
 test('--duration-seconds overrides every rule of every policy', async () => {
   const r = await cli(['policy', 'apply', '-f', rel('policies/checkout.yaml'), '--duration-seconds', '300'], { server: cp.url });
   assert.equal(r.code, 0, explain(r));
-  const list = ((await (await fetch(`${cp.url}/v1/policies`)).json()) as { items: unknown }).items as Array<{ spec: { rules: Array<{ fault: { duration_seconds: number } }> } }>;
+  const list = ((await (await fetch(`${cp.url}/v1/policies`)).json()) as { items: unknown }).items as Array<{
+    spec: { rules: Array<{ fault: { duration_seconds: number } }> };
+  }>;
   assert.equal(list.length, 2);
   for (const p of list) for (const rule of p.spec.rules) assert.equal(rule.fault.duration_seconds, 300);
 });
@@ -84,11 +83,14 @@ test('one invalid document stops the whole batch before anything is written', as
 test('a name used twice in one batch is refused, naming both places', async () => {
   const r = await cli(['policy', 'apply', '-f', rel('policies/dir'), '-f', rel('invalid/duplicate.yaml')], { server: cp.url });
   assert.equal(r.code, 1, explain(r));
-  assert.match(r.stderr, /^testdata\/invalid\/duplicate\.yaml\[doc 0\]: metadata\.name: policy "dir-a" is also defined in testdata\/policies\/dir\/a\.yaml\[doc 0\]/m);
+  assert.match(
+    r.stderr,
+    /^testdata\/invalid\/duplicate\.yaml\[doc 0\]: metadata\.name: policy "dir-a" is also defined in testdata\/policies\/dir\/a\.yaml\[doc 0\]/m,
+  );
   assert.deepEqual(await names(), []);
 });
 
-test("a refusal only the server knows about is mapped back to the file and document", async () => {
+test('a refusal only the server knows about is mapped back to the file and document', async () => {
   // "status" passes the offline validator but is reserved by the API path /v1/policies/status.
   const doc = 'metadata:\n  name: status\nspec:\n  rules:\n    - fault: {percentage: 1, abort: {httpStatus: 500}}\n';
   const r = await cli(['policy', 'apply', '-f', rel('policies/api-delay.yaml'), '-f', '-'], { server: cp.url, stdin: doc });

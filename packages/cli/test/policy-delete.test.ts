@@ -21,7 +21,11 @@ beforeEach(async () => {
   for (const file of ['api-delay.yaml', 'checkout.yaml', 'dir/a.yaml', 'dir/nested/b.json']) {
     const text = readFileSync(join(TESTDATA, 'policies', file), 'utf8');
     for (const doc of text.split(/^---$/m)) {
-      const r = await fetch(`${cp.url}/v1/policies`, { method: 'POST', headers: { 'content-type': file.endsWith('.json') ? 'application/json' : 'application/yaml' }, body: doc });
+      const r = await fetch(`${cp.url}/v1/policies`, {
+        method: 'POST',
+        headers: { 'content-type': file.endsWith('.json') ? 'application/json' : 'application/yaml' },
+        body: doc,
+      });
       assert.ok(r.ok, await r.text());
     }
   }

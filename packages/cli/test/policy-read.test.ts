@@ -41,7 +41,10 @@ test('policy list -o json prints an array that jq-style scripts can walk', async
   const r = await cli(['policy', 'list', '-o', 'json'], { server: cp.url });
   assert.equal(r.code, 0, explain(r));
   const list = JSON.parse(r.stdout) as Array<{ metadata: { name: string }; spec: { rules: unknown[] } }>;
-  assert.deepEqual(list.map((p) => p.spec.rules.length), [1, 1, 1, 1, 1]);
+  assert.deepEqual(
+    list.map((p) => p.spec.rules.length),
+    [1, 1, 1, 1, 1],
+  );
   assertGolden('policy-list.json', r.stdout);
   // The seed's `hfi-cli policy get -o json | jq '.[] | .spec.rules | length'`: get without a name lists.
   const get = await cli(['policy', 'get', '-o', 'json'], { server: cp.url });

@@ -24,12 +24,28 @@ test('valid files: one line per file with its policy count, exit 0', async () =>
 });
 
 test('every error is <file>[doc <i>]: <field path>: <message>; exit 1', async () => {
-  const r = await cli(['policy', 'validate', '-f', 'testdata/invalid/two-bad.yaml', '-f', 'testdata/invalid/syntax.yaml', '-f', 'testdata/policies/api-delay.yaml'], offline);
+  const r = await cli(
+    [
+      'policy',
+      'validate',
+      '-f',
+      'testdata/invalid/two-bad.yaml',
+      '-f',
+      'testdata/invalid/syntax.yaml',
+      '-f',
+      'testdata/policies/api-delay.yaml',
+    ],
+    offline,
+  );
   assert.equal(r.code, 1, explain(r));
   assert.equal(r.stdout, 'testdata/policies/api-delay.yaml: 1 policy valid\n');
   const lines = r.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 5, explain(r));
-  for (const line of lines.slice(0, 3)) assert.match(line, /^testdata\/invalid\/two-bad\.yaml\[doc 1\]: spec\.rules\[0\]|^testdata\/invalid\/two-bad\.yaml\[doc 1\]: metadata\.name: /);
+  for (const line of lines.slice(0, 3))
+    assert.match(
+      line,
+      /^testdata\/invalid\/two-bad\.yaml\[doc 1\]: spec\.rules\[0\]|^testdata\/invalid\/two-bad\.yaml\[doc 1\]: metadata\.name: /,
+    );
   assert.match(lines[3] ?? '', /^testdata\/invalid\/syntax\.yaml\[doc 0\]: syntax error at line \d+, column \d+/);
   assert.equal(lines[4], 'error: 4 validation errors in 2 files; fix them before applying');
 });

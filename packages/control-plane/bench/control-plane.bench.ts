@@ -30,7 +30,14 @@ function call(port: number, method: string, path: string, body?: unknown): Promi
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { host: '127.0.0.1', port, method, path, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+      },
       (res) => {
         const headAt = performance.now();
         let text = '';
@@ -79,7 +86,10 @@ function policy(name: string, percentage = 10) {
     apiVersion: 'v1',
     kind: 'FaultInjectionPolicy',
     metadata: { name },
-    spec: { selector: { service: 'frontend', namespace: 'demo' }, rules: [{ match: { path: { prefix: '/api' } }, fault: { percentage, delay: { fixed_delay_ms: 10 } } }] },
+    spec: {
+      selector: { service: 'frontend', namespace: 'demo' },
+      rules: [{ match: { path: { prefix: '/api' } }, fault: { percentage, delay: { fixed_delay_ms: 10 } } }],
+    },
   };
 }
 
@@ -197,7 +207,11 @@ class PollClient {
     private held: number,
     private readonly arrived: (version: number, at: number) => void,
   ) {
-    this.connection = new RawConnection(port, () => this.poll(), (status, head, body) => this.answered(status, head, body));
+    this.connection = new RawConnection(
+      port,
+      () => this.poll(),
+      (status, head, body) => this.answered(status, head, body),
+    );
   }
 
   private poll(): void {
@@ -274,7 +288,9 @@ class PollFleet {
     for (let p = 0; p < FLEET_PROCS; p++) {
       const from = p * per;
       const count = Math.min(per, CLIENTS - from);
-      const child = fork(SELF, ['fleet', String(this.port), String(from), String(count), set.epoch, String(set.version)], { stdio: 'inherit' });
+      const child = fork(SELF, ['fleet', String(this.port), String(from), String(count), set.epoch, String(set.version)], {
+        stdio: 'inherit',
+      });
       child.on('message', (m: FleetMessage) => {
         const entry = this.arrivals.get(m.version) ?? { reports: 0, at: [] };
         entry.reports++;
@@ -334,7 +350,10 @@ async function propagation(label: string, port: number, rounds: number, goalMs: 
     if (round < 0) continue;
     const delays = arrivals.map((t) => Math.max(0, t - answeredAt));
     allDelays.push(...delays);
-    if (process.env.BENCH_VERBOSE) console.log(`  round ${round}: first ${Math.min(...delays).toFixed(1)} ms, p50 ${percentile(delays, 0.5).toFixed(1)} ms, last ${Math.max(...delays).toFixed(1)} ms`);
+    if (process.env.BENCH_VERBOSE)
+      console.log(
+        `  round ${round}: first ${Math.min(...delays).toFixed(1)} ms, p50 ${percentile(delays, 0.5).toFixed(1)} ms, last ${Math.max(...delays).toFixed(1)} ms`,
+      );
     lastArrivals.push(Math.max(...delays));
   }
   const serverCpuMs = cpuMs(child.pid!) - cpuAtStart;
@@ -348,7 +367,10 @@ async function propagation(label: string, port: number, rounds: number, goalMs: 
       `(goal p99 < ${goalMs} ms: ${(p99 / goalMs).toFixed(2)} of goal)`,
   );
   console.log(`  server CPU time over the measured rounds (answers, re-polls, writes): ${(serverCpuMs / rounds).toFixed(1)} ms per round`);
-  if (label === 'memory') console.log(`resident memory with ${CLIENTS} held long-polls: ${rssMb.toFixed(1)} MB (goal < 200 MB: ${(rssMb / 200).toFixed(2)} of goal)`);
+  if (label === 'memory')
+    console.log(
+      `resident memory with ${CLIENTS} held long-polls: ${rssMb.toFixed(1)} MB (goal < 200 MB: ${(rssMb / 200).toFixed(2)} of goal)`,
+    );
 }
 
 async function writesAndList(port: number): Promise<void> {
@@ -356,20 +378,29 @@ async function writesAndList(port: number): Promise<void> {
   const concurrency = 32;
   const seconds = (await writePolicies(port, total, concurrency)) / 1000;
   const rate = total / seconds;
-  console.log(`writes (memory, ${concurrency} concurrent, growing to ${total} policies): ${rate.toFixed(0)} writes/s (goal >= 2000: ${(rate / 2000).toFixed(2)} of goal)`);
+  console.log(
+    `writes (memory, ${concurrency} concurrent, growing to ${total} policies): ${rate.toFixed(0)} writes/s (goal >= 2000: ${(rate / 2000).toFixed(2)} of goal)`,
+  );
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t = performance.now();
     const r = await call(port, 'GET', '/v1/policies');
     times.push(performance.now() - t);
-    if (i === 0) console.log(`list response: ${(r.body.length / 1e6).toFixed(1)} MB, ${(JSON.parse(r.body) as { items: unknown[] }).items.length} items`);
+    if (i === 0)
+      console.log(
+        `list response: ${(r.body.length / 1e6).toFixed(1)} MB, ${(JSON.parse(r.body) as { items: unknown[] }).items.length} items`,
+      );
   }
   const median = percentile(times, 0.5);
-  console.log(`list ${total} policies: median ${median.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (goal < 200 ms: ${(median / 200).toFixed(2)} of goal)`);
+  console.log(
+    `list ${total} policies: median ${median.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (goal < 200 ms: ${(median / 200).toFixed(2)} of goal)`,
+  );
 }
 
 function serverPropagation(metrics: string): string {
-  const buckets = [...metrics.matchAll(/hfi_control_plane_propagation_delay_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map((m) => `<=${m[1]}s: ${m[2]}`);
+  const buckets = [...metrics.matchAll(/hfi_control_plane_propagation_delay_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map(
+    (m) => `<=${m[1]}s: ${m[2]}`,
+  );
   return buckets.join(', ');
 }
 

@@ -74,11 +74,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         })
       : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex }));
 
-  const hub = new RuleSetHub({ clock, onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile') });
+  const hub = new RuleSetHub({
+    clock,
+    onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile'),
+  });
   const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
   const policies = new PolicyService({ store, hub, dataPlanes, clock, maxPolicies: config.maxPolicies });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
-  const streams = new RuleSetStreams(hub, { bufferSize: config.watchBufferSize, ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}) });
+  const streams = new RuleSetStreams(hub, {
+    bufferSize: config.watchBufferSize,
+    ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}),
+  });
   const metrics = createMetrics({
     policiesByPhase: () => policies.phaseCounts(),
     ruleSetVersion: () => hub.current()?.version ?? 0,
@@ -104,8 +110,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => {
     const { documents, errors } = parsePolicyDocuments(body as string);
-    if (errors.length > 0) done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid YAML: ${errors[0]!.message}`, fieldDetails(errors)), undefined);
-    else if (documents.length !== 1) done(new HfiError('HFI_MALFORMED_BODY', `a body holds exactly one policy; found ${documents.length} documents`), undefined);
+    if (errors.length > 0)
+      done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid YAML: ${errors[0]!.message}`, fieldDetails(errors)), undefined);
+    else if (documents.length !== 1)
+      done(new HfiError('HFI_MALFORMED_BODY', `a body holds exactly one policy; found ${documents.length} documents`), undefined);
     else done(null, documents[0]);
   });
 
@@ -120,7 +128,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     const seconds = reply.elapsedTime / 1000;
     metrics.requests.inc({ route, method: request.method, status });
     if (!HELD_ROUTES.has(route)) metrics.requestDuration.observe({ route, method: request.method }, seconds);
-    const line = { method: request.method, url: request.url, route, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = {
+      method: request.method,
+      url: request.url,
+      route,
+      statusCode: reply.statusCode,
+      responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
     if (route === '/v1/dataplane/poll') request.log.debug(line, 'request');
     else request.log.info(line, 'request');
   });

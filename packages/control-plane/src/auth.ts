@@ -29,7 +29,10 @@ export class Authenticator {
     if (access === 'public' || !this.guarded(access)) return;
     const grant = this.grantOf(authorization);
     if (!grant) {
-      throw new HfiError('HFI_UNAUTHORIZED', authorization ? 'the bearer token is not valid' : 'missing "authorization: Bearer <token>" header');
+      throw new HfiError(
+        'HFI_UNAUTHORIZED',
+        authorization ? 'the bearer token is not valid' : 'missing "authorization: Bearer <token>" header',
+      );
     }
     if (!allows(grant, access)) throw new HfiError('HFI_FORBIDDEN', `a ${grant} token may not perform ${access} operations`);
   }

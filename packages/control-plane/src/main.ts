@@ -37,7 +37,11 @@ function packageVersion(): string {
 function createLogger(config: ControlPlaneConfig): Logger {
   const redact = { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' };
   if (config.logging.format === 'text') {
-    return pino({ level: config.logging.level, redact, transport: { target: 'pino-pretty', options: { colorize: false, destination: 1, singleLine: true, ignore: 'pid,hostname' } } });
+    return pino({
+      level: config.logging.level,
+      redact,
+      transport: { target: 'pino-pretty', options: { colorize: false, destination: 1, singleLine: true, ignore: 'pid,hostname' } },
+    });
   }
   return pino({ level: config.logging.level, redact });
 }
@@ -62,7 +66,11 @@ async function main(): Promise<void> {
 
   let config: ControlPlaneConfig;
   try {
-    config = loadConfig({ env: process.env, ...(args.values.config ? { configFile: args.values.config } : {}), readFile: (p) => readFileSync(p, 'utf8') });
+    config = loadConfig({
+      env: process.env,
+      ...(args.values.config ? { configFile: args.values.config } : {}),
+      readFile: (p) => readFileSync(p, 'utf8'),
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`hfi-control-plane: ${error.message}\n`);

@@ -64,7 +64,15 @@ export class PolicyService {
       }
       const { version: _v, ...metadata } = policy.metadata;
       const preview = existing
-        ? { ...policy, metadata: { ...metadata, version: existing.metadata.version, createdAt: existing.metadata.createdAt, updatedAt: existing.metadata.updatedAt } }
+        ? {
+            ...policy,
+            metadata: {
+              ...metadata,
+              version: existing.metadata.version,
+              createdAt: existing.metadata.createdAt,
+              updatedAt: existing.metadata.updatedAt,
+            },
+          }
         : { ...policy, metadata };
       return { result: existing ? 'configured' : 'created', policy: preview };
     }
@@ -122,7 +130,9 @@ export class PolicyService {
     });
   }
 
-  private summary: { generation: number; epoch: string | undefined; faults: Map<string, { aborts: number; delays: number }>; groups: IdentityGroup[] } | undefined;
+  private summary:
+    | { generation: number; epoch: string | undefined; faults: Map<string, { aborts: number; delays: number }>; groups: IdentityGroup[] }
+    | undefined;
 
   /** Data planes grouped by identity, and fault totals by policy; recomputed only when the registry changed. */
   private planeSummary() {

@@ -131,11 +131,15 @@ for (const mode of ['inject', 'http'] as const) {
     });
 
     test('poll: newer set at once, 304 when current, registry and status follow', async () => {
-      const first = await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: `${mode}-a`, counters: { aborts: 0, delays: 4, rules: { 'api-delay/0': { aborts: 0, delays: 4 } } } }) });
+      const first = await call('POST', '/v1/dataplane/poll', {
+        body: pollBody({ instance: `${mode}-a`, counters: { aborts: 0, delays: 4, rules: { 'api-delay/0': { aborts: 0, delays: 4 } } } }),
+      });
       assert.equal(first.status, 200);
       assert.match(first.headers['content-type']!, /application\/json/);
       const set = first.json();
-      const current = await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: `${mode}-a`, epoch: set.epoch, version: set.version, holdMs: 0 }) });
+      const current = await call('POST', '/v1/dataplane/poll', {
+        body: pollBody({ instance: `${mode}-a`, epoch: set.epoch, version: set.version, holdMs: 0 }),
+      });
       assert.equal(current.status, 304);
       assert.equal(current.text, '');
 
@@ -159,7 +163,9 @@ for (const mode of ['inject', 'http'] as const) {
 
     test('held poll is answered by a write', async () => {
       const set = (await call('GET', '/v1/ruleset')).json();
-      const held = call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: `${mode}-held`, epoch: set.epoch, version: set.version, holdMs: 20_000 }) });
+      const held = call('POST', '/v1/dataplane/poll', {
+        body: pollBody({ instance: `${mode}-held`, epoch: set.epoch, version: set.version, holdMs: 20_000 }),
+      });
       await new Promise((r) => setTimeout(r, 50));
       const planes = (await call('GET', '/v1/dataplanes')).json().items;
       assert.equal(planes.find((p: any) => p.instance === `${mode}-held`)?.connected, true);

@@ -29,7 +29,10 @@ describe('authentication', () => {
     });
   before(async () => {
     const sink = new Writable({ write: (chunk, _e, cb) => ((logged += chunk.toString()), cb()) });
-    const logger = pino({ level: 'debug', redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' } }, sink);
+    const logger = pino(
+      { level: 'debug', redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' } },
+      sink,
+    );
     app = await makeApp({
       logger,
       config: testConfig({ auth: { adminToken: ADMIN, readTokens: [READER], dataplaneToken: DATAPLANE, allowUnauthenticated: false } }),

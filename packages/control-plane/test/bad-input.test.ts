@@ -27,8 +27,16 @@ describe('bad input', () => {
   after(() => app.close());
 
   test('malformed JSON and YAML are 400 HFI_MALFORMED_BODY', async () => {
-    assertError(await call('POST', '/v1/policies', { body: '{"apiVersion": "v1", ', contentType: 'application/json' }), 400, 'HFI_MALFORMED_BODY');
-    assertError(await call('POST', '/v1/policies', { body: 'metadata: [unclosed\n  - : :', contentType: 'application/yaml' }), 400, 'HFI_MALFORMED_BODY');
+    assertError(
+      await call('POST', '/v1/policies', { body: '{"apiVersion": "v1", ', contentType: 'application/json' }),
+      400,
+      'HFI_MALFORMED_BODY',
+    );
+    assertError(
+      await call('POST', '/v1/policies', { body: 'metadata: [unclosed\n  - : :', contentType: 'application/yaml' }),
+      400,
+      'HFI_MALFORMED_BODY',
+    );
     assertError(await call('POST', '/v1/policies', { body: '', contentType: 'application/json' }), 400, 'HFI_MALFORMED_BODY');
     const twoDocs = await call('POST', '/v1/policies', { body: 'a: 1\n---\nb: 2\n', contentType: 'application/yaml' });
     assert.match(assertError(twoDocs, 400, 'HFI_MALFORMED_BODY').message, /one policy/);
@@ -38,9 +46,16 @@ describe('bad input', () => {
     const bad = policy('typed') as any;
     bad.spec.rules[0].fault.percentage = 'fifty';
     const body = assertError(await call('POST', '/v1/policies', { body: bad }), 400, 'HFI_INVALID_POLICY');
-    assert.ok(body.details.some((d: any) => d.path === 'spec.rules[0].fault.percentage'), JSON.stringify(body.details));
+    assert.ok(
+      body.details.some((d: any) => d.path === 'spec.rules[0].fault.percentage'),
+      JSON.stringify(body.details),
+    );
     for (const value of [null, 42, 'text', [1, 2]]) {
-      assertError(await call('POST', '/v1/policies', { body: JSON.stringify(value), contentType: 'application/json' }), 400, 'HFI_INVALID_POLICY');
+      assertError(
+        await call('POST', '/v1/policies', { body: JSON.stringify(value), contentType: 'application/json' }),
+        400,
+        'HFI_INVALID_POLICY',
+      );
     }
   });
 
@@ -71,7 +86,11 @@ describe('bad input', () => {
   });
 
   test('unsupported content type is 415', async () => {
-    assertError(await call('POST', '/v1/policies', { body: 'name=x', contentType: 'application/x-www-form-urlencoded' }), 415, 'HFI_UNSUPPORTED_MEDIA_TYPE');
+    assertError(
+      await call('POST', '/v1/policies', { body: 'name=x', contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      'HFI_UNSUPPORTED_MEDIA_TYPE',
+    );
     assertError(await http('POST', '/v1/policies', { body: '<policy/>', contentType: 'text/xml' }), 415, 'HFI_UNSUPPORTED_MEDIA_TYPE');
   });
 
@@ -96,10 +115,18 @@ describe('bad input', () => {
   });
 
   test('malformed polls are 400 with field details; bad query values are 400', async () => {
-    const body = assertError(await call('POST', '/v1/dataplane/poll', { body: { ...pollBody(), version: -1, wireVersion: 7 } }), 400, 'HFI_INVALID_REQUEST');
+    const body = assertError(
+      await call('POST', '/v1/dataplane/poll', { body: { ...pollBody(), version: -1, wireVersion: 7 } }),
+      400,
+      'HFI_INVALID_REQUEST',
+    );
     assert.deepEqual(body.details.map((d: any) => d.path).sort(), ['version', 'wireVersion']);
     assertError(await call('POST', '/v1/dataplane/poll', { body: '[]', contentType: 'application/json' }), 400, 'HFI_INVALID_REQUEST');
-    assertError(await call('POST', '/v1/dataplane/poll', { body: { ...pollBody(), counters: { rules: { x: 'y' } } } }), 400, 'HFI_INVALID_REQUEST');
+    assertError(
+      await call('POST', '/v1/dataplane/poll', { body: { ...pollBody(), counters: { rules: { x: 'y' } } } }),
+      400,
+      'HFI_INVALID_REQUEST',
+    );
     assertError(await call('POST', '/v1/policies?dryRun=maybe', { body: policy('q') }), 400, 'HFI_INVALID_REQUEST');
     assertError(await call('GET', '/v1/ruleset?service=a&service=b'), 400, 'HFI_INVALID_REQUEST');
   });

@@ -40,7 +40,10 @@ test('refuses to listen on 0.0.0.0 without an admin token (exit 2)', () => {
 
 test('SIGTERM answers a held poll with 304 and exits 0', async (t) => {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN], { env: { ...baseEnv, CONTROL_PLANE_PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN], {
+    env: { ...baseEnv, CONTROL_PLANE_PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });

@@ -87,7 +87,9 @@ describe('distribution', () => {
 
   test('status counts pods: a pod whose worker VMs poll separately is one data plane, applied once all its VMs hold the write', async () => {
     const poll = (instance: string, held: { epoch: string; version: number }) =>
-      call('POST', '/v1/dataplane/poll', { body: pollBody({ instance, service: 'api', namespace: 'pods', epoch: held.epoch, version: held.version }) });
+      call('POST', '/v1/dataplane/poll', {
+        body: pollBody({ instance, service: 'api', namespace: 'pods', epoch: held.epoch, version: held.version }),
+      });
     const before = await current();
     await poll('api-7d9f/vm-a', before);
     await poll('api-7d9f/vm-b', before);
@@ -106,11 +108,15 @@ describe('distribution', () => {
   });
 
   test('status: Active once a targeted data plane holds the write; Expired after duration_seconds', async () => {
-    const created = (await call('POST', '/v1/policies', { body: policy('short-lived', { service: 'web', namespace: 'prod', durationSeconds: 60 }) })).json();
+    const created = (
+      await call('POST', '/v1/policies', { body: policy('short-lived', { service: 'web', namespace: 'prod', durationSeconds: 60 }) })
+    ).json();
     assert.equal(created.status.phase, 'Pending');
     assert.equal(created.status.expiresAt, new Date(clock.now() + 60_000).toISOString());
     const set = await current();
-    await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'web-1', service: 'web', namespace: 'prod', epoch: set.epoch, version: set.version }) });
+    await call('POST', '/v1/dataplane/poll', {
+      body: pollBody({ instance: 'web-1', service: 'web', namespace: 'prod', epoch: set.epoch, version: set.version }),
+    });
     const status = (await call('GET', '/v1/policies/short-lived')).json().status;
     assert.equal(status.phase, 'Active');
     assert.equal(status.targetedDataPlanes, 1);
@@ -134,7 +140,10 @@ describe('distribution', () => {
     clock.advance(61_000);
     await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'fresh' }) });
     const items = (await call('GET', '/v1/dataplanes')).json().items;
-    assert.deepEqual(items.map((i: any) => i.instance), ['fresh']);
+    assert.deepEqual(
+      items.map((i: any) => i.instance),
+      ['fresh'],
+    );
   });
 });
 

@@ -37,7 +37,9 @@ describe('control plane on etcd', () => {
 
   test('a write through A reaches a long-poll held on B', async () => {
     const set = (await b('GET', '/v1/ruleset')).json();
-    const held = b('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'b-1', epoch: set.epoch, version: set.version, holdMs: 20_000 }) });
+    const held = b('POST', '/v1/dataplane/poll', {
+      body: pollBody({ instance: 'b-1', epoch: set.epoch, version: set.version, holdMs: 20_000 }),
+    });
     await new Promise((r) => setTimeout(r, 100));
     const written = await a('POST', '/v1/policies', { body: policy('via-a') });
     assert.equal(written.status, 201);
@@ -70,22 +72,32 @@ describe('control plane on etcd', () => {
     assert.ok(Date.now() - started < 6000, `write took ${Date.now() - started} ms`);
     assert.equal((await a('DELETE', '/v1/policies/before-outage')).status, 503);
 
-    assert.deepEqual((await a('GET', '/v1/policies')).json().items.map((p: any) => p.metadata.name), before);
+    assert.deepEqual(
+      (await a('GET', '/v1/policies')).json().items.map((p: any) => p.metadata.name),
+      before,
+    );
     assert.equal((await b('GET', '/v1/policies/before-outage')).status, 200);
     assert.equal((await b('GET', '/v1/ruleset')).json().version, set.version);
     const stale = await b('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'b-2' }) });
     assert.equal(stale.status, 200);
     assert.equal(stale.json().version, set.version);
-    const heldDuring = await b('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'b-2', epoch: set.epoch, version: set.version, holdMs: 300 }) });
+    const heldDuring = await b('POST', '/v1/dataplane/poll', {
+      body: pollBody({ instance: 'b-2', epoch: set.epoch, version: set.version, holdMs: 300 }),
+    });
     assert.equal(heldDuring.status, 304);
     assert.equal((await a('GET', '/ready')).status, 503);
 
     await etcd.restart();
     await waitFor(async () => (await a('GET', '/ready')).status === 200 && (await b('GET', '/ready')).status === 200, 20_000);
-    assert.deepEqual((await b('GET', '/v1/policies')).json().items.map((p: any) => p.metadata.name), before);
+    assert.deepEqual(
+      (await b('GET', '/v1/policies')).json().items.map((p: any) => p.metadata.name),
+      before,
+    );
 
     const current = (await b('GET', '/v1/ruleset')).json();
-    const held = b('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'b-3', epoch: current.epoch, version: current.version, holdMs: 20_000 }) });
+    const held = b('POST', '/v1/dataplane/poll', {
+      body: pollBody({ instance: 'b-3', epoch: current.epoch, version: current.version, holdMs: 20_000 }),
+    });
     await new Promise((r) => setTimeout(r, 100));
     let written;
     // The first write after the restart may meet a connection that is still being re-established.

@@ -15,7 +15,11 @@ import { httpClient, listen } from './helpers/client.js';
 function stored(name: string, version: number, o: Parameters<typeof policy>[1] = {}): StoredPolicy {
   const result = validatePolicy(policy(name, o));
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return stampPolicy(result.policy, { version: String(version), createdAt: '2026-01-01T12:00:00.000Z', updatedAt: '2026-01-01T12:00:00.000Z' });
+  return stampPolicy(result.policy, {
+    version: String(version),
+    createdAt: '2026-01-01T12:00:00.000Z',
+    updatedAt: '2026-01-01T12:00:00.000Z',
+  });
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -61,7 +65,8 @@ describe('publication', () => {
     }
     assert.ok(versions.length > 50);
     // A resync at the revision already held republishes that version (same contents); otherwise versions grow.
-    for (let i = 1; i < versions.length; i++) assert.ok(versions[i]! >= versions[i - 1]!, `published ${versions[i - 1]} then ${versions[i]}`);
+    for (let i = 1; i < versions.length; i++)
+      assert.ok(versions[i]! >= versions[i - 1]!, `published ${versions[i - 1]} then ${versions[i]}`);
   });
 
   test('held polls of one identity are all answered with the same cached bytes', async () => {
@@ -93,7 +98,9 @@ describe('publication', () => {
     const polls = new LongPolls(hub);
     hub.apply({ kind: 'put', revision: 2, policy: stored('a', 2) });
     const answers: PollAnswer[] = [];
-    polls.answer({ identity: { service: 'frontend', namespace: 'demo' }, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 }, (a) => answers.push(a));
+    polls.answer({ identity: { service: 'frontend', namespace: 'demo' }, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 }, (a) =>
+      answers.push(a),
+    );
     assert.equal(answers.length, 0, 'held until the pending publication');
     await nextTurn();
     assert.equal(answers.length, 1);
@@ -109,7 +116,10 @@ describe('publication', () => {
     hub.apply({ kind: 'reset', epoch: 'e1', revision: 1, policies: [] });
     const polls = new LongPolls(hub);
     let answered = 0;
-    const cancel = polls.answer({ identity: { service: null, namespace: null }, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 }, () => answered++);
+    const cancel = polls.answer(
+      { identity: { service: null, namespace: null }, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 },
+      () => answered++,
+    );
     cancel!();
     hub.apply({ kind: 'put', revision: 2, policy: stored('a', 2) });
     await nextTurn();
@@ -132,12 +142,24 @@ describe('publication over HTTP', () => {
   function poll(body: unknown): Promise<{ status: number; version: string | undefined; body: string }> {
     return new Promise((resolve, reject) => {
       const payload = JSON.stringify(body);
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/dataplane/poll', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, version: res.headers[RULESET_VERSION_HEADER] as string | undefined, body: text }));
-      });
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/dataplane/poll',
+          agent: false,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, version: res.headers[RULESET_VERSION_HEADER] as string | undefined, body: text }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -145,12 +167,16 @@ describe('publication over HTTP', () => {
 
   test('every held poll is answered with the final version of a burst of writes', async () => {
     const set = (await call()('GET', '/v1/ruleset')).json();
-    const held = Array.from({ length: 60 }, (_, i) => poll(pollBody({ instance: `burst-${i}`, epoch: set.epoch, version: set.version, holdMs: 20_000 })));
+    const held = Array.from({ length: 60 }, (_, i) =>
+      poll(pollBody({ instance: `burst-${i}`, epoch: set.epoch, version: set.version, holdMs: 20_000 })),
+    );
     const heldNow = async () => Number(/\nhfi_control_plane_longpolls_held (\d+)/.exec((await call()('GET', '/v1/metrics')).text)?.[1]);
     for (let i = 0; i < 200 && (await heldNow()) < 60; i++) await new Promise((r) => setTimeout(r, 10));
     const before = Number(/\nhfi_control_plane_rulesets_published_total (\d+)/.exec((await call()('GET', '/v1/metrics')).text)?.[1]);
     // Written in-process within one turn, as a burst arriving together would be.
-    const ctxWrites = await Promise.all(Array.from({ length: 10 }, (_, i) => app.inject({ method: 'POST', url: '/v1/policies', payload: policy(`burst-${i}`) })));
+    const ctxWrites = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => app.inject({ method: 'POST', url: '/v1/policies', payload: policy(`burst-${i}`) })),
+    );
     const finalVersion = Math.max(...ctxWrites.map((r) => Number(r.json().metadata.version)));
     const answers = await Promise.all(held);
     const published = Number(/\nhfi_control_plane_rulesets_published_total (\d+)/.exec((await call()('GET', '/v1/metrics')).text)?.[1]);
@@ -176,7 +202,13 @@ describe('publication over HTTP', () => {
     assert.equal(r.text, JSON.stringify(r.json()));
     const ctxList = (await app.inject({ method: 'GET', url: '/v1/policies/burst-3' })).json();
     const items = r.json().items as { metadata: { name: string } }[];
-    assert.deepEqual(items.find((p) => p.metadata.name === 'burst-3'), ctxList);
-    assert.deepEqual(items.map((p) => p.metadata.name), [...items.map((p) => p.metadata.name)].sort());
+    assert.deepEqual(
+      items.find((p) => p.metadata.name === 'burst-3'),
+      ctxList,
+    );
+    assert.deepEqual(
+      items.map((p) => p.metadata.name),
+      [...items.map((p) => p.metadata.name)].sort(),
+    );
   });
 });

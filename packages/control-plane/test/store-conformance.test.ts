@@ -73,7 +73,10 @@ function conformance(backend: string, makeStore: () => Factory): void {
     test('list is sorted by name', async () => {
       const store = await open();
       for (const name of ['zeta', 'eta', 'theta']) await store.put(canonical(name), { nowMs: T0 });
-      assert.deepEqual((await store.list()).map((p) => p.metadata.name), ['eta', 'theta', 'zeta']);
+      assert.deepEqual(
+        (await store.list()).map((p) => p.metadata.name),
+        ['eta', 'theta', 'zeta'],
+      );
     });
 
     test('expectedVersion: a stale version and a version on create are conflicts', async () => {
@@ -125,11 +128,17 @@ function conformance(backend: string, makeStore: () => Factory): void {
       assert.equal(events[0]?.kind, 'reset');
       const reset = events[0] as Extract<StoreEvent, { kind: 'reset' }>;
       assert.ok(reset.epoch.length > 0);
-      assert.deepEqual(reset.policies.map((p) => p.metadata.name), ['before']);
+      assert.deepEqual(
+        reset.policies.map((p) => p.metadata.name),
+        ['before'],
+      );
       const written = (await store.put(canonical('after'), { nowMs: T0 })).policy;
       await store.delete('before');
       await until(events, (e) => e.length >= 3);
-      assert.deepEqual(events.slice(1).map((e) => e.kind), ['put', 'delete']);
+      assert.deepEqual(
+        events.slice(1).map((e) => e.kind),
+        ['put', 'delete'],
+      );
       const put = events[1] as Extract<StoreEvent, { kind: 'put' }>;
       assert.equal(put.revision, Number(written.metadata.version));
       assert.deepEqual(put.policy, written);
@@ -145,7 +154,12 @@ function conformance(backend: string, makeStore: () => Factory): void {
   });
 }
 
-conformance('memory', () => async (max = 100) => new MemoryPolicyStore({ maxPolicies: max, randomHex }));
+conformance(
+  'memory',
+  () =>
+    async (max = 100) =>
+      new MemoryPolicyStore({ maxPolicies: max, randomHex }),
+);
 
 let etcd: EtcdProcess | undefined;
 let prefixCounter = 0;
@@ -155,6 +169,9 @@ before(async () => {
 after(async () => {
   await etcd?.stop();
 });
-conformance('etcd', () => async (max = 100) =>
-  new EtcdPolicyStore({ endpoints: [etcd!.endpoint], maxPolicies: max, clock: realClock, prefix: `/hfi-test/${++prefixCounter}/` }),
+conformance(
+  'etcd',
+  () =>
+    async (max = 100) =>
+      new EtcdPolicyStore({ endpoints: [etcd!.endpoint], maxPolicies: max, clock: realClock, prefix: `/hfi-test/${++prefixCounter}/` }),
 );

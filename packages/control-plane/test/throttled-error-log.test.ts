@@ -14,7 +14,10 @@ test('repeated failures of one operation log once per interval, with the number 
   for (let i = 0; i < 100; i++, now += 300) log.report('list', new Error('connect ECONNREFUSED'));
   log.report('put', new Error('connect ECONNREFUSED'));
   // 100 attempts over 30 s: the first is logged, the other 99 fall within the interval; 'put' is its own operation.
-  assert.deepEqual(lines.map((l) => l['operation']), ['list', 'put']);
+  assert.deepEqual(
+    lines.map((l) => l['operation']),
+    ['list', 'put'],
+  );
   now += 30_000;
   log.report('list', new Error('connect ECONNREFUSED'));
   assert.equal(lines.length, 3);

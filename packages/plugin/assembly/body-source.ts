@@ -11,7 +11,10 @@ const CHUNK: u32 = 8 * 1024;
 export class HostBufferSource extends ByteSource {
   private offset: u32 = 0;
 
-  constructor(readonly bufferType: u32, readonly size: u32) {
+  constructor(
+    readonly bufferType: u32,
+    readonly size: u32,
+  ) {
     super();
   }
 

@@ -63,7 +63,11 @@ export function onResponseHeaders(streamId: u32): u32 {
   if (!stream.localReplySent) {
     const id = stream.rule.idBytes;
     proxy_add_header_map_value(
-      MapType.HttpResponseHeaders, changetype<usize>(HFI_FAULT), HFI_FAULT.byteLength, changetype<usize>(id), id.byteLength,
+      MapType.HttpResponseHeaders,
+      changetype<usize>(HFI_FAULT),
+      HFI_FAULT.byteLength,
+      changetype<usize>(id),
+      id.byteLength,
     );
   }
   return FilterHeadersStatus.Continue;

@@ -21,7 +21,17 @@ export class ByteSource {
   }
 }
 
-export const enum JsonKind { End = 0, Object = 1, Array = 2, String = 3, Number = 4, True = 5, False = 6, Null = 7, Invalid = 8 }
+export const enum JsonKind {
+  End = 0,
+  Object = 1,
+  Array = 2,
+  String = 3,
+  Number = 4,
+  True = 5,
+  False = 6,
+  Null = 7,
+  Invalid = 8,
+}
 
 export class JsonReader {
   private pos: usize;

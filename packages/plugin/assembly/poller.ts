@@ -61,8 +61,14 @@ export class Poller {
 }
 
 export function pollBody(
-  config: Config, identity: Identity, instance: string, epoch: string, version: i64,
-  aborts: i64, delays: i64, rules: Map<string, RuleCounters>,
+  config: Config,
+  identity: Identity,
+  instance: string,
+  epoch: string,
+  version: i64,
+  aborts: i64,
+  delays: i64,
+  rules: Map<string, RuleCounters>,
 ): string {
   let body = '{"wireVersion":' + WIRE_VERSION.toString();
   body += ',"identity":{"service":' + (identity.hasService ? jsonQuote(identity.service) : 'null');

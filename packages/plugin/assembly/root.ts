@@ -2,7 +2,10 @@
 // queue of delayed requests. One per plugin per worker VM.
 
 import {
-  proxy_continue_stream, proxy_http_call, proxy_send_local_response, proxy_set_effective_context,
+  proxy_continue_stream,
+  proxy_http_call,
+  proxy_send_local_response,
+  proxy_set_effective_context,
   proxy_set_tick_period_milliseconds,
 } from './abi/imports';
 import { BufferType, MapType, Status, StreamType } from './abi/constants';
@@ -65,8 +68,16 @@ export class RootContext {
     if (!id.hasService) logWarn('workload name unknown (no WORKLOAD_NAME in node metadata): only rules for service "*" apply');
     if (!id.hasNamespace) logWarn('namespace unknown (no NAMESPACE in node metadata): only rules for namespace "*" apply');
     this.instance = (id.hasPod ? id.pod : 'unknown') + '/' + vmTag;
-    logInfo('configured: control plane cluster ' + config.cluster + ', service ' + (id.hasService ? id.service : '?') +
-      ', namespace ' + (id.hasNamespace ? id.namespace : '?') + ', instance ' + this.instance);
+    logInfo(
+      'configured: control plane cluster ' +
+        config.cluster +
+        ', service ' +
+        (id.hasService ? id.service : '?') +
+        ', namespace ' +
+        (id.hasNamespace ? id.namespace : '?') +
+        ', instance ' +
+        this.instance,
+    );
     // The first poll goes out from the first tick: the canary VM Envoy configures and throws away
     // never gets one, so it makes no call.
     this.poller.dueAtMs = 0;
@@ -111,9 +122,14 @@ export class RootContext {
     const pairs = abortHeaderPairs(stream.rule);
     stream.localReplySent = true;
     proxy_send_local_response(
-      abort.status, changetype<usize>(ABORT_DETAILS), ABORT_DETAILS.byteLength,
-      changetype<usize>(abort.body), abort.body.byteLength,
-      changetype<usize>(pairs), pairs.byteLength, abort.grpcStatus,
+      abort.status,
+      changetype<usize>(ABORT_DETAILS),
+      ABORT_DETAILS.byteLength,
+      changetype<usize>(abort.body),
+      abort.body.byteLength,
+      changetype<usize>(pairs),
+      pairs.byteLength,
+      abort.grpcStatus,
     );
     this.aborts++;
     const counters = stream.rule.counters;
@@ -174,10 +190,18 @@ export class RootContext {
     const config = this.config;
     if (config === null) return;
     const set = this.ruleSet;
-    const body = String.UTF8.encode(pollBody(
-      config, this.identity, this.instance, set === null ? '' : set.epoch, set === null ? 0 : set.version,
-      this.aborts, this.delayed, this.ruleCounters,
-    ));
+    const body = String.UTF8.encode(
+      pollBody(
+        config,
+        this.identity,
+        this.instance,
+        set === null ? '' : set.epoch,
+        set === null ? 0 : set.version,
+        this.aborts,
+        this.delayed,
+        this.ruleCounters,
+      ),
+    );
     const headers = new PairsBuilder()
       .addString(':method', 'POST')
       .addString(':path', POLL_PATH)
@@ -187,12 +211,19 @@ export class RootContext {
     const pairs = headers.build();
     const cluster = String.UTF8.encode(config.cluster);
     const status = proxy_http_call(
-      changetype<usize>(cluster), cluster.byteLength, changetype<usize>(pairs), pairs.byteLength,
-      changetype<usize>(body), body.byteLength, 0, 0, <u32>config.pollTimeoutMs, tokenSlot,
+      changetype<usize>(cluster),
+      cluster.byteLength,
+      changetype<usize>(pairs),
+      pairs.byteLength,
+      changetype<usize>(body),
+      body.byteLength,
+      0,
+      0,
+      <u32>config.pollTimeoutMs,
+      tokenSlot,
     );
     if (status != Status.Ok) {
-      this.pollFailed(now, 'proxy_http_call refused with status ' + status.toString() +
-        " (is cluster '" + config.cluster + "' defined?)");
+      this.pollFailed(now, 'proxy_http_call refused with status ' + status.toString() + " (is cluster '" + config.cluster + "' defined?)");
       return;
     }
     this.poller.started(load<u32>(tokenSlot), now);
@@ -205,9 +236,13 @@ export class RootContext {
     const retryMs = config === null ? 5_000 : config.retryIntervalMs;
     if (this.poller.failed(now, reason, retryMs)) {
       const set = this.ruleSet;
-      logWarn('control plane poll failed: ' + reason + '; keeping ' +
-        (set === null ? 'no rule set (passing all traffic)' : 'rule set ' + set.epoch + '/' + set.version.toString()) +
-        '; retrying with backoff');
+      logWarn(
+        'control plane poll failed: ' +
+          reason +
+          '; keeping ' +
+          (set === null ? 'no rule set (passing all traffic)' : 'rule set ' + set.epoch + '/' + set.version.toString()) +
+          '; retrying with backoff',
+      );
     }
   }
 
@@ -252,8 +287,17 @@ export class RootContext {
       // The new set is complete before it replaces the old one: requests see one or the other.
       this.ruleSet = next;
       countRuleSetUpdate();
-      logInfo('rule set ' + next.epoch + '/' + next.version.toString() + ' loaded: ' + next.rules.length.toString() +
-        ' of ' + next.totalRules.toString() + ' rules apply to this workload');
+      logInfo(
+        'rule set ' +
+          next.epoch +
+          '/' +
+          next.version.toString() +
+          ' loaded: ' +
+          next.rules.length.toString() +
+          ' of ' +
+          next.totalRules.toString() +
+          ' rules apply to this workload',
+      );
     }
     this.pollSucceeded(now);
   }

@@ -9,9 +9,7 @@ import { Dfa, HeaderCondition, MatchKind, StringMatcher } from './matchers';
 import { PairsBuilder } from './abi/pairs';
 import { Identity } from './identity';
 import { HeaderSlots } from './decide';
-import {
-  MAX_ABORT_HEADERS, MAX_DELAY_MS, MAX_DFA_CELLS, MAX_DFA_STATES, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION,
-} from './limits';
+import { MAX_ABORT_HEADERS, MAX_DELAY_MS, MAX_DFA_CELLS, MAX_DFA_STATES, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION } from './limits';
 
 // Shared by every rule that has none: a loaded set allocates only what it keeps (never mutated).
 const EMPTY = new ArrayBuffer(0);
@@ -233,7 +231,7 @@ class Loader {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-            if (r.keyIs('states')) states = <i32>this.integer(field, '.dfa.states', 1, MAX_DFA_STATES);
+      if (r.keyIs('states')) states = <i32>this.integer(field, '.dfa.states', 1, MAX_DFA_STATES);
       else if (r.keyIs('classes')) classes = <i32>this.integer(field, '.dfa.classes', 1, 256);
       else if (r.keyIs('classMap')) classMap = this.base64(field, '.dfa.classMap');
       else if (r.keyIs('table')) table = this.base64(field, '.dfa.table');
@@ -290,7 +288,7 @@ class Loader {
     const cells = states * classes;
     const tablePtr = changetype<usize>(table);
     for (let i = 0; i < cells; i++) {
-      const s = load<u16>(tablePtr + (<usize>i << 1));
+      const s = load<u16>(tablePtr + ((<usize>i) << 1));
       if (s != 0xffff && <i32>s >= states) {
         this.fail(field, '.dfa.table', 'state out of range');
         return null;
@@ -356,13 +354,12 @@ class Loader {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-            if (r.keyIs('kind')) {
+      if (r.keyIs('kind')) {
         if (this.view(field, '.kind')) kind = kindOfView(r, header);
       } else if (r.keyIs('value')) {
         // Kept for exact/prefix only: a regex's source is for humans, the plugin matches its DFA.
         if (this.view(field, '.value')) value = this.reader.viewSize == 0 ? EMPTY : viewCopy(this.reader);
-      }
-      else if (r.keyIs('dfa')) dfa = this.dfa(field);
+      } else if (r.keyIs('dfa')) dfa = this.dfa(field);
       else if (header && r.keyIs('name')) {
         if (this.view(field, '.name')) this.matchedSlot = r.viewSize == 0 ? -1 : this.slotOfView();
       } else r.skipValue();
@@ -438,7 +435,7 @@ class Loader {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-            if (r.keyIs('status')) {
+      if (r.keyIs('status')) {
         abort.status = <i32>this.integer('abort', '.status', 200, 599);
         hasStatus = true;
       } else if (r.keyIs('grpcStatus')) abort.grpcStatus = <i32>this.integer('abort', '.grpcStatus', -1, 16);
@@ -492,7 +489,7 @@ class Loader {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-            if (r.keyIs('id')) {
+      if (r.keyIs('id')) {
         rule.idBytes = this.bytes('id', '');
         seen |= 1;
       } else if (r.keyIs('selector')) {
@@ -529,7 +526,12 @@ class Loader {
       } else r.skipValue();
       if (!this.ok) return rule;
     }
-    if (seen != 2047) this.fail('', '', 'missing required fields (id, selector, path, method, headers, perMillion, delayMs, abort, startDelayMs, activeFromMs, expiresAtMs)');
+    if (seen != 2047)
+      this.fail(
+        '',
+        '',
+        'missing required fields (id, selector, path, method, headers, perMillion, delayMs, abort, startDelayMs, activeFromMs, expiresAtMs)',
+      );
     if (rule.idBytes.byteLength == 0) this.fail('id', '', 'must not be empty');
     rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0;
     return rule;
@@ -582,10 +584,14 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-            if (r.keyIs('wireVersion')) {
+      if (r.keyIs('wireVersion')) {
         wireVersion = <i32>loader.integer('wireVersion', '', 0, 1_000_000);
         if (loader.ok && wireVersion != WIRE_VERSION) {
-          loader.fail('wireVersion', '', 'unknown version ' + wireVersion.toString() + ' (this plugin reads ' + WIRE_VERSION.toString() + ')');
+          loader.fail(
+            'wireVersion',
+            '',
+            'unknown version ' + wireVersion.toString() + ' (this plugin reads ' + WIRE_VERSION.toString() + ')',
+          );
         }
       } else if (r.keyIs('epoch')) {
         set.epoch = loader.str('epoch', '');

@@ -9,9 +9,11 @@ interface Exports {
   [name: string]: unknown;
 }
 type Fn = (...args: number[]) => number;
-const wasmApi = (globalThis as unknown as {
-  WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: Exports } }> };
-}).WebAssembly;
+const wasmApi = (
+  globalThis as unknown as {
+    WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: Exports } }> };
+  }
+).WebAssembly;
 
 const enc = new TextEncoder();
 
@@ -83,14 +85,19 @@ export class MinimalHost {
           return 0;
         },
       }),
-      wasi_snapshot_preview1: { random_get: (ptr: number, len: number) => {
-        new Uint8Array(this.exports.memory.buffer, ptr, len).fill(7);
-        return 0;
-      } },
+      wasi_snapshot_preview1: {
+        random_get: (ptr: number, len: number) => {
+          new Uint8Array(this.exports.memory.buffer, ptr, len).fill(7);
+          return 0;
+        },
+      },
     };
-    const { instance } = await wasmApi.instantiate(new Uint8Array(readFileSync(path)), new Proxy(imports, {
-      get: (t, m: string) => (m in t ? t[m as keyof typeof t] : env),
-    }));
+    const { instance } = await wasmApi.instantiate(
+      new Uint8Array(readFileSync(path)),
+      new Proxy(imports, {
+        get: (t, m: string) => (m in t ? t[m as keyof typeof t] : env),
+      }),
+    );
     this.exports = instance.exports;
     this.exports._initialize?.();
   }

@@ -26,20 +26,34 @@ function ruleSetJson(n: number): string {
   const policies: StoredPolicy[] = [];
   for (let i = 0; i < rules.length; i += 100) policies.push(policy(`p${String(i).padStart(5, '0')}`, rules.slice(i, i + 100)));
   if (n > 0) {
-    policies.push(policy('zzz-target', [{ match: { path: { exact: '/target' } }, fault: { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 } }]));
+    policies.push(
+      policy('zzz-target', [
+        {
+          match: { path: { exact: '/target' } },
+          fault: { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 },
+        },
+      ]),
+    );
   }
   return JSON.stringify(compileRuleSet(policies, { epoch: 'bench', version: 1 }));
 }
 
 function policy(name: string, rules: Rule[]): StoredPolicy {
   return {
-    apiVersion: 'v1', kind: 'FaultInjectionPolicy',
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
     metadata: { name, version: '1', createdAt: UPDATED, updatedAt: UPDATED },
     spec: { selector: { service: '*', namespace: '*' }, priority: 0, rules },
   };
 }
 
-const HEADERS: [string, string][] = [[':authority', 'frontend'], [':scheme', 'http'], ['user-agent', 'bench'], ['x-tenant', 'nobody'], ['accept', '*/*']];
+const HEADERS: [string, string][] = [
+  [':authority', 'frontend'],
+  [':scheme', 'http'],
+  ['user-agent', 'bench'],
+  ['x-tenant', 'nobody'],
+  ['accept', '*/*'],
+];
 
 /** Median ns per call over `batches` batches. */
 function measure(fn: () => void, batches = 25, perBatch = 20_000): number {
@@ -83,12 +97,16 @@ async function main(): Promise<void> {
       host.setRequest([[':method', 'GET'], [':path', '/target'], ...HEADERS]);
       let id = 10;
       // A match aborts: a full stream lifecycle per request so per-stream state is created and freed.
-      const hit = measure(() => {
-        id++;
-        host.call('proxy_on_context_create', id, 1);
-        host.call('proxy_on_request_headers', id, 7, 1);
-        host.call('proxy_on_delete', id);
-      }, n >= 1000 ? 10 : 25, n >= 1000 ? 2_000 : 20_000);
+      const hit = measure(
+        () => {
+          id++;
+          host.call('proxy_on_context_create', id, 1);
+          host.call('proxy_on_request_headers', id, 7, 1);
+          host.call('proxy_on_delete', id);
+        },
+        n >= 1000 ? 10 : 25,
+        n >= 1000 ? 2_000 : 20_000,
+      );
       rows.push([`${n} rules, last rule matches (abort)`, String(n), hit.toFixed(0)]);
       if (n === 100) hitAt100 = hit;
     }
@@ -101,17 +119,28 @@ async function main(): Promise<void> {
   const afterUpdateBytes = big.exports.memory.buffer.byteLength;
 
   const full = await createTestHost({
-    wasm: pluginWasm, pluginConfig: CONFIG, workers: 1,
-    clusters: { 'hfi-control-plane': (() => { let sent = false; return () => (sent ? { hold: true as const } : ((sent = true), { status: 200, body: ruleSetJson(100) })); })() },
+    wasm: pluginWasm,
+    pluginConfig: CONFIG,
+    workers: 1,
+    clusters: {
+      'hfi-control-plane': (() => {
+        let sent = false;
+        return () => (sent ? { hold: true as const } : ((sent = true), { status: 200, body: ruleSetJson(100) }));
+      })(),
+    },
   });
   await full.advance(2);
   await full.settle();
   const request: [string, string][] = [[':method', 'GET'], [':path', '/nomatch/path'], ...HEADERS];
-  const viaHost = measure(() => {
-    const s = full.newHttpStream({ worker: 0 });
-    s.sendRequestHeaders(request, true);
-    s.complete();
-  }, 15, 2_000);
+  const viaHost = measure(
+    () => {
+      const s = full.newHttpStream({ worker: 0 });
+      s.sendRequestHeaders(request, true);
+      s.complete();
+    },
+    15,
+    2_000,
+  );
   full.close();
   rows.push(['100 rules, no match, through the full test host (stream lifecycle)', '100', viaHost.toFixed(0)]);
 
@@ -121,8 +150,12 @@ async function main(): Promise<void> {
   const size = statSync(pluginWasm).size;
   console.log(`\nwasm size: ${size} bytes (goal < 65536: ${(size / 65536).toFixed(2)} of budget)`);
   console.log(`goal: median <= 1000 ns at 100 rules, no match: ${at100.toFixed(0)} ns (${(at100 / 1000).toFixed(2)} of budget)`);
-  console.log(`goal: median <= 1000 ns at 100 rules, last rule matches (abort; create + headers + delete): ${hitAt100.toFixed(0)} ns (${(hitAt100 / 1000).toFixed(2)} of budget)`);
-  console.log(`linear memory with 1,000 rules loaded (rule set JSON ${jsonBytes} bytes): ${memoryBytes} bytes (goal <= 1 MiB: ${(memoryBytes / 1048576).toFixed(2)} of budget)`);
+  console.log(
+    `goal: median <= 1000 ns at 100 rules, last rule matches (abort; create + headers + delete): ${hitAt100.toFixed(0)} ns (${(hitAt100 / 1000).toFixed(2)} of budget)`,
+  );
+  console.log(
+    `linear memory with 1,000 rules loaded (rule set JSON ${jsonBytes} bytes): ${memoryBytes} bytes (goal <= 1 MiB: ${(memoryBytes / 1048576).toFixed(2)} of budget)`,
+  );
   console.log(`linear memory after updating to another 1,000-rule set: ${afterUpdateBytes} bytes`);
 }
 

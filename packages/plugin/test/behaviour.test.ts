@@ -31,7 +31,10 @@ test('a delay resumes the request at its exact deadline; concurrent delays keep 
     assert.deepEqual(slow.observe(), { action: 'fault', ruleId: 'slow/0', waitMs: 250, abort: null });
     assert.equal(host.metric('wasmcustom_hfi_faults_delays_total'), 3);
     assert.equal(host.metric('wasmcustom_hfi_faults_aborts_total'), 1);
-    assert.deepEqual(host.histogram('wasmcustom_hfi_faults_delay_duration_milliseconds').samples.sort((a, b) => a - b), [3, 100, 250]);
+    assert.deepEqual(
+      host.histogram('wasmcustom_hfi_faults_delay_duration_milliseconds').samples.sort((a, b) => a - b),
+      [3, 100, 250],
+    );
   } finally {
     host.close();
   }
@@ -78,7 +81,14 @@ test('percentage: faulted share over 20,000 requests lies in the binomial 99.9% 
     let faulted = 0;
     for (let i = 0; i < n; i++) {
       const s = host.newHttpStream({ worker: 0 });
-      s.sendRequestHeaders([[':method', 'GET'], [':path', '/'], [':authority', 'a']], true);
+      s.sendRequestHeaders(
+        [
+          [':method', 'GET'],
+          [':path', '/'],
+          [':authority', 'a'],
+        ],
+        true,
+      );
       if (s.localResponse) faulted++;
       s.complete();
     }
@@ -94,7 +104,10 @@ test('percentage: faulted share over 20,000 requests lies in the binomial 99.9% 
 test('control plane trouble: the last good rule set stays, errors are counted, logged once per change, retried with backoff', async () => {
   const answers: HttpCallResult[] = [
     { status: 200, body: JSON.stringify(ruleSet([rule('a/0', { abort: abort503 })], 1)) },
-    { fail: 'timeout' }, { fail: 'timeout' }, { fail: 'refused' }, { fail: 'reset' },
+    { fail: 'timeout' },
+    { fail: 'timeout' },
+    { fail: 'refused' },
+    { fail: 'reset' },
     { status: 200, body: '{"wireVersion":1,"epoch":"e1","version":' },
     { status: 200, body: JSON.stringify({ ...ruleSet([], 9), wireVersion: 2 }) },
     { status: 500, body: 'oops' },
@@ -124,7 +137,10 @@ test('control plane trouble: the last good rule set stays, errors are counted, l
     assert.equal(host.metric('wasmcustom_hfi_ruleset_updates_total'), 2);
     const warnings = host.logs.filter((l) => l.level === 3 && l.message.includes('poll failed'));
     assert.equal(warnings.length, 6, 'one line per change of failure, not per failure:\n' + warnings.map((w) => w.message).join('\n'));
-    assert.ok(warnings.some((w) => w.message.includes('wireVersion')), 'an unknown wire version is named');
+    assert.ok(
+      warnings.some((w) => w.message.includes('wireVersion')),
+      'an unknown wire version is named',
+    );
     assert.ok(host.logs.some((l) => l.message.includes('reachable again')));
     // Retries back off: gaps between failed polls grow (jitter keeps each within [backoff/2, backoff]).
     const gaps = callTimes.slice(1).map((t, i) => t - callTimes[i]!);
@@ -191,8 +207,15 @@ test('304 polls again at once; each worker VM runs its own poll', async () => {
   }
 });
 
-for (const bad of ['{"poll_hold_sec": "soon"}', '{"control_plane_addr": 42}', '{not json', '{"debug": "yes"}', '[1,2]',
-  '{"poll_hold_sec": 30, "poll_timeout_sec": 10}', '{"control_plane_addr": "hfi-control-plane:8080"}']) {
+for (const bad of [
+  '{"poll_hold_sec": "soon"}',
+  '{"control_plane_addr": 42}',
+  '{not json',
+  '{"debug": "yes"}',
+  '[1,2]',
+  '{"poll_hold_sec": 30, "poll_timeout_sec": 10}',
+  '{"control_plane_addr": "hfi-control-plane:8080"}',
+]) {
   test(`malformed configuration ${bad}: one clear error, traffic passes, no polling`, async () => {
     const host = await startPlugin({ ruleSet: ruleSet([rule('a/0', { abort: abort503 })]), pluginConfig: bad });
     try {
@@ -290,15 +313,20 @@ test('responses of delayed requests carry x-hfi-fault; aborts carry it once, in 
     const d = send(host, GET('/d'));
     await advanceTo(host, host.now() + 10, [d]);
     d.stream.sendResponseHeaders([[':status', '200']], true);
-    assert.deepEqual(d.stream.responseHeaders?.filter(([k]) => k === 'x-hfi-fault'), [['x-hfi-fault', 'd/0']]);
+    assert.deepEqual(
+      d.stream.responseHeaders?.filter(([k]) => k === 'x-hfi-fault'),
+      [['x-hfi-fault', 'd/0']],
+    );
     const a = send(host, GET('/a'));
     const reply = a.stream.localResponse!;
     assert.equal(reply.status, 429);
     assert.equal(reply.body, 'slow down');
     assert.equal(reply.details, 'hfi_fault_abort');
     assert.equal(reply.grpcStatus, 8);
-    assert.deepEqual(reply.headers.filter(([k]) => k === 'x-hfi-fault' || k === 'retry-after').sort(),
-      [['retry-after', '2'], ['x-hfi-fault', 'a/0']]);
+    assert.deepEqual(reply.headers.filter(([k]) => k === 'x-hfi-fault' || k === 'retry-after').sort(), [
+      ['retry-after', '2'],
+      ['x-hfi-fault', 'a/0'],
+    ]);
   } finally {
     host.close();
   }

@@ -10,10 +10,18 @@ import { Xorshift64Star, compileRuleSet, decideFault, type CompiledRuleSet, type
 import { policyWireFixtures } from './paths.js';
 import { advanceTo, expectedOf, send, startPlugin, type Observed, type PendingRequest, type RequestSpec } from './harness.js';
 
-interface WireCase { name: string; request: RequestSpec; nowMs: number; expected: Decision }
+interface WireCase {
+  name: string;
+  request: RequestSpec;
+  nowMs: number;
+  expected: Decision;
+}
 interface WireFixture {
-  description: string; seed: string; identity: { service: string | null; namespace: string | null };
-  ruleSet: CompiledRuleSet; cases: WireCase[];
+  description: string;
+  seed: string;
+  identity: { service: string | null; namespace: string | null };
+  ruleSet: CompiledRuleSet;
+  cases: WireCase[];
 }
 
 /** Runs cases in order in one VM; requests at the same instant are all sent before the clock moves. */
@@ -31,14 +39,19 @@ async function runInWasm(
     }
     const longest = Math.max(0, ...fixture.ruleSet.rules.map((r) => r.startDelayMs + r.delayMs));
     await advanceTo(host, host.now() + longest + 5, pending);
-    assert.ok(host.vms.every((vm) => !vm.failed), 'no VM failed');
+    assert.ok(
+      host.vms.every((vm) => !vm.failed),
+      'no VM failed',
+    );
     return pending.map((p) => p.observe());
   } finally {
     host.close();
   }
 }
 
-const fixtureFiles = readdirSync(policyWireFixtures).filter((f) => f.endsWith('.json')).sort();
+const fixtureFiles = readdirSync(policyWireFixtures)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('golden wire fixtures exist', () => {
   assert.ok(fixtureFiles.length >= 5, `fixtures in ${policyWireFixtures}`);
@@ -52,8 +65,13 @@ for (const file of fixtureFiles) {
     // The reference, run now, agrees with its own recording (so the fixtures are not stale).
     const rng = new Xorshift64Star(BigInt(f.seed));
     f.cases.forEach((c, i) => {
-      const d = decideFault(f.ruleSet, { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
-        f.identity, c.nowMs, rng);
+      const d = decideFault(
+        f.ruleSet,
+        { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
+        f.identity,
+        c.nowMs,
+        rng,
+      );
       assert.deepEqual(expectedOf(d), expectedOf(c.expected), `${file} case ${i}: reference`);
     });
   });
@@ -64,21 +82,27 @@ for (const file of fixtureFiles) {
 test('a rule set far larger than the parse window (long escaped strings across chunk edges) decides like the reference', async () => {
   const updatedAt = '2025-11-21T00:00:00Z';
   const fault = { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 };
-  const policies: StoredPolicy[] = Array.from({ length: 30 }, (_, p) => ({
-    apiVersion: 'v1', kind: 'FaultInjectionPolicy',
-    metadata: { name: `p${String(p).padStart(2, '0')}`, version: '1', createdAt: updatedAt, updatedAt },
-    spec: {
-      selector: p % 7 === 3 ? { service: 'backend', namespace: '*' } : { service: '*', namespace: '*' }, priority: 0,
-      rules: [
-        { match: { path: { prefix: `/svc${p}/` } }, fault },
-        { match: { path: { exact: `/exact/${p}` }, method: { exact: 'POST' } }, fault },
-        { match: { path: { regex: `/r${p}/v[0-9]+/.*` } }, fault },
-        { match: { path: { prefix: '/' }, headers: [{ name: 'x-tenant', exact: `t${p}` }] }, fault },
-        { match: { path: { prefix: `/a${p}` } }, fault },
-        { match: { headers: [{ name: 'x-env', prefix: `e${p}` }] }, fault },
-      ],
-    },
-  }) as StoredPolicy);
+  const policies: StoredPolicy[] = Array.from(
+    { length: 30 },
+    (_, p) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'FaultInjectionPolicy',
+        metadata: { name: `p${String(p).padStart(2, '0')}`, version: '1', createdAt: updatedAt, updatedAt },
+        spec: {
+          selector: p % 7 === 3 ? { service: 'backend', namespace: '*' } : { service: '*', namespace: '*' },
+          priority: 0,
+          rules: [
+            { match: { path: { prefix: `/svc${p}/` } }, fault },
+            { match: { path: { exact: `/exact/${p}` }, method: { exact: 'POST' } }, fault },
+            { match: { path: { regex: `/r${p}/v[0-9]+/.*` } }, fault },
+            { match: { path: { prefix: '/' }, headers: [{ name: 'x-tenant', exact: `t${p}` }] }, fault },
+            { match: { path: { prefix: `/a${p}` } }, fault },
+            { match: { headers: [{ name: 'x-env', prefix: `e${p}` }] }, fault },
+          ],
+        },
+      }) as StoredPolicy,
+  );
   const ruleSet = compileRuleSet(policies, { epoch: 'big', version: 1 });
   // Abort bodies of 20-40 KB full of escapes (\", \\, \n, \u0001) so strings outgrow the 16 KiB window
   // and escapes straddle the 8 KiB chunk edges.
@@ -89,20 +113,41 @@ test('a rule set far larger than the parse window (long escaped strings across c
   assert.ok(text.length > 500_000, `rule set of ${text.length} bytes`);
   const requests: RequestSpec[] = [];
   for (const p of [0, 3, 7, 17, 29, 30]) {
-    requests.push({ method: 'GET', path: `/svc${p}/x?y=1` }, { method: 'POST', path: `/exact/${p}` }, { method: 'GET', path: `/exact/${p}` },
-      { method: 'GET', path: `/r${p}/v12/z` }, { method: 'GET', path: `/r${p}/vx` }, { method: 'GET', path: '/none', headers: [['x-tenant', `t${p}`]] },
-      { method: 'GET', path: `/a${p}bc` }, { method: 'GET', path: `/a${p}` }, { method: 'GET', path: '/q', headers: [['x-env', `e${p}x`]] });
+    requests.push(
+      { method: 'GET', path: `/svc${p}/x?y=1` },
+      { method: 'POST', path: `/exact/${p}` },
+      { method: 'GET', path: `/exact/${p}` },
+      { method: 'GET', path: `/r${p}/v12/z` },
+      { method: 'GET', path: `/r${p}/vx` },
+      { method: 'GET', path: '/none', headers: [['x-tenant', `t${p}`]] },
+      { method: 'GET', path: `/a${p}bc` },
+      { method: 'GET', path: `/a${p}` },
+      { method: 'GET', path: '/q', headers: [['x-env', `e${p}x`]] },
+    );
   }
-  requests.push({ method: 'GET', path: '/nomatch' }, { method: 'GET', path: '' }, { method: 'GET', path: '?a=/svc1/' }, { method: 'GET', path: '/' });
+  requests.push(
+    { method: 'GET', path: '/nomatch' },
+    { method: 'GET', path: '' },
+    { method: 'GET', path: '?a=/svc1/' },
+    { method: 'GET', path: '/' },
+  );
   const nowMs = 1_763_769_601_000;
   const seed = 7n;
   const identity = { service: 'frontend', namespace: 'demo' };
   const rng = new Xorshift64Star(seed);
-  const expected = requests.map((request) => expectedOf(decideFault(ruleSet, { ...request, headers: request.headers ?? [] }, identity, nowMs, rng)));
-  const observed = await runInWasm({ seed, identity, ruleSet }, requests.map((request) => ({ request, nowMs })));
+  const expected = requests.map((request) =>
+    expectedOf(decideFault(ruleSet, { ...request, headers: request.headers ?? [] }, identity, nowMs, rng)),
+  );
+  const observed = await runInWasm(
+    { seed, identity, ruleSet },
+    requests.map((request) => ({ request, nowMs })),
+  );
   assert.deepEqual(observed, expected);
   assert.ok(observed.filter((o) => o.action !== 'pass').length >= 20, 'many requests hit a rule');
-  assert.ok(observed.some((o) => o.abort?.body?.length !== undefined && o.abort.body.length > 20_000), 'a long escaped body came through');
+  assert.ok(
+    observed.some((o) => o.abort?.body?.length !== undefined && o.abort.body.length > 20_000),
+    'a long escaped body came through',
+  );
 });
 
 // ---- generated rule sets through compileRuleSet ---------------------------------------------------
@@ -124,51 +169,70 @@ const headerMatchArb = fc.oneof(
   fc.tuple(headerName, fc.constantFrom('t.*', 'p[a-z]+', '[0-9]')).map(([name, regex]) => ({ name, regex })),
   fc.tuple(headerName, fc.boolean()).map(([name, present]) => ({ name, present })),
 );
-const faultArb = fc.record({
-  percentage: fc.constantFrom(0, 0.5, 12.3456, 50, 99.9999, 100),
-  delayMs: fc.constantFrom(0, 0, 7, 25),
-  abort: fc.option(fc.record({
-    httpStatus: fc.constantFrom(400, 429, 503),
-    grpcStatus: fc.option(fc.constantFrom(0, 14), { nil: undefined }),
-    body: fc.option(fc.constantFrom('', 'fault!', 'ünïcode ✓'), { nil: undefined }),
-    headers: fc.option(fc.constantFrom({ 'retry-after': '1' }, { 'x-b': '2', 'x-a': '1' }), { nil: undefined }),
-  }), { nil: undefined, freq: 2 }),
-  start_delay_ms: fc.constantFrom(0, 0, 3),
-  duration_seconds: fc.constantFrom(0, 0, 30),
-}).filter((f) => f.delayMs > 0 || f.abort !== undefined);
+const faultArb = fc
+  .record({
+    percentage: fc.constantFrom(0, 0.5, 12.3456, 50, 99.9999, 100),
+    delayMs: fc.constantFrom(0, 0, 7, 25),
+    abort: fc.option(
+      fc.record({
+        httpStatus: fc.constantFrom(400, 429, 503),
+        grpcStatus: fc.option(fc.constantFrom(0, 14), { nil: undefined }),
+        body: fc.option(fc.constantFrom('', 'fault!', 'ünïcode ✓'), { nil: undefined }),
+        headers: fc.option(fc.constantFrom({ 'retry-after': '1' }, { 'x-b': '2', 'x-a': '1' }), { nil: undefined }),
+      }),
+      { nil: undefined, freq: 2 },
+    ),
+    start_delay_ms: fc.constantFrom(0, 0, 3),
+    duration_seconds: fc.constantFrom(0, 0, 30),
+  })
+  .filter((f) => f.delayMs > 0 || f.abort !== undefined);
 const ruleArb = fc.record({
-  match: fc.option(fc.record({
-    path: fc.option(stringMatchArb, { nil: undefined }),
-    method: fc.option(fc.oneof(fc.constantFrom({ exact: 'GET' }, { exact: 'POST' }, { prefix: 'P' }), regexArb.map((regex) => ({ regex }))), { nil: undefined }),
-    headers: fc.option(fc.array(headerMatchArb, { maxLength: 2 }), { nil: undefined }),
-  }), { nil: undefined }),
+  match: fc.option(
+    fc.record({
+      path: fc.option(stringMatchArb, { nil: undefined }),
+      method: fc.option(
+        fc.oneof(
+          fc.constantFrom({ exact: 'GET' }, { exact: 'POST' }, { prefix: 'P' }),
+          regexArb.map((regex) => ({ regex })),
+        ),
+        { nil: undefined },
+      ),
+      headers: fc.option(fc.array(headerMatchArb, { maxLength: 2 }), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
   fault: faultArb,
 });
-const policyArb = (i: number) => fc.record({
-  selector: fc.record({ service: fc.constantFrom('*', 'frontend', 'backend'), namespace: fc.constantFrom('*', 'demo', 'other') }),
-  priority: fc.constantFrom(0, 0, 5),
-  rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
-  updatedOffsetS: fc.constantFrom(-120, -10, 0, 5),
-}).map((p): StoredPolicy => {
-  const updatedAt = new Date(T0 + p.updatedOffsetS * 1000).toISOString();
-  return {
-    apiVersion: 'v1', kind: 'FaultInjectionPolicy',
-    metadata: { name: `p${i}`, version: '1', createdAt: updatedAt, updatedAt },
-    spec: {
-      selector: p.selector, priority: p.priority,
-      rules: p.rules.map((r) => ({
-        ...(r.match ? { match: stripUndefined(r.match) } : {}),
-        fault: stripUndefined({
-          percentage: r.fault.percentage,
-          delay: r.fault.delayMs > 0 ? { fixed_delay_ms: r.fault.delayMs } : undefined,
-          abort: r.fault.abort ? stripUndefined(r.fault.abort) : undefined,
-          start_delay_ms: r.fault.start_delay_ms,
-          duration_seconds: r.fault.duration_seconds,
-        }),
-      })),
-    },
-  } as StoredPolicy;
-});
+const policyArb = (i: number) =>
+  fc
+    .record({
+      selector: fc.record({ service: fc.constantFrom('*', 'frontend', 'backend'), namespace: fc.constantFrom('*', 'demo', 'other') }),
+      priority: fc.constantFrom(0, 0, 5),
+      rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
+      updatedOffsetS: fc.constantFrom(-120, -10, 0, 5),
+    })
+    .map((p): StoredPolicy => {
+      const updatedAt = new Date(T0 + p.updatedOffsetS * 1000).toISOString();
+      return {
+        apiVersion: 'v1',
+        kind: 'FaultInjectionPolicy',
+        metadata: { name: `p${i}`, version: '1', createdAt: updatedAt, updatedAt },
+        spec: {
+          selector: p.selector,
+          priority: p.priority,
+          rules: p.rules.map((r) => ({
+            ...(r.match ? { match: stripUndefined(r.match) } : {}),
+            fault: stripUndefined({
+              percentage: r.fault.percentage,
+              delay: r.fault.delayMs > 0 ? { fixed_delay_ms: r.fault.delayMs } : undefined,
+              abort: r.fault.abort ? stripUndefined(r.fault.abort) : undefined,
+              start_delay_ms: r.fault.start_delay_ms,
+              duration_seconds: r.fault.duration_seconds,
+            }),
+          })),
+        },
+      } as StoredPolicy;
+    });
 function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

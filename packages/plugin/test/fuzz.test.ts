@@ -8,14 +8,31 @@ import { advanceTo, send, startPlugin } from './harness.js';
 import { T0, abort503, rule, ruleSet } from './rules.js';
 
 const policy: StoredPolicy = {
-  apiVersion: 'v1', kind: 'FaultInjectionPolicy',
+  apiVersion: 'v1',
+  kind: 'FaultInjectionPolicy',
   metadata: { name: 'p', version: '1', createdAt: '2025-11-21T00:00:00Z', updatedAt: '2025-11-21T00:00:00Z' },
   spec: {
-    selector: { service: '*', namespace: '*' }, priority: 0,
-    rules: [{
-      match: { path: { regex: '/api/v[0-9]+/.*' }, method: { exact: 'GET' }, headers: [{ name: 'x-user', prefix: 'te' }, { name: 'x-b', present: false }] },
-      fault: { percentage: 50, delay: { fixed_delay_ms: 5 }, abort: { httpStatus: 503, body: 'x', headers: { 'retry-after': '1' } }, start_delay_ms: 0, duration_seconds: 0 },
-    }],
+    selector: { service: '*', namespace: '*' },
+    priority: 0,
+    rules: [
+      {
+        match: {
+          path: { regex: '/api/v[0-9]+/.*' },
+          method: { exact: 'GET' },
+          headers: [
+            { name: 'x-user', prefix: 'te' },
+            { name: 'x-b', present: false },
+          ],
+        },
+        fault: {
+          percentage: 50,
+          delay: { fixed_delay_ms: 5 },
+          abort: { httpStatus: 503, body: 'x', headers: { 'retry-after': '1' } },
+          start_delay_ms: 0,
+          duration_seconds: 0,
+        },
+      },
+    ],
   },
 };
 const validSet = compileRuleSet([policy], { epoch: 'f', version: 2 });
@@ -43,7 +60,8 @@ function replaceAt(root: Json, path: (string | number)[], replacement: Json | un
 const validJson = JSON.stringify(validSet);
 const allPaths = paths(JSON.parse(validJson) as Json);
 const mutatedBody = fc.oneof(
-  fc.tuple(fc.nat(allPaths.length - 1), fc.option(fc.jsonValue() as fc.Arbitrary<Json>, { nil: undefined }))
+  fc
+    .tuple(fc.nat(allPaths.length - 1), fc.option(fc.jsonValue() as fc.Arbitrary<Json>, { nil: undefined }))
     .map(([i, v]) => JSON.stringify(replaceAt(JSON.parse(validJson) as Json, allPaths[i]!, v))),
   fc.nat(validJson.length).map((n) => validJson.slice(0, n)),
   fc.tuple(fc.nat(validJson.length), fc.string({ maxLength: 4 })).map(([n, s]) => validJson.slice(0, n) + s + validJson.slice(n)),
@@ -67,7 +85,10 @@ test('fuzz: malformed or mutated rule sets never trap; a refused set keeps the l
         ];
         await advanceTo(host, host.now() + 20, requests);
         const seen = requests.map((r) => r.observe());
-        assert.ok(host.vms.every((vm) => !vm.failed), host.vms.map((v) => v.failMessage).join());
+        assert.ok(
+          host.vms.every((vm) => !vm.failed),
+          host.vms.map((v) => v.failMessage).join(),
+        );
         const refused = host.logs.some((l) => l.message.includes('poll failed'));
         if (refused) assert.equal(seen[1]!.ruleId, 'good/0', 'refused set: the last good one still applies');
       } finally {
@@ -82,12 +103,17 @@ test('fuzz: any plugin configuration loads without trapping', async () => {
   const config = fc.oneof(
     fc.json(),
     fc.string({ unit: 'binary', maxLength: 100 }),
-    fc.record({
-      control_plane_addr: fc.oneof(fc.string(), fc.webUrl(), fc.integer()),
-      poll_hold_sec: fc.oneof(fc.double(), fc.string(), fc.integer({ min: -5, max: 1000 })),
-      retry_interval_sec: fc.oneof(fc.double(), fc.constant('5')),
-      debug: fc.oneof(fc.boolean(), fc.string()),
-    }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+    fc
+      .record(
+        {
+          control_plane_addr: fc.oneof(fc.string(), fc.webUrl(), fc.integer()),
+          poll_hold_sec: fc.oneof(fc.double(), fc.string(), fc.integer({ min: -5, max: 1000 })),
+          retry_interval_sec: fc.oneof(fc.double(), fc.constant('5')),
+          debug: fc.oneof(fc.boolean(), fc.string()),
+        },
+        { requiredKeys: [] },
+      )
+      .map((o) => JSON.stringify(o)),
   );
   await fc.assert(
     fc.asyncProperty(config, async (pluginConfig) => {
@@ -95,7 +121,10 @@ test('fuzz: any plugin configuration loads without trapping', async () => {
       try {
         const r = send(host, { method: 'GET', path: '/' }).observe();
         assert.ok(r.action === 'pass' || r.ruleId === 'a/0');
-        assert.ok(host.vms.every((vm) => !vm.failed), host.vms.map((v) => v.failMessage).join());
+        assert.ok(
+          host.vms.every((vm) => !vm.failed),
+          host.vms.map((v) => v.failMessage).join(),
+        );
       } finally {
         host.close();
       }
@@ -119,7 +148,10 @@ test('fuzz: any request (odd paths, binary header values, many headers) never tr
           const r = send(host, { method: req.method || 'GET', path: '/' + req.path, headers: req.headers });
           await advanceTo(host, host.now() + 10, [r]);
           r.observe();
-          assert.ok(host.vms.every((vm) => !vm.failed), host.vms.map((v) => v.failMessage).join());
+          assert.ok(
+            host.vms.every((vm) => !vm.failed),
+            host.vms.map((v) => v.failMessage).join(),
+          );
         },
       ),
       { numRuns: 400, seed: 3 },

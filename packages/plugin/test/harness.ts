@@ -35,7 +35,7 @@ export function hostSeedFor(vmSeed: bigint, worker = 0): bigint {
   z = invertXorShiftRight(z, 27n);
   z = (z * inverseOdd(0xbf58476d1ce4e5b9n)) & MASK;
   z = invertXorShiftRight(z, 30n);
-  return (z - wordIndex * GOLDEN) & (MASK);
+  return (z - wordIndex * GOLDEN) & MASK;
 }
 
 export interface PluginOptions {
@@ -62,11 +62,13 @@ export function metadataFor(identity: PluginOptions['identity']): Record<string,
 export async function startPlugin(opts: PluginOptions): Promise<TestHost> {
   let served = false;
   const body = typeof opts.ruleSet === 'string' ? opts.ruleSet : JSON.stringify(opts.ruleSet);
-  const handler: ClusterHandler = opts.controlPlane ?? (() => {
-    if (served || opts.ruleSet === undefined) return { hold: true };
-    served = true;
-    return { status: 200, headers: [['content-type', 'application/json']], body };
-  });
+  const handler: ClusterHandler =
+    opts.controlPlane ??
+    (() => {
+      if (served || opts.ruleSet === undefined) return { hold: true };
+      served = true;
+      return { status: 200, headers: [['content-type', 'application/json']], body };
+    });
   const host = await createTestHost({
     wasm: pluginWasmPath,
     pluginConfig: opts.pluginConfig ?? CONFIG,
@@ -83,7 +85,11 @@ export async function startPlugin(opts: PluginOptions): Promise<TestHost> {
   return host;
 }
 
-export interface RequestSpec { method: string; path: string; headers?: ReadonlyArray<readonly [string, string]> }
+export interface RequestSpec {
+  method: string;
+  path: string;
+  headers?: ReadonlyArray<readonly [string, string]>;
+}
 
 /** What a client observes, in the shape of the reference Decision (the delay as one total). */
 export interface Observed {
@@ -106,7 +112,10 @@ export function expectedOf(d: Decision): Observed {
 export class PendingRequest {
   readonly startedAtMs: number;
   endedAtMs: number | null = null;
-  constructor(readonly host: TestHost, readonly stream: TestHttpStream) {
+  constructor(
+    readonly host: TestHost,
+    readonly stream: TestHttpStream,
+  ) {
     this.startedAtMs = host.now();
   }
   get settled(): boolean {
@@ -124,7 +133,9 @@ export class PendingRequest {
       const tag = all.find(([k]) => k === 'x-hfi-fault');
       const headers = all.filter(([k]) => k !== 'x-hfi-fault');
       return {
-        action: 'fault', ruleId: tag?.[1] ?? '(no x-hfi-fault)', waitMs,
+        action: 'fault',
+        ruleId: tag?.[1] ?? '(no x-hfi-fault)',
+        waitMs,
         abort: { status: s.localResponse.status, grpcStatus: s.localResponse.grpcStatus, body: s.localResponse.body, headers },
       };
     }
@@ -138,7 +149,12 @@ export class PendingRequest {
 
 export function send(host: TestHost, req: RequestSpec, worker = 0): PendingRequest {
   const s = host.newHttpStream({ worker });
-  const headers: [string, string][] = [[':method', req.method], [':path', req.path], [':authority', 'svc'], [':scheme', 'http']];
+  const headers: [string, string][] = [
+    [':method', req.method],
+    [':path', req.path],
+    [':authority', 'svc'],
+    [':scheme', 'http'],
+  ];
   for (const [k, v] of req.headers ?? []) headers.push([k, v]);
   s.sendRequestHeaders(headers, true);
   return new PendingRequest(host, s);

@@ -23,7 +23,8 @@ function mixedRuleSet(n: number, version: number): string {
   const policies: StoredPolicy[] = [];
   for (let i = 0; i < n; i += 100) {
     policies.push({
-      apiVersion: 'v1', kind: 'FaultInjectionPolicy',
+      apiVersion: 'v1',
+      kind: 'FaultInjectionPolicy',
       metadata: { name: `p${String(i).padStart(5, '0')}`, version: '1', createdAt: UPDATED, updatedAt: UPDATED },
       spec: { selector: { service: '*', namespace: '*' }, priority: 0, rules: rules.slice(i, i + 100) },
     });
@@ -42,12 +43,21 @@ test('1,000 mixed rules fit in 1 MiB of linear memory, also through five updates
     host.update(mixedRuleSet(1000, v));
     sizes.push(host.exports.memory.buffer.byteLength);
   }
-  assert.ok(sizes.every((s) => s <= MIB), `linear memory after each load: ${sizes.join(', ')}`);
+  assert.ok(
+    sizes.every((s) => s <= MIB),
+    `linear memory after each load: ${sizes.join(', ')}`,
+  );
   // Every update was taken (so each load counted): the last set's rule aborts, the first set's no longer does.
   host.call('proxy_on_context_create', 2, 1);
-  host.setRequest([[':method', 'GET'], [':path', '/v6svc996/x']]);
+  host.setRequest([
+    [':method', 'GET'],
+    [':path', '/v6svc996/x'],
+  ]);
   assert.equal(host.call('proxy_on_request_headers', 2, 2, 1), 1, 'a request the last set matches is stopped (aborted)');
   host.call('proxy_on_context_create', 3, 1);
-  host.setRequest([[':method', 'GET'], [':path', '/v1svc996/x']]);
+  host.setRequest([
+    [':method', 'GET'],
+    [':path', '/v1svc996/x'],
+  ]);
   assert.equal(host.call('proxy_on_request_headers', 3, 2, 1), 0, 'a request only the first set matched continues');
 });

@@ -6,11 +6,21 @@ export const T0 = 1_763_769_600_000;
 export function rule(id: string, over: Partial<CompiledRule> = {}): CompiledRule {
   const [policy = id, index = '0'] = id.split('/');
   return {
-    id, policy, ruleIndex: Number(index), priority: 0, policyVersion: '1',
+    id,
+    policy,
+    ruleIndex: Number(index),
+    priority: 0,
+    policyVersion: '1',
     selector: { service: '*', namespace: '*' },
-    path: null, method: null, headers: [],
-    perMillion: 1_000_000, delayMs: 0, abort: null, startDelayMs: 0,
-    activeFromMs: T0 - 60_000, expiresAtMs: 0,
+    path: null,
+    method: null,
+    headers: [],
+    perMillion: 1_000_000,
+    delayMs: 0,
+    abort: null,
+    startDelayMs: 0,
+    activeFromMs: T0 - 60_000,
+    expiresAtMs: 0,
     ...over,
   };
 }

@@ -19,7 +19,7 @@ function signature(sig: FuncSig | undefined): string {
   return `(${sig.params.join(', ')}) -> ${sig.results.length === 0 ? 'void' : sig.results.join(', ')}`;
 }
 
-test('every import is in Envoy\'s ABI 0.2.1 / 2021 WASI set with the exact signature', () => {
+test("every import is in Envoy's ABI 0.2.1 / 2021 WASI set with the exact signature", () => {
   assert.ok(surface.imports.length > 0);
   for (const imp of surface.imports) {
     const where = `${imp.module}.${imp.name}`;
@@ -40,16 +40,31 @@ test('no AssemblyScript default imports and no ABI 0.1.0-only imports', () => {
   for (const old of ABI_010_ONLY) assert.ok(!names.includes(`env.${old}`), `env.${old} exists only for ABI 0.1.0`);
 });
 
-test('exports the ABI marker, malloc, memory, _initialize and callbacks with Envoy\'s signatures', () => {
+test("exports the ABI marker, malloc, memory, _initialize and callbacks with Envoy's signatures", () => {
   const byName = new Map(surface.exports.map((e) => [e.name, e]));
   assert.equal(byName.get('memory')?.kind, 'memory');
-  for (const name of ['proxy_abi_version_0_2_1', 'malloc', '_initialize', 'proxy_on_context_create', 'proxy_on_configure',
-    'proxy_on_vm_start', 'proxy_on_tick', 'proxy_on_http_call_response', 'proxy_on_request_headers',
-    'proxy_on_response_headers', 'proxy_on_done', 'proxy_on_delete']) {
+  for (const name of [
+    'proxy_abi_version_0_2_1',
+    'malloc',
+    '_initialize',
+    'proxy_on_context_create',
+    'proxy_on_configure',
+    'proxy_on_vm_start',
+    'proxy_on_tick',
+    'proxy_on_http_call_response',
+    'proxy_on_request_headers',
+    'proxy_on_response_headers',
+    'proxy_on_done',
+    'proxy_on_delete',
+  ]) {
     assert.ok(byName.has(name), `missing export ${name}`);
   }
   const markers = surface.exports.filter((e) => e.name.startsWith('proxy_abi_version_'));
-  assert.deepEqual(markers.map((m) => m.name), ['proxy_abi_version_0_2_1'], 'exactly one ABI marker (the first found decides)');
+  assert.deepEqual(
+    markers.map((m) => m.name),
+    ['proxy_abi_version_0_2_1'],
+    'exactly one ABI marker (the first found decides)',
+  );
   for (const e of surface.exports) {
     if (e.kind !== 'func' || e.name.startsWith('proxy_abi_version_')) continue;
     const want = ENVOY_CALLBACKS[e.name];
@@ -75,7 +90,7 @@ test('wasm-objdump (wabt) agrees on the import list', () => {
   assert.deepEqual(listed, ours);
 });
 
-test('Node instantiates the module against exactly Envoy\'s import names', async () => {
+test("Node instantiates the module against exactly Envoy's import names", async () => {
   const env: Record<string, () => number> = {};
   for (const name of Object.keys(ENVOY_ENV_IMPORTS)) env[name] = () => 0;
   const wasi: Record<string, () => number> = {};

@@ -1,7 +1,11 @@
 // The WebAssembly global, typed narrowly (this project's TypeScript lib set has no DOM/WebAssembly types).
 
-export interface WasmMemory { buffer: ArrayBuffer }
-export interface WasmInstance { exports: Record<string, unknown> }
+export interface WasmMemory {
+  buffer: ArrayBuffer;
+}
+export interface WasmInstance {
+  exports: Record<string, unknown>;
+}
 interface WebAssemblyApi {
   instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: WasmInstance }>;
 }

@@ -1,7 +1,16 @@
 // Compiler throughput: 10,000 policies x 3 rules (prefix, exact, regex and header matchers mixed), with regexes from
 // a pool of 50 patterns and with every policy's regexes distinct. Also validation throughput, ruleSetForIdentity and
 // decideFault cost. Run: npm run bench -w @hfi/policy (after building).
-import { assembleRuleSet, compilePolicyRules, compileRuleSet, decideFault, ruleSetForIdentity, serializeRuleSet, validatePolicy, Xorshift64Star } from '../src/index.js';
+import {
+  assembleRuleSet,
+  compilePolicyRules,
+  compileRuleSet,
+  decideFault,
+  ruleSetForIdentity,
+  serializeRuleSet,
+  validatePolicy,
+  Xorshift64Star,
+} from '../src/index.js';
 import type { FaultInjectionPolicy, StoredPolicy } from '../src/index.js';
 import { clearRegexCache } from '../src/regex/dfa.js';
 
@@ -24,8 +33,20 @@ function policyInput(i: number, distinctRegexes: boolean): unknown {
       priority: i % 5,
       rules: [
         { match: { path: { prefix: `/svc${i}/` }, method: { exact: 'get' } }, fault: { percentage: 10, delay: { fixedDelay: '250ms' } } },
-        { match: { path: { exact: `/svc${i}/health` }, headers: [{ name: 'X-User', exact: 'tester' }, { name: 'x-bypass', present: false }] }, fault: { percentage: 0.5, abort: { httpStatus: 503, headers: { 'Retry-After': '1' } } } },
-        { match: { path: { regex: pathRegex }, headers: [{ name: 'x-tenant', regex: headerRegex }] }, fault: { percentage: 100, delay_ms: 100, abort: { httpStatus: 500 }, duration_seconds: 600 } },
+        {
+          match: {
+            path: { exact: `/svc${i}/health` },
+            headers: [
+              { name: 'X-User', exact: 'tester' },
+              { name: 'x-bypass', present: false },
+            ],
+          },
+          fault: { percentage: 0.5, abort: { httpStatus: 503, headers: { 'Retry-After': '1' } } },
+        },
+        {
+          match: { path: { regex: pathRegex }, headers: [{ name: 'x-tenant', regex: headerRegex }] },
+          fault: { percentage: 100, delay_ms: 100, abort: { httpStatus: 500 }, duration_seconds: 600 },
+        },
       ],
     },
   };
@@ -84,7 +105,10 @@ function variant(name: string, distinct: boolean): void {
     for (const service of SERVICES) kept += ruleSetForIdentity(ruleSet, { service, namespace: 'demo' }).rules.length;
     return kept;
   });
-  report(`ruleSetForIdentity, per identity (avg of ${SERVICES.length}; ~${Math.round(perIdentity.result / SERVICES.length)} rules kept)`, perIdentity.ms / SERVICES.length);
+  report(
+    `ruleSetForIdentity, per identity (avg of ${SERVICES.length}; ~${Math.round(perIdentity.result / SERVICES.length)} rules kept)`,
+    perIdentity.ms / SERVICES.length,
+  );
 }
 
 function decisionCost(): void {
@@ -95,7 +119,14 @@ function decisionCost(): void {
   const random = new Xorshift64Star(7n);
   const identity = { service: 'frontend', namespace: 'demo' };
   const now = Date.parse(UPDATED_AT) + 1000;
-  const request = { method: 'GET', path: '/nothing/matches?q=1', headers: [['x-user', 'tester'], ['x-tenant', 'tenant-3-12']] as [string, string][] };
+  const request = {
+    method: 'GET',
+    path: '/nothing/matches?q=1',
+    headers: [
+      ['x-user', 'tester'],
+      ['x-tenant', 'tenant-3-12'],
+    ] as [string, string][],
+  };
   decideFault(ruleSet, request, identity, now, random); // builds the per-set plan
   const runs = 2_000;
   const walk = timed(() => {

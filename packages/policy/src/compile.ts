@@ -71,7 +71,10 @@ function compileAbort(fault: Fault): CompiledAbort | null {
 }
 
 /** Orders rules (priority desc, policy name, rule index), hashes them, stamps epoch and version. */
-export function assembleRuleSet(rules: ReadonlyArray<readonly CompiledRule[]>, options: { epoch: string; version: number }): CompiledRuleSet {
+export function assembleRuleSet(
+  rules: ReadonlyArray<readonly CompiledRule[]>,
+  options: { epoch: string; version: number },
+): CompiledRuleSet {
   const ordered = rules.flat().sort(evaluationOrder);
   return { wireVersion: WIRE_VERSION, epoch: options.epoch, version: options.version, hash: hashRules(ordered), rules: ordered };
 }

@@ -33,7 +33,13 @@ interface PreparedRuleSet {
 const prepared = new WeakMap<CompiledRuleSet, PreparedRuleSet>();
 
 /** The reference decision function: the oracle the wasm plugin is tested against. See docs/wire-format.md. */
-export function decideFault(ruleSet: CompiledRuleSet, request: RequestFacts, identity: Identity, nowMs: number, random: PerMillionSource): Decision {
+export function decideFault(
+  ruleSet: CompiledRuleSet,
+  request: RequestFacts,
+  identity: Identity,
+  nowMs: number,
+  random: PerMillionSource,
+): Decision {
   const plan = prepare(ruleSet);
   const query = request.path.indexOf('?');
   const path = query === -1 ? request.path : request.path.slice(0, query);

@@ -23,7 +23,11 @@ export function parsePolicyDocuments(text: string): { documents: unknown[]; erro
       if (doc.errors.length > 0) {
         for (const error of doc.errors) {
           const at = lineCounter.linePos(error.pos[0]);
-          errors.push({ path: '', message: `syntax error at line ${at.line}, column ${at.col}: ${firstLine(error.message)}`, document: index });
+          errors.push({
+            path: '',
+            message: `syntax error at line ${at.line}, column ${at.col}: ${firstLine(error.message)}`,
+            document: index,
+          });
         }
         index++;
         continue;
@@ -32,7 +36,11 @@ export function parsePolicyDocuments(text: string): { documents: unknown[]; erro
       try {
         value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch (error) {
-        errors.push({ path: '', message: `cannot be read: ${error instanceof Error ? firstLine(error.message) : String(error)}`, document: index });
+        errors.push({
+          path: '',
+          message: `cannot be read: ${error instanceof Error ? firstLine(error.message) : String(error)}`,
+          document: index,
+        });
         index++;
         continue;
       }
@@ -47,7 +55,11 @@ export function parsePolicyDocuments(text: string): { documents: unknown[]; erro
       }
     }
   } catch (error) {
-    errors.push({ path: '', message: `cannot be parsed: ${error instanceof Error ? firstLine(error.message) : String(error)}`, document: 0 });
+    errors.push({
+      path: '',
+      message: `cannot be parsed: ${error instanceof Error ? firstLine(error.message) : String(error)}`,
+      document: 0,
+    });
   }
   return { documents, errors };
 }

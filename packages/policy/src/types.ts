@@ -92,9 +92,7 @@ export interface FieldError {
   document?: number;
 }
 
-export type ValidationResult =
-  | { ok: true; policy: FaultInjectionPolicy }
-  | { ok: false; errors: FieldError[] };
+export type ValidationResult = { ok: true; policy: FaultInjectionPolicy } | { ok: false; errors: FieldError[] };
 
 // ---------------------------------------------------------------------------------------------
 // The compiled rule set: the data plane's only input. See docs/wire-format.md.

@@ -106,7 +106,10 @@ function readMetadata(sink: ErrorSink, value: unknown): PolicyMetadata | undefin
   const version = own(value, 'version');
   if (version !== undefined && version !== null) {
     if (typeof version !== 'string' || version === '' || version.length > VERSION_MAX_LENGTH) {
-      sink.add('metadata.version', `expected a non-empty string of at most ${VERSION_MAX_LENGTH} characters (assigned by the server), found ${describe(version)}`);
+      sink.add(
+        'metadata.version',
+        `expected a non-empty string of at most ${VERSION_MAX_LENGTH} characters (assigned by the server), found ${describe(version)}`,
+      );
     } else {
       metadata.version = version;
     }
@@ -115,7 +118,10 @@ function readMetadata(sink: ErrorSink, value: unknown): PolicyMetadata | undefin
     const stamp = own(value, key);
     if (stamp === undefined || stamp === null) continue;
     if (typeof stamp !== 'string' || !isIsoTimestamp(stamp)) {
-      sink.add(`metadata.${key}`, `expected an ISO-8601 timestamp such as "2025-01-31T12:00:00.000Z" (assigned by the server), found ${describe(stamp)}`);
+      sink.add(
+        `metadata.${key}`,
+        `expected an ISO-8601 timestamp such as "2025-01-31T12:00:00.000Z" (assigned by the server), found ${describe(stamp)}`,
+      );
     } else {
       metadata[key] = stamp;
     }
@@ -141,7 +147,10 @@ export function readPolicyName(sink: ErrorSink, path: string, value: unknown): s
     return undefined;
   }
   if (!DNS_LABEL.test(value)) {
-    sink.add(path, `expected a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit), found ${describe(value)}`);
+    sink.add(
+      path,
+      `expected a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit), found ${describe(value)}`,
+    );
     return undefined;
   }
   return value;
@@ -161,13 +170,19 @@ function readLabels(sink: ErrorSink, path: string, value: unknown): Record<strin
   for (const key of keys) {
     const where = childPath(path, key);
     if (!isLabelKey(key)) {
-      sink.add(where, 'invalid label key: expected [prefix/]name, the name up to 63 characters (letters, digits, "-", "_", "." inside), the prefix a DNS subdomain');
+      sink.add(
+        where,
+        'invalid label key: expected [prefix/]name, the name up to 63 characters (letters, digits, "-", "_", "." inside), the prefix a DNS subdomain',
+      );
     }
     const labelValue = value[key];
     if (typeof labelValue !== 'string') {
       sink.add(where, `expected a string label value, found ${describe(labelValue)}`);
     } else if (labelValue !== '' && (labelValue.length > 63 || !LABEL_NAME.test(labelValue))) {
-      sink.add(where, `invalid label value ${describe(labelValue)}: expected at most 63 characters, letters, digits, "-", "_", "." inside, alphanumeric at both ends`);
+      sink.add(
+        where,
+        `invalid label value ${describe(labelValue)}: expected at most 63 characters, letters, digits, "-", "_", "." inside, alphanumeric at both ends`,
+      );
     }
   }
   if (sink.count > before) return undefined;
@@ -203,7 +218,13 @@ function readSelector(sink: ErrorSink, path: string, value: unknown): Selector |
     return undefined;
   }
   rejectUnknownKeys(sink, path, value, SELECTOR_KEYS);
-  const service = readSelectorField(sink, `${path}.service`, own(value, 'service'), LABEL_NAME, 'a service name (letters, digits, "-", "_", "." inside, at most 63 characters)');
+  const service = readSelectorField(
+    sink,
+    `${path}.service`,
+    own(value, 'service'),
+    LABEL_NAME,
+    'a service name (letters, digits, "-", "_", "." inside, at most 63 characters)',
+  );
   const namespace = readSelectorField(sink, `${path}.namespace`, own(value, 'namespace'), DNS_LABEL, 'a namespace (a DNS-1123 label)');
   if (service === undefined || namespace === undefined) return undefined;
   return { service, namespace };
@@ -314,7 +335,12 @@ function readStringMatch(sink: ErrorSink, path: string, value: unknown, check: V
   rejectUnknownKeys(sink, path, value, STRING_MATCH_KEYS);
   const kinds = STRING_MATCH_KEYS.filter((key) => hasOwn(value, key));
   if (kinds.length !== 1) {
-    sink.add(path, kinds.length === 0 ? 'expected exactly one of exact, prefix, regex, found none' : `expected exactly one of exact, prefix, regex, found ${kinds.join(' and ')}`);
+    sink.add(
+      path,
+      kinds.length === 0
+        ? 'expected exactly one of exact, prefix, regex, found none'
+        : `expected exactly one of exact, prefix, regex, found ${kinds.join(' and ')}`,
+    );
     return undefined;
   }
   const kind = kinds[0]!;
@@ -376,7 +402,12 @@ function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderM
   const name = readHeaderName(sink, `${path}.name`, own(value, 'name'), { allowPseudo: true });
   const kinds = (['exact', 'prefix', 'regex', 'present'] as const).filter((key) => hasOwn(value, key));
   if (kinds.length !== 1) {
-    sink.add(path, kinds.length === 0 ? 'expected exactly one of exact, prefix, regex, present, found none' : `expected exactly one of exact, prefix, regex, present, found ${kinds.join(' and ')}`);
+    sink.add(
+      path,
+      kinds.length === 0
+        ? 'expected exactly one of exact, prefix, regex, present, found none'
+        : `expected exactly one of exact, prefix, regex, present, found ${kinds.join(' and ')}`,
+    );
     return undefined;
   }
   const kind = kinds[0]!;
@@ -404,7 +435,9 @@ function readHeaderName(sink: ErrorSink, path: string, value: unknown, options: 
   const pseudo = value.startsWith(':');
   const token = pseudo ? value.slice(1) : value;
   if ((pseudo && !options.allowPseudo) || !TOKEN.test(token) || value.length > 256) {
-    const expected = options.allowPseudo ? 'a header name (letters, digits and !#$%&\'*+-.^_`|~; or a pseudo-header such as ":authority")' : 'a header name (letters, digits and !#$%&\'*+-.^_`|~)';
+    const expected = options.allowPseudo
+      ? 'a header name (letters, digits and !#$%&\'*+-.^_`|~; or a pseudo-header such as ":authority")'
+      : "a header name (letters, digits and !#$%&'*+-.^_`|~)";
     sink.add(path, `expected ${expected}, found ${describe(value)}`);
     return undefined;
   }
@@ -413,7 +446,12 @@ function readHeaderName(sink: ErrorSink, path: string, value: unknown, options: 
 
 function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undefined {
   if (!isRecord(value)) {
-    sink.add(path, value === undefined ? 'is required: {percentage, delay and/or abort}' : `expected an object {percentage, delay, abort}, found ${describe(value)}`);
+    sink.add(
+      path,
+      value === undefined
+        ? 'is required: {percentage, delay and/or abort}'
+        : `expected an object {percentage, delay, abort}, found ${describe(value)}`,
+    );
     return undefined;
   }
   rejectUnknownKeys(sink, path, value, FAULT_KEYS);
@@ -423,9 +461,15 @@ function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undef
   const abortValue = own(value, 'abort');
   const abort = abortValue === undefined || abortValue === null ? undefined : readAbort(sink, `${path}.abort`, abortValue);
   const startDelay = own(value, 'start_delay_ms');
-  const startDelayMs = startDelay === undefined || startDelay === null ? 0 : readInteger(sink, `${path}.start_delay_ms`, startDelay, 0, LIMITS.maxDelayMs, 'milliseconds');
+  const startDelayMs =
+    startDelay === undefined || startDelay === null
+      ? 0
+      : readInteger(sink, `${path}.start_delay_ms`, startDelay, 0, LIMITS.maxDelayMs, 'milliseconds');
   const duration = own(value, 'duration_seconds');
-  const durationSeconds = duration === undefined || duration === null ? 0 : readInteger(sink, `${path}.duration_seconds`, duration, 0, LIMITS.maxDurationSeconds, 'seconds, 0 = until deleted');
+  const durationSeconds =
+    duration === undefined || duration === null
+      ? 0
+      : readInteger(sink, `${path}.duration_seconds`, duration, 0, LIMITS.maxDurationSeconds, 'seconds, 0 = until deleted');
   const given = (key: string): boolean => own(value, key) !== undefined && own(value, key) !== null;
   if (!given('delay') && !given('delay_ms') && !given('abort')) {
     sink.add(path, 'needs a delay, an abort, or both');
@@ -480,7 +524,12 @@ function readDelay(sink: ErrorSink, faultPath: string, fault: Record<string, unk
   rejectUnknownKeys(sink, path, delay, DELAY_KEYS);
   const forms = DELAY_KEYS.filter((key) => hasOwn(delay, key));
   if (forms.length !== 1) {
-    sink.add(path, forms.length === 0 ? 'expected fixedDelay (e.g. "1s") or fixed_delay_ms (e.g. 1000), found neither' : 'expected one of fixedDelay or fixed_delay_ms, found both');
+    sink.add(
+      path,
+      forms.length === 0
+        ? 'expected fixedDelay (e.g. "1s") or fixed_delay_ms (e.g. 1000), found neither'
+        : 'expected one of fixedDelay or fixed_delay_ms, found both',
+    );
     return undefined;
   }
   if (forms[0] === 'fixed_delay_ms') return readDelayMs(sink, `${path}.fixed_delay_ms`, own(delay, 'fixed_delay_ms'));
@@ -522,7 +571,10 @@ function readAbort(sink: ErrorSink, path: string, value: unknown): AbortFault | 
   rejectUnknownKeys(sink, path, value, ABORT_KEYS);
   const before = sink.count;
   const status = own(value, 'httpStatus');
-  const httpStatus = status === undefined || status === null ? (sink.add(`${path}.httpStatus`, 'is required: an HTTP status from 200 to 599'), undefined) : readInteger(sink, `${path}.httpStatus`, status, 200, 599, 'an HTTP status');
+  const httpStatus =
+    status === undefined || status === null
+      ? (sink.add(`${path}.httpStatus`, 'is required: an HTTP status from 200 to 599'), undefined)
+      : readInteger(sink, `${path}.httpStatus`, status, 200, 599, 'an HTTP status');
   const abort: AbortFault = { httpStatus: httpStatus ?? 0 };
   const grpc = own(value, 'grpcStatus');
   if (grpc !== undefined && grpc !== null) {
@@ -577,7 +629,10 @@ function readAbortHeaders(sink: ErrorSink, path: string, value: unknown): Record
     const invalidAt = headerValue.search(/[^\t\x20-\x7e\x80-\xff]/);
     if (invalidAt >= 0) {
       const code = headerValue.codePointAt(invalidAt)!.toString(16).toUpperCase().padStart(4, '0');
-      sink.add(where, `header value must be HTTP field content: no CR, LF or NUL, no other control characters and nothing above U+00FF (found U+${code} at position ${invalidAt})`);
+      sink.add(
+        where,
+        `header value must be HTTP field content: no CR, LF or NUL, no other control characters and nothing above U+00FF (found U+${code} at position ${invalidAt})`,
+      );
       continue;
     }
     if (name === undefined) continue;

@@ -15,10 +15,24 @@ test('a rule compiles to the wire form of docs/wire-format.md', () => {
           selector: { service: 'frontend', namespace: 'demo' },
           rules: [
             {
-              match: { path: { prefix: '/api/v1' }, method: { exact: 'get' }, headers: [{ name: 'X-User', exact: 'tester' }, { name: 'x-skip', present: false }] },
+              match: {
+                path: { prefix: '/api/v1' },
+                method: { exact: 'get' },
+                headers: [
+                  { name: 'X-User', exact: 'tester' },
+                  { name: 'x-skip', present: false },
+                ],
+              },
               fault: { percentage: 20, delay: { fixedDelay: '1s' } },
             },
-            { fault: { percentage: 12.3456, abort: { httpStatus: 503, headers: { 'X-B': '2', 'x-a': '1' } }, start_delay_ms: 5, duration_seconds: 60 } },
+            {
+              fault: {
+                percentage: 12.3456,
+                abort: { httpStatus: 503, headers: { 'X-B': '2', 'x-a': '1' } },
+                start_delay_ms: 5,
+                duration_seconds: 60,
+              },
+            },
           ],
         },
       },
@@ -48,10 +62,34 @@ test('a rule compiles to the wire form of docs/wire-format.md', () => {
   const second = rules[1]!;
   assert.equal(second.id, 'api-delay-test/1');
   assert.equal(second.perMillion, 123_456);
-  assert.deepEqual(second.abort, { status: 503, grpcStatus: -1, body: '', headers: [['x-a', '1'], ['x-b', '2']] });
+  assert.deepEqual(second.abort, {
+    status: 503,
+    grpcStatus: -1,
+    body: '',
+    headers: [
+      ['x-a', '1'],
+      ['x-b', '2'],
+    ],
+  });
   assert.equal(second.startDelayMs, 5);
   assert.equal(second.expiresAtMs, T0 + 60_000);
-  assert.deepEqual(Object.keys(second), ['id', 'policy', 'ruleIndex', 'priority', 'policyVersion', 'selector', 'path', 'method', 'headers', 'perMillion', 'delayMs', 'abort', 'startDelayMs', 'activeFromMs', 'expiresAtMs']);
+  assert.deepEqual(Object.keys(second), [
+    'id',
+    'policy',
+    'ruleIndex',
+    'priority',
+    'policyVersion',
+    'selector',
+    'path',
+    'method',
+    'headers',
+    'perMillion',
+    'delayMs',
+    'abort',
+    'startDelayMs',
+    'activeFromMs',
+    'expiresAtMs',
+  ]);
 });
 
 test('a regex match carries its DFA table', () => {
@@ -75,7 +113,10 @@ test('rules are ordered by priority desc, policy name asc (code units), rule ind
     ],
     options,
   );
-  assert.deepEqual(set.rules.map((rule) => rule.id), ['z/0', 'a/0', 'a-b/0', 'b/0', 'b/1', 'low/0']);
+  assert.deepEqual(
+    set.rules.map((rule) => rule.id),
+    ['z/0', 'a/0', 'a-b/0', 'b/0', 'b/1', 'low/0'],
+  );
   assert.equal(set.wireVersion, WIRE_VERSION);
   assert.equal(set.epoch, 'e1');
   assert.equal(set.version, 7);
@@ -101,7 +142,8 @@ test('ruleSetForIdentity keeps only rules whose selector can match the identity'
     ],
     options,
   );
-  const ids = (service: string | null, namespace: string | null): string[] => ruleSetForIdentity(set, { service, namespace }).rules.map((rule) => rule.policy);
+  const ids = (service: string | null, namespace: string | null): string[] =>
+    ruleSetForIdentity(set, { service, namespace }).rules.map((rule) => rule.policy);
   assert.deepEqual(ids('frontend', 'demo'), ['all', 'front', 'front-demo']);
   assert.deepEqual(ids('frontend', 'prod'), ['all', 'front']);
   assert.deepEqual(ids('cart', null), ['all', 'cart']);
@@ -120,7 +162,10 @@ test('compilePolicyRules refuses a policy whose updatedAt is not a timestamp', (
 
 test('serializeRuleSet is byte-identical to JSON.stringify of the rule set', () => {
   const set = compileRuleSet(
-    [stored(policy('a', [{ match: { path: { regex: '/x[0-9]+' }, headers: [{ name: 'x-a', present: true }] }, fault: { delay_ms: 3 } }])), stored(policy('b'))],
+    [
+      stored(policy('a', [{ match: { path: { regex: '/x[0-9]+' }, headers: [{ name: 'x-a', present: true }] }, fault: { delay_ms: 3 } }])),
+      stored(policy('b')),
+    ],
     { epoch: 'e"quoted', version: 12 },
   );
   assert.equal(serializeRuleSet(set), JSON.stringify(set));

@@ -26,7 +26,11 @@ function request(path: string, method = 'GET', headers: [string, string][] = [])
   return { path, method, headers };
 }
 
-function decide(ruleSet: CompiledRuleSet, req: RequestFacts, options: { now?: number; identity?: Identity; draws?: number[] } = {}): Decision {
+function decide(
+  ruleSet: CompiledRuleSet,
+  req: RequestFacts,
+  options: { now?: number; identity?: Identity; draws?: number[] } = {},
+): Decision {
   return decideFault(ruleSet, req, options.identity ?? frontend, options.now ?? T0 + 1, new ScriptedDraws(options.draws ?? []));
 }
 
@@ -71,18 +75,52 @@ test('header conditions read the first value; present and absent', () => {
     stored(
       policy('h', [
         {
-          match: { headers: [{ name: 'X-User', exact: 'tester' }, { name: 'x-bypass', present: false }, { name: 'x-id', present: true }] },
+          match: {
+            headers: [
+              { name: 'X-User', exact: 'tester' },
+              { name: 'x-bypass', present: false },
+              { name: 'x-id', present: true },
+            ],
+          },
           fault: { delay_ms: 1 },
         },
       ]),
     ),
   );
-  const ok: [string, string][] = [['x-user', 'tester'], ['x-id', '1']];
+  const ok: [string, string][] = [
+    ['x-user', 'tester'],
+    ['x-id', '1'],
+  ];
   assert.equal(ruleId(decide(rules, request('/', 'GET', ok))), 'h/0');
   assert.equal(ruleId(decide(rules, request('/', 'GET', [...ok, ['x-bypass', '']]))), undefined);
   assert.equal(ruleId(decide(rules, request('/', 'GET', [['x-id', '1']]))), undefined, 'exact on an absent header does not hold');
-  assert.equal(ruleId(decide(rules, request('/', 'GET', [['x-user', 'other'], ['x-user', 'tester'], ['x-id', '1']]))), undefined, 'only the first value counts');
-  assert.equal(ruleId(decide(rules, request('/', 'GET', [['x-user', 'tester'], ['x-user', 'other'], ['x-id', '1']]))), 'h/0');
+  assert.equal(
+    ruleId(
+      decide(
+        rules,
+        request('/', 'GET', [
+          ['x-user', 'other'],
+          ['x-user', 'tester'],
+          ['x-id', '1'],
+        ]),
+      ),
+    ),
+    undefined,
+    'only the first value counts',
+  );
+  assert.equal(
+    ruleId(
+      decide(
+        rules,
+        request('/', 'GET', [
+          ['x-user', 'tester'],
+          ['x-user', 'other'],
+          ['x-id', '1'],
+        ]),
+      ),
+    ),
+    'h/0',
+  );
 });
 
 test('the first matching rule decides, even when its draw says no (no fall-through)', () => {

@@ -25,6 +25,10 @@ export function stored(input: unknown, server: { version?: string; updatedAtMs?:
 }
 
 /** A minimal policy: one rule per entry of `rules` (defaults: always abort 503). */
-export function policy(name: string, rules: unknown[] = [{ fault: { percentage: 100, abort: { httpStatus: 503 } } }], spec: Record<string, unknown> = {}): unknown {
+export function policy(
+  name: string,
+  rules: unknown[] = [{ fault: { percentage: 100, abort: { httpStatus: 503 } } }],
+  spec: Record<string, unknown> = {},
+): unknown {
   return { metadata: { name }, spec: { ...spec, rules } };
 }

@@ -34,10 +34,37 @@ test('samePolicyContent ignores server fields and spelling, not content', () => 
     assert.ok(result.ok);
     return result.policy;
   };
-  const a = canonical({ metadata: { name: 'p', labels: { b: '2', a: '1' } }, spec: { rules: [{ match: { method: { exact: 'get' } }, fault: { delay: { fixedDelay: '1s' }, percentage: 20 } }] } });
-  const b = stored({ apiVersion: 'v1', metadata: { name: 'p', labels: { a: '1', b: '2' } }, spec: { selector: { service: '*' }, rules: [{ match: { method: { exact: 'GET' } }, fault: { delay_ms: 1000, percentage: 20 } }] } }, { version: '99' });
+  const a = canonical({
+    metadata: { name: 'p', labels: { b: '2', a: '1' } },
+    spec: { rules: [{ match: { method: { exact: 'get' } }, fault: { delay: { fixedDelay: '1s' }, percentage: 20 } }] },
+  });
+  const b = stored(
+    {
+      apiVersion: 'v1',
+      metadata: { name: 'p', labels: { a: '1', b: '2' } },
+      spec: { selector: { service: '*' }, rules: [{ match: { method: { exact: 'GET' } }, fault: { delay_ms: 1000, percentage: 20 } }] },
+    },
+    { version: '99' },
+  );
   assert.ok(samePolicyContent(a, b));
-  assert.ok(!samePolicyContent(a, canonical({ metadata: { name: 'p', labels: { a: '1', b: '2' } }, spec: { rules: [{ match: { method: { exact: 'GET' } }, fault: { delay_ms: 1001, percentage: 20 } }] } })));
-  assert.ok(!samePolicyContent(a, canonical({ metadata: { name: 'p' }, spec: { rules: [{ match: { method: { exact: 'GET' } }, fault: { delay_ms: 1000, percentage: 20 } }] } })), 'labels count');
+  assert.ok(
+    !samePolicyContent(
+      a,
+      canonical({
+        metadata: { name: 'p', labels: { a: '1', b: '2' } },
+        spec: { rules: [{ match: { method: { exact: 'GET' } }, fault: { delay_ms: 1001, percentage: 20 } }] },
+      }),
+    ),
+  );
+  assert.ok(
+    !samePolicyContent(
+      a,
+      canonical({
+        metadata: { name: 'p' },
+        spec: { rules: [{ match: { method: { exact: 'GET' } }, fault: { delay_ms: 1000, percentage: 20 } }] },
+      }),
+    ),
+    'labels count',
+  );
   assert.ok(!samePolicyContent(a, { ...a, metadata: { ...a.metadata, name: 'q' } }));
 });

@@ -20,7 +20,12 @@ test('syntax errors name the document and the line and column', () => {
 test('duplicate keys are errors, and alias bombs are refused quickly', () => {
   assert.equal(parsePolicyDocuments('a: 1\na: 2\n').errors.length, 1);
   const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 1; i < 10; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+  for (let i = 1; i < 10; i++)
+    bomb.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill('*' + String.fromCharCode(96 + i))
+        .join(',')}]`,
+    );
   const started = performance.now();
   const result = parsePolicyDocuments(bomb.join('\n'));
   assert.ok(result.errors.length > 0);

@@ -39,7 +39,10 @@ for (const file of fixtures) {
     );
     for (const expected of expectation.errors) {
       const actual = errors.find((error) => error.path === expected.path && error.message.includes(expected.message));
-      assert.ok(actual, `no error at ${JSON.stringify(expected.path)} mentioning ${JSON.stringify(expected.message)}; got ${JSON.stringify(errors, null, 1)}`);
+      assert.ok(
+        actual,
+        `no error at ${JSON.stringify(expected.path)} mentioning ${JSON.stringify(expected.message)}; got ${JSON.stringify(errors, null, 1)}`,
+      );
     }
   });
 }

@@ -8,7 +8,9 @@ import { buildWireFixtures } from './wire-fixtures.js';
 
 test('testdata/wire/*.json are up to date (regenerate: npm run fixtures -w @hfi/policy)', () => {
   const fixtures = buildWireFixtures();
-  const onDisk = readdirSync(join(testdataDir, 'wire')).filter((name) => name.endsWith('.json')).sort();
+  const onDisk = readdirSync(join(testdataDir, 'wire'))
+    .filter((name) => name.endsWith('.json'))
+    .sort();
   assert.deepEqual(onDisk, fixtures.map((fixture) => fixture.file).sort());
   for (const fixture of fixtures) {
     assert.equal(readFileSync(join(testdataDir, 'wire', fixture.file), 'utf8'), fixture.content, `${fixture.file} is stale`);
@@ -16,8 +18,19 @@ test('testdata/wire/*.json are up to date (regenerate: npm run fixtures -w @hfi/
 });
 
 test('the fixtures exercise both outcomes and every kind of matcher', () => {
-  const all = buildWireFixtures().map((fixture) => fixture.content).join('\n');
-  for (const needle of ['"kind": "exact"', '"kind": "prefix"', '"kind": "regex"', '"kind": "present"', '"kind": "absent"', '"action": "pass"', '"action": "fault"', '"grpcStatus": 14']) {
+  const all = buildWireFixtures()
+    .map((fixture) => fixture.content)
+    .join('\n');
+  for (const needle of [
+    '"kind": "exact"',
+    '"kind": "prefix"',
+    '"kind": "regex"',
+    '"kind": "present"',
+    '"kind": "absent"',
+    '"action": "pass"',
+    '"action": "fault"',
+    '"grpcStatus": 14',
+  ]) {
     assert.ok(all.includes(needle), needle);
   }
 });

@@ -28,8 +28,15 @@ function storedPolicy(input: unknown, updatedAtMs: number, version: number): Sto
   return { ...result.policy, metadata: { ...result.policy.metadata, version: String(version), createdAt: stamp, updatedAt: stamp } };
 }
 
-const p = (name: string, rules: unknown[], spec: Record<string, unknown> = {}): unknown => ({ metadata: { name }, spec: { ...spec, rules } });
-const always = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ percentage: 100, abort: { httpStatus: 503 }, ...extra });
+const p = (name: string, rules: unknown[], spec: Record<string, unknown> = {}): unknown => ({
+  metadata: { name },
+  spec: { ...spec, rules },
+});
+const always = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  percentage: 100,
+  abort: { httpStatus: 503 },
+  ...extra,
+});
 const get = (path: string, headers: [string, string][] = []): CaseInput['request'] => ({ method: 'GET', path, headers });
 
 const FIXTURES: FixtureInput[] = [
@@ -41,7 +48,11 @@ const FIXTURES: FixtureInput[] = [
     policies: [
       { input: p('exact', [{ match: { path: { exact: '/health' } }, fault: always({ abort: { httpStatus: 500 } }) }], { priority: 3 }) },
       { input: p('prefix', [{ match: { path: { prefix: '/api/v1/' } }, fault: always({ abort: { httpStatus: 501 } }) }], { priority: 2 }) },
-      { input: p('regex', [{ match: { path: { regex: '/users/[0-9]+(/orders)?' } }, fault: always({ abort: { httpStatus: 502 } }) }], { priority: 1 }) },
+      {
+        input: p('regex', [{ match: { path: { regex: '/users/[0-9]+(/orders)?' } }, fault: always({ abort: { httpStatus: 502 } }) }], {
+          priority: 1,
+        }),
+      },
       { input: p('anchored', [{ match: { path: { regex: '^/static/.*\\.(css|js)$' } }, fault: always({ abort: { httpStatus: 504 } }) }]) },
     ],
     cases: [
@@ -67,9 +78,21 @@ const FIXTURES: FixtureInput[] = [
     identity: { service: 'frontend', namespace: 'demo' },
     seed: 2n,
     policies: [
-      { input: p('method-exact', [{ match: { method: { exact: 'delete' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 500 } }) }]) },
-      { input: p('method-prefix', [{ match: { method: { prefix: 'P' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 501 } }) }]) },
-      { input: p('method-regex', [{ match: { method: { regex: 'GET|HEAD' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 502 } }) }]) },
+      {
+        input: p('method-exact', [
+          { match: { method: { exact: 'delete' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 500 } }) },
+        ]),
+      },
+      {
+        input: p('method-prefix', [
+          { match: { method: { prefix: 'P' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 501 } }) },
+        ]),
+      },
+      {
+        input: p('method-regex', [
+          { match: { method: { regex: 'GET|HEAD' }, path: { prefix: '/m' } }, fault: always({ abort: { httpStatus: 502 } }) },
+        ]),
+      },
       {
         input: p('headers', [
           {
@@ -87,7 +110,14 @@ const FIXTURES: FixtureInput[] = [
           },
         ]),
       },
-      { input: p('latin1', [{ match: { path: { prefix: '/u' }, headers: [{ name: 'x-name', regex: 'caf(e|\\xC3\\xA9)' }] }, fault: always({ abort: { httpStatus: 503 } }) }]) },
+      {
+        input: p('latin1', [
+          {
+            match: { path: { prefix: '/u' }, headers: [{ name: 'x-name', regex: 'caf(e|\\xC3\\xA9)' }] },
+            fault: always({ abort: { httpStatus: 503 } }),
+          },
+        ]),
+      },
     ],
     cases: [
       { name: 'method exact (upper-cased at validation)', request: { method: 'DELETE', path: '/m' } },
@@ -95,13 +125,70 @@ const FIXTURES: FixtureInput[] = [
       { name: 'method prefix', request: { method: 'PATCH', path: '/m' } },
       { name: 'method regex', request: { method: 'HEAD', path: '/m' } },
       { name: 'method regex is whole-value', request: { method: 'GETX', path: '/m' } },
-      { name: 'all header conditions hold', request: get('/h', [['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1']]) },
-      { name: 'absent header present', request: get('/h', [['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1'], ['x-hfi-bypass', '1']]) },
-      { name: 'present header missing', request: get('/h', [['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12']]) },
-      { name: 'exact on a missing header', request: get('/h', [['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1']]) },
-      { name: 'only the first value counts', request: get('/h', [['x-user', 'other'], ['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1']]) },
-      { name: 'first value holds, later differs', request: get('/h', [['x-user', 'tester'], ['x-user', 'other'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-12'], ['x-request-id', 'r1']]) },
-      { name: 'header regex whole-value', request: get('/h', [['x-user', 'tester'], ['user-agent', 'curl/8.5'], ['x-tenant', 'tenant-1234'], ['x-request-id', 'r1']]) },
+      {
+        name: 'all header conditions hold',
+        request: get('/h', [
+          ['x-user', 'tester'],
+          ['user-agent', 'curl/8.5'],
+          ['x-tenant', 'tenant-12'],
+          ['x-request-id', 'r1'],
+        ]),
+      },
+      {
+        name: 'absent header present',
+        request: get('/h', [
+          ['x-user', 'tester'],
+          ['user-agent', 'curl/8.5'],
+          ['x-tenant', 'tenant-12'],
+          ['x-request-id', 'r1'],
+          ['x-hfi-bypass', '1'],
+        ]),
+      },
+      {
+        name: 'present header missing',
+        request: get('/h', [
+          ['x-user', 'tester'],
+          ['user-agent', 'curl/8.5'],
+          ['x-tenant', 'tenant-12'],
+        ]),
+      },
+      {
+        name: 'exact on a missing header',
+        request: get('/h', [
+          ['user-agent', 'curl/8.5'],
+          ['x-tenant', 'tenant-12'],
+          ['x-request-id', 'r1'],
+        ]),
+      },
+      {
+        name: 'only the first value counts',
+        request: get('/h', [
+          ['x-user', 'other'],
+          ['x-user', 'tester'],
+          ['user-agent', 'curl/8.5'],
+          ['x-tenant', 'tenant-12'],
+          ['x-request-id', 'r1'],
+        ]),
+      },
+      {
+        name: 'first value holds, later differs',
+        request: get('/h', [
+          ['x-user', 'tester'],
+          ['x-user', 'other'],
+          ['user-agent', 'curl/8.5'],
+          ['x-tenant', 'tenant-12'],
+          ['x-request-id', 'r1'],
+        ]),
+      },
+      {
+        name: 'header regex whole-value',
+        request: get('/h', [
+          ['x-user', 'tester'],
+          ['user-agent', 'curl/8.5'],
+          ['x-tenant', 'tenant-1234'],
+          ['x-request-id', 'r1'],
+        ]),
+      },
       { name: 'non-ASCII value: UTF-8 bytes read as Latin-1', request: get('/u', [['x-name', 'café']]) },
       { name: 'ASCII alternative', request: get('/u', [['x-name', 'cafe']]) },
     ],
@@ -113,9 +200,24 @@ const FIXTURES: FixtureInput[] = [
     seed: 3n,
     policies: [
       { input: p('a-cart', [{ fault: always({ abort: { httpStatus: 500 } }) }], { selector: { service: 'cart' }, priority: 9 }) },
-      { input: p('b-prod', [{ fault: always({ abort: { httpStatus: 501 } }) }], { selector: { service: 'frontend', namespace: 'prod' }, priority: 8 }) },
-      { input: p('c-frontend-demo', [{ match: { path: { prefix: '/fd' } }, fault: always({ abort: { httpStatus: 502 } }) }], { selector: { service: 'frontend', namespace: 'demo' }, priority: 7 }) },
-      { input: p('d-any-demo', [{ match: { path: { prefix: '/d' } }, fault: always({ abort: { httpStatus: 503 } }) }], { selector: { namespace: 'demo' }, priority: 6 }) },
+      {
+        input: p('b-prod', [{ fault: always({ abort: { httpStatus: 501 } }) }], {
+          selector: { service: 'frontend', namespace: 'prod' },
+          priority: 8,
+        }),
+      },
+      {
+        input: p('c-frontend-demo', [{ match: { path: { prefix: '/fd' } }, fault: always({ abort: { httpStatus: 502 } }) }], {
+          selector: { service: 'frontend', namespace: 'demo' },
+          priority: 7,
+        }),
+      },
+      {
+        input: p('d-any-demo', [{ match: { path: { prefix: '/d' } }, fault: always({ abort: { httpStatus: 503 } }) }], {
+          selector: { namespace: 'demo' },
+          priority: 6,
+        }),
+      },
       { input: p('e-everyone', [{ fault: always({ abort: { httpStatus: 504 } }) }]) },
     ],
     cases: [
@@ -146,7 +248,10 @@ const FIXTURES: FixtureInput[] = [
     seed: 5n,
     policies: [
       { input: p('a-ten-seconds', [{ fault: always({ abort: { httpStatus: 500 }, duration_seconds: 10 }) }], { priority: 2 }) },
-      { input: p('b-updated-later', [{ fault: always({ abort: { httpStatus: 501 }, duration_seconds: 60 }) }], { priority: 1 }), updatedAtMs: UPDATED_AT_MS + 30_000 },
+      {
+        input: p('b-updated-later', [{ fault: always({ abort: { httpStatus: 501 }, duration_seconds: 60 }) }], { priority: 1 }),
+        updatedAtMs: UPDATED_AT_MS + 30_000,
+      },
       { input: p('c-forever', [{ fault: always({ abort: { httpStatus: 502 } }) }]) },
     ],
     cases: [
@@ -166,9 +271,18 @@ const FIXTURES: FixtureInput[] = [
     seed: 6n,
     policies: [
       { input: p('zeta', [{ match: { path: { prefix: '/p' } }, fault: always({ abort: { httpStatus: 500 } }) }], { priority: 10 }) },
-      { input: p('alpha', [{ match: { path: { prefix: '/a' } }, fault: always({ abort: { httpStatus: 501 } }) }, { match: { path: { prefix: '/' } }, fault: always({ abort: { httpStatus: 502 } }) }]) },
+      {
+        input: p('alpha', [
+          { match: { path: { prefix: '/a' } }, fault: always({ abort: { httpStatus: 501 } }) },
+          { match: { path: { prefix: '/' } }, fault: always({ abort: { httpStatus: 502 } }) },
+        ]),
+      },
       { input: p('beta', [{ match: { path: { prefix: '/' } }, fault: always({ abort: { httpStatus: 503 } }) }]) },
-      { input: p('gate', [{ match: { path: { prefix: '/gate' } }, fault: { percentage: 0, abort: { httpStatus: 504 } } }], { priority: 20 }) },
+      {
+        input: p('gate', [{ match: { path: { prefix: '/gate' } }, fault: { percentage: 0, abort: { httpStatus: 504 } } }], {
+          priority: 20,
+        }),
+      },
     ],
     cases: [
       { name: 'highest priority first', request: get('/p/a') },
@@ -185,7 +299,19 @@ const FIXTURES: FixtureInput[] = [
     policies: [
       { input: p('zero', [{ match: { path: { exact: '/zero' } }, fault: { percentage: 0, delay_ms: 10 } }]) },
       { input: p('full', [{ match: { path: { exact: '/full' } }, fault: { percentage: 100, delay_ms: 20 } }]) },
-      { input: p('half', [{ match: { path: { exact: '/half' } }, fault: { percentage: 50, delay_ms: 30, abort: { httpStatus: 503, grpcStatus: 14, body: 'busy', headers: { 'Retry-After': '1', 'content-type': 'text/plain' } }, start_delay_ms: 5 } }]) },
+      {
+        input: p('half', [
+          {
+            match: { path: { exact: '/half' } },
+            fault: {
+              percentage: 50,
+              delay_ms: 30,
+              abort: { httpStatus: 503, grpcStatus: 14, body: 'busy', headers: { 'Retry-After': '1', 'content-type': 'text/plain' } },
+              start_delay_ms: 5,
+            },
+          },
+        ]),
+      },
       { input: p('fraction', [{ match: { path: { exact: '/fraction' } }, fault: { percentage: 12.3456, delay_ms: 40 } }]) },
     ],
     cases: [
@@ -210,7 +336,11 @@ export function buildWireFixtures(): WireFixtureFile[] {
     const ruleSet = compileRuleSet(policies, { epoch: 'fixture', version: 1 });
     const random = new Xorshift64Star(fixture.seed);
     const cases = fixture.cases.map((input) => {
-      const request: RequestFacts = { method: input.request.method ?? 'GET', path: input.request.path, headers: input.request.headers ?? [] };
+      const request: RequestFacts = {
+        method: input.request.method ?? 'GET',
+        path: input.request.path,
+        headers: input.request.headers ?? [],
+      };
       const nowMs = input.nowMs ?? NOW;
       const expected: Decision = decideFault(ruleSet, request, fixture.identity, nowMs, random);
       return { name: input.name, request, nowMs, expected };

@@ -93,7 +93,16 @@ async function main(): Promise<void> {
     await waitPort(nginxPort);
 
     const barePort = await freePort();
-    const bareProc = start(process.execPath, ['packages/proxy-host/bin/hfi-proxy.js', '--no-plugin', '--listen', String(barePort), '--admin', '0', '--upstream', `http://127.0.0.1:${upPort}`]);
+    const bareProc = start(process.execPath, [
+      'packages/proxy-host/bin/hfi-proxy.js',
+      '--no-plugin',
+      '--listen',
+      String(barePort),
+      '--admin',
+      '0',
+      '--upstream',
+      `http://127.0.0.1:${upPort}`,
+    ]);
     await waitPort(barePort);
 
     const cpPort = await freePort();
@@ -111,19 +120,39 @@ async function main(): Promise<void> {
         metadata: { name: `bench-${i}` },
         spec: {
           selector: { service: 'frontend', namespace: 'demo' },
-          rules: [{ match: { path: { prefix: `/never-${i}` }, headers: [{ name: 'x-bench', exact: String(i) }] }, fault: { percentage: 100, abort: { httpStatus: 500 } } }],
+          rules: [
+            {
+              match: { path: { prefix: `/never-${i}` }, headers: [{ name: 'x-bench', exact: String(i) }] },
+              fault: { percentage: 100, abort: { httpStatus: 500 } },
+            },
+          ],
         },
       });
-      const r = await fetch(`http://127.0.0.1:${cpPort}/v1/policies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const r = await fetch(`http://127.0.0.1:${cpPort}/v1/policies`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       if (r.status >= 300) throw new Error(`policy ${i}: ${r.status} ${await r.text()}`);
     }
     const pluginPort = await freePort();
     const adminPort = await freePort();
     const plugged = start(process.execPath, [
       'packages/proxy-host/bin/hfi-proxy.js',
-      '--listen', String(pluginPort), '--admin', String(adminPort),
-      '--upstream', `http://127.0.0.1:${upPort}`, '--control-plane', `http://127.0.0.1:${cpPort}`,
-      '--service', 'frontend', '--namespace', 'demo', '--log-level', 'warn',
+      '--listen',
+      String(pluginPort),
+      '--admin',
+      String(adminPort),
+      '--upstream',
+      `http://127.0.0.1:${upPort}`,
+      '--control-plane',
+      `http://127.0.0.1:${cpPort}`,
+      '--service',
+      'frontend',
+      '--namespace',
+      'demo',
+      '--log-level',
+      'warn',
     ]);
     await waitPort(pluginPort);
     await new Promise((r) => setTimeout(r, 1500)); // let the rule set arrive
@@ -143,17 +172,23 @@ async function main(): Promise<void> {
     const bare = results['hfi-proxy --no-plugin']!.rps;
     const plugin = results['hfi-proxy + plugin, 100 rules']!.rps;
     const nginx = results['nginx (1 worker)']!.rps;
-    console.log(`plugin cost: ${(100 * (1 - plugin / bare)).toFixed(1)}% of bare-proxy throughput (plugin/bare = ${(plugin / bare).toFixed(2)})`);
+    console.log(
+      `plugin cost: ${(100 * (1 - plugin / bare)).toFixed(1)}% of bare-proxy throughput (plugin/bare = ${(plugin / bare).toFixed(2)})`,
+    );
     console.log(`hfi-proxy bare / nginx = ${(bare / nginx).toFixed(2)}; with plugin / nginx = ${(plugin / nginx).toFixed(2)}`);
 
     const idle = rssMb(plugged.pid!);
     let peak = idle;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(plugged.pid!))), 200);
-    const c1000 = await new Promise<WrkResult>((resolve) => setImmediate(() => resolve(wrk(`http://127.0.0.1:${pluginPort}/api/items`, 1000, '5'))));
+    const c1000 = await new Promise<WrkResult>((resolve) =>
+      setImmediate(() => resolve(wrk(`http://127.0.0.1:${pluginPort}/api/items`, 1000, '5'))),
+    );
     clearInterval(sampler);
     // spawnSync blocked the sampler; read once more while connections may still linger.
     peak = Math.max(peak, rssMb(plugged.pid!));
-    console.log(`hfi-proxy + plugin RSS: idle ${idle.toFixed(0)} MB, after 1,000 connections ${peak.toFixed(0)} MB (${c1000.rps.toFixed(0)} req/s at -c1000)`);
+    console.log(
+      `hfi-proxy + plugin RSS: idle ${idle.toFixed(0)} MB, after 1,000 connections ${peak.toFixed(0)} MB (${c1000.rps.toFixed(0)} req/s at -c1000)`,
+    );
   } finally {
     // SIGTERM: nginx's master then stops its workers (SIGKILL would orphan them).
     for (const c of children) c.kill('SIGTERM');

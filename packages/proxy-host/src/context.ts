@@ -130,8 +130,7 @@ export class StreamContext extends ContextBase {
   private finished = false;
   /** True when the filter runs without plugin callbacks (fail-open after the VM failed). */
   private bypass = false;
-  connection: { source: string; sourcePort: number; destination: string; destinationPort: number; id: number } | null =
-    null;
+  connection: { source: string; sourcePort: number; destination: string; destinationPort: number; id: number } | null = null;
 
   constructor(
     vm: WasmVm,

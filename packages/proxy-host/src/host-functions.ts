@@ -321,9 +321,7 @@ export function buildHostFunctions(vm: WasmVm): Record<string, HostFn> {
     'env.proxy_get_current_time_nanoseconds': (ptr: number) => {
       const ms = vm.services.scheduler.now();
       // Whole milliseconds (the real clock) need one BigInt; fractions (simulated clocks) two.
-      const ns = Number.isInteger(ms)
-        ? BigInt(ms) * 1_000_000n
-        : BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.round((ms % 1) * 1e6));
+      const ns = Number.isInteger(ms) ? BigInt(ms) * 1_000_000n : BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.round((ms % 1) * 1e6));
       return vm.writeU64(ptr, ns) ? R.Ok : R.InvalidMemoryAccess;
     },
     'env.proxy_define_metric': (type: number, namePtr: number, nameLen: number, idPtr: number) => {
@@ -352,7 +350,8 @@ export function buildHostFunctions(vm: WasmVm): Record<string, HostFn> {
       const stat = vm.metricIds.lookup(u(id));
       if (!stat) return R.NotFound;
       const v = BigInt.asUintN(64, value);
-      if (stat.kind === 'counter') stat.value += v; // Envoy adds: record on a counter does not set it
+      if (stat.kind === 'counter')
+        stat.value += v; // Envoy adds: record on a counter does not set it
       else if (stat.kind === 'gauge') stat.value = v;
       else StatsStore.recordSample(stat, Number(v));
       return R.Ok;

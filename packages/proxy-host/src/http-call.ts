@@ -51,8 +51,7 @@ export function localReplyResponse(status: number, text: string): HttpCallRespon
 }
 
 export const UPSTREAM_TIMEOUT_TEXT = 'upstream request timeout';
-export const CONNECT_FAILURE_TEXT =
-  'upstream connect error or disconnect/reset before headers. reset reason: connection failure';
+export const CONNECT_FAILURE_TEXT = 'upstream connect error or disconnect/reset before headers. reset reason: connection failure';
 
 export const timeoutResponse = (): HttpCallResponse => localReplyResponse(504, UPSTREAM_TIMEOUT_TEXT);
 export const connectFailureResponse = (): HttpCallResponse => localReplyResponse(503, CONNECT_FAILURE_TEXT);

@@ -134,13 +134,18 @@ async function main(): Promise<void> {
   try {
     if (token) validateHeaderValue('authorization', `Bearer ${token}`);
   } catch {
-    fail(`${a.token ? '--token' : 'HFI_DATAPLANE_TOKEN'}: the token holds a character an HTTP header cannot carry (a control character or a trailing newline?)`);
+    fail(
+      `${a.token ? '--token' : 'HFI_DATAPLANE_TOKEN'}: the token holds a character an HTTP header cannot carry (a control character or a trailing newline?)`,
+    );
   }
 
   const log = (level: number, message: string) => {
     if (level >= logLevel) process.stderr.write(`[${new Date().toISOString()}] [${LEVELS[level] ?? level}] ${message}\n`);
   };
-  const scheduler = new RealScheduler(() => Date.now(), () => process.hrtime.bigint());
+  const scheduler = new RealScheduler(
+    () => Date.now(),
+    () => process.hrtime.bigint(),
+  );
   const stats = new StatsStore();
   const controlPlaneCluster = new HttpCluster(controlPlane);
   const clusters = new Map<string, Cluster>([['hfi-control-plane', controlPlaneCluster]]);

@@ -75,9 +75,7 @@ export class StatsStore {
   /** Envoy's /stats text form: `name: value`. */
   plainText(): string {
     return this.all()
-      .map((s) =>
-        s.kind === 'histogram' ? `${s.name}: P0(nan) count=${countOf(s)} sum=${s.sum}` : `${s.name}: ${s.value}`,
-      )
+      .map((s) => (s.kind === 'histogram' ? `${s.name}: P0(nan) count=${countOf(s)} sum=${s.sum}` : `${s.name}: ${s.value}`))
       .join('\n')
       .concat(this.stats.size ? '\n' : '');
   }

@@ -144,12 +144,23 @@ export class WasmVm {
     try {
       // Exact arity, no rest array: the callbacks take at most 5 arguments.
       switch (arguments.length - 2) {
-        case 0: result = fn(); break;
-        case 1: result = fn(a!); break;
-        case 2: result = fn(a!, b!); break;
-        case 3: result = fn(a!, b!, c!); break;
-        case 4: result = fn(a!, b!, c!, d!); break;
-        default: result = fn(a!, b!, c!, d!, e!);
+        case 0:
+          result = fn();
+          break;
+        case 1:
+          result = fn(a!);
+          break;
+        case 2:
+          result = fn(a!, b!);
+          break;
+        case 3:
+          result = fn(a!, b!, c!);
+          break;
+        case 4:
+          result = fn(a!, b!, c!, d!);
+          break;
+        default:
+          result = fn(a!, b!, c!, d!, e!);
       }
     } catch (err) {
       this.fail(`Function: ${name} failed: ${errorText(err)}`);
@@ -356,12 +367,18 @@ function guarded(vm: WasmVm, qualified: string, impl: (...args: any[]) => unknow
     if (vm.phase !== 'running') vm.guardHostCall(qualified);
   };
   switch (impl.length) {
-    case 0: return () => (g(), impl());
-    case 1: return (a: never) => (g(), impl(a));
-    case 2: return (a: never, b: never) => (g(), impl(a, b));
-    case 3: return (a: never, b: never, c: never) => (g(), impl(a, b, c));
-    case 4: return (a: never, b: never, c: never, d: never) => (g(), impl(a, b, c, d));
-    case 5: return (a: never, b: never, c: never, d: never, e: never) => (g(), impl(a, b, c, d, e));
+    case 0:
+      return () => (g(), impl());
+    case 1:
+      return (a: never) => (g(), impl(a));
+    case 2:
+      return (a: never, b: never) => (g(), impl(a, b));
+    case 3:
+      return (a: never, b: never, c: never) => (g(), impl(a, b, c));
+    case 4:
+      return (a: never, b: never, c: never, d: never) => (g(), impl(a, b, c, d));
+    case 5:
+      return (a: never, b: never, c: never, d: never, e: never) => (g(), impl(a, b, c, d, e));
     default:
       return (...args: never[]) => (g(), impl(...args));
   }

@@ -29,7 +29,11 @@ test('two proxies: only the targeted service is affected; an update reaches both
   const front = await startProxy(upstream.url, cp.url, 'frontend');
   const back = await startProxy(upstream.url, cp.url, 'backend');
   procs.push(front, back);
-  await eventually(async () => (await request(`${front.url}/x`)).status === 200 && (await request(`${back.url}/x`)).status === 200, 5000, 'proxies');
+  await eventually(
+    async () => (await request(`${front.url}/x`)).status === 200 && (await request(`${back.url}/x`)).status === 200,
+    5000,
+    'proxies',
+  );
   // Let both proxies' long polls settle so the measurement below is about distribution.
   await new Promise((r) => setTimeout(r, 500));
 
@@ -38,7 +42,10 @@ test('two proxies: only the targeted service is affected; an update reaches both
   for (let i = 0; i < 20; i++) assert.equal((await request(`${front.url}/x`)).status, 200, 'frontend untouched');
 
   const t0 = Date.now();
-  await applyPolicy(cp.url, policy('everyone', '*', [{ match: { path: { prefix: '/all' } }, fault: { percentage: 100, abort: { httpStatus: 429 } } }], 10));
+  await applyPolicy(
+    cp.url,
+    policy('everyone', '*', [{ match: { path: { prefix: '/all' } }, fault: { percentage: 100, abort: { httpStatus: 429 } } }], 10),
+  );
   await eventually(
     async () => (await request(`${front.url}/all`)).status === 429 && (await request(`${back.url}/all`)).status === 429,
     3000,
@@ -53,10 +60,16 @@ test('control plane down: last rules kept, traffic passes, duration ends faults 
   procs.push(cp);
   const proxy = await startProxy(upstream.url, cp.url, 'frontend');
   procs.push(proxy);
-  await applyPolicy(cp.url, policy('kept', 'frontend', [{ match: { path: { prefix: '/kept' } }, fault: { percentage: 100, abort: { httpStatus: 418 } } }]));
-  await applyPolicy(cp.url, policy('brief', 'frontend', [
-    { match: { path: { prefix: '/brief' } }, fault: { percentage: 100, abort: { httpStatus: 503 }, duration_seconds: 3 } },
-  ]));
+  await applyPolicy(
+    cp.url,
+    policy('kept', 'frontend', [{ match: { path: { prefix: '/kept' } }, fault: { percentage: 100, abort: { httpStatus: 418 } } }]),
+  );
+  await applyPolicy(
+    cp.url,
+    policy('brief', 'frontend', [
+      { match: { path: { prefix: '/brief' } }, fault: { percentage: 100, abort: { httpStatus: 503 }, duration_seconds: 3 } },
+    ]),
+  );
   const appliedAt = Date.now();
   await eventually(async () => (await request(`${proxy.url}/brief`)).status === 503, 3000, 'the time-limited rule');
   await eventually(async () => (await request(`${proxy.url}/kept`)).status === 418, 3000, 'the kept rule');
@@ -74,7 +87,14 @@ test('control plane down: last rules kept, traffic passes, duration ends faults 
 
   const cp2 = await startControlPlane(cp.port);
   procs.push(cp2);
-  await applyPolicy(cp2.url, policy('after-restart', 'frontend', [{ match: { path: { prefix: '/new' } }, fault: { percentage: 100, abort: { httpStatus: 451 } } }]));
-  await eventually(async () => (await request(`${proxy.url}/new`)).status === 451, 15000, 'the proxy to catch up with the restarted control plane');
+  await applyPolicy(
+    cp2.url,
+    policy('after-restart', 'frontend', [{ match: { path: { prefix: '/new' } }, fault: { percentage: 100, abort: { httpStatus: 451 } } }]),
+  );
+  await eventually(
+    async () => (await request(`${proxy.url}/new`)).status === 451,
+    15000,
+    'the proxy to catch up with the restarted control plane',
+  );
   await upstream.close();
 });

@@ -5,16 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import {
-  applyPolicy,
-  closeAgent,
-  eventually,
-  policy,
-  request,
-  startControlPlane,
-  startProxy,
-  startUpstream,
-} from './e2e-helpers.js';
+import { applyPolicy, closeAgent, eventually, policy, request, startControlPlane, startProxy, startUpstream } from './e2e-helpers.js';
 
 const proxyBin = fileURLToPath(new URL('../../bin/hfi-proxy.js', import.meta.url));
 
@@ -42,9 +33,12 @@ test('without policies traffic passes through unchanged', async () => {
 });
 
 test('abort: status, body and x-hfi-fault header', async () => {
-  await applyPolicy(cp.url, policy('e2e-abort', 'frontend', [
-    { match: { path: { prefix: '/abort' } }, fault: { percentage: 100, abort: { httpStatus: 418, body: 'short and stout' } } },
-  ]));
+  await applyPolicy(
+    cp.url,
+    policy('e2e-abort', 'frontend', [
+      { match: { path: { prefix: '/abort' } }, fault: { percentage: 100, abort: { httpStatus: 418, body: 'short and stout' } } },
+    ]),
+  );
   await eventually(async () => (await request(`${proxy.url}/abort/1`)).status === 418, 5000, 'the abort rule');
   const r = await request(`${proxy.url}/abort/2`);
   assert.equal(r.status, 418);
@@ -57,13 +51,37 @@ test('an abort header value Node cannot send is dropped; the proxy keeps serving
   // Our control plane refuses such a value when the policy is applied; a rule set from another source (another
   // control-plane version, a hand-made one) may still carry it, and hfi-proxy must not die of it.
   const ruleSet = {
-    wireVersion: 1, epoch: 'hand-made', version: 1, hash: '0'.repeat(64),
-    rules: [{
-      id: 'odd/0', policy: 'odd', ruleIndex: 0, priority: 0, policyVersion: '1', selector: { service: '*', namespace: '*' },
-      path: { kind: 'prefix', value: '/odd' }, method: null, headers: [], perMillion: 1_000_000, delayMs: 0,
-      abort: { status: 503, grpcStatus: -1, body: 'odd', headers: [['x-fine', 'yes'], ['x-odd', 'a\u0001b']] },
-      startDelayMs: 0, activeFromMs: 0, expiresAtMs: 0,
-    }],
+    wireVersion: 1,
+    epoch: 'hand-made',
+    version: 1,
+    hash: '0'.repeat(64),
+    rules: [
+      {
+        id: 'odd/0',
+        policy: 'odd',
+        ruleIndex: 0,
+        priority: 0,
+        policyVersion: '1',
+        selector: { service: '*', namespace: '*' },
+        path: { kind: 'prefix', value: '/odd' },
+        method: null,
+        headers: [],
+        perMillion: 1_000_000,
+        delayMs: 0,
+        abort: {
+          status: 503,
+          grpcStatus: -1,
+          body: 'odd',
+          headers: [
+            ['x-fine', 'yes'],
+            ['x-odd', 'a\u0001b'],
+          ],
+        },
+        startDelayMs: 0,
+        activeFromMs: 0,
+        expiresAtMs: 0,
+      },
+    ],
   };
   const served: ServerResponse[] = [];
   const handMade = createServer((req, res) => {
@@ -95,9 +113,10 @@ test('an abort header value Node cannot send is dropped; the proxy keeps serving
 });
 
 test('delay: 300 ms, never shorter, p95 not much longer', async () => {
-  await applyPolicy(cp.url, policy('e2e-delay', 'frontend', [
-    { match: { path: { prefix: '/slow' } }, fault: { percentage: 100, delay: { fixed_delay_ms: 300 } } },
-  ]));
+  await applyPolicy(
+    cp.url,
+    policy('e2e-delay', 'frontend', [{ match: { path: { prefix: '/slow' } }, fault: { percentage: 100, delay: { fixed_delay_ms: 300 } } }]),
+  );
   await eventually(async () => (await request(`${proxy.url}/slow/0`)).headers['x-hfi-fault'] === 'e2e-delay/0', 5000, 'the delay rule');
   const times = await Promise.all(Array.from({ length: 20 }, (_, i) => request(`${proxy.url}/slow/${i}`).then((r) => r.ms)));
   times.sort((a, b) => a - b);
@@ -107,13 +126,18 @@ test('delay: 300 ms, never shorter, p95 not much longer', async () => {
 });
 
 test('a 30% policy faults 30% of 2,000 requests (binomial 99.9% interval)', async () => {
-  await applyPolicy(cp.url, policy('e2e-percent', 'frontend', [
-    { match: { path: { prefix: '/pct' } }, fault: { percentage: 30, abort: { httpStatus: 500 } } },
-  ]));
-  await eventually(async () => {
-    const rs = await Promise.all(Array.from({ length: 20 }, () => request(`${proxy.url}/pct`)));
-    return rs.some((r) => r.status === 500);
-  }, 5000, 'the percentage rule');
+  await applyPolicy(
+    cp.url,
+    policy('e2e-percent', 'frontend', [{ match: { path: { prefix: '/pct' } }, fault: { percentage: 30, abort: { httpStatus: 500 } } }]),
+  );
+  await eventually(
+    async () => {
+      const rs = await Promise.all(Array.from({ length: 20 }, () => request(`${proxy.url}/pct`)));
+      return rs.some((r) => r.status === 500);
+    },
+    5000,
+    'the percentage rule',
+  );
   let faulted = 0;
   const total = 2000;
   for (let i = 0; i < total; i += 50) {
@@ -132,7 +156,11 @@ test('metrics reach the admin endpoint under the names Envoy prints', async () =
 });
 
 test('a data-plane token an HTTP header cannot carry: hfi-proxy refuses it at start, naming the flag', () => {
-  const r = spawnSync(process.execPath, [proxyBin, '--upstream', upstream.url, '--listen', '0', '--admin', '0', '--token', 'secret\u0001'], { encoding: 'utf8', timeout: 15_000 });
+  const r = spawnSync(
+    process.execPath,
+    [proxyBin, '--upstream', upstream.url, '--listen', '0', '--admin', '0', '--token', 'secret\u0001'],
+    { encoding: 'utf8', timeout: 15_000 },
+  );
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /--token: the token holds a character an HTTP header cannot carry/);
 });
@@ -140,7 +168,11 @@ test('a data-plane token an HTTP header cannot carry: hfi-proxy refuses it at st
 test('a token Node cannot send, given through --plugin-config, fails the control-plane call, not the plugin', async () => {
   const odd = await startProxy(upstream.url, cp.url, 'frontend', ['--plugin-config', JSON.stringify({ token: 'secret\u0001' })]);
   try {
-    await eventually(async () => /^wasmcustom_hfi_control_plane_errors_total\{\} [1-9]/m.test((await request(`${odd.admin}/stats/prometheus`)).body), 5000, 'a failed control-plane call');
+    await eventually(
+      async () => /^wasmcustom_hfi_control_plane_errors_total\{\} [1-9]/m.test((await request(`${odd.admin}/stats/prometheus`)).body),
+      5000,
+      'a failed control-plane call',
+    );
     const ready = await request(`${odd.admin}/ready`);
     assert.equal(ready.status, 200, `${ready.body}\n${odd.output()}`);
     assert.equal((await request(`${odd.url}/hello`)).status, 200);

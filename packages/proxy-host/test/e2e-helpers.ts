@@ -65,9 +65,20 @@ export async function startProxy(
   const { proc, match } = await launch(
     [
       'packages/proxy-host/bin/hfi-proxy.js',
-      '--listen', '0', '--admin', '0',
-      '--upstream', upstream, '--control-plane', controlPlane,
-      '--service', service, '--namespace', 'demo', '--log-level', 'warn',
+      '--listen',
+      '0',
+      '--admin',
+      '0',
+      '--upstream',
+      upstream,
+      '--control-plane',
+      controlPlane,
+      '--service',
+      service,
+      '--namespace',
+      'demo',
+      '--log-level',
+      'warn',
       ...extra,
     ],
     {},
@@ -129,7 +140,12 @@ export async function applyPolicy(controlPlane: string, policy: unknown): Promis
 }
 
 export function policy(name: string, service: string, rules: unknown[], priority = 0) {
-  return { apiVersion: 'v1', kind: 'FaultInjectionPolicy', metadata: { name }, spec: { selector: { service, namespace: 'demo' }, priority, rules } };
+  return {
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
+    metadata: { name },
+    spec: { selector: { service, namespace: 'demo' }, priority, rules },
+  };
 }
 
 /** Polls `check` until it holds or the deadline passes; returns the elapsed ms. */

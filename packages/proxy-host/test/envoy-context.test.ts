@@ -56,7 +56,10 @@ test('http_call: argument checks, buffered response to the root context, readabl
     assert.equal(req.method, 'POST');
     assert.equal(req.authority, 'cp:8080');
     assert.equal(Buffer.from(req.body).toString(), '{"x":1}');
-    assert.ok(req.headers.some(([k, v]) => k === 'content-length' && v === '7'), 'content-length added');
+    assert.ok(
+      req.headers.some(([k, v]) => k === 'content-length' && v === '7'),
+      'content-length added',
+    );
     assert.equal(req.timeoutMs, 1000);
     return { status: 200, headers: [['Content-Type', 'application/json']], body: 'rules' };
   });
@@ -113,8 +116,7 @@ test('http_call failures: refused is a 503 response; reset is num_headers 0 with
 
 function propertyModule(): Uint8Array {
   const S = new Strings();
-  const get = (n: number, path: string) =>
-    st(n, `(call $get_property ${S.s(path)} ${slotAddr(n + 1)} ${slotAddr(n + 2)})`);
+  const get = (n: number, path: string) => st(n, `(call $get_property ${S.s(path)} ${slotAddr(n + 1)} ${slotAddr(n + 2)})`);
   return wasmModule(
     `
   (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
@@ -134,7 +136,14 @@ function propertyModule(): Uint8Array {
 test('properties: NUL-separated paths, Envoy encodings, node metadata under xds.node.* only on 1.33', async () => {
   const meta = { WORKLOAD_NAME: 'frontend', NAMESPACE: 'demo' };
   const host = await createTestHost({ wasm: propertyModule(), workers: 1, nodeMetadata: meta, rootId: 'hfi', pluginName: 'demo.hfi' });
-  host.newHttpStream().sendRequestHeaders([[':method', 'GET'], [':path', '/p?q=1'], [':authority', 'h']], true);
+  host.newHttpStream().sendRequestHeaders(
+    [
+      [':method', 'GET'],
+      [':path', '/p?q=1'],
+      [':authority', 'h'],
+    ],
+    true,
+  );
   assert.equal(slot(host, 0), 0);
   assert.equal(outBytes(host, 1, 2).toString(), 'frontend', 'strings come back raw');
   assert.equal(slot(host, 3), 1, '1.33: node.* is gone');

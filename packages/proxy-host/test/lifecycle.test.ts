@@ -139,7 +139,10 @@ test('pause at headers withholds the body until a tick resumes the stream via se
 test('the canary timer dies with the canary; each worker ticks on its own', async () => {
   const host = await createTestHost({ wasm: tickModule(), workers: 3 });
   await host.advance(250);
-  assert.deepEqual([0, 1, 2].map((w) => slot(host, 1, w)), [2, 2, 2]);
+  assert.deepEqual(
+    [0, 1, 2].map((w) => slot(host, 1, w)),
+    [2, 2, 2],
+  );
   host.close();
 });
 

@@ -23,10 +23,7 @@ test('AssemblyScript default imports (env.abort) are a missing import', async ()
 
 test('ABI-specific imports: clear_route_cache and get_configuration only exist for 0.1.0', async () => {
   const imports = `(import "env" "proxy_clear_route_cache" (func (result i32)))`;
-  assert.equal(
-    await load(wasmModule('', { imports })),
-    'Failed to load Wasm module due to a missing import: env.proxy_clear_route_cache',
-  );
+  assert.equal(await load(wasmModule('', { imports })), 'Failed to load Wasm module due to a missing import: env.proxy_clear_route_cache');
   assert.equal(await load(wasmModule('', { imports, abi: '0_1_0' })), null);
   const cfg = `(import "env" "proxy_get_configuration" (func (param i32 i32) (result i32)))`;
   assert.match((await load(wasmModule('', { imports: cfg, abi: '0_2_0' })))!, /missing import: env.proxy_get_configuration/);

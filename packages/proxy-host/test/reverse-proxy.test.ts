@@ -22,7 +22,10 @@ function startProxy(upstreamUrl: string, timeoutMs = 15_000): Promise<{ server: 
     workers: null,
     failClosedWithoutPlugin: false,
     upstreamTimeoutMs: timeoutMs,
-    scheduler: new RealScheduler(() => Date.now(), () => process.hrtime.bigint()),
+    scheduler: new RealScheduler(
+      () => Date.now(),
+      () => process.hrtime.bigint(),
+    ),
     requestId: () => 'generated-id',
   });
   return listen(server).then((port) => ({ server, url: `http://127.0.0.1:${port}` }));
@@ -104,21 +107,23 @@ test('a client x-request-id is kept', async () => {
 test('response streams chunk by chunk; hop-by-hop response headers are dropped', async () => {
   const firstAt = await new Promise<number>((resolve, reject) => {
     const t0 = Date.now();
-    http.get(`${proxyUrl}/stream`, { agent }, (res) => {
-      assert.equal(res.headers['x-drop'], undefined);
-      assert.equal(res.headers['keep-alive'] === 'timeout=5', false);
-      let first = -1;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        if (first < 0) first = Date.now() - t0;
-        body += c;
-      });
-      res.on('end', () => {
-        assert.equal(body, 'first;second');
-        resolve(first);
-      });
-    }).on('error', reject);
+    http
+      .get(`${proxyUrl}/stream`, { agent }, (res) => {
+        assert.equal(res.headers['x-drop'], undefined);
+        assert.equal(res.headers['keep-alive'] === 'timeout=5', false);
+        let first = -1;
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          if (first < 0) first = Date.now() - t0;
+          body += c;
+        });
+        res.on('end', () => {
+          assert.equal(body, 'first;second');
+          resolve(first);
+        });
+      })
+      .on('error', reject);
   });
   assert.ok(firstAt < 250, `first chunk after ${firstAt} ms: the body must not be buffered`);
 });

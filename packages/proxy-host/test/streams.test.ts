@@ -10,7 +10,7 @@ const GET: [string, string][] = [
   [':authority', 'h'],
 ];
 
-test('local reply: deferred, forces StopAll, runs through the plugin\'s own response callbacks', async () => {
+test("local reply: deferred, forces StopAll, runs through the plugin's own response callbacks", async () => {
   const S = new Strings();
   const wasm = wasmModule(
     `

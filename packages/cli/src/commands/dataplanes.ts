@@ -17,11 +17,18 @@ export function dataplanesCommand(io: CliIo): Command {
     .action(async (_options: unknown, command: Command) => {
       const ctx = CliContext.of(io, command);
       const format = ctx.output(['table', 'json', 'yaml'] as const, 'table');
-      const planes = [...(await ctx.client.listDataPlanes())].sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));
+      const planes = [...(await ctx.client.listDataPlanes())].sort((a, b) =>
+        a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0,
+      );
       if (format === 'json') return ctx.out(renderJson(planes));
       if (format === 'yaml') return ctx.out(await renderYaml(planes));
       if (planes.length === 0) return ctx.err('No data planes have connected.');
-      ctx.out(renderTable(COLUMNS, planes.map((p) => row(ctx, p))));
+      ctx.out(
+        renderTable(
+          COLUMNS,
+          planes.map((p) => row(ctx, p)),
+        ),
+      );
     });
 }
 

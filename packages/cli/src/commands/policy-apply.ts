@@ -20,7 +20,10 @@ export function policyApplyCommand(io: CliIo): Command {
     .requiredOption('-f, --filename <path>', 'file, directory (recursive: *.yaml, *.yml, *.json) or - for stdin; repeatable', collect)
     .option('--dry-run', 'validate on the server, write nothing')
     .option('--duration-seconds <n>', "override every rule's fault.duration_seconds (0 = until deleted)", nonNegativeInteger)
-    .addHelpText('after', '\nExamples:\n  hfi-cli policy apply -f policy.yaml\n  hfi-cli policy apply -f policies/ --dry-run\n  cat p.yaml | hfi-cli policy apply -f - --duration-seconds 300')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hfi-cli policy apply -f policy.yaml\n  hfi-cli policy apply -f policies/ --dry-run\n  cat p.yaml | hfi-cli policy apply -f - --duration-seconds 300',
+    )
     .action(async (options: ApplyOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
       const files = await readSources(options.filename, io.readStdin);

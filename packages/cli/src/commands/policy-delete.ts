@@ -21,7 +21,10 @@ export function policyDeleteCommand(io: CliIo): Command {
     .option('-f, --filename <path>', 'delete the policies named in these files (repeatable)', collect)
     .option('--all', 'delete every policy (asks first on a terminal)')
     .option('-y, --yes', 'do not ask for confirmation')
-    .addHelpText('after', '\nExamples:\n  hfi-cli policy delete api-delay checkout-abort\n  hfi-cli policy delete -f policies/\n  hfi-cli policy delete --all --yes')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hfi-cli policy delete api-delay checkout-abort\n  hfi-cli policy delete -f policies/\n  hfi-cli policy delete --all --yes',
+    )
     .action(async (names: string[], options: DeleteOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
       const fromFiles = options.filename ? await namesInFiles(await readSources(options.filename, io.readStdin)) : [];
@@ -78,7 +81,10 @@ async function namesInFiles(files: readonly SourceFile[]): Promise<string[]> {
       for (const [item, value] of listItems(document)) {
         const name = (value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
         if (typeof name === 'string' && name !== '') names.push(name);
-        else problems.push(`${file.label}[doc ${index}${item === undefined ? '' : `, item ${item}`}]: metadata.name: required to know what to delete`);
+        else
+          problems.push(
+            `${file.label}[doc ${index}${item === undefined ? '' : `, item ${item}`}]: metadata.name: required to know what to delete`,
+          );
       }
     });
   }

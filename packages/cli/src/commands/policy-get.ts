@@ -8,7 +8,10 @@ export function policyGetCommand(io: CliIo): Command {
   return new Command('get')
     .description('show one policy (or all, without NAME)')
     .argument('[name]', 'policy name')
-    .addHelpText('after', '\nOutput (-o): table (default), wide, json, yaml, name\n\nExamples:\n  hfi-cli policy get api-delay\n  hfi-cli policy get api-delay -o yaml > api-delay.yaml\n  hfi-cli policy get -o json | jq \'.[] | .spec.rules | length\'')
+    .addHelpText(
+      'after',
+      "\nOutput (-o): table (default), wide, json, yaml, name\n\nExamples:\n  hfi-cli policy get api-delay\n  hfi-cli policy get api-delay -o yaml > api-delay.yaml\n  hfi-cli policy get -o json | jq '.[] | .spec.rules | length'",
+    )
     .action(async (name: string | undefined, _options: unknown, command: Command) => {
       const ctx = CliContext.of(io, command);
       const format = ctx.output(LIST_FORMATS, 'table');

@@ -13,7 +13,10 @@ export function policyListCommand(io: CliIo): Command {
   return new Command('list')
     .alias('ls')
     .description('list policies: NAME, SELECTOR, RULES, STATUS, FAULTS, DATAPLANES, AGE')
-    .addHelpText('after', '\nOutput (-o): table (default), wide, json (an array), yaml, name\n\nExamples:\n  hfi-cli policy list\n  hfi-cli policy list -o wide\n  hfi-cli policy list -o json | jq \'.[] | .spec.rules | length\'')
+    .addHelpText(
+      'after',
+      "\nOutput (-o): table (default), wide, json (an array), yaml, name\n\nExamples:\n  hfi-cli policy list\n  hfi-cli policy list -o wide\n  hfi-cli policy list -o json | jq '.[] | .spec.rules | length'",
+    )
     .action(async (_options: unknown, command: Command) => {
       const ctx = CliContext.of(io, command);
       const format = ctx.output(LIST_FORMATS, 'table');
@@ -23,7 +26,12 @@ export function policyListCommand(io: CliIo): Command {
 }
 
 /** Shared by `list` and `get`: a list prints as an array, a single policy as an object. */
-export async function printPolicies(ctx: CliContext, policies: readonly PolicyWithStatus[], format: ListFormat, asList: boolean): Promise<void> {
+export async function printPolicies(
+  ctx: CliContext,
+  policies: readonly PolicyWithStatus[],
+  format: ListFormat,
+  asList: boolean,
+): Promise<void> {
   const sorted = [...policies].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   switch (format) {
     case 'json':

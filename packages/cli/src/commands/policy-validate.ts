@@ -16,7 +16,10 @@ export function policyValidateCommand(io: CliIo): Command {
     .description('check policy files offline with the same validator as the server')
     .requiredOption('-f, --filename <path>', 'file, directory (recursive) or - for stdin; repeatable', collect)
     .option('--duration-seconds <n>', 'validate as if this override were given to apply', nonNegativeInteger)
-    .addHelpText('after', '\nErrors print as <file>[doc <i>]: <field path>: <message> (documents count from 0).\n\nExamples:\n  hfi-cli policy validate -f policies/\n  hfi-cli policy validate -f a.yaml -f b.json')
+    .addHelpText(
+      'after',
+      '\nErrors print as <file>[doc <i>]: <field path>: <message> (documents count from 0).\n\nExamples:\n  hfi-cli policy validate -f policies/\n  hfi-cli policy validate -f a.yaml -f b.json',
+    )
     .action(async (options: ValidateOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
       const batch = await loadBatch(await readSources(options.filename, io.readStdin), { durationSeconds: options.durationSeconds });

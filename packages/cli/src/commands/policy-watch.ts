@@ -50,7 +50,12 @@ async function follow(ctx: CliContext, format: 'text' | 'json', signal: AbortSig
 /** Policy name -> version, as a rule set carries them. */
 export type PolicyVersions = Map<string, string>;
 
-function printUpdate(ctx: CliContext, data: string, format: 'text' | 'json', previous: PolicyVersions | undefined): PolicyVersions | undefined {
+function printUpdate(
+  ctx: CliContext,
+  data: string,
+  format: 'text' | 'json',
+  previous: PolicyVersions | undefined,
+): PolicyVersions | undefined {
   let set: CompiledRuleSet;
   try {
     set = JSON.parse(data) as CompiledRuleSet;

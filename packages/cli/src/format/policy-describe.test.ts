@@ -28,9 +28,16 @@ test('matches are put in words, header by header', () => {
 
 test('faults are put in words: delay, then abort with gRPC status, body and headers', () => {
   const rule: Rule = {
-    fault: { ...fault, delay: { fixed_delay_ms: 1500 }, abort: { httpStatus: 503, grpcStatus: 14, body: 'x'.repeat(100), headers: { 'retry-after': '5' } } },
+    fault: {
+      ...fault,
+      delay: { fixed_delay_ms: 1500 },
+      abort: { httpStatus: 503, grpcStatus: 14, body: 'x'.repeat(100), headers: { 'retry-after': '5' } },
+    },
   };
-  assert.equal(describeFault(rule), `delay 1.5s, then abort with HTTP 503 (gRPC status 14) and body "${'x'.repeat(59)}…", headers retry-after: 5`);
+  assert.equal(
+    describeFault(rule),
+    `delay 1.5s, then abort with HTTP 503 (gRPC status 14) and body "${'x'.repeat(59)}…", headers retry-after: 5`,
+  );
 });
 
 test('the time window says when a policy expired, and what an expiring one has left', () => {
@@ -40,7 +47,14 @@ test('the time window says when a policy expired, and what an expiring one has l
     kind: 'FaultInjectionPolicy',
     metadata: { name: 'p', version: '3', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
     spec: { selector: { service: '*', namespace: 'demo' }, priority: 0, rules: [{ fault: { ...fault, abort: { httpStatus: 500 } } }] },
-    status: { phase, activeFrom: '2025-01-01T00:30:00Z', expiresAt, targetedDataPlanes: 2, appliedDataPlanes: 1, faults: { aborts: 1, delays: 0 } },
+    status: {
+      phase,
+      activeFrom: '2025-01-01T00:30:00Z',
+      expiresAt,
+      targetedDataPlanes: 2,
+      appliedDataPlanes: 1,
+      faults: { aborts: 1, delays: 0 },
+    },
   });
   const expired = describePolicy(policy('Expired', '2025-01-01T00:40:00Z'), now, PLAIN);
   assert.match(expired, /^Time window: +from 2025-01-01T00:30:00Z \(30m ago\) to 2025-01-01T00:40:00Z \(expired 20m ago\)$/m);

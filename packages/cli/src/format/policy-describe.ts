@@ -23,7 +23,10 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   field('Status', formatPhase(policy, palette));
   if (status) {
     field('Time window', describeWindow(status.phase, status.activeFrom, status.expiresAt, nowMs));
-    field('Data planes', `applied on ${status.appliedDataPlanes} of ${status.targetedDataPlanes} targeted data plane${status.targetedDataPlanes === 1 ? '' : 's'}`);
+    field(
+      'Data planes',
+      `applied on ${status.appliedDataPlanes} of ${status.targetedDataPlanes} targeted data plane${status.targetedDataPlanes === 1 ? '' : 's'}`,
+    );
     field('Faults', `${count(status.faults.aborts, 'abort')}, ${count(status.faults.delays, 'delay')} injected so far`);
   }
   const rules = policy.spec.rules;
@@ -52,7 +55,11 @@ export function describeRule(rule: Rule, index: number): string[] {
   const fault = rule.fault;
   const timing: string[] = [];
   if (fault.start_delay_ms > 0) timing.push(`waits ${spokenMs(fault.start_delay_ms)} before the fault`);
-  timing.push(fault.duration_seconds > 0 ? `lasts ${spokenSeconds(fault.duration_seconds)} after the policy's latest write` : 'lasts until the policy is deleted');
+  timing.push(
+    fault.duration_seconds > 0
+      ? `lasts ${spokenSeconds(fault.duration_seconds)} after the policy's latest write`
+      : 'lasts until the policy is deleted',
+  );
   return [
     `${indent}Rule ${index}`,
     row('Matches', describeMatch(rule)),

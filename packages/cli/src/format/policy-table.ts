@@ -6,7 +6,18 @@ import { renderTable } from './table.js';
 import { formatAge, relative } from './time.js';
 
 export const POLICY_COLUMNS = ['NAME', 'SELECTOR', 'RULES', 'STATUS', 'FAULTS', 'DATAPLANES', 'AGE'] as const;
-export const POLICY_WIDE_COLUMNS = ['NAME', 'SELECTOR', 'RULES', 'STATUS', 'FAULTS', 'DATAPLANES', 'PRIORITY', 'VERSION', 'EXPIRES', 'AGE'] as const;
+export const POLICY_WIDE_COLUMNS = [
+  'NAME',
+  'SELECTOR',
+  'RULES',
+  'STATUS',
+  'FAULTS',
+  'DATAPLANES',
+  'PRIORITY',
+  'VERSION',
+  'EXPIRES',
+  'AGE',
+] as const;
 
 /** `frontend.demo`, `frontend.*`, `*.demo`, or `*` for every service everywhere. */
 export function formatSelector(selector: Selector | undefined): string {
@@ -39,7 +50,14 @@ export function renderPolicyTable(
     const s = p.status;
     const faults = s ? String(s.faults.aborts + s.faults.delays) : '-';
     const planes = s ? `${s.appliedDataPlanes}/${s.targetedDataPlanes}` : '-';
-    const base = [p.metadata.name, formatSelector(p.spec.selector), String(p.spec.rules.length), formatPhase(p, options.palette), faults, planes];
+    const base = [
+      p.metadata.name,
+      formatSelector(p.spec.selector),
+      String(p.spec.rules.length),
+      formatPhase(p, options.palette),
+      faults,
+      planes,
+    ];
     const age = formatAge(p.metadata.createdAt, options.nowMs);
     return options.wide
       ? [...base, String(p.spec.priority ?? 0), p.metadata.version ?? '-', formatExpires(p, options.nowMs), age]

@@ -60,10 +60,19 @@ export async function startControlPlane(env: Record<string, string> = {}): Promi
 /** Registers a data plane the way the plugin does: one poll, answered at once (holdMs 0). */
 export async function pollAsDataPlane(
   url: string,
-  poll: { instance: string; service: string | null; namespace: string | null; pod: string | null; counters?: Record<string, { aborts: number; delays: number }> },
+  poll: {
+    instance: string;
+    service: string | null;
+    namespace: string | null;
+    pod: string | null;
+    counters?: Record<string, { aborts: number; delays: number }>;
+  },
 ): Promise<void> {
   const rules = poll.counters ?? {};
-  const totals = Object.values(rules).reduce((t, c) => ({ aborts: t.aborts + c.aborts, delays: t.delays + c.delays }), { aborts: 0, delays: 0 });
+  const totals = Object.values(rules).reduce((t, c) => ({ aborts: t.aborts + c.aborts, delays: t.delays + c.delays }), {
+    aborts: 0,
+    delays: 0,
+  });
   const response = await fetch(`${url}/v1/dataplane/poll`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

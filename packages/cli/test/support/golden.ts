@@ -28,7 +28,14 @@ function realign(lines: string[]): string {
   const rows = lines.map((line) => (line === '' ? [] : line.split(/ {2,}/)));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd((widths[i] ?? 0) + 3)).join('').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd((widths[i] ?? 0) + 3))
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function assertGolden(name: string, actual: string, options: NormaliseOptions = {}): void {

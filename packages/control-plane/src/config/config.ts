@@ -162,7 +162,11 @@ function applyEnv(config: ControlPlaneConfig, sources: ConfigSources): void {
   if ((v = get('HFI_TOKEN_FILE')) !== undefined) applyTokenFile(config.auth, readText(sources, v, 'HFI_TOKEN_FILE'));
   if ((v = get('HFI_ADMIN_TOKEN')) !== undefined) config.auth.adminToken = token('HFI_ADMIN_TOKEN', v);
   if ((v = get('HFI_READ_TOKENS')) !== undefined) {
-    config.auth.readTokens = v.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => token('HFI_READ_TOKENS', t));
+    config.auth.readTokens = v
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+      .map((t) => token('HFI_READ_TOKENS', t));
   }
   if ((v = get('HFI_DATAPLANE_TOKEN')) !== undefined) config.auth.dataplaneToken = token('HFI_DATAPLANE_TOKEN', v);
   if ((v = get('HFI_ALLOW_UNAUTHENTICATED')) !== undefined) {

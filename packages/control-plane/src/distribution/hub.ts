@@ -130,7 +130,14 @@ export class RuleSetHub {
     if (!served) {
       const subset = identity ? ruleSetForIdentity(ruleSet, identity) : ruleSet;
       const body = Buffer.from(serializeRuleSet(subset));
-      const headers = ['content-type', 'application/json', 'content-length', String(body.length), RULESET_VERSION_HEADER, String(subset.version)];
+      const headers = [
+        'content-type',
+        'application/json',
+        'content-length',
+        String(body.length),
+        RULESET_VERSION_HEADER,
+        String(subset.version),
+      ];
       served = { ruleSet: subset, body, headers };
       this.served.set(key, served);
     }

@@ -12,27 +12,35 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
     // runs, so request metrics and debug logs are kept).
     app.post('/v1/dataplane/poll', { config: { access: 'dataplane' } }, async (request, reply) => {
       const parsed = parsePoll(request.body);
-      if (!parsed.ok) throw new HfiError('HFI_INVALID_REQUEST', `malformed poll: ${parsed.details[0]?.path}: ${parsed.details[0]?.message}`, parsed.details);
+      if (!parsed.ok)
+        throw new HfiError(
+          'HFI_INVALID_REQUEST',
+          `malformed poll: ${parsed.details[0]?.path}: ${parsed.details[0]?.message}`,
+          parsed.details,
+        );
       const poll = parsed.poll;
       ctx.dataPlanes.record(poll);
       if (!ctx.hub.published()) throw new HfiError('HFI_NO_RULE_SET');
       const response = reply.hijack().raw;
       let open = true;
       ctx.dataPlanes.holding(poll.instance, 1);
-      const cancel = ctx.longPolls.answer({ identity: poll.identity, held: { epoch: poll.epoch, version: poll.version }, holdMs: poll.holdMs }, (answer) => {
-        open = false;
-        ctx.dataPlanes.holding(poll.instance, -1);
-        if (answer.kind === 'unchanged') {
-          response.writeHead(304);
-          response.end();
-          return;
-        }
-        const { ruleSet, body, headers } = answer.served;
-        response.writeHead(200, headers);
-        response.end(body);
-        ctx.dataPlanes.delivered(poll.instance, { epoch: ruleSet.epoch, version: ruleSet.version });
-        if (answer.woken) ctx.metrics.propagationDelay.observe(Math.max(0, ctx.clock.now() - ctx.hub.changedAtMs) / 1000);
-      });
+      const cancel = ctx.longPolls.answer(
+        { identity: poll.identity, held: { epoch: poll.epoch, version: poll.version }, holdMs: poll.holdMs },
+        (answer) => {
+          open = false;
+          ctx.dataPlanes.holding(poll.instance, -1);
+          if (answer.kind === 'unchanged') {
+            response.writeHead(304);
+            response.end();
+            return;
+          }
+          const { ruleSet, body, headers } = answer.served;
+          response.writeHead(200, headers);
+          response.end(body);
+          ctx.dataPlanes.delivered(poll.instance, { epoch: ruleSet.epoch, version: ruleSet.version });
+          if (answer.woken) ctx.metrics.propagationDelay.observe(Math.max(0, ctx.clock.now() - ctx.hub.changedAtMs) / 1000);
+        },
+      );
       if (!cancel) {
         // The hub had a rule set a moment ago; it cannot lose it, but never leave a request unanswered.
         open = false;

@@ -19,7 +19,10 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsync {
           new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), READY_TIMEOUT_MS).unref()),
         ]);
       } catch (error) {
-        throw new HfiError('HFI_STORE_UNAVAILABLE', `not ready: the ${ctx.store.backend} store does not answer (${(error as Error).message})`);
+        throw new HfiError(
+          'HFI_STORE_UNAVAILABLE',
+          `not ready: the ${ctx.store.backend} store does not answer (${(error as Error).message})`,
+        );
       }
       const ruleSet = ctx.hub.current();
       if (!ruleSet) throw new HfiError('HFI_NO_RULE_SET', 'not ready: no rule set compiled yet');

@@ -21,7 +21,9 @@ export function identityQuery(query: Record<string, unknown>): Identity | undefi
     const v = query[name];
     if (v === undefined || v === '') return null;
     if (typeof v !== 'string' || v.length > 253) {
-      throw new HfiError('HFI_INVALID_REQUEST', `query parameter ${name}: expected one string`, [{ path: name, message: 'expected one string' }]);
+      throw new HfiError('HFI_INVALID_REQUEST', `query parameter ${name}: expected one string`, [
+        { path: name, message: 'expected one string' },
+      ]);
     }
     return v;
   };

@@ -141,7 +141,11 @@ export class EtcdPolicyStore implements PolicyStore {
       const snapshot = await this.listAt();
       if (generation !== this.generation) return;
       const watcher = await withTimeout(
-        this.client.watch().prefix(this.prefix).startRevision(String(snapshot.revision + 1)).create(),
+        this.client
+          .watch()
+          .prefix(this.prefix)
+          .startRevision(String(snapshot.revision + 1))
+          .create(),
         this.timeoutMs * 2,
         'watch',
       );
@@ -165,7 +169,11 @@ export class EtcdPolicyStore implements PolicyStore {
       });
       watcher.on('delete', (kv) => {
         if (generation !== this.generation) return;
-        listener({ kind: 'delete', revision: Number(kv.mod_revision), name: kv.key.toString().slice(this.prefix.length) } satisfies StoreEvent);
+        listener({
+          kind: 'delete',
+          revision: Number(kv.mod_revision),
+          name: kv.key.toString().slice(this.prefix.length),
+        } satisfies StoreEvent);
       });
       watcher.on('disconnected', lost);
       watcher.on('error', lost);

@@ -39,10 +39,24 @@ export async function startEtcd(): Promise<EtcdProcess> {
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const args = [
-    '--name', 'default', '--data-dir', dataDir,
-    '--listen-client-urls', client, '--advertise-client-urls', client,
-    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
-    '--initial-cluster', `default=${peer}`, '--log-level', 'error', '--logger', 'zap',
+    '--name',
+    'default',
+    '--data-dir',
+    dataDir,
+    '--listen-client-urls',
+    client,
+    '--advertise-client-urls',
+    client,
+    '--listen-peer-urls',
+    peer,
+    '--initial-advertise-peer-urls',
+    peer,
+    '--initial-cluster',
+    `default=${peer}`,
+    '--log-level',
+    'error',
+    '--logger',
+    'zap',
   ];
   let child: ChildProcess | undefined;
   let output = '';

@@ -59,12 +59,27 @@ export function policy(name: string, o: PolicyOptions = {}): Record<string, unkn
   };
 }
 
-export function pollBody(o: { instance?: string; pod?: string; service?: string | null; namespace?: string | null; epoch?: string; version?: number; holdMs?: number; counters?: unknown } = {}) {
+export function pollBody(
+  o: {
+    instance?: string;
+    pod?: string;
+    service?: string | null;
+    namespace?: string | null;
+    epoch?: string;
+    version?: number;
+    holdMs?: number;
+    counters?: unknown;
+  } = {},
+) {
   const instance = o.instance ?? 'pod-1/vm1';
   return {
     wireVersion: 1,
     // Plugins name an instance `<pod>/<vm id>`.
-    identity: { service: o.service === undefined ? 'frontend' : o.service, namespace: o.namespace === undefined ? 'demo' : o.namespace, pod: o.pod ?? instance.split('/')[0] },
+    identity: {
+      service: o.service === undefined ? 'frontend' : o.service,
+      namespace: o.namespace === undefined ? 'demo' : o.namespace,
+      pod: o.pod ?? instance.split('/')[0],
+    },
     instance,
     epoch: o.epoch ?? '',
     version: o.version ?? 0,

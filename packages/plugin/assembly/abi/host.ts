@@ -1,8 +1,12 @@
 // Small wrappers over the host calls: out-parameters live in static memory, strings cross as UTF-8.
 
 import {
-  proxy_get_buffer_bytes, proxy_get_current_time_nanoseconds, proxy_get_header_map_value, proxy_get_property,
-  proxy_log, random_get,
+  proxy_get_buffer_bytes,
+  proxy_get_current_time_nanoseconds,
+  proxy_get_header_map_value,
+  proxy_get_property,
+  proxy_log,
+  random_get,
 } from './imports';
 import { Status } from './constants';
 import { noteGarbage } from '../gc';

@@ -16,7 +16,6 @@ const DFA_MAX_NODES = 4 * LIMITS.dfaMaxStates;
 /** Least-recently-used entries go first; ~1-2 KB each, so the cap bounds the cache to tens of MB. */
 const CACHE_MAX_ENTRIES = 16_384;
 
-
 const cache = new Map<string, RegexResult>();
 
 /**
@@ -55,13 +54,18 @@ function buildRegex(source: string): RegexResult {
     const { expression, maxCharacter } = parser.parse({ backreferences: 'throw', assertions: 'parse', maxNodes: PARSE_MAX_NODES });
     // `^` and `$` at the pattern's edges look beyond a whole-value match, where nothing is: removing them is exact.
     // They are the only assertions findUnsupported lets through, so without either character there is nothing to do.
-    const edgeless = /[$^]/.test(source) ? transform(Transformers.patternEdgeAssertions({ inline: false, remove: true }), expression) : expression;
+    const edgeless = /[$^]/.test(source)
+      ? transform(Transformers.patternEdgeAssertions({ inline: false, remove: true }), expression)
+      : expression;
     let nfa: NFA;
     try {
       nfa = NFA.fromRegex(edgeless, { maxCharacter }, { assertions: 'throw' }, new NFA.LimitedNodeFactory(NFA_MAX_NODES));
     } catch (error) {
       if (error instanceof TooManyNodesError) throw error;
-      return { ok: false, reason: '"^" and "$" may appear only at the start or the end of the pattern (the whole value is always matched)' };
+      return {
+        ok: false,
+        reason: '"^" and "$" may appear only at the start or the end of the pattern (the whole value is always matched)',
+      };
     }
     const dfa = DFA.fromFA(nfa, new DFA.LimitedNodeFactory(DFA_MAX_NODES));
     // Cut the alphabet to bytes before minimising, so states that differ only above U+00FF merge.
@@ -70,7 +74,10 @@ function buildRegex(source: string): RegexResult {
     return packTable(automatonFromDfa(dfa));
   } catch (error) {
     if (error instanceof TooManyNodesError) {
-      return { ok: false, reason: `is too complex: building its automaton needs more than ${DFA_MAX_NODES} states before minimisation, the limit is ${LIMITS.dfaMaxStates}` };
+      return {
+        ok: false,
+        reason: `is too complex: building its automaton needs more than ${DFA_MAX_NODES} states before minimisation, the limit is ${LIMITS.dfaMaxStates}`,
+      };
     }
     return { ok: false, reason: `cannot be compiled: ${error instanceof Error ? error.message : String(error)}` };
   }

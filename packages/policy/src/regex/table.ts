@@ -49,7 +49,10 @@ export function packTable(automaton: ByteAutomaton): RegexResult {
   const classes = firstInterval.length;
   const cells = states * classes;
   if (cells > LIMITS.dfaMaxCells) {
-    return { ok: false, reason: `is too complex: its table has ${cells} cells (${states} states x ${classes} byte classes), the limit is ${LIMITS.dfaMaxCells}` };
+    return {
+      ok: false,
+      reason: `is too complex: its table has ${cells} cells (${states} states x ${classes} byte classes), the limit is ${LIMITS.dfaMaxCells}`,
+    };
   }
   const table = new Uint16Array(cells).fill(DEAD);
   for (let s = 0; s < automaton.states; s++) {

@@ -285,7 +285,9 @@ class Exchange implements StreamSink {
     } catch (err) {
       const { headers, dropped } = sendableHeaders(flat);
       const sent = Number.isInteger(status) && status >= 100 && status <= 999 ? status : 502;
-      this.shared.opts.onError?.(`response ${status}: ${(err as Error).message}; sent ${sent} without ${dropped.join(', ') || 'no header'}`);
+      this.shared.opts.onError?.(
+        `response ${status}: ${(err as Error).message}; sent ${sent} without ${dropped.join(', ') || 'no header'}`,
+      );
       res.writeHead(sent, headers);
     }
     if (endOfStream) res.end();

@@ -3,13 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { HeaderPair } from '../abi/pairs.js';
 import type { LocalReply, StreamContext, StreamSink } from '../context.js';
-import {
-  connectFailureResponse,
-  timeoutResponse,
-  type Cluster,
-  type HttpCallOutcome,
-  type HttpCallRequest,
-} from '../http-call.js';
+import { connectFailureResponse, timeoutResponse, type Cluster, type HttpCallOutcome, type HttpCallRequest } from '../http-call.js';
 import { StatsStore } from '../metrics.js';
 import { loadPlugin, type LoadedPlugin } from '../plugin.js';
 import type { EnvoyVersion, FailStrategy, HostServices } from '../plugin-config.js';
@@ -114,7 +108,13 @@ export class TestHttpStream {
       },
     };
     this.ctx = w.newStream(sink);
-    this.ctx.connection = { source: '127.0.0.1', sourcePort: 40000 + this.ctx.id, destination: '127.0.0.1', destinationPort: 15006, id: this.ctx.id };
+    this.ctx.connection = {
+      source: '127.0.0.1',
+      sourcePort: 40000 + this.ctx.id,
+      destination: '127.0.0.1',
+      destinationPort: 15006,
+      id: this.ctx.id,
+    };
   }
 
   get contextId(): number {
