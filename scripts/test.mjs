@@ -3,8 +3,8 @@
 // `node scripts/test.mjs [workspace-dir-substring...]` narrows it, e.g. `node scripts/test.mjs policy`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['packages/policy', 'packages/proxy-host', 'packages/plugin', 'packages/control-plane', 'packages/cli', 'deploy'];

@@ -1,17 +1,18 @@
 // The real hfi-control-plane, started with the rendered ConfigMap's config.yaml and the Deployment's
 // environment, serves the paths the probes and the ServiceMonitor use; production's token setup is
 // enforced, over a real etcd; the placeholder token Secret refuses to start.
-import { test, after } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { parse } from 'yaml';
-import { render, type K8sObject } from './support/kubectl.js';
-import { envOf, one, type Any } from './support/manifests.js';
+import { freePort, type RunningControlPlane, runToExit, startControlPlane } from './support/control-plane.js';
+import { type K8sObject, render } from './support/kubectl.js';
+import { type Any, envOf, one } from './support/manifests.js';
 import { kubernetesRoot } from './support/paths.js';
-import { freePort, runToExit, startControlPlane, type RunningControlPlane } from './support/control-plane.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hfi-deploy-'));
 const running: RunningControlPlane[] = [];

@@ -1,15 +1,16 @@
 // The rendered overlays agree with themselves and with the other parts of HFI: selectors select,
 // ports line up, the WasmPlugin names the control plane's Istio cluster, env and config keys exist.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { parse } from 'yaml';
-import { render, type K8sObject } from './support/kubectl.js';
-import { all, containerPorts, envOf, one, selects, workloads, type Any } from './support/manifests.js';
-import { describe } from './support/schemas.js';
-import { kubernetesRoot } from './support/paths.js';
 import { knownEnvNames } from './support/control-plane.js';
-import { PLUGIN_CONFIG_KEYS, keysUnknownToPlugin } from './support/plugin.js';
+import { type K8sObject, render } from './support/kubectl.js';
+import { type Any, all, containerPorts, envOf, one, selects, workloads } from './support/manifests.js';
+import { kubernetesRoot } from './support/paths.js';
+import { keysUnknownToPlugin, PLUGIN_CONFIG_KEYS } from './support/plugin.js';
+import { describe } from './support/schemas.js';
 
 const overlays = {
   dev: render(join(kubernetesRoot, 'overlays/dev')).objects,

@@ -1,13 +1,14 @@
 // deploy/docker: what the Dockerfiles copy exists and passes their ignore files; the wasm image has
 // Istio's compat layout; the control-plane image matches the manifests (port, user, entry point).
 // No image is built here: there is no Docker engine on the machine these tests run on.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerRoot, kubernetesRoot, repoRoot } from './support/paths.js';
+import { test } from 'node:test';
 import { parse } from 'yaml';
 import type { Any } from './support/manifests.js';
+import { dockerRoot, kubernetesRoot, repoRoot } from './support/paths.js';
 
 function instructions(file: string): { op: string; args: string }[] {
   const text = readFileSync(join(dockerRoot, file), 'utf8').replace(/\\\n/g, ' ');

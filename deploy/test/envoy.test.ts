@@ -1,13 +1,14 @@
 // deploy/envoy: the bootstrap parses, the plugin's configuration JSON uses only keys the plugin reads,
 // the names it uses exist, and compose.yaml mounts the module where envoy.yaml loads it from.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { test } from 'node:test';
 import { parse } from 'yaml';
-import { envoyRoot, repoRoot } from './support/paths.js';
-import { PLUGIN_CONFIG_KEYS, keysUnknownToPlugin, pluginWasm } from './support/plugin.js';
 import type { Any } from './support/manifests.js';
+import { envoyRoot, repoRoot } from './support/paths.js';
+import { keysUnknownToPlugin, PLUGIN_CONFIG_KEYS, pluginWasm } from './support/plugin.js';
 
 const envoy = parse(readFileSync(join(envoyRoot, 'envoy.yaml'), 'utf8')) as Any;
 const compose = parse(readFileSync(join(envoyRoot, 'compose.yaml'), 'utf8')) as Any;

@@ -1,13 +1,14 @@
 // Every kustomization under deploy/kubernetes renders with the real `kubectl kustomize`, without
 // warnings, and every object it produces matches its Kubernetes / Istio / Prometheus Operator schema.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { test } from 'node:test';
 import { parse } from 'yaml';
-import { kustomizationDirs, kubectlVersion, render, type K8sObject } from './support/kubectl.js';
-import { describe, validateObject } from './support/schemas.js';
+import { type K8sObject, kubectlVersion, kustomizationDirs, render } from './support/kubectl.js';
 import { kubernetesRoot } from './support/paths.js';
+import { describe, validateObject } from './support/schemas.js';
 
 const dirs = kustomizationDirs();
 

@@ -1,11 +1,12 @@
 // The README's first command: `npm start` (scripts/start.mjs, run here after the build) brings up the
 // control plane, a demo upstream and hfi-proxy on loopback; the commands it prints work; a component
 // that fails to start stops everything with exit 1 and a plain message.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { freePort } from './support/control-plane.js';
 import { repoRoot } from './support/paths.js';
 

@@ -1,11 +1,12 @@
 // The root Makefile's deploy targets: `make render` writes what kubectl renders, `make -n` shows the
 // commands deploy-all and undeploy would run (nothing here talks to a cluster).
-import { test, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { kubectl, render } from './support/kubectl.js';
 import { kubernetesRoot, repoRoot } from './support/paths.js';
 

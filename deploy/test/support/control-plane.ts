@@ -1,12 +1,12 @@
 // Starts the real hfi-control-plane bin on a free loopback port, and reads which environment
 // variables the control plane knows from its sources.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
-export const controlPlaneBin = join(repoRoot, 'packages/control-plane/bin/hfi-control-plane.js');
+const controlPlaneBin = join(repoRoot, 'packages/control-plane/bin/hfi-control-plane.js');
 const controlPlaneSrc = join(repoRoot, 'packages/control-plane/src');
 
 export async function freePort(): Promise<number> {

@@ -1,8 +1,6 @@
 // Queries over rendered objects, used by the cross-reference tests.
 import type { K8sObject } from './kubectl.js';
-import { describe } from './schemas.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML; tests read paths they assert. */
 export type Any = any;
 
 export function all(objects: K8sObject[], kind: string): Any[] {
@@ -18,11 +16,6 @@ export function one(objects: K8sObject[], kind: string, name: string): Any {
 /** Deployments and StatefulSets: their pod templates, with the owning object. */
 export function workloads(objects: K8sObject[]): Any[] {
   return objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
-}
-
-export function matchesLabels(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
 /** A LabelSelector (matchLabels + matchExpressions) against labels. */
@@ -45,8 +38,4 @@ export function containerPorts(workload: Any): Any[] {
 
 export function envOf(container: Any): Map<string, Any> {
   return new Map(((container.env ?? []) as Any[]).map((e) => [e.name, e]));
-}
-
-export function label(o: K8sObject): string {
-  return describe(o);
 }

@@ -1,9 +1,10 @@
 // Locations inside the repository, computed from the compiled file (deploy/dist/test/support/).
-import { fileURLToPath } from 'node:url';
+
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-export const deployRoot = join(repoRoot, 'deploy');
+const deployRoot = join(repoRoot, 'deploy');
 export const kubernetesRoot = join(deployRoot, 'kubernetes');
 export const envoyRoot = join(deployRoot, 'envoy');
 export const dockerRoot = join(deployRoot, 'docker');

@@ -4,7 +4,7 @@ import type { FaultInjectionPolicy } from '@hfi/policy';
 import type { SourceFile } from './sources.js';
 
 /** Where a policy came from: `file[doc 0]`, or `file[doc 0, item 2]` for a list document. */
-export interface Origin {
+interface Origin {
   file: string;
   document: number;
   item?: number;

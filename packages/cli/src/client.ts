@@ -1,8 +1,9 @@
 // Typed client for the control plane's REST API. Knows HTTP and the error body; knows nothing about terminals.
-import { createParser } from 'eventsource-parser';
+
 import type { FaultInjectionPolicy } from '@hfi/policy';
+import { createParser } from 'eventsource-parser';
 import type { ApplyResult, DataPlane, Health, PolicyStatusItem, PolicyWithStatus, StreamEvent } from './api-types.js';
-import { ApiError, ConnectionError, type ApiErrorDetail, type ConnectionFailure } from './errors.js';
+import { ApiError, type ApiErrorDetail, ConnectionError, type ConnectionFailure } from './errors.js';
 
 export interface ClientOptions {
   /** Base URL, e.g. http://localhost:8080. */

@@ -1,9 +1,9 @@
 // What every command needs: resolved global options, a client, the output streams and the clock.
 import type { Command } from 'commander';
 import { HfiClient } from './client.js';
-import { UsageError } from './errors.js';
-import { COLOR, PLAIN, shouldColor, type Palette } from './format/color.js';
 import { parseDurationMs } from './duration.js';
+import { UsageError } from './errors.js';
+import { COLOR, type Palette, PLAIN, shouldColor } from './format/color.js';
 
 /** The process as the CLI sees it; main.ts supplies the real one. */
 export interface CliIo {

@@ -1,19 +1,19 @@
 // The command tree and the one place errors become messages and exit codes.
 import { Command, CommanderError, Option } from 'commander';
+import { completionCommand } from './commands/completion.js';
+import { dataplanesCommand } from './commands/dataplanes.js';
+import { policyApplyCommand } from './commands/policy-apply.js';
+import { policyDeleteCommand } from './commands/policy-delete.js';
+import { policyDescribeCommand } from './commands/policy-describe.js';
+import { policyGetCommand } from './commands/policy-get.js';
+import { policyListCommand } from './commands/policy-list.js';
+import { policyValidateCommand } from './commands/policy-validate.js';
+import { policyWatchCommand } from './commands/policy-watch.js';
 import type { CliIo } from './context.js';
 import { DEFAULT_SERVER, DEFAULT_TIMEOUT } from './context.js';
 import { ApiError, CliError, ConnectionError, exitCodeFor } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { PLAIN, COLOR, shouldColor } from './format/color.js';
-import { policyApplyCommand } from './commands/policy-apply.js';
-import { policyGetCommand } from './commands/policy-get.js';
-import { policyListCommand } from './commands/policy-list.js';
-import { policyDescribeCommand } from './commands/policy-describe.js';
-import { policyDeleteCommand } from './commands/policy-delete.js';
-import { policyValidateCommand } from './commands/policy-validate.js';
-import { policyWatchCommand } from './commands/policy-watch.js';
-import { dataplanesCommand } from './commands/dataplanes.js';
-import { completionCommand } from './commands/completion.js';
+import { COLOR, PLAIN, shouldColor } from './format/color.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('hfi-cli')

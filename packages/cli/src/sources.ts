@@ -1,4 +1,5 @@
 // Reads the files named with -f: a file, a directory (recursively: *.yaml, *.yml, *.json, sorted) or "-" (stdin).
+import type { Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
@@ -27,7 +28,7 @@ export async function readSources(paths: readonly string[], readStdin: () => Pro
 }
 
 async function expand(path: string): Promise<string[]> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(path);
   } catch (error) {

@@ -1,9 +1,9 @@
 // dataplanes and policy watch against the real control plane.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
 import { cli, explain, spawnCli } from './support/cli.js';
-import { pollAsDataPlane, startControlPlane, type RunningControlPlane } from './support/control-plane.js';
+import { pollAsDataPlane, type RunningControlPlane, startControlPlane } from './support/control-plane.js';
 import { assertGolden } from './support/golden.js';
 
 let cp: RunningControlPlane;
@@ -52,7 +52,7 @@ function lineWaiter(child: ChildProcess) {
   const waiting: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
   child.stdout?.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
-    let nl;
+    let nl: number;
     while ((nl = buffer.indexOf('\n')) >= 0) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);

@@ -1,15 +1,15 @@
 // Global behaviour: unreachable server, tokens, timeouts, usage errors, --version, completion scripts.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import { cli, explain } from './support/cli.js';
-import { startControlPlane, type RunningControlPlane } from './support/control-plane.js';
+import { type RunningControlPlane, startControlPlane } from './support/control-plane.js';
 import { PACKAGE_ROOT } from './support/paths.js';
 
 let secured: RunningControlPlane;

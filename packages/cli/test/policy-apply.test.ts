@@ -1,10 +1,10 @@
 // policy apply against the real control plane: files, directories, stdin, dry runs, overrides, refusals.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before, beforeEach, test } from 'node:test';
 import { cli, explain } from './support/cli.js';
-import { startControlPlane, type RunningControlPlane } from './support/control-plane.js';
+import { type RunningControlPlane, startControlPlane } from './support/control-plane.js';
 import { TESTDATA } from './support/paths.js';
 
 let cp: RunningControlPlane;

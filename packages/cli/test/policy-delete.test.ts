@@ -1,11 +1,11 @@
 // policy delete by name, by file and --all, against the real control plane.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before, beforeEach, test } from 'node:test';
 import { cli, explain } from './support/cli.js';
+import { type RunningControlPlane, startControlPlane } from './support/control-plane.js';
 import { TESTDATA } from './support/paths.js';
-import { startControlPlane, type RunningControlPlane } from './support/control-plane.js';
 
 let cp: RunningControlPlane;
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { cli, explain } from './support/cli.js';
-import { pollAsDataPlane, startControlPlane, type RunningControlPlane } from './support/control-plane.js';
+import { pollAsDataPlane, type RunningControlPlane, startControlPlane } from './support/control-plane.js';
 import { assertGolden } from './support/golden.js';
 
 let cp: RunningControlPlane;
@@ -109,5 +109,6 @@ test('-o name prints policy/<name> lines', async () => {
 
 test('no colour codes when stdout is not a terminal', async () => {
   const r = await cli(['policy', 'list'], { server: cp.url });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test asserts that no ANSI escape was printed
   assert.doesNotMatch(r.stdout, /\u001b\[/);
 });

@@ -6,10 +6,10 @@
 // The long-poll clients run in BENCH_FLEET_PROCS (2) child processes of this script, so that one client
 // process receiving 1,000 answers is not what is measured; arrival times are compared across processes
 // on performance.timeOrigin + performance.now().
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freePort, startEtcd } from '../test/helpers/etcd.js';

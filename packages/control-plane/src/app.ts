@@ -1,26 +1,27 @@
 // Builds the control plane as a Fastify instance (no listen): stores, hub, distribution, routes,
 // auth, errors, metrics and logs wired together. main.ts binds it to the real world.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+
 import { parsePolicyDocuments } from '@hfi/policy';
-import type { ControlPlaneConfig } from './config/config.js';
-import type { Clock, RandomHex } from './clock.js';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { Authenticator } from './auth.js';
-import { HfiError, fieldDetails, isHfiError, type ErrorBody } from './errors.js';
+import type { Clock, RandomHex } from './clock.js';
+import type { ControlPlaneConfig } from './config/config.js';
+import type { AppContext } from './context.js';
 import { RuleSetHub } from './distribution/hub.js';
 import { LongPolls } from './distribution/long-poll.js';
 import { DataPlaneRegistry } from './distribution/registry.js';
 import { RuleSetStreams } from './distribution/sse.js';
+import { type ErrorBody, fieldDetails, HfiError, isHfiError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
-import { MemoryPolicyStore } from './store/memory.js';
-import { EtcdPolicyStore } from './store/etcd.js';
-import { ThrottledErrorLog } from './throttled-error-log.js';
-import type { PolicyStore } from './store/types.js';
-import type { AppContext } from './context.js';
+import { dataPlaneRoutes } from './routes/dataplanes.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
 import { ruleSetRoutes } from './routes/ruleset.js';
-import { dataPlaneRoutes } from './routes/dataplanes.js';
+import { EtcdPolicyStore } from './store/etcd.js';
+import { MemoryPolicyStore } from './store/memory.js';
+import type { PolicyStore } from './store/types.js';
+import { ThrottledErrorLog } from './throttled-error-log.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];

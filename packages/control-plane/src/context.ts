@@ -1,4 +1,6 @@
 // What route plugins share. Built once in app.ts.
+
+import type { Access } from './auth.js';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { LongPolls } from './distribution/long-poll.js';
@@ -7,7 +9,6 @@ import type { RuleSetStreams } from './distribution/sse.js';
 import type { ControlPlaneMetrics } from './metrics.js';
 import type { PolicyService } from './policy-service.js';
 import type { PolicyStore } from './store/types.js';
-import type { Access } from './auth.js';
 
 export interface AppContext {
   version: string;

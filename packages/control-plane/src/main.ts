@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type ControlPlaneConfig } from './config/config.js';
+import { ConfigError, type ControlPlaneConfig, loadConfig } from './config/config.js';
 
 const EXIT_CONFIG = 2;
 
@@ -46,14 +46,17 @@ function createLogger(config: ControlPlaneConfig): Logger {
   return pino({ level: config.logging.level, redact });
 }
 
-async function main(): Promise<void> {
-  let args;
+function parseCommandLine() {
   try {
-    args = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean' }, version: { type: 'boolean' } }, strict: true });
+    return parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean' }, version: { type: 'boolean' } }, strict: true });
   } catch (error) {
     process.stderr.write(`hfi-control-plane: ${(error as Error).message}\n\n${HELP}`);
     process.exit(EXIT_CONFIG);
   }
+}
+
+async function main(): Promise<void> {
+  const args = parseCommandLine();
   if (args.values.help) {
     process.stdout.write(HELP);
     return;

@@ -1,12 +1,13 @@
 // Policy operations behind the API: validation at the edge, optimistic concurrency, "unchanged"
 // detection, read-your-writes, and the status block. Reads come from the hub's mirror, so they keep
 // working while the store is unreachable; writes go to the store.
-import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
+
 import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
+import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
 import type { Clock } from './clock.js';
-import { HfiError, fieldDetails } from './errors.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
+import { fieldDetails, HfiError } from './errors.js';
 import type { PolicyStore } from './store/types.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
@@ -20,8 +21,6 @@ export interface PolicyStatus {
   appliedDataPlanes: number;
   faults: { aborts: number; delays: number };
 }
-
-export type PolicyWithStatus = (StoredPolicy | FaultInjectionPolicy) & { status: PolicyStatus };
 
 /** Names that would collide with fixed routes under /v1/policies/. */
 const RESERVED_NAMES = new Set(['status']);

@@ -1,9 +1,10 @@
 // Every endpoint, once through app.inject() and once over real HTTP on loopback.
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
 import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
+import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
 
 for (const mode of ['inject', 'http'] as const) {
   describe(`API over ${mode}`, () => {

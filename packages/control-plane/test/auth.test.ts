@@ -1,12 +1,13 @@
 // Tokens: admin writes and reads, read tokens read, the data-plane token polls; health needs none.
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { get } from 'node:http';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
 import { httpClient, listen, type TestClient } from './helpers/client.js';
+import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
 
 const ADMIN = 'admin-secret-0123456789';
 const READER = 'reader-secret-abcdef';

@@ -1,10 +1,11 @@
 // Input that must be refused cleanly: nothing crashes, nothing stored is corrupted.
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
+import { after, before, describe, test } from 'node:test';
 import { LIMITS } from '@hfi/policy';
-import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
+import type { FastifyInstance } from 'fastify';
 import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
+import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
 
 function assertError(r: { status: number; json(): any }, status: number, code: string): any {
   assert.equal(r.status, status);

@@ -1,7 +1,8 @@
 // The real program: --help, --version, refusals with exit code 2, and SIGTERM answering a held poll.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './helpers/etcd.js';
 import { pollBody } from './helpers/fixtures.js';

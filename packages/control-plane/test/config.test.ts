@@ -1,6 +1,7 @@
 // Configuration: defaults, config.yaml, environment precedence, and refusals naming the setting.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../src/config/config.js';
 
 const files: Record<string, string> = {

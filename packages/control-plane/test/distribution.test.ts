@@ -1,11 +1,12 @@
 // Long-poll holding, SSE stream, data-plane registry expiry, status phases and graceful close.
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import { after, before, describe, test } from 'node:test';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
+import type { FastifyInstance } from 'fastify';
 import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
+import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
 
 describe('distribution', () => {
   let app: FastifyInstance;

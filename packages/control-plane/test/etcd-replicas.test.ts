@@ -1,10 +1,11 @@
 // Two control-plane replicas on one real etcd, and an etcd outage in the middle.
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { startEtcd, type EtcdProcess } from './helpers/etcd.js';
-import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
 import { httpClient, listen, type TestClient } from './helpers/client.js';
+import { type EtcdProcess, startEtcd } from './helpers/etcd.js';
+import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
 
 const realClock = { now: () => Date.now() };
 
@@ -99,7 +100,7 @@ describe('control plane on etcd', () => {
       body: pollBody({ instance: 'b-3', epoch: current.epoch, version: current.version, holdMs: 20_000 }),
     });
     await new Promise((r) => setTimeout(r, 100));
-    let written;
+    let written: Awaited<ReturnType<typeof a>> | undefined;
     // The first write after the restart may meet a connection that is still being re-established.
     await waitFor(async () => (written = await a('POST', '/v1/policies', { body: policy('after-outage') })).status === 201, 20_000);
     const answer = await held;

@@ -1,16 +1,17 @@
 // Rule-set publication under load: bursts of writes coalesce into one publication, the incremental
 // assembly equals a full compile, versions only grow, held polls get the final set from cached bytes,
 // and the list body is byte-identical to serialising the policies with their status.
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { type CompiledRuleSet, compileRuleSet, ruleSetForIdentity, type StoredPolicy, validatePolicy } from '@hfi/policy';
 import type { FastifyInstance } from 'fastify';
-import { compileRuleSet, ruleSetForIdentity, validatePolicy, type CompiledRuleSet, type StoredPolicy } from '@hfi/policy';
-import { RuleSetHub, RULESET_VERSION_HEADER } from '../src/distribution/hub.js';
+import { RULESET_VERSION_HEADER, RuleSetHub } from '../src/distribution/hub.js';
 import { LongPolls, type PollAnswer } from '../src/distribution/long-poll.js';
 import { stampPolicy } from '../src/store/stamp.js';
-import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
 import { httpClient, listen } from './helpers/client.js';
+import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
 
 function stored(name: string, version: number, o: Parameters<typeof policy>[1] = {}): StoredPolicy {
   const result = validatePolicy(policy(name, o));

@@ -1,13 +1,14 @@
 // ONE store conformance suite, run against the memory store and a real etcd.
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { validatePolicy, type FaultInjectionPolicy } from '@hfi/policy';
-import { MemoryPolicyStore } from '../src/store/memory.js';
-import { EtcdPolicyStore } from '../src/store/etcd.js';
-import type { PolicyStore, StoreEvent } from '../src/store/types.js';
+import { after, before, describe, test } from 'node:test';
+import { type FaultInjectionPolicy, validatePolicy } from '@hfi/policy';
 import { isHfiError } from '../src/errors.js';
-import { startEtcd, type EtcdProcess } from './helpers/etcd.js';
-import { policy, randomHex, T0, type PolicyOptions } from './helpers/fixtures.js';
+import { EtcdPolicyStore } from '../src/store/etcd.js';
+import { MemoryPolicyStore } from '../src/store/memory.js';
+import type { PolicyStore, StoreEvent } from '../src/store/types.js';
+import { type EtcdProcess, startEtcd } from './helpers/etcd.js';
+import { type PolicyOptions, policy, randomHex, T0 } from './helpers/fixtures.js';
 
 const realClock = { now: () => Date.now() };
 

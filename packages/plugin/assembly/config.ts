@@ -4,8 +4,8 @@
 
 import { JsonKind, JsonReader } from './json';
 
-export const DEFAULT_CLUSTER = 'outbound|8080||hfi-control-plane.hfi-system.svc.cluster.local';
-export const DEFAULT_AUTHORITY = 'hfi-control-plane.hfi-system.svc.cluster.local:8080';
+const DEFAULT_CLUSTER = 'outbound|8080||hfi-control-plane.hfi-system.svc.cluster.local';
+const DEFAULT_AUTHORITY = 'hfi-control-plane.hfi-system.svc.cluster.local:8080';
 
 export class Config {
   cluster: string = DEFAULT_CLUSTER;

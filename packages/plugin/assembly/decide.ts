@@ -2,11 +2,11 @@
 // Request facts are fetched lazily and at most once: a rule set whose rules never mention headers
 // costs no header lookups, and a request that matches nothing allocates nothing.
 
-import { fetchHeader, fetchedPtr, fetchedSize, nowMs } from './abi/host';
 import { MapType } from './abi/constants';
-import { MatchKind, keyOf } from './matchers';
-import { Rule, RuleSet } from './ruleset';
+import { fetchedPtr, fetchedSize, fetchHeader, nowMs } from './abi/host';
+import { keyOf, MatchKind } from './matchers';
 import { segmentEnd, segmentHash } from './path-index';
+import { Rule, RuleSet } from './ruleset';
 
 const PATH = String.UTF8.encode(':path');
 const METHOD = String.UTF8.encode(':method');
@@ -189,5 +189,6 @@ export function findMatchingRule(set: RuleSet): Rule | null {
     const rule = unchecked(rules[i]);
     if (ruleMatches(set, rule)) return rule;
   }
+  // biome-ignore lint/correctness/noUnreachable: AssemblyScript requires a return after the loop
   return null;
 }

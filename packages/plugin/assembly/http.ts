@@ -1,20 +1,20 @@
 // The HTTP (stream) side: decide on request headers, pause for delays, abort, tag responses.
 
-import { proxy_add_header_map_value } from './abi/imports';
 import { FilterHeadersStatus, MapType } from './abi/constants';
+import { proxy_add_header_map_value } from './abi/imports';
 import { findMatchingRule, requestNowMs } from './decide';
+import { noteGarbage } from './gc';
 import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
 import { RootContext } from './root';
 import { Rule } from './ruleset';
 import { Stream } from './stream';
 import { draws } from './vm';
-import { noteGarbage } from './gc';
 
 const HFI_FAULT = String.UTF8.encode('x-hfi-fault');
 
 /** Faulted streams by context id; other streams have no entry. */
-export const faulted = new Map<u32, Stream>();
+const faulted = new Map<u32, Stream>();
 
 /** Step 4 of "Evaluating a request": a draw only when 0 < perMillion < 1,000,000. */
 function faults(rule: Rule): bool {

@@ -2,7 +2,7 @@
 // Envoy >= 1.29 serves `xds.node.metadata.*`; Envoy <= 1.32 also `node.metadata.*` (removed in 1.33),
 // so the xds path is read first and the old one is the fallback.
 
-import { fetchProperty, fetchedSize, fetchedString } from './abi/host';
+import { fetchedSize, fetchedString, fetchProperty } from './abi/host';
 
 export class Identity {
   service: string = '';

@@ -4,15 +4,15 @@
 import './abi/abort';
 
 export {
-  proxy_abi_version_0_2_1,
   malloc,
-  proxy_on_context_create,
-  proxy_on_vm_start,
+  proxy_abi_version_0_2_1,
   proxy_on_configure,
-  proxy_on_tick,
+  proxy_on_context_create,
+  proxy_on_delete,
+  proxy_on_done,
   proxy_on_http_call_response,
   proxy_on_request_headers,
   proxy_on_response_headers,
-  proxy_on_done,
-  proxy_on_delete,
+  proxy_on_tick,
+  proxy_on_vm_start,
 } from './abi/exports';

@@ -16,7 +16,7 @@ const MIN_READ: usize = 4 * 1024;
 /** Where a streaming reader's bytes come from. */
 export class ByteSource {
   /** Copies up to `max` (> 0) bytes to `dst`; 0 once there is nothing left. */
-  read(dst: usize, max: usize): usize {
+  read(_dst: usize, _max: usize): usize {
     return 0;
   }
 }

@@ -1,8 +1,8 @@
 // Logging through proxy_log. Debug messages are dropped before reaching the host unless the
 // configuration sets `debug: true`; nothing on the request path logs at info or above per request.
 
-import { log } from './abi/host';
 import { LogLevel } from './abi/constants';
+import { log } from './abi/host';
 
 let debugEnabled = false;
 

@@ -1,8 +1,8 @@
 // The plugin's metrics (docs/wire-format.md "Metrics the plugin defines"). Defined once per VM from
 // on_configure; Envoy keeps them process-wide, so every worker VM adds to the same stats.
 
-import { proxy_define_metric, proxy_increment_metric, proxy_record_metric } from './abi/imports';
 import { MetricType, Status } from './abi/constants';
+import { proxy_define_metric, proxy_increment_metric, proxy_record_metric } from './abi/imports';
 
 const idSlot = memory.data(4);
 

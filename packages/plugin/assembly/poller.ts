@@ -4,13 +4,13 @@
 import { Config } from './config';
 import { Identity } from './identity';
 import { jsonQuote } from './json';
-import { RuleCounters } from './ruleset';
-import { Xorshift64Star } from './random';
 import { WIRE_VERSION } from './limits';
+import { Xorshift64Star } from './random';
+import { RuleCounters } from './ruleset';
 
 /** Never poll more often than this, even when a server answers 304 at once. */
-export const MIN_POLL_SPACING_MS: i64 = 1_000;
-export const MAX_BACKOFF_MS: i64 = 60_000;
+const MIN_POLL_SPACING_MS: i64 = 1_000;
+const MAX_BACKOFF_MS: i64 = 60_000;
 
 export class Poller {
   inFlight: bool = false;

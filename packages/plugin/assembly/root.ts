@@ -1,6 +1,8 @@
 // The root context: configuration, identity, the current rule set, the long-poll client and the
 // queue of delayed requests. One per plugin per worker VM.
 
+import { BufferType, MapType, Status, StreamType } from './abi/constants';
+import { fetchBuffer, fetchedPtr, fetchedSize, fetchedString, fetchHeader, nowMs } from './abi/host';
 import {
   proxy_continue_stream,
   proxy_http_call,
@@ -8,19 +10,17 @@ import {
   proxy_set_effective_context,
   proxy_set_tick_period_milliseconds,
 } from './abi/imports';
-import { BufferType, MapType, Status, StreamType } from './abi/constants';
-import { fetchBuffer, fetchHeader, fetchedPtr, fetchedSize, fetchedString, nowMs } from './abi/host';
 import { PairsBuilder } from './abi/pairs';
+import { HostBufferSource } from './body-source';
 import { Config, parseConfig } from './config';
 import { DelayQueue } from './delays';
 import { Identity, readIdentity } from './identity';
+import { JsonReader } from './json';
 import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
 import { isDebug, logDebug, logError, logInfo, logWarn, setDebug } from './logger';
 import { countAbort, countControlPlaneError, countRuleSetUpdate, defineMetrics } from './metrics';
 import { Poller, pollBody } from './poller';
-import { RuleCounters, RuleSet, abortHeaderPairs, loadRuleSet } from './ruleset';
-import { JsonReader } from './json';
-import { HostBufferSource } from './body-source';
+import { abortHeaderPairs, loadRuleSet, RuleCounters, RuleSet } from './ruleset';
 import { Stream } from './stream';
 import { jitter, startVm, vmTag } from './vm';
 

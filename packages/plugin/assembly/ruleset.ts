@@ -2,14 +2,14 @@
 // Loading validates everything the hot path relies on (DFA table entries, bounds) so that matching
 // can use unchecked loads. Rules whose selector cannot match this workload are dropped at load time.
 
-import { JsonKind, JsonReader } from './json';
-import { base64DecodedSize, decodeBase64Into } from './base64';
-import { PathIndex, buildPathIndex } from './path-index';
-import { Dfa, HeaderCondition, MatchKind, StringMatcher } from './matchers';
 import { PairsBuilder } from './abi/pairs';
-import { Identity } from './identity';
+import { base64DecodedSize, decodeBase64Into } from './base64';
 import { HeaderSlots } from './decide';
+import { Identity } from './identity';
+import { JsonKind, JsonReader } from './json';
 import { MAX_ABORT_HEADERS, MAX_DELAY_MS, MAX_DFA_CELLS, MAX_DFA_STATES, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION } from './limits';
+import { Dfa, HeaderCondition, MatchKind, StringMatcher } from './matchers';
+import { buildPathIndex, PathIndex } from './path-index';
 
 // Shared by every rule that has none: a loaded set allocates only what it keeps (never mutated).
 const EMPTY = new ArrayBuffer(0);
@@ -423,7 +423,7 @@ class Loader {
     if (!hasService || !hasNamespace) this.fail('selector', '', 'service and namespace are required');
   }
 
-  abort(rule: Rule): Abort | null {
+  abort(): Abort | null {
     const r = this.reader;
     if (r.kind() == JsonKind.Null) {
       r.readNull();
@@ -512,7 +512,7 @@ class Loader {
         rule.delayMs = <i32>this.integer('delayMs', '', 0, <f64>MAX_DELAY_MS);
         seen |= 64;
       } else if (r.keyIs('abort')) {
-        rule.abort = this.abort(rule);
+        rule.abort = this.abort();
         seen |= 128;
       } else if (r.keyIs('startDelayMs')) {
         rule.startDelayMs = <i32>this.integer('startDelayMs', '', 0, <f64>MAX_DELAY_MS);

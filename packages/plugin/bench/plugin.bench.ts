@@ -3,7 +3,7 @@
 // Run: npm run bench -w @hfi/plugin   (records go to docs/benchmarks/plugin.md)
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compileRuleSet, type StoredPolicy, type Rule } from '@hfi/policy';
+import { compileRuleSet, type Rule, type StoredPolicy } from '@hfi/policy';
 import { createTestHost } from '@hfi/proxy-host';
 import { MinimalHost } from './minimal-host.js';
 

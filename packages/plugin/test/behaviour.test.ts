@@ -1,10 +1,11 @@
 // Behaviour a user relies on, on the simulated clock: delay accuracy, time windows, percentages,
 // fail-open on control plane trouble, bad configuration, client resets, identity across Envoy versions.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { advanceTo, send, startPlugin, CLUSTER } from './harness.js';
-import { T0, abort503, rule, ruleSet } from './rules.js';
+import { test } from 'node:test';
 import type { HttpCallResult } from '@hfi/proxy-host';
+import { advanceTo, CLUSTER, send, startPlugin } from './harness.js';
+import { abort503, rule, ruleSet, T0 } from './rules.js';
 
 const GET = (path = '/api') => ({ method: 'GET', path });
 
@@ -136,7 +137,7 @@ test('control plane trouble: the last good rule set stays, errors are counted, l
     assert.equal(host.metric('wasmcustom_hfi_control_plane_errors_total'), 7);
     assert.equal(host.metric('wasmcustom_hfi_ruleset_updates_total'), 2);
     const warnings = host.logs.filter((l) => l.level === 3 && l.message.includes('poll failed'));
-    assert.equal(warnings.length, 6, 'one line per change of failure, not per failure:\n' + warnings.map((w) => w.message).join('\n'));
+    assert.equal(warnings.length, 6, `one line per change of failure, not per failure:\n${warnings.map((w) => w.message).join('\n')}`);
     assert.ok(
       warnings.some((w) => w.message.includes('wireVersion')),
       'an unknown wire version is named',

@@ -2,13 +2,14 @@
 // (@hfi/policy) and through the built wasm in the test host, which must agree exactly: decision kind,
 // rule id, total wait, abort status/body/headers/grpc status — including which requests the
 // per-million draws fault (same seed, draws consumed in the same cases).
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { type CompiledRuleSet, compileRuleSet, type Decision, decideFault, type StoredPolicy, Xorshift64Star } from '@hfi/policy';
 import fc from 'fast-check';
-import { Xorshift64Star, compileRuleSet, decideFault, type CompiledRuleSet, type Decision, type StoredPolicy } from '@hfi/policy';
+import { advanceTo, expectedOf, type Observed, type PendingRequest, type RequestSpec, send, startPlugin } from './harness.js';
 import { policyWireFixtures } from './paths.js';
-import { advanceTo, expectedOf, send, startPlugin, type Observed, type PendingRequest, type RequestSpec } from './harness.js';
 
 interface WireCase {
   name: string;
@@ -61,7 +62,7 @@ for (const file of fixtureFiles) {
   test(`golden fixture ${file}: wasm decisions equal the recorded reference decisions`, async () => {
     const f = JSON.parse(readFileSync(policyWireFixtures + file, 'utf8')) as WireFixture;
     const observed = await runInWasm({ seed: BigInt(f.seed), identity: f.identity, ruleSet: f.ruleSet }, f.cases);
-    f.cases.forEach((c, i) => assert.deepEqual(observed[i], expectedOf(c.expected), `${file} case ${i} "${c.name}"`));
+    for (const [i, c] of f.cases.entries()) assert.deepEqual(observed[i], expectedOf(c.expected), `${file} case ${i} "${c.name}"`);
     // The reference, run now, agrees with its own recording (so the fixtures are not stale).
     const rng = new Xorshift64Star(BigInt(f.seed));
     f.cases.forEach((c, i) => {
@@ -154,7 +155,7 @@ test('a rule set far larger than the parse window (long escaped strings across c
 
 const T0 = Date.parse('2025-11-22T00:00:00Z');
 const segment = fc.constantFrom('api', 'v1', 'v2', 'users', 'x', 'health', '42');
-const pathArb = fc.array(segment, { minLength: 0, maxLength: 3 }).map((s) => '/' + s.join('/'));
+const pathArb = fc.array(segment, { minLength: 0, maxLength: 3 }).map((s) => `/${s.join('/')}`);
 const regexArb = fc.constantFrom('/api/v[0-9]+(/.*)?', '/(users|health)', '.*42.*', '/x', '[a-z/]*', 'GET|POST');
 const stringMatchArb = fc.oneof(
   pathArb.map((v) => ({ exact: v })),

@@ -1,11 +1,12 @@
 // Nothing a control plane, a configuration or a client sends may trap the VM: bad input degrades to
 // passing traffic (or keeping the last good rule set). Every property asserts no VM failed.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
+import { test } from 'node:test';
 import { compileRuleSet, type StoredPolicy } from '@hfi/policy';
+import fc from 'fast-check';
 import { advanceTo, send, startPlugin } from './harness.js';
-import { T0, abort503, rule, ruleSet } from './rules.js';
+import { abort503, rule, ruleSet, T0 } from './rules.js';
 
 const policy: StoredPolicy = {
   apiVersion: 'v1',
@@ -40,8 +41,9 @@ const validSet = compileRuleSet([policy], { epoch: 'f', version: 2 });
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) out.push(...paths(v, [...prefix, i]));
+  } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   return out;
 }
 function replaceAt(root: Json, path: (string | number)[], replacement: Json | undefined): Json {
@@ -141,11 +143,11 @@ test('fuzz: any request (odd paths, binary header values, many headers) never tr
       fc.asyncProperty(
         fc.record({
           method: fc.oneof(fc.constantFrom('GET', 'POST', ''), fc.string({ maxLength: 10 })),
-          path: fc.oneof(fc.string({ unit: 'binary', maxLength: 5000 }), fc.webPath(), fc.constant('/api/v1/' + 'a'.repeat(20_000))),
+          path: fc.oneof(fc.string({ unit: 'binary', maxLength: 5000 }), fc.webPath(), fc.constant(`/api/v1/${'a'.repeat(20_000)}`)),
           headers: fc.array(header, { maxLength: 40 }),
         }),
         async (req) => {
-          const r = send(host, { method: req.method || 'GET', path: '/' + req.path, headers: req.headers });
+          const r = send(host, { method: req.method || 'GET', path: `/${req.path}`, headers: req.headers });
           await advanceTo(host, host.now() + 10, [r]);
           r.observe();
           assert.ok(

@@ -1,11 +1,12 @@
 // Drives the built plugin in @hfi/proxy-host's test host: a fake control plane cluster delivers the
 // rule set, and requests are observed as a client would see them (continue / delay / local reply).
-import { createTestHost, type ClusterHandler, type TestHost, type TestHttpStream } from '@hfi/proxy-host';
+
 import type { CompiledRuleSet, Decision } from '@hfi/policy';
+import { type ClusterHandler, createTestHost, type TestHost, type TestHttpStream } from '@hfi/proxy-host';
 import { pluginWasmPath } from './paths.js';
 
 export const CLUSTER = 'hfi-control-plane';
-export const CONFIG = JSON.stringify({ control_plane_cluster: CLUSTER, control_plane_authority: 'hfi-control-plane:8080' });
+const CONFIG = JSON.stringify({ control_plane_cluster: CLUSTER, control_plane_authority: 'hfi-control-plane:8080' });
 
 const MASK = (1n << 64n) - 1n;
 const GOLDEN = 0x9e3779b97f4a7c15n;
@@ -27,7 +28,7 @@ function inverseOdd(a: bigint): bigint {
  * 8 bytes per word, and the plugin asks for 2 words per VM at start (draw seed first). This returns the host
  * seed that makes `worker`'s draw seed equal `vmSeed`, so golden fixtures written for a seed can run as is.
  */
-export function hostSeedFor(vmSeed: bigint, worker = 0): bigint {
+function hostSeedFor(vmSeed: bigint, worker = 0): bigint {
   const wordIndex = BigInt(3 + 2 * worker); // 1-based: the canary takes words 1 and 2
   let z = vmSeed & MASK;
   z = invertXorShiftRight(z, 31n);
@@ -50,11 +51,11 @@ export interface PluginOptions {
   controlPlane?: ClusterHandler;
 }
 
-export function metadataFor(identity: PluginOptions['identity']): Record<string, string> {
+function metadataFor(identity: PluginOptions['identity']): Record<string, string> {
   const md: Record<string, string> = {};
-  if (identity?.service) md['WORKLOAD_NAME'] = identity.service;
-  if (identity?.namespace) md['NAMESPACE'] = identity.namespace;
-  if (identity?.pod) md['NAME'] = identity.pod;
+  if (identity?.service) md.WORKLOAD_NAME = identity.service;
+  if (identity?.namespace) md.NAMESPACE = identity.namespace;
+  if (identity?.pod) md.NAME = identity.pod;
   return md;
 }
 

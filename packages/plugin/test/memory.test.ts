@@ -1,8 +1,9 @@
 // The memory budget a sidecar relies on: 1,000 mixed rules (535 KB of wire JSON) fit in 1 MiB of
 // linear memory, also through updates (the old set is held while the new one loads). Linear memory
 // never shrinks, so the peak is what a pod pays for as long as it runs.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { compileRuleSet, type Rule, type StoredPolicy } from '@hfi/policy';
 import { MinimalHost } from '../bench/minimal-host.js';
 import { pluginWasmPath } from './paths.js';

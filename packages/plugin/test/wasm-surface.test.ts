@@ -1,13 +1,15 @@
 // The built module's imports and exports, checked name by name and type by type against what Envoy
 // links (shared reference §1-2): a module that fails this would be refused by Envoy/Istio at load time.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { pluginWasmPath } from './paths.js';
-import { readModuleShape, type FuncSig } from '@hfi/proxy-host';
-import { wasm } from './webassembly.js';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { type FuncSig, readModuleShape } from '@hfi/proxy-host';
 import { ABI_010_ONLY, ENVOY_CALLBACKS, ENVOY_ENV_IMPORTS, ENVOY_WASI_IMPORTS, WASI_MODULES } from './envoy-abi.fixture.js';
+import { pluginWasmPath } from './paths.js';
+import { wasm } from './webassembly.js';
 
 const bytes = new Uint8Array(readFileSync(pluginWasmPath));
 // The host's own section reader (the one hfi-proxy uses to refuse modules as Envoy does); wasm-objdump and
@@ -83,8 +85,11 @@ test('the module is smaller than 64 KiB', () => {
 });
 
 test('wasm-objdump (wabt) agrees on the import list', () => {
-  const r = spawnSync('wasm-objdump', ['-x', '-j', 'Import', pluginWasmPath], { encoding: 'utf8' });
-  assert.ifError(r.error ? new Error(`wasm-objdump is needed for this cross-check: apt-get install wabt (${r.error.message})`) : null);
+  // wabt's own wasm-objdump (the npm package's build of WABT), run by this Node.
+  const objdump = createRequire(import.meta.url).resolve('wabt/bin/wasm-objdump');
+  const r = spawnSync(process.execPath, [objdump, '-x', '-j', 'Import', pluginWasmPath], { encoding: 'utf8' });
+  assert.ifError(r.error ?? null);
+  assert.equal(r.status, 0, r.stderr);
   const listed = [...r.stdout.matchAll(/<- ([\w.]+)\.(\w+)/g)].map((m) => `${m[1]}.${m[2]}`).sort();
   const ours = surface.imports.map((i) => `${i.module}.${i.name}`).sort();
   assert.deepEqual(listed, ours);
@@ -96,5 +101,5 @@ test("Node instantiates the module against exactly Envoy's import names", async 
   const wasi: Record<string, () => number> = {};
   for (const name of Object.keys(ENVOY_WASI_IMPORTS)) wasi[name] = () => 0;
   const { instance } = await wasm.instantiate(bytes, { env, wasi_snapshot_preview1: wasi, wasi_unstable: wasi });
-  assert.equal(typeof instance.exports['_initialize'], 'function');
+  assert.equal(typeof instance.exports._initialize, 'function');
 });

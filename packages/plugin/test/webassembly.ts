@@ -1,9 +1,6 @@
 // The WebAssembly global, typed narrowly (this project's TypeScript lib set has no DOM/WebAssembly types).
 
-export interface WasmMemory {
-  buffer: ArrayBuffer;
-}
-export interface WasmInstance {
+interface WasmInstance {
   exports: Record<string, unknown>;
 }
 interface WebAssemblyApi {

@@ -1,6 +1,8 @@
 // Compiler throughput: 10,000 policies x 3 rules (prefix, exact, regex and header matchers mixed), with regexes from
 // a pool of 50 patterns and with every policy's regexes distinct. Also validation throughput, ruleSetForIdentity and
 // decideFault cost. Run: npm run bench -w @hfi/policy (after building).
+
+import type { FaultInjectionPolicy, StoredPolicy } from '../src/index.js';
 import {
   assembleRuleSet,
   compilePolicyRules,
@@ -11,7 +13,6 @@ import {
   validatePolicy,
   Xorshift64Star,
 } from '../src/index.js';
-import type { FaultInjectionPolicy, StoredPolicy } from '../src/index.js';
 import { clearRegexCache } from '../src/regex/dfa.js';
 
 const POLICIES = 10_000;

@@ -1,7 +1,6 @@
 // Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
 import { createHash } from 'node:crypto';
 import { compileRegex } from './regex/dfa.js';
-import { WIRE_VERSION } from './types.js';
 import type {
   CompiledAbort,
   CompiledHeaderMatch,
@@ -14,6 +13,7 @@ import type {
   StoredPolicy,
   StringMatch,
 } from './types.js';
+import { WIRE_VERSION } from './types.js';
 
 /** One policy's rules in wire form (DFAs built, times absolute). Pure; callers may cache by name+version. */
 export function compilePolicyRules(policy: StoredPolicy): CompiledRule[] {

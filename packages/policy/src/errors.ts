@@ -67,7 +67,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The closest known name, when it is close enough to be a plausible typo. */
-export function suggest(unknown: string, known: readonly string[]): string | undefined {
+function suggest(unknown: string, known: readonly string[]): string | undefined {
   if (unknown.length > 64) return undefined;
   const lower = unknown.toLowerCase();
   let best: string | undefined;
@@ -95,9 +95,9 @@ export function rejectUnknownKeys(sink: ErrorSink, path: string, value: Record<s
 
 /** Own property read that never reaches the prototype chain (`toString`, `__proto__` are plain keys here). */
 export function own(value: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+  return Object.hasOwn(value, key) ? value[key] : undefined;
 }
 
 export function hasOwn(value: Record<string, unknown>, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(value, key);
+  return Object.hasOwn(value, key);
 }

@@ -1,7 +1,8 @@
 // Time windows and content identity of policies. Everything is derived from metadata.updatedAt and the rules'
 // duration_seconds; `now` is always a parameter.
-import { validatePolicy } from './validate.js';
+
 import type { FaultInjectionPolicy, StoredPolicy } from './types.js';
+import { validatePolicy } from './validate.js';
 
 /** Absolute window of a stored policy, from metadata.updatedAt and duration_seconds (the longest rule decides expiry). */
 export function policyTimeWindow(policy: StoredPolicy): { activeFromMs: number; expiresAtMs: number } {

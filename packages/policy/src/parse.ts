@@ -1,5 +1,5 @@
-import { LineCounter, isScalar, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import type { FieldError } from './types.js';
 
 /** Aliases expand to copies: a small document must not be able to expand to gigabytes ("billion laughs"). */

@@ -1,7 +1,7 @@
 // Validation and normalisation in one pass: every accepted spelling becomes the canonical FaultInjectionPolicy,
 // and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
 import { parseDurationMs } from './duration.js';
-import { ErrorSink, childPath, describe, hasOwn, isRecord, own, rejectUnknownKeys } from './errors.js';
+import { childPath, describe, ErrorSink, hasOwn, isRecord, own, rejectUnknownKeys } from './errors.js';
 import { LIMITS } from './limits.js';
 import { compileRegex } from './regex/dfa.js';
 import type {
@@ -17,8 +17,8 @@ import type {
   ValidationResult,
 } from './types.js';
 
-export const PRIORITY_MIN = -1000;
-export const PRIORITY_MAX = 1000;
+const PRIORITY_MIN = -1000;
+const PRIORITY_MAX = 1000;
 const VERSION_MAX_LENGTH = 64;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -133,7 +133,7 @@ function isIsoTimestamp(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && Number.isFinite(Date.parse(value));
 }
 
-export function readPolicyName(sink: ErrorSink, path: string, value: unknown): string | undefined {
+function readPolicyName(sink: ErrorSink, path: string, value: unknown): string | undefined {
   if (value === undefined || value === null) {
     sink.add(path, 'is required: a DNS-1123 label such as "api-delay-test"');
     return undefined;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { assembleRuleSet, compilePolicyRules, compileRuleSet, ruleSetForIdentity, serializeRuleSet, WIRE_VERSION } from '../src/index.js';
-import { T0, policy, stored } from './helpers.js';
+import { policy, stored, T0 } from './helpers.js';
 
 const options = { epoch: 'e1', version: 7 };
 

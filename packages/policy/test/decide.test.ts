@@ -1,9 +1,9 @@
 // Semantics of docs/wire-format.md "Evaluating a request", with explicit time and scripted draws.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRuleSet, decideFault, Xorshift64Star } from '../src/index.js';
 import type { CompiledRuleSet, Decision, Identity, PerMillionSource, RequestFacts, StoredPolicy } from '../src/index.js';
-import { T0, policy, stored } from './helpers.js';
+import { compileRuleSet, decideFault, Xorshift64Star } from '../src/index.js';
+import { policy, stored, T0 } from './helpers.js';
 
 const frontend: Identity = { service: 'frontend', namespace: 'demo' };
 

@@ -1,7 +1,7 @@
 // Shared by the tests: fixture paths and a quick way to build stored policies from the forms users write.
 import { fileURLToPath } from 'node:url';
-import { validatePolicy } from '../src/validate.js';
 import type { StoredPolicy } from '../src/types.js';
+import { validatePolicy } from '../src/validate.js';
 
 /** packages/policy/testdata/, from dist/test/ (tests run compiled). */
 export const testdataDir = fileURLToPath(new URL('../../testdata/', import.meta.url));

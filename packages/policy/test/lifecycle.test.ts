@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '../src/index.js';
 import type { FaultInjectionPolicy } from '../src/index.js';
-import { T0, policy, stored } from './helpers.js';
+import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '../src/index.js';
+import { policy, stored, T0 } from './helpers.js';
 
 test('the window counts from updatedAt; the longest rule decides; one unlimited rule means never', () => {
   const limited = stored(policy('l', [{ fault: { delay_ms: 1, duration_seconds: 30 } }, { fault: { delay_ms: 1, duration_seconds: 60 } }]));

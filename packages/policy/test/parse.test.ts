@@ -23,7 +23,7 @@ test('duplicate keys are errors, and alias bombs are refused quickly', () => {
   for (let i = 1; i < 10; i++)
     bomb.push(
       `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
-        .fill('*' + String.fromCharCode(96 + i))
+        .fill(`*${String.fromCharCode(96 + i)}`)
         .join(',')}]`,
     );
   const started = performance.now();

@@ -48,7 +48,7 @@ test('every generated policy form is accepted, and normalising the canonical for
 });
 
 test('compileRuleSet is deterministic and independent of the order of its input', () => {
-  const policies = fc.uniqueArray(policyInput(), { minLength: 1, maxLength: 6, selector: (p) => (p['metadata'] as { name: string }).name });
+  const policies = fc.uniqueArray(policyInput(), { minLength: 1, maxLength: 6, selector: (p) => (p.metadata as { name: string }).name });
   fc.assert(
     fc.property(policies, fc.func(fc.integer()), (inputs, shuffleKey) => {
       const storedPolicies = inputs.map((input, i) => stored(input, { version: String(i + 1), updatedAtMs: 1_700_000_000_000 + i * 1000 }));

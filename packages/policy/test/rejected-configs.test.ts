@@ -1,11 +1,11 @@
 // Configs that must be rejected: one fixture per rejection, with the exact set of error paths expected and a
 // phrase each message must contain (so that messages keep saying what was expected and what was found).
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parsePolicyDocuments, validatePolicy } from '../src/index.js';
 import type { FieldError } from '../src/index.js';
+import { parsePolicyDocuments, validatePolicy } from '../src/index.js';
 import { testdataDir } from './helpers.js';
 
 const dir = join(testdataDir, 'invalid');

@@ -1,7 +1,7 @@
 // Every valid fixture (the seed documents' examples unchanged, plus one per feature) is accepted, and its
 // canonical form is the one recorded beside it.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parsePolicyDocuments, validatePolicy } from '../src/index.js';

@@ -1,6 +1,6 @@
 // The golden wire fixtures the plugin's conformance tests read must be what the compiler and decideFault produce now.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { testdataDir } from './helpers.js';

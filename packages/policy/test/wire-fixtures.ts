@@ -1,7 +1,8 @@
 // Golden fixtures for the data plane's conformance tests (packages/policy/testdata/wire/*.json): rule sets from the
 // compiler, request cases, and the decisions of the reference decideFault. See testdata/wire/README.md.
-import { compileRuleSet, decideFault, validatePolicy, Xorshift64Star } from '../src/index.js';
+
 import type { Decision, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
+import { compileRuleSet, decideFault, validatePolicy, Xorshift64Star } from '../src/index.js';
 
 const UPDATED_AT_MS = Date.parse('2025-11-22T00:00:00.000Z');
 const NOW = UPDATED_AT_MS + 1_000;

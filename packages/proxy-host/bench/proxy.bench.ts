@@ -1,7 +1,7 @@
 // Throughput and latency with wrk (2 threads, 10 s per run) against: the upstream directly, nginx,
 // hfi-proxy --no-plugin, and hfi-proxy with the plugin and 100 non-matching rules; then hfi-proxy's
 // RSS under 1,000 concurrent connections. Figures go to docs/benchmarks/proxy.md by hand.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const DURATION = process.env['BENCH_SECONDS'] ?? '10';
+const DURATION = process.env.BENCH_SECONDS ?? '10';
 const children: ChildProcess[] = [];
 
 function freePort(): Promise<number> {

@@ -154,7 +154,10 @@ export class StreamContext extends ContextBase {
     d.headersEos = endOfStream;
     d.ended = endOfStream;
     this.requestInfo = d.headers.entries();
-    if (this.vm.failed || this.bypass) return this.onVmFailed('request');
+    if (this.vm.failed || this.bypass) {
+      this.onVmFailed('request');
+      return;
+    }
     if (!this.created) {
       this.created = true;
       this.vm.call('proxy_on_context_create', this, this.id, this.rootCtx.id);
@@ -184,7 +187,10 @@ export class StreamContext extends ContextBase {
     d.ended = endOfStream;
     this.responseCode = Number(d.headers.get(':status') ?? 0);
     this.responseInfo = d.headers.entries();
-    if (this.vm.failed || this.bypass || !this.created) return this.continueHeaders('response');
+    if (this.vm.failed || this.bypass || !this.created) {
+      this.continueHeaders('response');
+      return;
+    }
     d.inHeadersCallback = true;
     const result =
       this.vm.abi === '0.1.0'
@@ -202,7 +208,10 @@ export class StreamContext extends ContextBase {
 
   private afterHeaders(dir: Direction, result: number | undefined): void {
     const d = this[dir];
-    if (this.vm.failed) return this.onVmFailed(dir);
+    if (this.vm.failed) {
+      this.onVmFailed(dir);
+      return;
+    }
     if (dir === 'request' && this.localReply) return; // a local reply forces StopAll
     if (this.state === 'reset' || this.state === 'done') return;
     // ABI 0.2.x: StopIteration (1) and anything > 4 become StopAllIterationAndWatermark.
@@ -256,7 +265,10 @@ export class StreamContext extends ContextBase {
     let result: number | undefined;
     if (!this.vm.failed && !this.bypass && this.created && this.vm.has(callback)) {
       result = this.vm.call(callback, this, this.id, body.length, endOfStream ? 1 : 0);
-      if (this.vm.failed) return this.onVmFailed(dir);
+      if (this.vm.failed) {
+        this.onVmFailed(dir);
+        return;
+      }
       if (dir === 'request' && this.localReply) return;
     }
     if (result === undefined || result === FilterStatus.Continue) this.flushBody(dir);

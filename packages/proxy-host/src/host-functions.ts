@@ -2,14 +2,16 @@
 // Keys are `module.name`; WASI functions are keyed `wasi.<name>` and linked under both WASI module names.
 import { decodePairs, encodePairs, type HeaderPair } from './abi/pairs.js';
 import { BufferType, MapType, MetricType, StreamType, WasiErrno, WasmResult } from './abi/status.js';
-import { RootContext, StreamContext, type ContextBase } from './context.js';
+import { type ContextBase, RootContext, StreamContext } from './context.js';
 import { HeaderMap } from './header-map.js';
-import { timeoutResponse, type HttpCallRequest } from './http-call.js';
+import { type HttpCallRequest, timeoutResponse } from './http-call.js';
 import { StatsStore } from './metrics.js';
 import { encodeProperty, resolveProperty, splitPath } from './properties.js';
 import { buildPropertyTree } from './property-tree.js';
 import type { WasmVm } from './vm.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: one table holds host functions of every ABI signature
+// biome-ignore lint/suspicious/noConfusingVoidType: host functions without a result return nothing
 type HostFn = (...args: any[]) => number | void;
 
 const MAX_RANDOM_BYTES = 64 * 1024;

@@ -37,7 +37,7 @@ export type ClusterRegistry = ReadonlyMap<string, Cluster>;
 const encoder = new TextEncoder();
 
 /** Envoy's router local reply: `:status`, content-length, content-type text/plain. */
-export function localReplyResponse(status: number, text: string): HttpCallResponse {
+function localReplyResponse(status: number, text: string): HttpCallResponse {
   const body = encoder.encode(text);
   return {
     headers: [
@@ -50,8 +50,8 @@ export function localReplyResponse(status: number, text: string): HttpCallRespon
   };
 }
 
-export const UPSTREAM_TIMEOUT_TEXT = 'upstream request timeout';
-export const CONNECT_FAILURE_TEXT = 'upstream connect error or disconnect/reset before headers. reset reason: connection failure';
+const UPSTREAM_TIMEOUT_TEXT = 'upstream request timeout';
+const CONNECT_FAILURE_TEXT = 'upstream connect error or disconnect/reset before headers. reset reason: connection failure';
 
 export const timeoutResponse = (): HttpCallResponse => localReplyResponse(504, UPSTREAM_TIMEOUT_TEXT);
 export const connectFailureResponse = (): HttpCallResponse => localReplyResponse(503, CONNECT_FAILURE_TEXT);

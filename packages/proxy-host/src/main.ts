@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createAdminServer } from './admin.js';
 import type { Cluster } from './http-call.js';
 import { StatsStore } from './metrics.js';
-import { loadPlugin, type LoadedPlugin } from './plugin.js';
+import { type LoadedPlugin, loadPlugin } from './plugin.js';
 import type { HostServices } from './plugin-config.js';
 import { HttpCluster } from './proxy/http-cluster.js';
 import { createReverseProxy } from './proxy/reverse-proxy.js';
@@ -72,10 +72,9 @@ function defaultPluginPath(): string {
   }
 }
 
-async function main(): Promise<void> {
-  let args;
+function parseCommandLine() {
   try {
-    args = parseArgs({
+    return parseArgs({
       options: {
         listen: { type: 'string', default: '127.0.0.1:10000' },
         upstream: { type: 'string' },
@@ -100,7 +99,10 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  const a = args.values;
+}
+
+async function main(): Promise<void> {
+  const a = parseCommandLine().values;
   if (a.help) {
     process.stdout.write(HELP);
     return;
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
   const service = a.service ?? '';
   const namespace = a.namespace ?? '';
   const pod = a.pod ?? `${service || 'hfi-proxy'}-local`;
-  const token = a.token ?? process.env['HFI_DATAPLANE_TOKEN'] ?? '';
+  const token = a.token ?? process.env.HFI_DATAPLANE_TOKEN ?? '';
   try {
     if (token) validateHeaderValue('authorization', `Bearer ${token}`);
   } catch {
@@ -213,7 +215,7 @@ async function main(): Promise<void> {
     ready: () =>
       plugin?.loadError
         ? { ok: false, detail: `plugin failed to load: ${plugin.loadError}` }
-        : loaded && loaded.workers.every((w) => w.failed)
+        : loaded?.workers.every((w) => w.failed)
           ? { ok: false, detail: 'every plugin VM failed' }
           : { ok: true, detail: '' },
     info: () => ({

@@ -61,7 +61,7 @@ export class StatsStore {
       const name = promName(stat.name);
       lines.push(`# TYPE ${name} ${stat.kind}`);
       if (stat.kind === 'histogram') {
-        ENVOY_DEFAULT_BUCKETS.forEach((bound, i) => lines.push(`${name}_bucket{le="${bound}"} ${stat.buckets[i]}`));
+        for (const [i, bound] of ENVOY_DEFAULT_BUCKETS.entries()) lines.push(`${name}_bucket{le="${bound}"} ${stat.buckets[i]}`);
         lines.push(`${name}_bucket{le="+Inf"} ${stat.count}`);
         lines.push(`${name}_sum{} ${stat.sum}`);
         lines.push(`${name}_count{} ${countOf(stat)}`);
@@ -85,7 +85,7 @@ function countOf(stat: Stat): number {
   return stat.count;
 }
 
-export function promName(name: string): string {
+function promName(name: string): string {
   return name.replace(/^wasmcustom\./, '').replace(/[^a-zA-Z0-9_:]/g, '_');
 }
 

@@ -2,23 +2,23 @@
 // without a flag) and applies Envoy's load-time checks, with Envoy's error texts.
 import {
   ABI_MARKERS,
+  type AbiVersion,
   expectedExports,
+  type FuncSig,
   hostImportTable,
   sameSig,
   sigText,
-  type AbiVersion,
-  type FuncSig,
   type ValType,
 } from './abi/signatures.js';
 
-export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
-export interface ImportEntry {
+type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
+interface ImportEntry {
   module: string;
   name: string;
   kind: ExternKind;
   sig?: FuncSig;
 }
-export interface ExportEntry {
+interface ExportEntry {
   name: string;
   kind: ExternKind;
   sig?: FuncSig;
@@ -31,13 +31,13 @@ export interface ModuleShape {
 
 const KINDS: ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 const VALTYPES: Record<number, ValType> = {
-  0x7f: 'i32',
-  0x7e: 'i64',
-  0x7d: 'f32',
-  0x7c: 'f64',
-  0x7b: 'v128',
-  0x70: 'funcref',
-  0x6f: 'externref',
+  127: 'i32',
+  126: 'i64',
+  125: 'f32',
+  124: 'f64',
+  123: 'v128',
+  112: 'funcref',
+  111: 'externref',
 };
 
 class Reader {
@@ -145,7 +145,7 @@ export function readModuleShape(bytes: Uint8Array): ModuleShape {
 }
 
 /** The ABI version named by the first marker export in the export section (cpp-host getAbiVersion). */
-export function abiVersionOf(shape: ModuleShape): AbiVersion | null {
+function abiVersionOf(shape: ModuleShape): AbiVersion | null {
   for (const e of shape.exports) {
     if (e.kind === 'func' && ABI_MARKERS[e.name]) return ABI_MARKERS[e.name]!;
   }

@@ -1,11 +1,12 @@
 // Loading a plugin the way Envoy does (cpp-host createWasm / canary / getOrCreateThreadLocalPlugin):
 // checks, a base VM (_initialize), a canary clone (create / vm_start / configure, then discarded),
 // then one clone per worker with its own root context.
-import { checkModule, readModuleShape } from './module-check.js';
+
+import type { AbiVersion } from './abi/signatures.js';
 import { RootContext, StreamContext, type StreamSink } from './context.js';
+import { checkModule, readModuleShape } from './module-check.js';
 import type { HostServices, PluginConfig } from './plugin-config.js';
 import { WasmVm } from './vm.js';
-import type { AbiVersion } from './abi/signatures.js';
 
 export class WorkerVm {
   constructor(
@@ -70,7 +71,7 @@ export async function loadPlugin(
     services.log(4, error, -1);
     return { loadError: error, abi, workers: [], close: () => {} };
   };
-  let shape;
+  let shape: ReturnType<typeof readModuleShape>;
   try {
     shape = readModuleShape(code);
   } catch (err) {
@@ -109,6 +110,8 @@ export async function loadPlugin(
     loadError: null,
     abi: check.abi,
     workers,
-    close: () => workers.forEach((w) => w.vm.discard()),
+    close: () => {
+      for (const w of workers) w.vm.discard();
+    },
   };
 }

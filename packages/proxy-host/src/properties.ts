@@ -54,7 +54,7 @@ export function resolveProperty(tree: PropertyTree, segments: readonly string[])
       if (!Number.isInteger(idx)) return undefined;
       node = node[idx];
     } else if (typeof node === 'object' && !(node instanceof Uint8Array) && !('double' in node)) {
-      node = Object.prototype.hasOwnProperty.call(node, seg) ? (node as PropertyTree)[seg] : undefined;
+      node = Object.hasOwn(node, seg) ? (node as PropertyTree)[seg] : undefined;
     } else {
       return undefined;
     }

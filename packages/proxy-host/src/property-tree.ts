@@ -1,6 +1,6 @@
 // The attribute tree proxy_get_property resolves against (Envoy attributes.rst + Wasm-only names).
 // Node metadata: xds.node.* always; node.* too only for Envoy 1.32 (removed in 1.33, envoy#36619).
-import { RootContext, StreamContext, type ContextBase } from './context.js';
+import { type ContextBase, RootContext, StreamContext } from './context.js';
 import type { PropertyTree, PropertyValue } from './properties.js';
 import type { WasmVm } from './vm.js';
 
@@ -19,14 +19,14 @@ export function buildPropertyTree(vm: WasmVm, ctx: ContextBase): PropertyTree {
     plugin_vm_id: cfg.vmId,
     xds: { node },
   };
-  if (cfg.envoyVersion === '1.32') tree['node'] = node;
+  if (cfg.envoyVersion === '1.32') tree.node = node;
   if (ctx instanceof StreamContext) {
     const req = ctx.requestInfo;
     const get = (k: string) => req.find(([name]) => name === k)?.[1];
     const path = get(':path') ?? '';
     const q = path.indexOf('?');
     // Subtrees are thunks: resolveProperty evaluates only the one the path names.
-    tree['request'] = () => ({
+    tree.request = () => ({
       path,
       url_path: q >= 0 ? path.slice(0, q) : path,
       query: q >= 0 ? path.slice(q + 1) : '',
@@ -41,7 +41,7 @@ export function buildPropertyTree(vm: WasmVm, ctx: ContextBase): PropertyTree {
     });
     if (ctx.responseCode !== null) {
       const code = ctx.responseCode;
-      tree['response'] = () => ({
+      tree.response = () => ({
         code: BigInt(code),
         headers: () => headersMap(ctx.responseInfo.filter(([k]) => !k.startsWith(':'))),
         code_details: ctx.localReply ? ctx.localReply.details : 'via_upstream',
@@ -49,9 +49,9 @@ export function buildPropertyTree(vm: WasmVm, ctx: ContextBase): PropertyTree {
     }
     if (ctx.connection) {
       const c = ctx.connection;
-      tree['source'] = () => ({ address: `${c.source}:${c.sourcePort}`, port: BigInt(c.sourcePort) });
-      tree['destination'] = () => ({ address: `${c.destination}:${c.destinationPort}`, port: BigInt(c.destinationPort) });
-      tree['connection_id'] = () => BigInt(c.id);
+      tree.source = () => ({ address: `${c.source}:${c.sourcePort}`, port: BigInt(c.sourcePort) });
+      tree.destination = () => ({ address: `${c.destination}:${c.destinationPort}`, port: BigInt(c.destinationPort) });
+      tree.connection_id = () => BigInt(c.id);
     }
   } else if (!(ctx instanceof RootContext)) {
     // VM context: plugin attributes only.

@@ -1,18 +1,18 @@
 // One wasm VM (Envoy: one WasmBase per worker thread): the instance, its memory, the context table,
 // the host->VM call wrapper (effective context reset on each entry, after-call actions, trap = VM failed).
-import { allowedDuringStart, hostImportTable, type AbiVersion } from './abi/signatures.js';
+import { type AbiVersion, allowedDuringStart, hostImportTable } from './abi/signatures.js';
 import { WasmResult } from './abi/status.js';
+import { ContextBase, RootContext } from './context.js';
+import { ContextTable } from './context-table.js';
+import { buildHostFunctions } from './host-functions.js';
 import type { HttpCallOutcome } from './http-call.js';
 import { VmMetricIds } from './metrics.js';
 import type { HostServices, PluginConfig } from './plugin-config.js';
 import type { TimerHandle } from './scheduler.js';
-import { buildHostFunctions } from './host-functions.js';
-import { ContextBase, RootContext } from './context.js';
-import { ContextTable } from './context-table.js';
 
 export type VmPhase = 'instantiating' | 'starting' | 'running';
 
-export class VmFailure extends Error {}
+class VmFailure extends Error {}
 
 type WasmFn = (...a: number[]) => unknown;
 
@@ -83,7 +83,7 @@ export class WasmVm {
       return 'Failed to create new Wasm instance';
     }
     this.exports = this.instance.exports;
-    const mem = this.exports['memory'];
+    const mem = this.exports.memory;
     if (!(mem instanceof WebAssembly.Memory)) return 'Wasm module is missing memory export';
     this.memory = mem;
     this.mallocName = this.has('malloc') ? 'malloc' : 'proxy_on_memory_allocate';
@@ -143,6 +143,7 @@ export class WasmVm {
     let result: unknown;
     try {
       // Exact arity, no rest array: the callbacks take at most 5 arguments.
+      // biome-ignore lint/complexity/noArguments: reads the arity without allocating a rest array (docs/adr/0032)
       switch (arguments.length - 2) {
         case 0:
           result = fn();
@@ -362,6 +363,7 @@ export class WasmVm {
  * the phase check (no host calls while instantiating, V8's restricted set in `_initialize`) costs one
  * comparison once the VM runs.
  */
+// biome-ignore lint/suspicious/noExplicitAny: wraps host functions of every ABI signature
 function guarded(vm: WasmVm, qualified: string, impl: (...args: any[]) => unknown): (...args: never[]) => unknown {
   const g = (): void => {
     if (vm.phase !== 'running') vm.guardHostCall(qualified);
@@ -384,7 +386,7 @@ function guarded(vm: WasmVm, qualified: string, impl: (...args: any[]) => unknow
   }
 }
 
-export function errorText(err: unknown): string {
+function errorText(err: unknown): string {
   if (err instanceof Error) return err instanceof WebAssembly.RuntimeError ? `Uncaught RuntimeError: ${err.message}` : err.message;
   return String(err);
 }

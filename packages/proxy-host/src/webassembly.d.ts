@@ -19,7 +19,9 @@ declare namespace WebAssembly {
   class RuntimeError extends Error {}
   class LinkError extends Error {}
   class CompileError extends Error {}
+  // biome-ignore lint/complexity/noBannedTypes: the WebAssembly JS API's own types (lib.dom) use Function
   type ExportValue = Function | Memory | Table | Global;
+  // biome-ignore lint/complexity/noBannedTypes: as above
   type ImportValue = Function | Memory | Table | Global | number;
   type Imports = Record<string, Record<string, ImportValue>>;
   type BufferSource = ArrayBufferView | ArrayBuffer;

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContextTable } from '../src/context-table.js';
+import { test } from 'node:test';
 import type { ContextBase } from '../src/context.js';
+import { ContextTable } from '../src/context-table.js';
 
 test('context table: set, get, delete and size over many short-lived ids', () => {
   const table = new ContextTable();

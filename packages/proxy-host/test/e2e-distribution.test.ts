@@ -1,16 +1,17 @@
 // End to end: two proxies, updates reaching both, expiry and control-plane outages.
-import { after, test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
 import {
   applyPolicy,
   closeAgent,
   eventually,
+  type Proc,
   policy,
   request,
   startControlPlane,
   startProxy,
   startUpstream,
-  type Proc,
 } from './e2e-helpers.js';
 
 const procs: Proc[] = [];

@@ -1,9 +1,10 @@
 // End to end: the real control plane, the real hfi-proxy with the real compiled plugin, over loopback.
-import { after, before, test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { applyPolicy, closeAgent, eventually, policy, request, startControlPlane, startProxy, startUpstream } from './e2e-helpers.js';
 

@@ -1,5 +1,5 @@
 // Real processes on loopback for the end-to-end tests: the control plane's and hfi-proxy's real bins.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';

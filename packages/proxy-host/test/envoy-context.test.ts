@@ -1,8 +1,9 @@
 // http_call, properties and metrics as Envoy's Context implements them.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { createTestHost, type ClusterHandler } from '../src/index.js';
-import { Strings, ld, outBytes, slot, slotAddr, st, wasmModule } from './wat.js';
+import { test } from 'node:test';
+import { type ClusterHandler, createTestHost } from '../src/index.js';
+import { ld, outBytes, Strings, slot, slotAddr, st, wasmModule } from './wat.js';
 
 const GET: [string, string][] = [
   [':method', 'GET'],

@@ -1,8 +1,9 @@
 // Lifecycle order as Envoy drives it: base VM, canary, workers; context ids; config buffer windows.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { createTestHost } from '../src/index.js';
-import { Strings, ld, outBytes, slot, slotAddr, st, wasmModule } from './wat.js';
+import { ld, outBytes, Strings, slot, slotAddr, st, wasmModule } from './wat.js';
 
 const GET: [string, string][] = [
   [':method', 'GET'],

@@ -1,6 +1,7 @@
 // "Rejects what Envoy rejects": load-time checks with Envoy's own error texts.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { createTestHost } from '../src/index.js';
 import { STANDARD_IMPORTS, wasmModule } from './wat.js';
 

@@ -1,8 +1,9 @@
 // Per-stream semantics: local replies, header maps, body buffers, traps and fail strategy.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { createTestHost } from '../src/index.js';
-import { STANDARD_IMPORTS, Strings, outBytes, slot, slotAddr, st, wasmModule } from './wat.js';
+import { outBytes, STANDARD_IMPORTS, Strings, slot, slotAddr, st, wasmModule } from './wat.js';
 
 const GET: [string, string][] = [
   [':method', 'GET'],

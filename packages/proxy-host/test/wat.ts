@@ -1,10 +1,7 @@
-// Test modules are written as WAT text and compiled with wabt's wat2wasm (Debian package `wabt`,
-// which CI installs). Each module gets a bump-allocator malloc, memory, an ABI marker and the
+// Test modules are written as WAT text and compiled with wabt's wat2wasm (the `wabt` npm package:
+// WABT compiled to wasm, so no system package is needed). Each module gets a bump-allocator malloc, memory, an ABI marker and the
 // standard imports below; probes store host-call results in memory slots the tests read back.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import initWabt from 'wabt';
 import type { TestHost } from '../src/testing/test-host.js';
 
 export const STANDARD_IMPORTS = `
@@ -48,7 +45,7 @@ export class Strings {
     const bytes = Buffer.from(text, 'utf8');
     const ptr = this.next;
     this.next += bytes.length + 8;
-    const escaped = [...bytes].map((b) => '\\' + b.toString(16).padStart(2, '0')).join('');
+    const escaped = [...bytes].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
     this.segments.push(`(data (i32.const ${ptr}) "${escaped}")`);
     return `(i32.const ${ptr}) (i32.const ${bytes.length})`;
   }
@@ -62,11 +59,11 @@ export class Strings {
       b.writeUInt32LE(Buffer.byteLength(v), 4);
       return [b];
     });
-    const strs = pairs.flatMap(([k, v]) => [Buffer.from(k + '\0'), Buffer.from(v + '\0')]);
+    const strs = pairs.flatMap(([k, v]) => [Buffer.from(`${k}\0`), Buffer.from(`${v}\0`)]);
     const bytes = Buffer.concat([count, ...lens, ...strs]);
     const ptr = this.next;
     this.next += bytes.length + 8;
-    const escaped = [...bytes].map((b) => '\\' + b.toString(16).padStart(2, '0')).join('');
+    const escaped = [...bytes].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
     this.segments.push(`(data (i32.const ${ptr}) "${escaped}")`);
     return `(i32.const ${ptr}) (i32.const ${bytes.length})`;
   }
@@ -95,21 +92,21 @@ export function wasmModule(body: string, opts: ModuleOptions = {}): Uint8Array {
   return compileWat(text);
 }
 
+const wabt = await initWabt();
 const cache = new Map<string, Uint8Array>();
-export function compileWat(text: string): Uint8Array {
+function compileWat(text: string): Uint8Array {
   const hit = cache.get(text);
   if (hit) return hit;
-  const dir = mkdtempSync(join(tmpdir(), 'hfi-wat-'));
+  let module: ReturnType<typeof wabt.parseWat> | undefined;
   try {
-    writeFileSync(join(dir, 'm.wat'), text);
-    const r = spawnSync('wat2wasm', [join(dir, 'm.wat'), '-o', join(dir, 'm.wasm')], { encoding: 'utf8' });
-    if (r.error) throw new Error(`wat2wasm (Debian package wabt) is needed by these tests: ${r.error.message}`);
-    if (r.status !== 0) throw new Error(`wat2wasm failed:\n${r.stderr}\n${text}`);
-    const bytes = new Uint8Array(readFileSync(join(dir, 'm.wasm')));
+    module = wabt.parseWat('m.wat', text);
+    const bytes = new Uint8Array(module.toBinary({}).buffer);
     cache.set(text, bytes);
     return bytes;
+  } catch (error) {
+    throw new Error(`wat2wasm failed: ${(error as Error).message}\n${text}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    module?.destroy();
   }
 }
 

@@ -1,7 +1,7 @@
 // completion bash|zsh: prints a completion script generated from the command tree.
 import { Argument, Command } from 'commander';
-import type { CliIo } from '../context.js';
 import { completionScript, SHELLS, type Shell } from '../completion-script.js';
+import type { CliIo } from '../context.js';
 
 export function completionCommand(io: CliIo, program: () => Command): Command {
   return new Command('completion')

@@ -1,9 +1,9 @@
 // policy apply -f FILE|DIR|-: validate the whole batch offline, dry-run each policy on the server, then write.
 import { Command } from 'commander';
+import { formatLocatedError, formatOrigin, type LoadedPolicy, loadBatch } from '../batch.js';
 import { CliContext, type CliIo } from '../context.js';
 import { ApiError, CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { formatLocatedError, formatOrigin, loadBatch, type LoadedPolicy } from '../batch.js';
 import { readSources } from '../sources.js';
 import { collect, nonNegativeInteger } from './options.js';
 import { reportBatchErrors } from './report.js';

@@ -1,9 +1,9 @@
 // policy delete NAME... | -f FILE | --all
 import { Command } from 'commander';
+import { listItems, policyModule } from '../batch.js';
 import { CliContext, type CliIo } from '../context.js';
 import { ApiError, CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { listItems, policyModule } from '../batch.js';
 import { readSources, type SourceFile } from '../sources.js';
 import { collect } from './options.js';
 

@@ -1,8 +1,8 @@
 // policy get [NAME]: one policy (a table row, or json / yaml to feed back to apply); without NAME, like list.
 import { Command } from 'commander';
 import { CliContext, type CliIo } from '../context.js';
-import { LIST_FORMATS, printPolicies } from './policy-list.js';
 import { policyNotFound } from './not-found.js';
+import { LIST_FORMATS, printPolicies } from './policy-list.js';
 
 export function policyGetCommand(io: CliIo): Command {
   return new Command('get')

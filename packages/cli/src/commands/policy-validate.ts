@@ -1,7 +1,7 @@
 // policy validate -f ...: offline, with the validator the server uses. Nothing is sent anywhere.
 import { Command } from 'commander';
-import { CliContext, type CliIo } from '../context.js';
 import { loadBatch } from '../batch.js';
+import { CliContext, type CliIo } from '../context.js';
 import { readSources } from '../sources.js';
 import { collect, nonNegativeInteger } from './options.js';
 import { reportBatchErrors } from './report.js';

@@ -1,6 +1,7 @@
 // policy watch: follows the control plane's config stream and prints each rule set it pushes, until Ctrl-C.
-import { Command } from 'commander';
+
 import type { CompiledRuleSet } from '@hfi/policy';
+import { Command } from 'commander';
 import { CliContext, type CliIo } from '../context.js';
 import { ConnectionError } from '../errors.js';
 

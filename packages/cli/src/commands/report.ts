@@ -1,6 +1,7 @@
 // Prints offline validation errors one per line and stops the command.
-import type { CliContext } from '../context.js';
+
 import { formatLocatedError, type LocatedError } from '../batch.js';
+import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 
 export function reportBatchErrors(ctx: CliContext, errors: readonly LocatedError[], consequence: string): void {

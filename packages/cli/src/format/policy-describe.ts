@@ -31,7 +31,7 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   }
   const rules = policy.spec.rules;
   field('Rules', `${rules.length}, the first match wins`);
-  rules.forEach((rule, index) => lines.push(...describeRule(rule, index)));
+  for (const [index, rule] of rules.entries()) lines.push(...describeRule(rule, index));
   return lines.join('\n');
 }
 
@@ -49,7 +49,7 @@ function describeWindow(phase: string, activeFrom: string, expiresAt: string | n
   return `${from} ${ended ? 'to' : 'until'} ${expiresAt} (${ended ? 'expired ' : 'expires '}${relative(expiresAt, nowMs)})`;
 }
 
-export function describeRule(rule: Rule, index: number): string[] {
+function describeRule(rule: Rule, index: number): string[] {
   const indent = '  ';
   const row = (label: string, value: string) => `${indent}  ${`${label}:`.padEnd(LABEL_WIDTH - 2)}${value}`;
   const fault = rule.fault;

@@ -5,8 +5,8 @@ import type { Palette } from './color.js';
 import { renderTable } from './table.js';
 import { formatAge, relative } from './time.js';
 
-export const POLICY_COLUMNS = ['NAME', 'SELECTOR', 'RULES', 'STATUS', 'FAULTS', 'DATAPLANES', 'AGE'] as const;
-export const POLICY_WIDE_COLUMNS = [
+const POLICY_COLUMNS = ['NAME', 'SELECTOR', 'RULES', 'STATUS', 'FAULTS', 'DATAPLANES', 'AGE'] as const;
+const POLICY_WIDE_COLUMNS = [
   'NAME',
   'SELECTOR',
   'RULES',
@@ -20,7 +20,7 @@ export const POLICY_WIDE_COLUMNS = [
 ] as const;
 
 /** `frontend.demo`, `frontend.*`, `*.demo`, or `*` for every service everywhere. */
-export function formatSelector(selector: Selector | undefined): string {
+function formatSelector(selector: Selector | undefined): string {
   const service = selector?.service ?? '*';
   const namespace = selector?.namespace ?? '*';
   if (service === '*' && namespace === '*') return '*';
@@ -35,7 +35,7 @@ export function formatPhase(policy: PolicyWithStatus, palette: Palette): string 
   return phase ?? '<unknown>';
 }
 
-export function formatExpires(policy: PolicyWithStatus, nowMs: number): string {
+function formatExpires(policy: PolicyWithStatus, nowMs: number): string {
   const status = policy.status;
   if (status === undefined) return '<unknown>';
   if (status.expiresAt === null || status.expiresAt === undefined) return 'never';

@@ -1,5 +1,5 @@
 // Runs the real hfi-cli bin as a child process and collects what a user would see.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { CLI_BIN, PACKAGE_ROOT } from './paths.js';
 
 export interface CliResult {

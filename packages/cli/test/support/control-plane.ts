@@ -1,5 +1,5 @@
 // Starts the real control plane (its bin, as a child process) on a loopback port chosen by the OS.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { CONTROL_PLANE_BIN } from './paths.js';
 

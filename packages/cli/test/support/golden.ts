@@ -10,7 +10,7 @@ export interface NormaliseOptions {
 }
 
 /** Replaces what changes from run to run: timestamps, ages, store versions, epochs, hashes. */
-export function normalise(text: string, options: NormaliseOptions = {}): string {
+function normalise(text: string, options: NormaliseOptions = {}): string {
   let out = text
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<TIME>')
     .replace(/\b\d+[smhdy] ago\b/g, '<AGE> ago')
@@ -27,7 +27,9 @@ export function normalise(text: string, options: NormaliseOptions = {}): string 
 function realign(lines: string[]): string {
   const rows = lines.map((line) => (line === '' ? [] : line.split(/ {2,}/)));
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
   return rows
     .map((row) =>
       row

@@ -1,13 +1,14 @@
 // Configuration: defaults, then config.yaml (the seed's ConfigMap shape), then the environment.
 // Validated once here and frozen; a bad value is a ConfigError naming the setting.
-import { parse as parseYaml } from 'yaml';
+
 import { parseDurationMs } from '@hfi/policy/duration';
+import { parse as parseYaml } from 'yaml';
 import { isLoopbackHost, parseListenAddress, parsePort } from './address.js';
 
-export type StorageBackend = 'memory' | 'etcd';
-export type LogFormat = 'json' | 'text';
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+type StorageBackend = 'memory' | 'etcd';
+type LogFormat = 'json' | 'text';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface AuthConfig {
   /** Reads and writes. */

@@ -2,11 +2,12 @@
 // set made from it. A change recompiles only the changed policy (compiled rules are cached per
 // name+version) and reassembles; changes arriving together are coalesced into one new rule set.
 // Reads and data planes are served from here, so they keep working while the store is unreachable.
-import { assembleRuleSet, compilePolicyRules, ruleSetForIdentity, serializeRuleSet } from '@hfi/policy';
+
 import type { CompiledRule, CompiledRuleSet, Identity, StoredPolicy } from '@hfi/policy';
+import { assembleRuleSet, compilePolicyRules, ruleSetForIdentity, serializeRuleSet } from '@hfi/policy';
 import type { Clock } from '../clock.js';
-import type { StoreEvent } from '../store/types.js';
 import { byName } from '../store/stamp.js';
+import type { StoreEvent } from '../store/types.js';
 
 /** Response header carrying the rule set's version, so a client can tell what it got without parsing the body. */
 export const RULESET_VERSION_HEADER = 'hfi-ruleset-version';

@@ -22,7 +22,7 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-export const MAX_HOLD_MS = 60_000;
+const MAX_HOLD_MS = 60_000;
 
 export class LongPolls {
   private readonly waiters = new Set<Waiter>();

@@ -2,7 +2,7 @@
 import { WIRE_VERSION } from '@hfi/policy';
 import type { ErrorDetail } from '../errors.js';
 
-export interface FaultCounts {
+interface FaultCounts {
   aborts: number;
   delays: number;
 }

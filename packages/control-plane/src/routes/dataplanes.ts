@@ -1,8 +1,8 @@
 // The data-plane side: the long-poll (docs/wire-format.md), the SSE stream and the registry.
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context.js';
-import { HfiError } from '../errors.js';
 import { parsePoll } from '../distribution/poll-request.js';
+import { HfiError } from '../errors.js';
 import { identityQuery } from './ruleset.js';
 
 export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {

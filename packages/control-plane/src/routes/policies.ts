@@ -41,7 +41,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsync {
   };
 }
 
-export function booleanQuery(value: unknown, name: string): boolean {
+function booleanQuery(value: unknown, name: string): boolean {
   if (value === undefined || value === '' || value === 'false' || value === '0') return false;
   if (value === 'true' || value === '1') return true;
   throw new HfiError('HFI_INVALID_REQUEST', `query parameter ${name}: expected true or false`, [

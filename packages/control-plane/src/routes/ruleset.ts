@@ -1,9 +1,10 @@
 // The compiled rule set, whole or for one identity: a debugging and CLI aid.
-import type { FastifyPluginAsync } from 'fastify';
+
 import type { Identity } from '@hfi/policy';
+import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context.js';
-import { HfiError } from '../errors.js';
 import { RULESET_VERSION_HEADER } from '../distribution/hub.js';
+import { HfiError } from '../errors.js';
 
 export function ruleSetRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {

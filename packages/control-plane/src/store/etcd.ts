@@ -3,14 +3,15 @@
 // cannot overwrite each other. A policy's version is its key's mod_revision; the rule-set version is
 // the etcd revision; the epoch is the etcd cluster id. Every call carries a deadline, so an
 // unreachable etcd turns into HFI_STORE_UNAVAILABLE quickly instead of a hang.
-import { Etcd3, type IKeyValue, type IResponseHeader, type Watcher } from 'etcd3';
+
+import { type FaultInjectionPolicy, type StoredPolicy, validatePolicy } from '@hfi/policy';
 import { ConstantBackoff, noop } from 'cockatiel';
-import { validatePolicy, type FaultInjectionPolicy, type StoredPolicy } from '@hfi/policy';
-import { HfiError, isHfiError } from '../errors.js';
+import { Etcd3, type IKeyValue, type IResponseHeader, type Watcher } from 'etcd3';
 import type { Clock } from '../clock.js';
-import type { PolicyStore, PutOptions, PutResult, StoreEvent, StoreListener } from './types.js';
-import { byName, isoTime, stampPolicy } from './stamp.js';
+import { HfiError, isHfiError } from '../errors.js';
 import { policyLimit, versionConflict } from './memory.js';
+import { byName, isoTime, stampPolicy } from './stamp.js';
+import type { PolicyStore, PutOptions, PutResult, StoreEvent, StoreListener } from './types.js';
 
 export interface EtcdStoreOptions {
   endpoints: string[];

@@ -1,10 +1,10 @@
 // In-process store: version = a counter, epoch = random per process. Writes are synchronous, so
 // every operation is atomic by construction.
 import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
-import { HfiError } from '../errors.js';
 import type { RandomHex } from '../clock.js';
-import type { PolicyStore, PutOptions, PutResult, StoreListener } from './types.js';
+import { HfiError } from '../errors.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
+import type { PolicyStore, PutOptions, PutResult, StoreListener } from './types.js';
 
 export interface MemoryStoreOptions {
   maxPolicies: number;

@@ -1,14 +1,14 @@
 // One request interface over app.inject() and over real HTTP, so that every endpoint test runs both ways.
 import type { FastifyInstance } from 'fastify';
 
-export interface TestResponse {
+interface TestResponse {
   status: number;
   headers: Record<string, string>;
   text: string;
   json<T = any>(): T;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   body?: unknown;
   /** Sent as is when a string; JSON otherwise. */
   contentType?: string;
@@ -44,7 +44,9 @@ export function httpClient(baseUrl: string): TestClient {
     const { payload, headers } = encode(options);
     const r = await fetch(baseUrl + url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const flat: Record<string, string> = {};
-    r.headers.forEach((v, k) => (flat[k] = v));
+    r.headers.forEach((v, k) => {
+      flat[k] = v;
+    });
     return response(r.status, flat, await r.text());
   };
 }

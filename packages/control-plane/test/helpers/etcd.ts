@@ -1,12 +1,12 @@
 // Starts a real etcd (Debian etcd-server, /usr/bin/etcd) on free loopback ports with a temporary data
 // dir; `stop` kills it and removes the dir. A missing binary fails the test: it is never skipped.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const ETCD_BINARY = process.env.HFI_ETCD_BINARY ?? '/usr/bin/etcd';
+const ETCD_BINARY = process.env.HFI_ETCD_BINARY ?? '/usr/bin/etcd';
 
 export interface EtcdProcess {
   endpoint: string;

@@ -1,7 +1,8 @@
 // Policies, configuration and a controllable clock for tests.
-import { DEFAULT_CONFIG, type ControlPlaneConfig } from '../../src/config/config.js';
+
+import { type BuildOptions, buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
-import { buildApp, type BuildOptions } from '../../src/app.js';
+import { type ControlPlaneConfig, DEFAULT_CONFIG } from '../../src/config/config.js';
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 

@@ -30,6 +30,7 @@ function putNumber(at: i32, value: u32): i32 {
   return at + digits;
 }
 
+/** @public asconfig.json installs it as the runtime's abort (`use: abort=...`). */
 export function hfiAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
   let at = put(0, 'hfi: fatal: ');
   at = put(at, message);

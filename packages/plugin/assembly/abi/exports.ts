@@ -1,12 +1,12 @@
 // The functions Envoy calls, with the exact signatures it checks (shared reference §1.4).
 // Every entry rewinds the scratch arena first: memory the host filled during an earlier callback is dead.
 
-import { rewindScratch, scratchAlloc } from './scratch';
-import { FilterHeadersStatus } from './constants';
-import { RootContext } from '../root';
-import { onRequestHeaders, onResponseHeaders, onStreamDelete, onStreamDone } from '../http';
-import { startVm } from '../vm';
 import { collectIfDue, collectNow, noteGarbage } from '../gc';
+import { onRequestHeaders, onResponseHeaders, onStreamDelete, onStreamDone } from '../http';
+import { RootContext } from '../root';
+import { startVm } from '../vm';
+import { FilterHeadersStatus } from './constants';
+import { rewindScratch, scratchAlloc } from './scratch';
 
 const roots = new Map<u32, RootContext>();
 /** Stream context id -> its root context id, kept only while a VM has more than one root context. */
@@ -42,7 +42,7 @@ export function proxy_on_context_create(contextId: u32, parentId: u32): void {
   } else if (onlyRoot === null || onlyRoot!.id != parentId) streamRoots.set(contextId, parentId);
 }
 
-export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): u32 {
+export function proxy_on_vm_start(_rootId: u32, _vmConfigSize: u32): u32 {
   rewindScratch();
   startVm();
   return 1;
@@ -65,21 +65,21 @@ export function proxy_on_tick(rootId: u32): void {
   collectIfDue();
 }
 
-export function proxy_on_http_call_response(rootId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
+export function proxy_on_http_call_response(rootId: u32, token: u32, numHeaders: u32, bodySize: u32, _numTrailers: u32): void {
   rewindScratch();
   if (roots.has(rootId)) roots.get(rootId).onHttpCallResponse(token, numHeaders, bodySize);
   // A poll answer may have replaced the rule set and left the old one (and the body's parse) as garbage.
   collectNow();
 }
 
-export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
+export function proxy_on_request_headers(contextId: u32, _numHeaders: u32, _endOfStream: u32): u32 {
   rewindScratch();
   const root = rootOfStream(contextId);
   if (root === null || root.config === null) return FilterHeadersStatus.Continue;
   return onRequestHeaders(root, contextId);
 }
 
-export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
+export function proxy_on_response_headers(contextId: u32, _numHeaders: u32, _endOfStream: u32): u32 {
   rewindScratch();
   return onResponseHeaders(contextId);
 }

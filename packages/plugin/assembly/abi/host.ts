@@ -1,5 +1,7 @@
 // Small wrappers over the host calls: out-parameters live in static memory, strings cross as UTF-8.
 
+import { noteGarbage } from '../gc';
+import { Status } from './constants';
 import {
   proxy_get_buffer_bytes,
   proxy_get_current_time_nanoseconds,
@@ -8,8 +10,6 @@ import {
   proxy_log,
   random_get,
 } from './imports';
-import { Status } from './constants';
-import { noteGarbage } from '../gc';
 
 const returnPtr = memory.data(8);
 const returnSize = memory.data(8);
@@ -68,10 +68,6 @@ export function randomU64(): u64 {
   store<u64>(timeSlot, 0);
   random_get(timeSlot, 8);
   return load<u64>(timeSlot);
-}
-
-export function utf8(text: string): ArrayBuffer {
-  return String.UTF8.encode(text);
 }
 
 export function log(level: u32, message: string): void {

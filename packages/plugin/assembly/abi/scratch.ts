@@ -8,7 +8,7 @@ const ARENA_SIZE: usize = 16 * 1024;
 
 let arenaBase: usize = 0;
 let arenaTop: usize = 0;
-let large: usize[] = [];
+const large: usize[] = [];
 
 /** Allocates `size` bytes valid until the next `rewindScratch()`. */
 export function scratchAlloc(size: usize): usize {

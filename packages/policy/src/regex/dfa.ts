@@ -3,7 +3,7 @@
 import { DFA, JS, NFA, TooManyNodesError, Transformers, transform } from 'refa';
 import { LIMITS } from '../limits.js';
 import type { CompiledDfa } from '../types.js';
-import { DEAD, packTable, type ByteAutomaton } from './table.js';
+import { type ByteAutomaton, DEAD, packTable } from './table.js';
 
 export type RegexResult = { ok: true; dfa: CompiledDfa } | { ok: false; reason: string };
 

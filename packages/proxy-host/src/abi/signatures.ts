@@ -10,7 +10,7 @@ export interface FuncSig {
 export type AbiVersion = '0.1.0' | '0.2.0' | '0.2.1';
 
 /** How V8 prints a value-type list in Envoy's errors: space separated, or "void". */
-export function typesText(types: readonly ValType[]): string {
+function typesText(types: readonly ValType[]): string {
   return types.length === 0 ? 'void' : types.join(' ');
 }
 export function sigText(sig: FuncSig): string {
@@ -101,7 +101,7 @@ export const WASI_FUNCTIONS: Record<string, FuncSig> = {
   fd_prestat_get: sig(2),
   fd_prestat_dir_name: sig(3),
 };
-export const WASI_MODULES = ['wasi_snapshot_preview1', 'wasi_unstable'] as const;
+const WASI_MODULES = ['wasi_snapshot_preview1', 'wasi_unstable'] as const;
 
 /** Every host function a module of this ABI may import, keyed `module.name`. */
 export function hostImportTable(abi: AbiVersion): Map<string, FuncSig> {

@@ -14,7 +14,6 @@ export const WasmResult = {
   BrokenConnection: 11,
   Unimplemented: 12,
 } as const;
-export type WasmResultCode = (typeof WasmResult)[keyof typeof WasmResult];
 
 /** WASI errno values the Envoy host returns. */
 export const WasiErrno = {
@@ -57,5 +56,3 @@ export const StreamType = { Request: 0, Response: 1, Downstream: 2, Upstream: 3 
 export const FilterStatus = { Continue: 0, StopIteration: 1, ContinueAndEndStream: 2 } as const;
 
 export const MetricType = { Counter: 0, Gauge: 1, Histogram: 2 } as const;
-
-export const LogLevel = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, critical: 5 } as const;

@@ -2,8 +2,8 @@
 // semantics: the whole response is buffered; connect failures become a 503 response, a reset after
 // headers (or a body over the buffer limit) is a failure with no headers.
 import http from 'node:http';
-import { connectFailureResponse, type Cluster, type HttpCallOutcome, type HttpCallRequest } from '../http-call.js';
 import type { HeaderPair } from '../abi/pairs.js';
+import { type Cluster, connectFailureResponse, type HttpCallOutcome, type HttpCallRequest } from '../http-call.js';
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
@@ -27,7 +27,7 @@ export class HttpCluster implements Cluster {
       const prev = headers[k];
       headers[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    headers['host'] = request.authority;
+    headers.host = request.authority;
     let req: http.ClientRequest;
     try {
       req = http.request({

@@ -71,7 +71,7 @@ export function createReverseProxy(opts: ReverseProxyOptions): http.Server {
     if (!conn) {
       const workers = opts.workers;
       conn = {
-        worker: workers && workers.length ? workers[nextWorker++ % workers.length]! : null,
+        worker: workers?.length ? workers[nextWorker++ % workers.length]! : null,
         id: ++connectionIds,
         source: socket.remoteAddress ?? '',
         sourcePort: socket.remotePort ?? 0,

@@ -3,9 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import type { HeaderPair } from '../abi/pairs.js';
 import type { LocalReply, StreamContext, StreamSink } from '../context.js';
-import { connectFailureResponse, timeoutResponse, type Cluster, type HttpCallOutcome, type HttpCallRequest } from '../http-call.js';
+import { type Cluster, connectFailureResponse, type HttpCallOutcome, type HttpCallRequest, timeoutResponse } from '../http-call.js';
 import { StatsStore } from '../metrics.js';
-import { loadPlugin, type LoadedPlugin } from '../plugin.js';
+import { type LoadedPlugin, loadPlugin } from '../plugin.js';
 import type { EnvoyVersion, FailStrategy, HostServices } from '../plugin-config.js';
 import { seededRandomBytes } from '../random.js';
 import { SimulatedScheduler } from '../scheduler.js';
@@ -83,7 +83,7 @@ export class TestHttpStream {
   resetReason: string | null = null;
 
   constructor(
-    private readonly host: TestHost,
+    readonly _host: TestHost,
     plugin: LoadedPlugin,
     worker: number,
   ) {
@@ -194,7 +194,7 @@ export class TestHost {
   }
   histogram(name: string): { count: number; sum: number; samples: number[] } {
     const stat = this.stats.find(name);
-    if (!stat || stat.kind !== 'histogram') return { count: 0, sum: 0, samples: [] };
+    if (stat?.kind !== 'histogram') return { count: 0, sum: 0, samples: [] };
     return { count: stat.count, sum: stat.sum, samples: [...stat.samples] };
   }
   metricsText(): string {
