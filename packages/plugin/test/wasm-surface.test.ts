@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type FuncSig, readModuleShape } from '@hfi/proxy-host';
 import { ABI_010_ONLY, ENVOY_CALLBACKS, ENVOY_ENV_IMPORTS, ENVOY_WASI_IMPORTS, WASI_MODULES } from './envoy-abi.fixture.js';
 import { pluginWasmPath } from './paths.js';
@@ -86,7 +86,7 @@ test('the module is smaller than 64 KiB', () => {
 
 test('wasm-objdump (wabt) agrees on the import list', () => {
   // wabt's own wasm-objdump (the npm package's build of WABT), run by this Node.
-  const objdump = createRequire(import.meta.url).resolve('wabt/bin/wasm-objdump');
+  const objdump = fileURLToPath(import.meta.resolve('wabt/bin/wasm-objdump'));
   const r = spawnSync(process.execPath, [objdump, '-x', '-j', 'Import', pluginWasmPath], { encoding: 'utf8' });
   assert.ifError(r.error ?? null);
   assert.equal(r.status, 0, r.stderr);
