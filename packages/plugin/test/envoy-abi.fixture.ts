@@ -1,5 +1,5 @@
-// Envoy's host function set and the callback signatures it insists on, copied from the shared reference
-// (proxy-wasm-cpp-host include/proxy-wasm/exports.h and wasm.h at 52a0291; §1.2-1.4).
+// Envoy's host function set and the callback signatures it insists on (docs/envoy-facts.md E1, E2, E4),
+// from proxy-wasm-cpp-host include/proxy-wasm/exports.h and wasm.h at 52a0291.
 // wasm32: Word = i32, int64/uint64 = i64.
 
 const i = 'i32';

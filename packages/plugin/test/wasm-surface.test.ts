@@ -1,5 +1,5 @@
 // The built module's imports and exports, checked name by name and type by type against what Envoy
-// links (shared reference §1-2): a module that fails this would be refused by Envoy/Istio at load time.
+// links (docs/envoy-facts.md E1-E6): a module that fails this would be refused by Envoy/Istio at load time.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

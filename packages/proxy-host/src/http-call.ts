@@ -1,5 +1,5 @@
 // proxy_http_call targets: named clusters, Envoy's buffered async-client semantics, and the local
-// responses Envoy's router produces for timeouts and connect failures (reference §3.1).
+// responses Envoy's router produces for timeouts and connect failures (docs/envoy-facts.md E11, E12).
 import type { HeaderPair } from './abi/pairs.js';
 
 export interface HttpCallRequest {

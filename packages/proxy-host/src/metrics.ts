@@ -1,5 +1,5 @@
 // Process-wide stats for plugin metrics (Envoy: one stat per name shared by every worker VM),
-// with Envoy's per-VM metric ids and its counter/gauge/histogram rules (reference §3.7).
+// with Envoy's per-VM metric ids and its counter/gauge/histogram rules (docs/envoy-facts.md E14, E15).
 import { MetricType } from './abi/status.js';
 
 /** Envoy's default histogram bucket bounds (source/common/stats/histogram_impl.h). */

@@ -1,4 +1,4 @@
-// The functions Envoy calls, with the exact signatures it checks (shared reference §1.4).
+// The functions Envoy calls, with the exact signatures it checks (docs/envoy-facts.md E4).
 // Every entry rewinds the scratch arena first: memory the host filled during an earlier callback is dead.
 
 import { collectIfDue, collectNow, noteGarbage } from '../gc';

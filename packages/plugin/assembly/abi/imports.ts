@@ -1,4 +1,4 @@
-// Host functions, exactly as Envoy registers them (docs: shared reference §1.2). Only names in Envoy's
+// Host functions, exactly as Envoy registers them (docs/envoy-facts.md E1, E2). Only names in Envoy's
 // ABI 0.2.1 set and the 2021 WASI subset may appear here: any other import makes Envoy refuse the module.
 // AssemblyScript drops declarations that are never called, so listing one here costs nothing.
 
