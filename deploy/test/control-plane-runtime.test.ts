@@ -12,7 +12,8 @@ import { parse } from 'yaml';
 import { freePort, type RunningControlPlane, runToExit, startControlPlane } from './support/control-plane.js';
 import { type K8sObject, render } from './support/kubectl.js';
 import { type Any, envOf, one } from './support/manifests.js';
-import { kubernetesRoot } from './support/paths.js';
+import { kubernetesRoot, repoRoot } from './support/paths.js';
+import { answersOk, waitFor } from './support/wait.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hfi-deploy-'));
 const running: RunningControlPlane[] = [];
@@ -68,6 +69,7 @@ test('dev overlay: the server starts from the rendered config and env, and serve
   const cp = await startControlPlane(spec.args, spec.env);
   running.push(cp);
   await assertProbesAndMetrics(cp, spec.probes);
+  for (const path of ['/health', '/ready']) assert.equal((await get(`${cp.url}${path}`)).status, 200, path);
   const policies = await get(`${cp.url}/v1/policies`);
   assert.equal(policies.status, 200, 'dev runs open: the API answers without a token');
 });
@@ -90,18 +92,26 @@ async function startEtcd(): Promise<string> {
     ],
     { stdio: 'ignore' },
   );
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) return url;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('etcd did not become healthy within 15 s');
+  const started = etcd;
+  await waitFor(() => {
+    if (started.exitCode !== null) throw new Error(`etcd exited with ${started.exitCode} before answering /health`);
+    return answersOk(`${url}/health`);
+  }, 'etcd answers /health');
+  return url;
 }
 
-test('production overlay: over a real etcd, tokens from the Secret are enforced; probes and metrics stay public', async () => {
+/** The policy stored under the etcd store's default prefix, read back through etcd's own v3 JSON API. */
+async function etcdValue(etcdUrl: string, key: string): Promise<unknown> {
+  const res = await fetch(`${etcdUrl}/v3/kv/range`, {
+    method: 'POST',
+    body: JSON.stringify({ key: Buffer.from(key).toString('base64') }),
+  });
+  assert.equal(res.status, 200, `etcd range ${key}`);
+  const { kvs } = (await res.json()) as { kvs?: { value: string }[] };
+  return kvs && kvs.length > 0 ? JSON.parse(Buffer.from(kvs[0]!.value, 'base64').toString('utf8')) : undefined;
+}
+
+test("production overlay: over a real etcd, tokens in the Secret's format are enforced and writes land in etcd; probes and metrics stay public", async () => {
   const spec = launchSpec('production');
   const tokensPath = spec.env.HFI_TOKEN_FILE;
   assert.ok(tokensPath, 'production sets HFI_TOKEN_FILE');
@@ -123,6 +133,14 @@ test('production overlay: over a real etcd, tokens from the Secret are enforced;
     body: '{}',
   });
   assert.equal(write.status, 403, 'a read token may not write');
+  const created = await fetch(`${cp.url}/v1/policies`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/yaml' },
+    body: readFileSync(join(repoRoot, 'examples/abort.yaml'), 'utf8'),
+  });
+  assert.equal(created.status, 201, `the admin token writes: ${await created.text()}`);
+  const stored = (await etcdValue(etcdUrl, '/hfi/policies/checkout-abort')) as Any;
+  assert.equal(stored?.metadata?.name, 'checkout-abort', 'the policy is stored in etcd');
 });
 
 test('the placeholder token Secret makes the server refuse to start, naming HFI_TOKEN_FILE', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from './support/control-plane.js';
 import { repoRoot } from './support/paths.js';
+import { refuses, waitFor } from './support/wait.js';
 
 const startScript = join(repoRoot, 'scripts/start.mjs');
 const cliBin = join(repoRoot, 'packages/cli/bin/hfi-cli.js');
@@ -57,56 +58,65 @@ async function stop(s: Started): Promise<number | null> {
   return code;
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, output: () => string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what} within ${ms / 1000} s; start.mjs printed:\n${output()}`);
+/** Every component's address, for checking that none is left behind. */
+function addresses(ports: Record<string, number>): string[] {
+  return Object.values(ports).map((p) => `http://127.0.0.1:${p}/`);
+}
+
+async function allRefuse(ports: Record<string, number>): Promise<boolean> {
+  return (await Promise.all(addresses(ports).map((url) => refuses(url)))).every(Boolean);
 }
 
 test('npm start: the printed commands inject an abort through hfi-proxy; Ctrl-C stops everything', async (t) => {
   const { started, ports } = await start();
   t.after(() => stop(started));
-  await until(() => started.output().includes('HFI is running'), 'start.mjs did not report "HFI is running"', started.output);
-  const proxy = `http://127.0.0.1:${ports.proxy}`;
-  const before = await fetch(`${proxy}/api/checkout`);
+  await waitFor(() => started.output().includes('HFI is running'), 'start.mjs reports "HFI is running"', {
+    detail: started.output,
+  });
+  // The commands as start.mjs prints them (HFI_SERVER is printed because the ports are not the defaults).
+  const curl = /^\s*curl -i (\S+)\s+# passes through$/m.exec(started.output());
+  assert.ok(curl, `start.mjs printed no "curl -i <url>  # passes through" line:\n${started.output()}`);
+  const apply = /^\s*HFI_SERVER=(\S+) npx hfi-cli (policy apply -f examples\/abort\.yaml)$/m.exec(started.output());
+  assert.ok(apply, `start.mjs printed no "HFI_SERVER=... npx hfi-cli policy apply -f examples/abort.yaml" line:\n${started.output()}`);
+  const [, checkout] = curl;
+  const [, server, cliArgs] = apply;
+  assert.equal(server, `http://127.0.0.1:${ports.controlPlane}`);
+  assert.equal(checkout, `http://127.0.0.1:${ports.proxy}/api/checkout`);
+
+  const before = await fetch(checkout!);
   assert.equal(before.status, 200, 'the demo upstream answers through the proxy');
   await before.text();
 
-  const applied = spawnSync(process.execPath, [cliBin, 'policy', 'apply', '-f', 'examples/abort.yaml'], {
+  const applied = spawnSync(process.execPath, [cliBin, ...cliArgs!.split(' ')], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HFI_SERVER: `http://127.0.0.1:${ports.controlPlane}` },
+    env: { PATH: process.env.PATH ?? '', HFI_SERVER: server! },
     encoding: 'utf8',
     timeout: 20_000,
   });
-  assert.equal(applied.status, 0, `hfi-cli policy apply failed:\n${applied.stdout}${applied.stderr}`);
+  assert.equal(applied.status, 0, `hfi-cli ${cliArgs} failed:\n${applied.stdout}${applied.stderr}`);
   assert.match(applied.stdout, /policy\/checkout-abort created/);
 
   let last = { status: 0, fault: '', body: '' };
-  await until(
+  await waitFor(
     async () => {
-      const res = await fetch(`${proxy}/api/checkout`);
+      const res = await fetch(checkout!);
       last = { status: res.status, fault: res.headers.get('x-hfi-fault') ?? '', body: await res.text() };
       return res.status === 503;
     },
-    'the abort did not reach hfi-proxy',
-    () => `${started.output()}\nlast answer: ${JSON.stringify(last)}`,
+    'the abort reaches hfi-proxy',
+    { detail: () => `${started.output()}\nlast answer: ${JSON.stringify(last)}` },
   );
   assert.deepEqual(last, { status: 503, fault: 'checkout-abort/0', body: 'injected by HFI' });
 
   assert.equal(await stop(started), 0, `start.mjs did not exit 0 on Ctrl-C:\n${started.output()}`);
-  const refused = () =>
-    fetch(`${proxy}/api/checkout`).then(
-      (r) => r.body?.cancel().then(() => false) ?? false,
-      () => true,
-    );
-  await until(refused, 'hfi-proxy still answers after Ctrl-C', started.output, 5_000);
+  await waitFor(() => allRefuse(ports), `nothing answers on ${addresses(ports).join(', ')} after Ctrl-C`, {
+    timeoutMs: 15_000,
+    detail: started.output,
+  });
 });
 
 test('npm start: a component that fails to start stops everything with exit 1 and says which', async (t) => {
-  const { started } = await start({ LOG_FORMAT: 'xml' }); // the control plane refuses this setting
+  const { started, ports } = await start({ LOG_FORMAT: 'xml' }); // the control plane refuses this setting
   t.after(() => stop(started));
   const timer = setTimeout(() => started.child.kill('SIGKILL'), 20_000);
   const code = await started.exited;
@@ -115,4 +125,5 @@ test('npm start: a component that fails to start stops everything with exit 1 an
   assert.match(started.output(), /LOG_FORMAT/);
   assert.match(started.output(), /start: control-plane exited \(2\); stopping everything/);
   assert.doesNotMatch(started.output(), /Error:|at file:/, 'a plain message, not a stack trace');
+  assert.ok(await allRefuse(ports), `something still answers on ${addresses(ports).join(', ')}`);
 });

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
+import { answersOk, waitFor } from './wait.js';
 
 const controlPlaneBin = join(repoRoot, 'packages/control-plane/bin/hfi-control-plane.js');
 const controlPlaneSrc = join(repoRoot, 'packages/control-plane/src');
@@ -48,19 +49,20 @@ export async function startControlPlane(args: string[], env: Record<string, stri
   child.stderr.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopChild(child);
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`hfi-control-plane exited with ${child.exitCode}:\n${output}`);
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.status === 200) return { url, output: () => output, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`hfi-control-plane exited with ${child.exitCode}:\n${output}`);
+        return answersOk(`${url}/health`);
+      },
+      'hfi-control-plane answers /health',
+      { detail: () => output },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  await stop();
-  throw new Error(`hfi-control-plane did not answer /health within 20 s:\n${output}`);
+  return { url, output: () => output, stop };
 }
 
 /** Runs the bin expecting it to refuse to start; resolves with its exit code and output. */
