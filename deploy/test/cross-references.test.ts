@@ -2,13 +2,14 @@
 // ports line up, the WasmPlugin names the control plane's Istio cluster, env and config keys exist.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { knownEnvNames } from './support/control-plane.js';
 import { type K8sObject, render } from './support/kubectl.js';
 import { type Any, all, containerPorts, envOf, one, selects, workloads } from './support/manifests.js';
-import { kubernetesRoot } from './support/paths.js';
+import { kubernetesRoot, repoRoot } from './support/paths.js';
 import { keysUnknownToPlugin, PLUGIN_CONFIG_KEYS } from './support/plugin.js';
 import { describe } from './support/schemas.js';
 
@@ -16,8 +17,14 @@ const overlays = {
   dev: render(join(kubernetesRoot, 'overlays/dev')).objects,
   production: render(join(kubernetesRoot, 'overlays/production')).objects,
 };
-/** Objects created outside kustomize on purpose (Makefile targets `tokens` and `wasm-configmap`). */
-const EXTERNAL = new Set(['Secret hfi-system/hfi-control-plane-tokens', 'ConfigMap hfi-system/hfi-wasm-plugin']);
+/** Objects created outside kustomize on purpose, with the Makefile command that creates each (targets `tokens`, `wasm-configmap`). */
+const EXTERNAL = new Map<string, RegExp>([
+  ['Secret hfi-system/hfi-control-plane-tokens', /-n \$\(NAMESPACE\) create secret generic hfi-control-plane-tokens\b/],
+  ['ConfigMap hfi-system/hfi-wasm-plugin', /-n \$\(NAMESPACE\) create configmap hfi-wasm-plugin\b/],
+]);
+const makefile = readFileSync(join(repoRoot, 'Makefile'), 'utf8');
+/** The namespace those Makefile targets create them in, by default. */
+const makeNamespace = /^NAMESPACE\s*\?=\s*(\S+)/m.exec(makefile)?.[1];
 
 function controlPlane(objects: K8sObject[]): { deployment: Any; container: Any } {
   const deployment = one(objects, 'Deployment', 'hfi-control-plane');
@@ -83,7 +90,7 @@ for (const [name, objects] of Object.entries(overlays)) {
     }
   });
 
-  test(`${name}: every ConfigMap, Secret and ServiceAccount a pod uses is rendered or documented as external`, () => {
+  test(`${name}: every ConfigMap, Secret and ServiceAccount a pod uses is rendered, or created by a Makefile target`, () => {
     const rendered = new Set(objects.map((o) => describe(o)));
     for (const w of workloads(objects)) {
       const ns = w.metadata.namespace;
@@ -94,7 +101,13 @@ for (const [name, objects] of Object.entries(overlays)) {
         if (v.secret) refs.push(`Secret ${ns}/${v.secret.secretName}`);
       }
       if (spec.serviceAccountName) refs.push(`ServiceAccount ${ns}/${spec.serviceAccountName}`);
-      for (const ref of refs) assert.ok(rendered.has(ref) || EXTERNAL.has(ref), `${describe(w)} uses ${ref}, which is not rendered`);
+      for (const ref of refs) {
+        if (rendered.has(ref)) continue;
+        const command = EXTERNAL.get(ref);
+        assert.ok(command, `${describe(w)} uses ${ref}, which is not rendered`);
+        assert.match(makefile, command, `${describe(w)} uses ${ref}, which no Makefile target creates`);
+        assert.equal(ns, makeNamespace, `${ref}: the Makefile creates it in namespace ${makeNamespace}`);
+      }
       for (const c of spec.containers) {
         for (const m of c.volumeMounts ?? []) {
           const claims = (w.spec.volumeClaimTemplates ?? []).map((t: Any) => t.metadata.name);
@@ -105,7 +118,7 @@ for (const [name, objects] of Object.entries(overlays)) {
     }
   });
 
-  test(`${name}: every pod is hardened (non-root, seccomp, no privilege escalation, read-only root, no capabilities, limits)`, () => {
+  test(`${name}: every pod is hardened (non-root, seccomp, no privilege escalation, read-only root, no capabilities, memory request and limit)`, () => {
     for (const w of workloads(objects)) {
       const spec = w.spec.template.spec;
       assert.equal(spec.securityContext?.runAsNonRoot, true, `${describe(w)}: runAsNonRoot`);

@@ -25,6 +25,7 @@ const clusters = new Map<string, Any>(envoy.static_resources.clusters.map((c: An
 test('listener 10000 runs the wasm filter (typed v3 Wasm, V8, local file) before the router', () => {
   assert.equal(wasmFilter.typed_config['@type'], WASM_TYPE);
   assert.equal(pluginConfig.vm_config.runtime, 'envoy.wasm.runtime.v8');
+  assert.match(pluginConfig.vm_config.code?.local?.filename ?? '', /\.wasm$/, 'the module comes from a local file');
   assert.equal(pluginConfig.root_id, '', "the plugin's default root context");
   assert.equal(pluginConfig.configuration['@type'], 'type.googleapis.com/google.protobuf.StringValue');
   const names = hcm.http_filters.map((f: Any) => f.name);

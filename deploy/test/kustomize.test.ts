@@ -13,7 +13,8 @@ import { describe, validateObject } from './support/schemas.js';
 const dirs = kustomizationDirs();
 
 test('a kubectl with kustomize v4+ is available', () => {
-  assert.match(kubectlVersion(), /Kustomize Version: v\d+/);
+  const major = /Kustomize Version: v(\d+)\./.exec(kubectlVersion())?.[1];
+  assert.ok(major && Number(major) >= 4, `kustomize v${major ?? '?'}`);
 });
 
 test('the expected kustomizations exist', () => {
