@@ -2,7 +2,6 @@
 // Loading validates everything the hot path relies on (DFA table entries, bounds) so that matching
 // can use unchecked loads. Rules whose selector cannot match this workload are dropped at load time.
 
-import { PairsBuilder } from './abi/pairs';
 import { base64DecodedSize, decodeBase64Into } from './base64';
 import { HeaderSlots } from './decide';
 import { Identity } from './identity';
@@ -41,26 +40,6 @@ export class Abort {
 
 function sameBytes(a: ArrayBuffer, b: ArrayBuffer): bool {
   return a.byteLength == b.byteLength && memory.compare(changetype<usize>(a), changetype<usize>(b), a.byteLength) == 0;
-}
-
-/**
- * The abort's response headers for proxy_send_local_response (pairs-encoded, x-hfi-fault first).
- * Built on a rule's first abort and kept, so a loaded set holds them only for rules that fired.
- */
-export function abortHeaderPairs(rule: Rule): ArrayBuffer {
-  const cached = rule.abortPairs;
-  if (cached !== null) return cached;
-  const abort = rule.abort;
-  const extra = abort === null ? NO_BUFFERS : abort.headers;
-  let pairs: ArrayBuffer;
-  if (extra.length == 0) pairs = faultHeaderPairs(rule.idBytes);
-  else {
-    const builder = new PairsBuilder().add(HFI_FAULT_HEADER, rule.idBytes);
-    for (let i = 0; i + 1 < extra.length; i += 2) builder.add(extra[i], extra[i + 1]);
-    pairs = builder.build();
-  }
-  rule.abortPairs = pairs;
-  return pairs;
 }
 
 export class Rule {
@@ -112,7 +91,6 @@ export class LoadResult {
   error: string = '';
 }
 
-const HFI_FAULT_HEADER = String.UTF8.encode('x-hfi-fault');
 /** How many distinct aborts / class maps a load remembers for sharing (bounds the linear search). */
 const MAX_SHARED: i32 = 64;
 
@@ -536,22 +514,6 @@ class Loader {
     rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0;
     return rule;
   }
-}
-
-/** The pairs encoding of the one header `x-hfi-fault: <id>` (what most aborts send), built directly. */
-function faultHeaderPairs(id: ArrayBuffer): ArrayBuffer {
-  const k = <usize>HFI_FAULT_HEADER.byteLength;
-  const v = <usize>id.byteLength;
-  const out = new ArrayBuffer(<i32>(<usize>14 + k + v));
-  const base = changetype<usize>(out);
-  store<u32>(base, 1);
-  store<u32>(base + 4, <u32>k);
-  store<u32>(base + 8, <u32>v);
-  memory.copy(base + 12, changetype<usize>(HFI_FAULT_HEADER), k);
-  store<u8>(base + 12 + k, 0);
-  memory.copy(base + 13 + k, changetype<usize>(id), v);
-  store<u8>(base + 13 + k + v, 0);
-  return out;
 }
 
 function viewCopy(r: JsonReader): ArrayBuffer {
