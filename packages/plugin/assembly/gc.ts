@@ -1,6 +1,7 @@
 // Garbage collection points. The plugin uses AssemblyScript's two-colour mark & sweep ("minimal") runtime:
 // no shadow stack on the hot path, and collection only where we call it. It runs at the very end of an
-// exported callback, when no managed reference lives on the wasm stack (see docs/adr/0021-gc-runtime.md).
+// exported callback, when no managed reference lives on the wasm stack
+// (see docs/adr/0021-minimal-gc-runtime.md).
 
 let garbage: i32 = 0;
 const THRESHOLD: i32 = 512;

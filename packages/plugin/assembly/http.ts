@@ -3,6 +3,7 @@
 import { FilterHeadersStatus, MapType } from './abi/constants';
 import { proxy_add_header_map_value } from './abi/imports';
 import { findMatchingRule, requestNowMs } from './decide';
+import { HFI_FAULT_HEADER } from './fault-header';
 import { noteGarbage } from './gc';
 import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
@@ -10,8 +11,6 @@ import { RootContext } from './root';
 import { Rule } from './ruleset';
 import { Stream } from './stream';
 import { draws } from './vm';
-
-const HFI_FAULT = String.UTF8.encode('x-hfi-fault');
 
 /** Faulted streams by context id; other streams have no entry. */
 const faulted = new Map<u32, Stream>();
@@ -64,8 +63,8 @@ export function onResponseHeaders(streamId: u32): u32 {
     const id = stream.rule.idBytes;
     proxy_add_header_map_value(
       MapType.HttpResponseHeaders,
-      changetype<usize>(HFI_FAULT),
-      HFI_FAULT.byteLength,
+      changetype<usize>(HFI_FAULT_HEADER),
+      HFI_FAULT_HEADER.byteLength,
       changetype<usize>(id),
       id.byteLength,
     );

@@ -14,13 +14,15 @@ import { PairsBuilder } from './abi/pairs';
 import { HostBufferSource } from './body-source';
 import { Config, parseConfig } from './config';
 import { DelayQueue } from './delays';
+import { abortHeaderPairs } from './fault-header';
 import { Identity, readIdentity } from './identity';
 import { JsonReader } from './json';
 import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
+import { loadRuleSet } from './loader/ruleset';
 import { isDebug, logDebug, logError, logInfo, logWarn, setDebug } from './logger';
 import { countAbort, countControlPlaneError, countRuleSetUpdate, defineMetrics } from './metrics';
 import { Poller, pollBody } from './poller';
-import { abortHeaderPairs, loadRuleSet, RuleCounters, RuleSet } from './ruleset';
+import { RuleCounters, RuleSet } from './ruleset';
 import { Stream } from './stream';
 import { jitter, startVm, vmTag } from './vm';
 

@@ -1,0 +1,325 @@
+// Loads the compiled rule set from the wire JSON (docs/wire-format.md) straight into the structures the
+// hot path reads (../ruleset.ts), validating everything matching relies on. Rules whose selector cannot
+// match this workload are dropped here.
+
+import { EMPTY } from '../bytes';
+import { HeaderSlots } from '../decide';
+import { Identity } from '../identity';
+import { JsonKind, JsonReader } from '../json';
+import { MAX_DELAY_MS, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION } from '../limits';
+import { Dfa, HeaderCondition, MatchKind, StringMatcher } from '../matchers';
+import { buildPathIndex } from '../path-index';
+import { Abort, NO_CONDITIONS, Rule, RuleSet } from '../ruleset';
+import { readAbort } from './abort';
+import { readDfa } from './dfa';
+import { FieldReader } from './fields';
+
+export class LoadResult {
+  ruleSet: RuleSet | null = null;
+  error: string = '';
+}
+
+/** Reads rules, their selectors and matchers (aborts: abort.ts, regex DFAs: dfa.ts). */
+class RuleSetLoader extends FieldReader {
+  /** Distinct header names (UTF-8) across all rules; conditions refer to them by slot. */
+  headerNames: ArrayBuffer[] = [];
+  /** The host's clock when the set is loaded (epoch ms). */
+  loadedAtMs: i64 = 0;
+  /** The identity as UTF-8 for selector compares; null when unknown. */
+  service: ArrayBuffer | null;
+  namespace: ArrayBuffer | null;
+  /** Distinct aborts so far (a bounded number), to share equal ones; likewise DFA class maps. */
+  aborts: Abort[] = [];
+  classMaps: ArrayBuffer[] = [];
+
+  constructor(reader: JsonReader, identity: Identity) {
+    super(reader);
+    this.service = identity.hasService ? String.UTF8.encode(identity.service) : null;
+    this.namespace = identity.hasNamespace ? String.UTF8.encode(identity.namespace) : null;
+  }
+
+  /** Whether the view equals the identity value `known` (null = unknown), or is "*". */
+  viewSelects(known: ArrayBuffer | null): bool {
+    const r = this.reader;
+    if (r.viewIs('*')) return true;
+    if (known === null || <usize>known.byteLength != r.viewSize) return false;
+    return memory.compare(r.viewPtr, changetype<usize>(known), r.viewSize) == 0;
+  }
+
+  slotOfView(): i32 {
+    const r = this.reader;
+    const names = this.headerNames;
+    for (let i = 0; i < names.length; i++) {
+      const n = unchecked(names[i]);
+      if (<usize>n.byteLength == r.viewSize && memory.compare(changetype<usize>(n), r.viewPtr, r.viewSize) == 0) return i;
+    }
+    const name = new ArrayBuffer(<i32>r.viewSize);
+    memory.copy(changetype<usize>(name), r.viewPtr, r.viewSize);
+    names.push(name);
+    return names.length - 1;
+  }
+
+  /** `null` or a string match object. */
+  stringMatch(field: string): StringMatcher | null {
+    const r = this.reader;
+    if (r.kind() == JsonKind.Null) {
+      r.readNull();
+      return null;
+    }
+    this.matchObject(field, false);
+    return this.matched;
+  }
+
+  // Results of the last matchObject (fields, not an object, so that a match allocates only what it keeps).
+  matched: StringMatcher | null = null;
+  matchedKind: MatchKind = MatchKind.Exact;
+  matchedSlot: i32 = -1;
+  /** What every value the last matcher accepts starts with (feeds the path index). */
+  matchedLiteral: ArrayBuffer = EMPTY;
+  /** Per kept rule, its path literal (EMPTY without a path condition); garbage after the load. */
+  pathLiterals: ArrayBuffer[] = [];
+  ruleLiteral: ArrayBuffer = EMPTY;
+
+  matchObject(field: string, header: bool): void {
+    const r = this.reader;
+    this.matched = null;
+    this.matchedKind = MatchKind.Exact;
+    this.matchedSlot = -1;
+    this.matchedLiteral = EMPTY;
+    if (!r.enterObject()) return;
+    let kind: i32 = -1;
+    let value: ArrayBuffer | null = null;
+    let dfa: Dfa | null = null;
+    let first = true;
+    while (r.nextKey(first)) {
+      first = false;
+      if (r.keyIs('kind')) {
+        if (this.view(field, '.kind')) kind = kindOfView(r, header);
+      } else if (r.keyIs('value')) {
+        // Kept for exact/prefix only: a regex's source is for humans, the plugin matches its DFA.
+        if (this.view(field, '.value')) value = this.viewBytes();
+      } else if (r.keyIs('dfa')) dfa = readDfa(this, field, this.classMaps);
+      else if (header && r.keyIs('name')) {
+        if (this.view(field, '.name')) this.matchedSlot = r.viewSize == 0 ? -1 : this.slotOfView();
+      } else r.skipValue();
+      if (!this.ok) return;
+    }
+    if (header && this.matchedSlot < 0) this.fail(field, '.name', 'required');
+    if (kind == MatchKind.Exact || kind == MatchKind.Prefix) {
+      if (value === null) this.fail(field, '.value', 'required');
+      else {
+        this.matched = new StringMatcher(<MatchKind>kind, value, null, value);
+        this.matchedLiteral = value;
+      }
+    } else if (kind == MatchKind.Regex) {
+      if (dfa === null) this.fail(field, '.dfa', 'required for a regex');
+      else {
+        const literal = dfa.literalPrefix();
+        this.matched = new StringMatcher(MatchKind.Regex, EMPTY, dfa, literal);
+        this.matchedLiteral = literal;
+      }
+    } else if (kind < 0) this.fail(field, '.kind', 'unknown or missing kind');
+    this.matchedKind = kind < 0 ? MatchKind.Exact : <MatchKind>kind;
+  }
+
+  headers(): StaticArray<HeaderCondition> {
+    const r = this.reader;
+    let out: Array<HeaderCondition> | null = null;
+    if (!r.enterArray()) return NO_CONDITIONS;
+    let first = true;
+    while (r.nextItem(first)) {
+      first = false;
+      if (out === null) out = new Array<HeaderCondition>();
+      this.headerIndex = out.length;
+      if (out.length >= MAX_HEADERS_PER_RULE) {
+        this.fail('headers', '', 'too many header conditions');
+        return NO_CONDITIONS;
+      }
+      this.matchObject('headers[#]', true);
+      if (!this.ok) return NO_CONDITIONS;
+      out.push(new HeaderCondition(this.matchedSlot, this.matchedKind, this.matched));
+    }
+    // One fixed-size array per rule (the growable one is garbage after the load).
+    return out === null ? NO_CONDITIONS : StaticArray.fromArray<HeaderCondition>(out);
+  }
+
+  selector(rule: Rule): void {
+    const r = this.reader;
+    if (!r.enterObject()) return;
+    let first = true;
+    let hasService = false;
+    let hasNamespace = false;
+    while (r.nextKey(first)) {
+      first = false;
+      if (r.keyIs('service')) {
+        if (this.view('selector', '.service') && !this.viewSelects(this.service)) rule.applies = false;
+        hasService = true;
+      } else if (r.keyIs('namespace')) {
+        if (this.view('selector', '.namespace') && !this.viewSelects(this.namespace)) rule.applies = false;
+        hasNamespace = true;
+      } else r.skipValue();
+    }
+    if (!hasService || !hasNamespace) this.fail('selector', '', 'service and namespace are required');
+  }
+
+  rule(): Rule {
+    const r = this.reader;
+    const rule = new Rule();
+    if (!r.enterObject()) return rule;
+    let seen: u32 = 0;
+    let first = true;
+    while (r.nextKey(first)) {
+      first = false;
+      if (r.keyIs('id')) {
+        rule.idBytes = this.bytes('id', '');
+        seen |= 1;
+      } else if (r.keyIs('selector')) {
+        this.selector(rule);
+        seen |= 2;
+      } else if (r.keyIs('path')) {
+        rule.path = this.stringMatch('path');
+        this.ruleLiteral = rule.path === null ? EMPTY : this.matchedLiteral;
+        seen |= 4;
+      } else if (r.keyIs('method')) {
+        rule.method = this.stringMatch('method');
+        seen |= 8;
+      } else if (r.keyIs('headers')) {
+        rule.headers = this.headers();
+        seen |= 16;
+      } else if (r.keyIs('perMillion')) {
+        rule.perMillion = <i32>this.integer('perMillion', '', 0, 1_000_000);
+        seen |= 32;
+      } else if (r.keyIs('delayMs')) {
+        rule.delayMs = <i32>this.integer('delayMs', '', 0, <f64>MAX_DELAY_MS);
+        seen |= 64;
+      } else if (r.keyIs('abort')) {
+        rule.abort = readAbort(this, this.aborts);
+        seen |= 128;
+      } else if (r.keyIs('startDelayMs')) {
+        rule.startDelayMs = <i32>this.integer('startDelayMs', '', 0, <f64>MAX_DELAY_MS);
+        seen |= 256;
+      } else if (r.keyIs('activeFromMs')) {
+        rule.activeFromMs = <i64>this.integer('activeFromMs', '', 0, 9007199254740991);
+        seen |= 512;
+      } else if (r.keyIs('expiresAtMs')) {
+        rule.expiresAtMs = <i64>this.integer('expiresAtMs', '', 0, 9007199254740991);
+        seen |= 1024;
+      } else r.skipValue();
+      if (!this.ok) return rule;
+    }
+    if (seen != 2047)
+      this.fail(
+        '',
+        '',
+        'missing required fields (id, selector, path, method, headers, perMillion, delayMs, abort, startDelayMs, activeFromMs, expiresAtMs)',
+      );
+    if (rule.idBytes.byteLength == 0) this.fail('id', '', 'must not be empty');
+    rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0;
+    return rule;
+  }
+}
+
+/** The MatchKind a `kind` string names, or -1. */
+function kindOfView(r: JsonReader, header: bool): i32 {
+  if (r.viewIs('exact')) return MatchKind.Exact;
+  if (r.viewIs('prefix')) return MatchKind.Prefix;
+  if (r.viewIs('regex')) return MatchKind.Regex;
+  if (header && r.viewIs('present')) return MatchKind.Present;
+  if (header && r.viewIs('absent')) return MatchKind.Absent;
+  return -1;
+}
+
+/** Parses and validates a rule set, keeping the rules that can apply to `identity`. */
+export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): LoadResult {
+  const result = new LoadResult();
+  const loader = new RuleSetLoader(r, identity);
+  loader.loadedAtMs = nowMs;
+  const set = new RuleSet();
+  let wireVersion: i32 = -1;
+  let hasEpoch = false;
+  let hasVersion = false;
+  let hasRules = false;
+  if (r.enterObject()) {
+    let first = true;
+    while (r.nextKey(first)) {
+      first = false;
+      if (r.keyIs('wireVersion')) {
+        wireVersion = <i32>loader.integer('wireVersion', '', 0, 1_000_000);
+        if (loader.ok && wireVersion != WIRE_VERSION) {
+          loader.fail(
+            'wireVersion',
+            '',
+            'unknown version ' + wireVersion.toString() + ' (this plugin reads ' + WIRE_VERSION.toString() + ')',
+          );
+        }
+      } else if (r.keyIs('epoch')) {
+        set.epoch = loader.str('epoch', '');
+        hasEpoch = true;
+      } else if (r.keyIs('version')) {
+        set.version = <i64>loader.integer('version', '', 0, 9007199254740991);
+        hasVersion = true;
+      } else if (r.keyIs('rules')) {
+        hasRules = true;
+        if (r.enterArray()) {
+          let f = true;
+          let index = 0;
+          while (r.nextItem(f)) {
+            f = false;
+            if (index >= MAX_RULES) {
+              loader.fail('rules', '', 'more than ' + MAX_RULES.toString() + ' rules');
+              break;
+            }
+            loader.ruleIndex = index;
+            loader.headerIndex = -1;
+            loader.ruleLiteral = EMPTY;
+            const rule = loader.rule();
+            if (!loader.ok) break;
+            index++;
+            if (rule.applies) {
+              set.rules.push(rule);
+              loader.pathLiterals.push(loader.ruleLiteral);
+            }
+          }
+          loader.ruleIndex = -1;
+          set.totalRules = index;
+        }
+      } else r.skipValue();
+      if (!loader.ok) break;
+    }
+  }
+  if (loader.ok) r.finish();
+  if (loader.ok && wireVersion < 0) loader.fail('wireVersion', '', 'required');
+  if (loader.ok && (!hasEpoch || !hasVersion || !hasRules)) loader.fail('', '', 'epoch, version and rules are required');
+  if (r.failed) {
+    result.error = 'malformed JSON: ' + r.error;
+    return result;
+  }
+  if (!loader.ok) {
+    result.error = loader.error;
+    return result;
+  }
+  // Slots only for names the kept rules read: renumber so the hot path's per-request cache stays small.
+  compactSlots(set, loader.headerNames);
+  set.index = buildPathIndex(set.rules, loader.pathLiterals);
+  result.ruleSet = set;
+  return result;
+}
+
+function compactSlots(set: RuleSet, names: ArrayBuffer[]): void {
+  const remap = new StaticArray<i32>(names.length);
+  for (let i = 0; i < names.length; i++) remap[i] = -1;
+  for (let i = 0; i < set.rules.length; i++) {
+    const conditions = set.rules[i].headers;
+    for (let j = 0; j < conditions.length; j++) {
+      const c = conditions[j];
+      let slot = remap[c.slot];
+      if (slot < 0) {
+        slot = set.headerNames.length;
+        remap[c.slot] = slot;
+        set.headerNames.push(names[c.slot]);
+      }
+      c.slot = slot;
+    }
+  }
+  set.slots = new HeaderSlots(set.headerNames.length);
+}
