@@ -44,6 +44,17 @@ async function waitPort(port: number): Promise<void> {
   throw new Error(`port ${port} never opened`);
 }
 
+/** Until every worker VM (the default 2) has loaded a rule set: the plugin run is measured with its 100 rules. */
+async function waitForRuleSet(adminPort: number, workers: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const stats = await (await fetch(`http://127.0.0.1:${adminPort}/stats/prometheus`)).text();
+    if (Number(/^wasmcustom_hfi_ruleset_updates_total\{\} (\d+)$/m.exec(stats)?.[1] ?? 0) >= workers) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('hfi-proxy did not load the rule set in 15 s');
+}
+
 interface WrkResult {
   rps: number;
   requests: number;
@@ -155,7 +166,7 @@ async function main(): Promise<void> {
       'warn',
     ]);
     await waitPort(pluginPort);
-    await new Promise((r) => setTimeout(r, 1500)); // let the rule set arrive
+    await waitForRuleSet(adminPort, 2);
 
     const results: Record<string, WrkResult> = {};
     for (const [name, port, pid] of [

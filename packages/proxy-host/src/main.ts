@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAdminServer } from './admin.js';
+import { parseDurationFlag } from './duration.js';
 import type { Cluster } from './http-call.js';
 import { StatsStore } from './metrics.js';
 import { type LoadedPlugin, loadPlugin } from './plugin.js';
@@ -20,23 +21,24 @@ const HELP = `Usage: hfi-proxy --upstream http://127.0.0.1:8888 [options]
 A local HTTP/1.1 sidecar that runs the HFI proxy-wasm plugin the way Envoy does.
 
 Options:
-  --listen <[host:]port>      where to accept requests (default 127.0.0.1:10000; 0 = any free port)
-  --upstream <url>            the service behind the proxy (required), e.g. http://127.0.0.1:8888
-  --control-plane <url>       HFI control plane (default http://127.0.0.1:8080), cluster "hfi-control-plane"
-  --service <name>            node metadata WORKLOAD_NAME (the service this sidecar fronts)
-  --namespace <ns>            node metadata NAMESPACE
-  --pod <name>                node metadata NAME (default <service>-local)
-  --plugin <file.wasm>        plugin module (default: the built @hfi/plugin hfi-fault-filter.wasm)
-  --plugin-config <json>      JSON object merged over the generated plugin configuration
-  --no-plugin                 run as a bare proxy, no wasm
-  --admin <[host:]port>       admin port: /stats/prometheus /stats /ready /server_info (default 127.0.0.1:15000)
-  --workers <n>               worker VMs (default 2)
-  --token <t>                 data-plane token sent to the control plane (env HFI_DATAPLANE_TOKEN)
-  --fail-closed               after a plugin failure answer 503 (default: fail open, pass traffic)
-  --envoy-version <1.32|1.33> which Envoy's property layout to reproduce (default 1.33)
-  --log-level <level>         trace|debug|info|warn|error|critical (default info)
-  --upstream-timeout <ms>     route timeout, like Envoy's 15 s default (default 15000)
-  --help                      show this help
+  --listen <[host:]port>         where to accept requests (default 127.0.0.1:10000; 0 = any free port)
+  --upstream <url>               the service behind the proxy (required), e.g. http://127.0.0.1:8888
+  --control-plane <url>          HFI control plane (default http://127.0.0.1:8080), cluster "hfi-control-plane"
+  --service <name>               node metadata WORKLOAD_NAME (the service this sidecar fronts)
+  --namespace <ns>               node metadata NAMESPACE
+  --pod <name>                   node metadata NAME (default <service>-local)
+  --plugin <file.wasm>           plugin module (default: the built @hfi/plugin hfi-fault-filter.wasm)
+  --plugin-config <json>         JSON object merged over the generated plugin configuration
+  --no-plugin                    run as a bare proxy, no wasm
+  --admin <[host:]port>          admin port: /stats/prometheus /stats /ready /server_info (default 127.0.0.1:15000)
+  --workers <n>                  worker VMs (default 2)
+  --token <t>                    data-plane token sent to the control plane (env HFI_DATAPLANE_TOKEN)
+  --fail-closed                  after a plugin failure answer 503 (default: fail open, pass traffic)
+  --envoy-version <1.32|1.33>    which Envoy's property layout to reproduce (default 1.33)
+  --log-level <level>            trace|debug|info|warn|error|critical (default info)
+  --upstream-timeout <duration>  route timeout, e.g. 15s, 1500ms, 1m30s (default 15s, like Envoy's);
+                                 a bare integer is milliseconds (what the flag took before)
+  --help                         show this help
 `;
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'critical'];
@@ -62,6 +64,12 @@ function httpUrl(value: string, flag: string): URL {
   }
   if (url.protocol !== 'http:') fail(`${flag}: only http:// is supported, got "${value}"`);
   return url;
+}
+
+function durationMs(value: string, flag: string): number {
+  const parsed = parseDurationFlag(value);
+  if (!parsed.ok) fail(`${flag}: "${value}" ${parsed.reason}`);
+  return parsed.ms;
 }
 
 function defaultPluginPath(): string {
@@ -91,7 +99,7 @@ function parseCommandLine() {
         'fail-closed': { type: 'boolean', default: false },
         'envoy-version': { type: 'string', default: '1.33' },
         'log-level': { type: 'string', default: 'info' },
-        'upstream-timeout': { type: 'string', default: '15000' },
+        'upstream-timeout': { type: 'string', default: '15s' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -118,8 +126,7 @@ async function main(): Promise<void> {
   if (logLevel < 0) fail(`--log-level: expected one of ${LEVELS.join('|')}, got "${a['log-level']}"`);
   const envoyVersion = a['envoy-version'];
   if (envoyVersion !== '1.32' && envoyVersion !== '1.33') fail(`--envoy-version: expected 1.32 or 1.33, got "${envoyVersion}"`);
-  const upstreamTimeoutMs = Number(a['upstream-timeout']);
-  if (!Number.isFinite(upstreamTimeoutMs) || upstreamTimeoutMs <= 0) fail(`--upstream-timeout: expected milliseconds > 0`);
+  const upstreamTimeoutMs = durationMs(a['upstream-timeout']!, '--upstream-timeout');
   let override: Record<string, unknown> = {};
   if (a['plugin-config']) {
     try {

@@ -4,7 +4,7 @@ import { type AbiVersion, allowedDuringStart, hostImportTable } from './abi/sign
 import { WasmResult } from './abi/status.js';
 import { ContextBase, RootContext } from './context.js';
 import { ContextTable } from './context-table.js';
-import { buildHostFunctions } from './host-functions.js';
+import { buildHostFunctions } from './host/imports.js';
 import type { HttpCallOutcome } from './http-call.js';
 import { VmMetricIds } from './metrics.js';
 import type { HostServices, PluginConfig } from './plugin-config.js';

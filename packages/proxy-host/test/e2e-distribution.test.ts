@@ -22,6 +22,12 @@ after(async () => {
   closeAgent();
 });
 
+/** Data-plane polls the control plane holds now (its hfi_control_plane_longpolls_held gauge). */
+async function heldPolls(controlPlane: string): Promise<number> {
+  const metrics = await request(`${controlPlane}/v1/metrics`);
+  return Number(/^hfi_control_plane_longpolls_held (\d+)$/m.exec(metrics.body)?.[1] ?? 0);
+}
+
 test('two proxies: only the targeted service is affected; an update reaches both within a second', async () => {
   const upstream = await startUpstream();
   upstreamClose = upstream.close;
@@ -35,8 +41,8 @@ test('two proxies: only the targeted service is affected; an update reaches both
     5000,
     'proxies',
   );
-  // Let both proxies' long polls settle so the measurement below is about distribution.
-  await new Promise((r) => setTimeout(r, 500));
+  // Both proxies' long polls held (2 proxies x 2 worker VMs, each VM polls): what follows measures distribution.
+  await eventually(async () => (await heldPolls(cp.url)) >= 4, 10000, "both proxies' long polls held by the control plane");
 
   await applyPolicy(cp.url, policy('only-backend', 'backend', [{ fault: { percentage: 100, abort: { httpStatus: 503 } } }]));
   await eventually(async () => (await request(`${back.url}/x`)).status === 503, 5000, 'backend faulted');

@@ -103,6 +103,7 @@ function tickModule(): Uint8Array {
     ${st(0, '(local.get $size)')} ${st(9, '(local.get $eos)')}
     (drop (call $log (i32.const 2) ${S.s('body')})) (i32.const 0))
   (func (export "proxy_on_tick") (param $root i32)
+    (drop (call $log (i32.const 2) ${S.s('tick')}))
     ${st(1, `(i32.add ${ld(1)} (i32.const 1))`)}
     ${st(4, '(local.get $root)')}
     (if (global.get $paused) (then
@@ -144,6 +145,9 @@ test('the canary timer dies with the canary; each worker ticks on its own', asyn
     [0, 1, 2].map((w) => slot(host, 1, w)),
     [2, 2, 2],
   );
+  // The canary set its tick period in on_configure too; it logs as worker -1 (as the base VM does).
+  assert.equal(host.logs.filter((l) => l.message === 'tick' && l.worker === -1).length, 0, 'the canary never ticks');
+  assert.equal(host.logs.filter((l) => l.message === 'tick').length, 6);
   host.close();
 });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestHost } from '../src/index.js';
-import { outBytes, STANDARD_IMPORTS, Strings, slot, slotAddr, st, wasmModule } from './wat.js';
+import { ld, outBytes, STANDARD_IMPORTS, Strings, slot, slotAddr, st, wasmModule } from './wat.js';
 
 const GET: [string, string][] = [
   [':method', 'GET'],
@@ -18,8 +18,10 @@ test("local reply: deferred, forces StopAll, runs through the plugin's own respo
   (func (export "proxy_on_configure") (param i32 i32) (result i32) (drop (call $set_tick (i32.const 10))) (i32.const 1))
   (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
     ${st(0, `(call $send_local_response (i32.const 403) ${S.s('denied by\tpolicy')} ${S.s('nope')} ${S.pairs([['X-Reason', 'test']])} (i32.const -1))`)}
+    ${st(2, '(i32.const 1)')}
     (i32.const 0))
   (func (export "proxy_on_response_headers") (param i32 i32 i32) (result i32)
+    ${st(3, ld(2))}
     (drop (call $add_header (i32.const 2) ${S.s('x-seen')} ${S.s('yes')}))
     (i32.const 0))
   (func (export "proxy_on_tick") (param i32)
@@ -30,6 +32,7 @@ test("local reply: deferred, forces StopAll, runs through the plugin's own respo
   const s = host.newHttpStream();
   assert.equal(s.sendRequestHeaders(GET, true), 'pause', 'the callback returned Continue, but a local reply stops iteration');
   assert.equal(slot(host, 0), 0);
+  assert.equal(slot(host, 3), 1, 'deferred: on_response_headers ran after on_request_headers had returned');
   assert.equal(s.state, 'local-reply');
   assert.equal(s.forwardedRequestHeaders, null);
   assert.deepEqual(s.localResponse, {

@@ -1,0 +1,54 @@
+// hfi-proxy's command line, through the real bin: duration flags and how bad values are refused.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { closeAgent, request, startProxy } from './e2e-helpers.js';
+
+const proxyBin = fileURLToPath(new URL('../../bin/hfi-proxy.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [proxyBin, ...args], { encoding: 'utf8', timeout: 15_000 });
+
+after(() => closeAgent());
+
+test('--upstream-timeout 0.3s and --upstream-timeout 300 (ms) both answer 504 after 300 ms, not 15 s', async () => {
+  const silent = http.createServer(() => {}); // takes requests, never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const upstream = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  try {
+    for (const timeout of ['0.3s', '300']) {
+      const proxy = await startProxy(upstream, 'http://127.0.0.1:9', 'frontend', ['--no-plugin', '--upstream-timeout', timeout]);
+      try {
+        const r = await request(`${proxy.url}/x`);
+        assert.equal(r.status, 504, timeout);
+        assert.ok(r.ms >= 300 && r.ms < 5000, `${timeout}: answered after ${r.ms} ms`);
+      } finally {
+        await proxy.stop();
+      }
+    }
+  } finally {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test('a bad --upstream-timeout exits 2 naming the flag and the reason', () => {
+  for (const [value, reason] of [
+    ['10x', /--upstream-timeout: "10x" has unknown unit "x"/],
+    ['0', /--upstream-timeout: "0" must be greater than 0/],
+    ['1000h', /--upstream-timeout: "1000h" is too large/],
+  ] as const) {
+    const r = run('--upstream', 'http://127.0.0.1:9', '--no-plugin', '--upstream-timeout', value);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, reason);
+  }
+});
+
+test('--help says a duration flag takes a duration and a bare integer is milliseconds', () => {
+  const r = run('--help');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /--upstream-timeout <duration> +route timeout, e\.g\. 15s, 1500ms, 1m30s/);
+  assert.match(r.stdout, /a bare integer is milliseconds/);
+});
