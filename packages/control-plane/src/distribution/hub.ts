@@ -6,6 +6,7 @@
 import type { CompiledRule, CompiledRuleSet, Identity, StoredPolicy } from '@hfi/policy';
 import { assembleRuleSet, compilePolicyRules, ruleSetForIdentity, serializeRuleSet } from '@hfi/policy';
 import type { Clock } from '../clock.js';
+import { identityKey } from '../identity-key.js';
 import { byName } from '../store/stamp.js';
 import type { StoreEvent } from '../store/types.js';
 
@@ -126,7 +127,7 @@ export class RuleSetHub {
   serve(identity: Identity | undefined, options: { pending?: 'publish' | 'wait' } = {}): ServedRuleSet | undefined {
     const ruleSet = options.pending === 'wait' ? this.published() : this.current();
     if (!ruleSet) return undefined;
-    const key = identity ? `${identity.service ?? '\u0000'}\u0001${identity.namespace ?? '\u0000'}` : '';
+    const key = identity ? identityKey(identity) : '';
     let served = this.served.get(key);
     if (!served) {
       const subset = identity ? ruleSetForIdentity(ruleSet, identity) : ruleSet;
