@@ -1,7 +1,8 @@
 // What every command needs: resolved global options, a client, the output streams and the clock.
+
+import { parseDurationSettingMs } from '@hfi/policy/duration';
 import type { Command } from 'commander';
 import { HfiClient } from './client.js';
-import { parseDurationMs } from './duration.js';
 import { UsageError } from './errors.js';
 import { COLOR, type Palette, PLAIN, shouldColor } from './format/color.js';
 
@@ -56,8 +57,9 @@ export class CliContext {
   get client(): HfiClient {
     if (this.clientInstance === undefined) {
       const timeoutText = this.globals.timeout ?? this.io.env.HFI_TIMEOUT ?? DEFAULT_TIMEOUT;
-      const timeoutMs = parseDurationMs(timeoutText);
-      if (timeoutMs === null || timeoutMs <= 0) {
+      const timeout = parseDurationSettingMs(timeoutText);
+      const timeoutMs = timeout.ok ? timeout.ms : 0;
+      if (timeoutMs <= 0) {
         throw new UsageError(`--timeout: expected a duration such as 10s, 500ms or 1m, got "${timeoutText}"`);
       }
       const token = this.globals.token ?? this.io.env.HFI_TOKEN;

@@ -45,7 +45,7 @@ test('applying the same file again says unchanged; a changed file says configure
 });
 
 test('--duration-seconds overrides every rule of every policy', async () => {
-  const r = await cli(['policy', 'apply', '-f', rel('policies/checkout.yaml'), '--duration-seconds', '300'], { server: cp.url });
+  const r = await cli(['policy', 'apply', '-f', rel('policies/checkout.yaml'), '--duration-seconds', '5m'], { server: cp.url });
   assert.equal(r.code, 0, explain(r));
   const list = ((await (await fetch(`${cp.url}/v1/policies`)).json()) as { items: unknown }).items as Array<{
     spec: { rules: Array<{ fault: { duration_seconds: number } }> };

@@ -160,15 +160,18 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await store.watch(hub.apply);
     hub.flush();
   });
-  const expirySweep = setInterval(() => metrics.policies.get(), config.autoExpireCheckIntervalMs);
-  expirySweep.unref();
+  // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
+  // too), so that it stays bounded while pods come and go. Phases need no sweep: they are computed when
+  // read (the API's status, the policies gauge at each scrape).
+  const staleDataPlaneSweep = setInterval(() => dataPlanes.forgetStale(), config.autoExpireCheckIntervalMs);
+  staleDataPlaneSweep.unref();
   // Shutdown: held polls answered 304, streams ended, then the store is closed.
   app.addHook('preClose', async () => {
     longPolls.releaseAll();
     streams.closeAll();
   });
   app.addHook('onClose', async () => {
-    clearInterval(expirySweep);
+    clearInterval(staleDataPlaneSweep);
     await store.close();
   });
   return app;

@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
 import { fieldDetails, HfiError } from './errors.js';
+import { identityKey, podKey } from './identity-key.js';
 import type { PolicyStore } from './store/types.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
@@ -211,7 +212,7 @@ interface IdentityGroup {
 function groupByIdentity(planes: readonly DataPlaneView[], epoch: string | undefined): IdentityGroup[] {
   const pods = new Map<string, { identity: DataPlaneView['identity']; version: number }>();
   for (const p of planes) {
-    const key = p.identity.pod ? `pod\u0001${p.identity.namespace ?? ''}\u0001${p.identity.pod}` : `instance\u0001${p.instance}`;
+    const key = podKey(p);
     const held = p.epoch === epoch ? p.version : -Infinity;
     const pod = pods.get(key);
     if (!pod) pods.set(key, { identity: p.identity, version: held });
@@ -219,7 +220,7 @@ function groupByIdentity(planes: readonly DataPlaneView[], epoch: string | undef
   }
   const groups = new Map<string, IdentityGroup>();
   for (const { identity, version } of pods.values()) {
-    const key = `${identity.service ?? '\u0000'}\u0001${identity.namespace ?? '\u0000'}`;
+    const key = identityKey(identity);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { service: identity.service, namespace: identity.namespace, count: 0, versions: [] }));
     g.count++;

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
 import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
+import { waitFor } from './helpers/wait.js';
 
 for (const mode of ['inject', 'http'] as const) {
   describe(`API over ${mode}`, () => {
@@ -167,9 +168,10 @@ for (const mode of ['inject', 'http'] as const) {
       const held = call('POST', '/v1/dataplane/poll', {
         body: pollBody({ instance: `${mode}-held`, epoch: set.epoch, version: set.version, holdMs: 20_000 }),
       });
-      await new Promise((r) => setTimeout(r, 50));
-      const planes = (await call('GET', '/v1/dataplanes')).json().items;
-      assert.equal(planes.find((p: any) => p.instance === `${mode}-held`)?.connected, true);
+      await waitFor(
+        async () => (await call('GET', '/v1/dataplanes')).json().items.find((p: any) => p.instance === `${mode}-held`)?.connected === true,
+        { what: 'the data plane to show as connected while its poll is held' },
+      );
       await call('POST', '/v1/policies', { body: policy('wakes-poll') });
       const answer = await held;
       assert.equal(answer.status, 200);

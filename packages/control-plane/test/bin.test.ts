@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { httpClient } from './helpers/client.js';
 import { freePort } from './helpers/etcd.js';
 import { pollBody } from './helpers/fixtures.js';
+import { metric } from './helpers/metrics.js';
+import { waitFor } from './helpers/wait.js';
 
 const BIN = fileURLToPath(new URL('../../bin/hfi-control-plane.js', import.meta.url));
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
@@ -52,23 +55,21 @@ test('SIGTERM answers a held poll with 304 and exits 0', async (t) => {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
+  const ready = async (): Promise<boolean> => {
     try {
-      if ((await fetch(`${base}/ready`)).ok) break;
+      return (await fetch(`${base}/ready`)).ok;
     } catch {
-      // not listening yet
+      return false; // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  await waitFor(ready, { what: () => `the server to be ready; its stderr: ${stderr}`, timeoutMs: 15_000, intervalMs: 100 });
   const set = (await (await fetch(`${base}/v1/ruleset`)).json()) as { epoch: string; version: number };
   const held = fetch(`${base}/v1/dataplane/poll`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(pollBody({ epoch: set.epoch, version: set.version, holdMs: 30_000 })),
   });
-  await new Promise((r) => setTimeout(r, 200));
+  await waitFor(async () => (await metric(httpClient(base), 'hfi_control_plane_longpolls_held')) === 1, { what: 'the poll to be held' });
   child.kill('SIGTERM');
   assert.equal((await held).status, 304);
   assert.equal(await exited, 0, stderr);

@@ -99,7 +99,7 @@ test('invalid values are refused naming the setting', () => {
   refuses(() => load({ ETCD_ENDPOINTS: 'not a url' }), 'ETCD_ENDPOINTS');
   refuses(() => load({ LOG_LEVEL: 'loud' }), 'LOG_LEVEL');
   refuses(() => load({ LOG_FORMAT: 'xml' }), 'LOG_FORMAT');
-  refuses(() => load({ REQUEST_TIMEOUT: '30' }), 'REQUEST_TIMEOUT');
+  refuses(() => load({ REQUEST_TIMEOUT: '30x' }), 'REQUEST_TIMEOUT');
   refuses(() => load({ WATCH_BUFFER_SIZE: '-1' }), 'WATCH_BUFFER_SIZE');
   refuses(() => load({ MAX_POLICIES: '0' }), 'MAX_POLICIES');
   refuses(() => load({ HFI_ALLOW_UNAUTHENTICATED: 'maybe' }), 'HFI_ALLOW_UNAUTHENTICATED');
@@ -113,11 +113,26 @@ test('invalid values are refused naming the setting', () => {
   refuses(() => load({}, 'bad3.yaml'), 'server');
 });
 
-test('REQUEST_TIMEOUT takes Go-style durations and refuses anything else', () => {
-  const timeout = (text: string) => load({ REQUEST_TIMEOUT: text }).requestTimeoutMs;
-  assert.equal(timeout('30s'), 30_000);
-  assert.equal(timeout('1m30s'), 90_000);
-  assert.equal(timeout('250ms'), 250);
-  assert.equal(timeout('1.5h'), 5_400_000);
-  for (const bad of ['30', 's', '1x', '1s2', '-1s']) refuses(() => load({ REQUEST_TIMEOUT: bad }), 'REQUEST_TIMEOUT');
+test('every duration setting, in the file or the environment, takes a duration or a number of seconds, above zero', () => {
+  const readers: Record<string, (text: string) => number> = {
+    REQUEST_TIMEOUT: (text) => load({ REQUEST_TIMEOUT: text }).requestTimeoutMs,
+    'server.timeout': (text) => fromFile(`server: {timeout: ${text}}`).requestTimeoutMs,
+    'policies.auto_expire_check_interval': (text) => fromFile(`policies: {auto_expire_check_interval: ${text}}`).autoExpireCheckIntervalMs,
+  };
+  for (const [setting, read] of Object.entries(readers)) {
+    assert.equal(read('30s'), 30_000, setting);
+    assert.equal(read('1m30s'), 90_000, setting);
+    assert.equal(read('250ms'), 250, setting);
+    assert.equal(read('1.5h'), 5_400_000, setting);
+    assert.equal(read('30'), 30_000, setting);
+    assert.equal(read('0.5'), 500, setting);
+    for (const bad of ['0', '0s', 's', '1x', '1s2', '-1s', '0.0001']) refuses(() => read(bad), setting);
+  }
 });
+
+let fileCount = 0;
+function fromFile(yaml: string) {
+  const path = `durations-${++fileCount}.yaml`;
+  files[path] = `${yaml}\n`;
+  return load({}, path);
+}

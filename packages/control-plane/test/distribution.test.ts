@@ -5,8 +5,11 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { FastifyInstance } from 'fastify';
+import { MemoryPolicyStore } from '../src/store/memory.js';
 import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
-import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
+import { ManualClock, makeApp, policy, pollBody, randomHex } from './helpers/fixtures.js';
+import { metric } from './helpers/metrics.js';
+import { waitFor } from './helpers/wait.js';
 
 describe('distribution', () => {
   let app: FastifyInstance;
@@ -44,11 +47,11 @@ describe('distribution', () => {
       body: JSON.stringify(pollBody({ instance: 'leaver', epoch: set.epoch, version: set.version, holdMs: 30_000 })),
       signal: controller.signal,
     }).catch(() => 'aborted');
-    const heldNow = async () => Number(/\nhfi_control_plane_longpolls_held (\d+)/.exec((await call('GET', '/v1/metrics')).text)?.[1]);
-    await waitFor(async () => (await heldNow()) === 1);
+    const heldNow = () => metric(call, 'hfi_control_plane_longpolls_held');
+    await waitFor(async () => (await heldNow()) === 1, { what: 'the poll to be held' });
     controller.abort();
     assert.equal(await pending, 'aborted');
-    await waitFor(async () => (await heldNow()) === 0);
+    await waitFor(async () => (await heldNow()) === 0, { what: 'the aborted poll to leave the waiting set' });
   });
 
   test('SSE: the current set at connect, every new set, heartbeats, optional identity subset', async () => {
@@ -70,19 +73,19 @@ describe('distribution', () => {
     });
     req.end();
     await opened;
-    await waitFor(async () => events.length >= 1);
+    await waitFor(() => events.length >= 1, { what: 'the current set at connect' });
     const first = JSON.parse(events[0]!.data);
     assert.equal(events[0]!.event, 'update');
     assert.equal(events[0]!.id, String(first.version));
     assert.ok(Array.isArray(first.rules));
     await call('POST', '/v1/policies', { body: policy('sse-cart', { service: 'cart', namespace: 'shop' }) });
     await call('POST', '/v1/policies', { body: policy('sse-other', { service: 'other', namespace: 'shop' }) });
-    await waitFor(async () => events.length >= 3);
+    await waitFor(() => events.length >= 3, { what: 'an event per write' });
     const last = JSON.parse(events.at(-1)!.data);
     assert.ok(last.version > first.version);
     assert.ok(last.rules.some((r: any) => r.policy === 'sse-cart'));
     assert.ok(!last.rules.some((r: any) => r.policy === 'sse-other'));
-    await waitFor(async () => raw.includes(': heartbeat'));
+    await waitFor(() => raw.includes(': heartbeat'), { what: 'a heartbeat' });
     req.destroy();
   });
 
@@ -161,7 +164,8 @@ describe('graceful close', () => {
         res.on('end', resolve);
       }).end();
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => (await metric(call, 'hfi_control_plane_longpolls_held')) === 1, { what: 'the poll to be held' });
+    await waitFor(async () => (await metric(call, 'hfi_control_plane_sse_streams')) === 1, { what: 'the stream to open' });
     const started = Date.now();
     await app.close();
     assert.equal((await held).status, 304);
@@ -169,19 +173,33 @@ describe('graceful close', () => {
     assert.ok(Date.now() - started < 5000);
   });
 
-  test('inject works without a listening socket (no rule set before ready is 503)', async () => {
+  test('inject works without a listening socket: it readies the app, which reads the store first, so a poll is 200', async () => {
     const app = await makeApp();
     const r = await injectClient(app)('POST', '/v1/dataplane/poll', { body: pollBody() });
-    assert.equal(r.status, 200); // inject readies the app, which loads the store first
+    assert.equal(r.status, 200);
+    await app.close();
+  });
+
+  test('before the store was first read there is no rule set: polls, the stream, /v1/ruleset and /ready are 503', async () => {
+    const app = await makeApp({ store: new NeverReadStore({ maxPolicies: 10, randomHex }) });
+    const call = injectClient(app);
+    for (const [method, url, body] of [
+      ['POST', '/v1/dataplane/poll', pollBody()],
+      ['GET', '/v1/config/stream', undefined],
+      ['GET', '/v1/ruleset', undefined],
+      ['GET', '/ready', undefined],
+    ] as const) {
+      const r = await call(method, url, body === undefined ? {} : { body });
+      assert.equal(r.status, 503, `${method} ${url}`);
+      assert.equal(r.json().code, 'HFI_NO_RULE_SET', `${method} ${url}`);
+    }
     await app.close();
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
+/** A store whose first read failed: its watch resolves without a reset (and would keep retrying). */
+class NeverReadStore extends MemoryPolicyStore {
+  override async watch(): Promise<void> {
+    // nothing delivered yet
   }
-  throw new Error('condition not met in time');
 }

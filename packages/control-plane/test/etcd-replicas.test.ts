@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { httpClient, listen, type TestClient } from './helpers/client.js';
 import { type EtcdProcess, startEtcd } from './helpers/etcd.js';
 import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
+import { waitFor } from './helpers/wait.js';
 
 const realClock = { now: () => Date.now() };
 
@@ -41,7 +42,7 @@ describe('control plane on etcd', () => {
     const held = b('POST', '/v1/dataplane/poll', {
       body: pollBody({ instance: 'b-1', epoch: set.epoch, version: set.version, holdMs: 20_000 }),
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => isHeld(b, 'b-1'), { what: 'the poll to be held on B' });
     const written = await a('POST', '/v1/policies', { body: policy('via-a') });
     assert.equal(written.status, 201);
     const answer = await held;
@@ -89,7 +90,11 @@ describe('control plane on etcd', () => {
     assert.equal((await a('GET', '/ready')).status, 503);
 
     await etcd.restart();
-    await waitFor(async () => (await a('GET', '/ready')).status === 200 && (await b('GET', '/ready')).status === 200, 20_000);
+    await waitFor(async () => (await a('GET', '/ready')).status === 200 && (await b('GET', '/ready')).status === 200, {
+      what: 'both replicas to be ready again',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     assert.deepEqual(
       (await b('GET', '/v1/policies')).json().items.map((p: any) => p.metadata.name),
       before,
@@ -99,10 +104,14 @@ describe('control plane on etcd', () => {
     const held = b('POST', '/v1/dataplane/poll', {
       body: pollBody({ instance: 'b-3', epoch: current.epoch, version: current.version, holdMs: 20_000 }),
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => isHeld(b, 'b-3'), { what: 'the poll to be held on B' });
     let written: Awaited<ReturnType<typeof a>> | undefined;
     // The first write after the restart may meet a connection that is still being re-established.
-    await waitFor(async () => (written = await a('POST', '/v1/policies', { body: policy('after-outage') })).status === 201, 20_000);
+    await waitFor(async () => (written = await a('POST', '/v1/policies', { body: policy('after-outage') })).status === 201, {
+      what: 'a write through A to succeed',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     const answer = await held;
     assert.equal(answer.status, 200);
     assert.ok(answer.json().rules.some((r: any) => r.policy === 'after-outage'));
@@ -112,11 +121,8 @@ describe('control plane on etcd', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`condition not met within ${ms} ms`);
+/** True while a poll from `instance` is held by the replica. */
+async function isHeld(replica: TestClient, instance: string): Promise<boolean> {
+  const planes = (await replica('GET', '/v1/dataplanes')).json().items as { instance: string; connected: boolean }[];
+  return planes.some((p) => p.instance === instance && p.connected);
 }

@@ -9,6 +9,7 @@ import { MemoryPolicyStore } from '../src/store/memory.js';
 import type { PolicyStore, StoreEvent } from '../src/store/types.js';
 import { type EtcdProcess, startEtcd } from './helpers/etcd.js';
 import { type PolicyOptions, policy, randomHex, T0 } from './helpers/fixtures.js';
+import { waitFor } from './helpers/wait.js';
 
 const realClock = { now: () => Date.now() };
 
@@ -22,15 +23,10 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
   await assert.rejects(promise, (error: unknown) => isHfiError(error) && error.code === code);
 }
 
-function until(events: StoreEvent[], predicate: (e: StoreEvent[]) => boolean, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      if (predicate(events)) resolve();
-      else if (Date.now() - started > ms) reject(new Error(`timed out waiting; events: ${JSON.stringify(events.map((e) => e.kind))}`));
-      else setTimeout(tick, 10);
-    };
-    tick();
+function until(events: StoreEvent[], predicate: (e: StoreEvent[]) => boolean): Promise<void> {
+  return waitFor(() => predicate(events), {
+    what: () => `store events; got: ${JSON.stringify(events.map((e) => e.kind))}`,
+    intervalMs: 10,
   });
 }
 

@@ -1,4 +1,5 @@
 // Go-style durations ("250ms", "1.5s", "2m", "1h30m") to whole milliseconds, with exact integer arithmetic.
+// The light subpath @hfi/policy/duration: the CLI and the control plane read their duration settings with it.
 
 const UNIT_MS: Readonly<Record<string, bigint>> = { ms: 1n, s: 1000n, m: 60_000n, h: 3_600_000n };
 
@@ -37,4 +38,13 @@ export function parseDurationMs(text: string): DurationResult {
   const ms = totalNumerator / divisor;
   if (ms > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, reason: 'is too large' };
   return { ok: true, ms: Number(ms) };
+}
+
+/**
+ * A duration setting or flag (timeouts, intervals, overrides): a duration as above, or a plain number of
+ * seconds ("30" is "30s"), which is what people type after "timeout". Policy fields take durations only.
+ */
+export function parseDurationSettingMs(text: string): DurationResult {
+  const source = text.trim();
+  return parseDurationMs(/^\d+(\.\d+)?$/.test(source) ? `${source}s` : source);
 }

@@ -5,7 +5,7 @@ import { CliContext, type CliIo } from '../context.js';
 import { ApiError, CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { readSources } from '../sources.js';
-import { collect, nonNegativeInteger } from './options.js';
+import { collect, wholeSeconds } from './options.js';
 import { reportBatchErrors } from './report.js';
 
 interface ApplyOptions {
@@ -19,7 +19,11 @@ export function policyApplyCommand(io: CliIo): Command {
     .description('create or update policies from YAML/JSON files, directories or stdin')
     .requiredOption('-f, --filename <path>', 'file, directory (recursive: *.yaml, *.yml, *.json) or - for stdin; repeatable', collect)
     .option('--dry-run', 'validate on the server, write nothing')
-    .option('--duration-seconds <n>', "override every rule's fault.duration_seconds (0 = until deleted)", nonNegativeInteger)
+    .option(
+      '--duration-seconds <n>',
+      "override every rule's fault.duration_seconds: seconds or a duration, e.g. 300 or 5m (0 = until deleted)",
+      wholeSeconds,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  hfi-cli policy apply -f policy.yaml\n  hfi-cli policy apply -f policies/ --dry-run\n  cat p.yaml | hfi-cli policy apply -f - --duration-seconds 300',

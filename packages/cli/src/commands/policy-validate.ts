@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { loadBatch } from '../batch.js';
 import { CliContext, type CliIo } from '../context.js';
 import { readSources } from '../sources.js';
-import { collect, nonNegativeInteger } from './options.js';
+import { collect, wholeSeconds } from './options.js';
 import { reportBatchErrors } from './report.js';
 
 interface ValidateOptions {
@@ -15,7 +15,7 @@ export function policyValidateCommand(io: CliIo): Command {
   return new Command('validate')
     .description('check policy files offline with the same validator as the server')
     .requiredOption('-f, --filename <path>', 'file, directory (recursive) or - for stdin; repeatable', collect)
-    .option('--duration-seconds <n>', 'validate as if this override were given to apply', nonNegativeInteger)
+    .option('--duration-seconds <n>', 'validate as if this override (e.g. 300 or 5m) were given to apply', wholeSeconds)
     .addHelpText(
       'after',
       '\nErrors print as <file>[doc <i>]: <field path>: <message> (documents count from 0).\n\nExamples:\n  hfi-cli policy validate -f policies/\n  hfi-cli policy validate -f a.yaml -f b.json',

@@ -1,7 +1,7 @@
 // Configuration: defaults, then config.yaml (the seed's ConfigMap shape), then the environment.
 // Validated once here and frozen; a bad value is a ConfigError naming the setting.
 
-import { parseDurationMs } from '@hfi/policy/duration';
+import { parseDurationSettingMs } from '@hfi/policy/duration';
 import { parse as parseYaml } from 'yaml';
 import { isLoopbackHost, parseListenAddress, parsePort } from './address.js';
 
@@ -117,7 +117,7 @@ function applyFile(config: ControlPlaneConfig, text: string): void {
   if (logging.format !== undefined) config.logging.format = formatSetting('logging.format', logging.format);
   if (policies.max_count !== undefined) config.maxPolicies = positiveInt('policies.max_count', policies.max_count);
   if (policies.auto_expire_check_interval !== undefined) {
-    config.autoExpireCheckIntervalMs = positiveDuration('policies.auto_expire_check_interval', policies.auto_expire_check_interval);
+    config.autoExpireCheckIntervalMs = durationSetting('policies.auto_expire_check_interval', policies.auto_expire_check_interval);
   }
 }
 
@@ -156,7 +156,7 @@ function applyEnv(config: ControlPlaneConfig, sources: ConfigSources): void {
   if ((v = get('ETCD_ENDPOINTS')) !== undefined) config.storage.etcdEndpoints = endpointsSetting('ETCD_ENDPOINTS', v.split(','));
   if ((v = get('LOG_LEVEL')) !== undefined) config.logging.level = levelSetting('LOG_LEVEL', v);
   if ((v = get('LOG_FORMAT')) !== undefined) config.logging.format = formatSetting('LOG_FORMAT', v);
-  if ((v = get('REQUEST_TIMEOUT')) !== undefined) config.requestTimeoutMs = positiveDuration('REQUEST_TIMEOUT', v);
+  if ((v = get('REQUEST_TIMEOUT')) !== undefined) config.requestTimeoutMs = durationSetting('REQUEST_TIMEOUT', v);
   if ((v = get('WATCH_BUFFER_SIZE')) !== undefined) config.watchBufferSize = positiveInt('WATCH_BUFFER_SIZE', v);
   if ((v = get('MAX_POLICIES')) !== undefined) config.maxPolicies = positiveInt('MAX_POLICIES', v);
 
@@ -220,19 +220,13 @@ function hostSetting(name: string, value: unknown): string {
   return addr.host;
 }
 
+/** Every duration setting, from the file or the environment: "30s", "500ms", "1m30s", or a number of seconds. */
 function durationSetting(name: string, value: unknown): number {
-  const parsed = typeof value === 'number' ? { ok: true as const, ms: value * 1000 } : parseDurationMs(String(value));
-  const ms = parsed.ok ? parsed.ms : undefined;
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-    throw new ConfigError(name, `expected a duration such as "30s", "500ms" or "1m", got "${String(value)}"`);
-  }
-  return ms;
-}
-
-function positiveDuration(name: string, value: unknown): number {
-  const ms = durationSetting(name, value);
-  if (ms <= 0) throw new ConfigError(name, 'must be greater than zero');
-  return ms;
+  const parsed = typeof value === 'string' || typeof value === 'number' ? parseDurationSettingMs(String(value)) : undefined;
+  if (!parsed?.ok)
+    throw new ConfigError(name, `expected a duration such as "30s", "500ms" or "1m", or a number of seconds, got "${String(value)}"`);
+  if (parsed.ms <= 0) throw new ConfigError(name, 'must be greater than zero');
+  return parsed.ms;
 }
 
 function positiveInt(name: string, value: unknown): number {

@@ -3,7 +3,8 @@
 // synchronously inside the publication, so 1,000 held polls are answered in one pass with the same
 // serialised bytes, not through 1,000 promise continuations.
 import type { CompiledRuleSet, Identity } from '@hfi/policy';
-import { isNewerFor, type RuleSetHub, type ServedRuleSet } from './hub.js';
+import type { RuleSetHub } from './hub.js';
+import type { ServedRuleSet } from './served-rule-sets.js';
 
 export type PollAnswer = { kind: 'ruleset'; served: ServedRuleSet; woken: boolean } | { kind: 'unchanged' };
 
@@ -92,4 +93,9 @@ export class LongPolls {
   private ruleSetFor(poll: HeldPoll, woken: boolean): PollAnswer {
     return { kind: 'ruleset', served: this.hub.serve(poll.identity, { pending: 'wait' })!, woken };
   }
+}
+
+/** Wire rule: a data plane takes a rule set when the epoch differs or the version is greater. */
+function isNewerFor(ruleSet: CompiledRuleSet, held: { epoch: string; version: number }): boolean {
+  return ruleSet.epoch !== held.epoch || ruleSet.version > held.version;
 }

@@ -3,7 +3,7 @@
 import type { Identity } from '@hfi/policy';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context.js';
-import { RULESET_VERSION_HEADER } from '../distribution/hub.js';
+import { RULESET_VERSION_HEADER } from '../distribution/served-rule-sets.js';
 import { HfiError } from '../errors.js';
 
 export function ruleSetRoutes(ctx: AppContext): FastifyPluginAsync {

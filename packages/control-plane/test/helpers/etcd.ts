@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from './wait.js';
 
 const ETCD_BINARY = process.env.HFI_ETCD_BINARY ?? '/usr/bin/etcd';
 
@@ -67,19 +68,25 @@ export async function startEtcd(): Promise<EtcdProcess> {
     child = proc;
     proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
+    const healthy = async (): Promise<boolean> => {
       if (proc.exitCode !== null) throw new Error(`etcd exited with ${proc.exitCode}: ${output.slice(-2000)}`);
       try {
         const response = await fetch(`${client}/health`, { signal: AbortSignal.timeout(1000) });
-        if (response.ok && ((await response.json()) as { health?: string }).health === 'true') return;
+        return response.ok && ((await response.json()) as { health?: string }).health === 'true';
       } catch {
-        // not up yet
+        return false; // not up yet
       }
-      await new Promise((r) => setTimeout(r, 100));
+    };
+    try {
+      await waitFor(healthy, {
+        what: () => `etcd to become healthy; its output: ${output.slice(-2000)}`,
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      });
+    } catch (error) {
+      proc.kill('SIGKILL');
+      throw error;
     }
-    proc.kill('SIGKILL');
-    throw new Error(`etcd did not become healthy within 20 s: ${output.slice(-2000)}`);
   };
 
   const kill = async (): Promise<void> => {
