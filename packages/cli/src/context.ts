@@ -1,6 +1,6 @@
 // What every command needs: resolved global options, a client, the output streams and the clock.
 
-import { parseDurationSettingMs } from '@hfi/policy/duration';
+import { parseDurationSettingMs } from '@hfi/duration';
 import type { Command } from 'commander';
 import { HfiClient } from './client.js';
 import { UsageError } from './errors.js';

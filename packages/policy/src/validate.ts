@@ -1,6 +1,6 @@
 // Validation and normalisation in one pass: every accepted spelling becomes the canonical FaultInjectionPolicy,
 // and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
-import { parseDurationMs } from './duration.js';
+import { parseDurationMs } from '@hfi/duration';
 import { childPath, describe, ErrorSink, hasOwn, isRecord, own, rejectUnknownKeys } from './errors.js';
 import { LIMITS } from './limits.js';
 import { compileRegex } from './regex/dfa.js';

@@ -117,12 +117,12 @@ export const REFUSALS: readonly Refusal[] = [
   refusal(under(String.raw`\.fault\.delay`), 'found neither'),
   refusal(under(String.raw`\.fault\.delay`), 'expected one of fixedDelay or fixed_delay_ms, found both'),
   refusal(FIXED_DELAY, 'expected a duration string such as'),
-  // duration.ts
+  // @hfi/duration
   refusal(FIXED_DELAY, /^duration "" is empty$/),
   refusal(FIXED_DELAY, 'must not be negative'),
-  refusal(FIXED_DELAY, 'expected a duration such as'),
-  refusal(FIXED_DELAY, /has unit ".*"; use one of ms, s, m, h/),
-  refusal(FIXED_DELAY, 'is too long'),
+  refusal(FIXED_DELAY, /^duration ".*" expected a duration such as/),
+  refusal(FIXED_DELAY, 'has a number without a unit'),
+  refusal(FIXED_DELAY, /has unknown unit ".*": use ns, us, ms, s, m or h/),
   refusal(FIXED_DELAY, 'is not a whole number of milliseconds'),
   refusal(FIXED_DELAY, 'is too large'),
   notAnInteger(DELAY_MS),

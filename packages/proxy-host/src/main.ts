@@ -6,8 +6,8 @@ import { validateHeaderValue } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseDurationMs } from '@hfi/duration';
 import { createAdminServer } from './admin.js';
-import { parseDurationFlag } from './duration.js';
 import type { Cluster } from './http-call.js';
 import { StatsStore } from './metrics.js';
 import { type LoadedPlugin, loadPlugin } from './plugin.js';
@@ -66,9 +66,16 @@ function httpUrl(value: string, flag: string): URL {
   return url;
 }
 
+/** Node's timers fire at once past 2^31-1 ms (TimeoutOverflowWarning), which would time out every request. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration flag's value: > 0 and within what a Node timer can wait. */
 function durationMs(value: string, flag: string): number {
-  const parsed = parseDurationFlag(value);
+  // A bare integer is milliseconds, as hfi-proxy's flags took before they took durations.
+  const parsed = /^\d+$/.test(value) ? { ok: true as const, ms: Number(value) } : parseDurationMs(value);
   if (!parsed.ok) fail(`${flag}: "${value}" ${parsed.reason}`);
+  if (parsed.ms <= 0) fail(`${flag}: "${value}" must be greater than 0`);
+  if (parsed.ms > MAX_TIMER_MS) fail(`${flag}: "${value}" is too large: at most ${MAX_TIMER_MS}ms (596h31m23.647s)`);
   return parsed.ms;
 }
 

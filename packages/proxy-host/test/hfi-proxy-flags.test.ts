@@ -38,9 +38,14 @@ test('a bad --upstream-timeout exits 2 naming the flag and the reason', () => {
   for (const [value, reason] of [
     ['10x', /--upstream-timeout: "10x" has unknown unit "x"/],
     ['0', /--upstream-timeout: "0" must be greater than 0/],
+    ['0s', /--upstream-timeout: "0s" must be greater than 0/],
+    ['-5s', /--upstream-timeout: "-5s" must not be negative/],
+    ['1500us', /--upstream-timeout: "1500us" is not a whole number of milliseconds/],
     ['1000h', /--upstream-timeout: "1000h" is too large/],
+    ['596h31m23.648s', /--upstream-timeout: "596h31m23.648s" is too large: at most 2147483647ms/],
+    ['99999999999', /--upstream-timeout: "99999999999" is too large: at most 2147483647ms/],
   ] as const) {
-    const r = run('--upstream', 'http://127.0.0.1:9', '--no-plugin', '--upstream-timeout', value);
+    const r = run('--upstream', 'http://127.0.0.1:9', '--no-plugin', `--upstream-timeout=${value}`); // "=": a value may start with "-"
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, reason);
   }

@@ -1,5 +1,5 @@
 // Option parsers shared by commands; a bad value is a usage error (exit 2) through commander.
-import { parseDurationSettingMs } from '@hfi/policy/duration';
+import { parseDurationSettingMs } from '@hfi/duration';
 import { InvalidArgumentError } from 'commander';
 
 export function collect(value: string, previous: string[] | undefined): string[] {

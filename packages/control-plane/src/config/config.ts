@@ -1,7 +1,7 @@
 // Configuration: defaults, then config.yaml (the seed's ConfigMap shape), then the environment.
 // Validated once here and frozen; a bad value is a ConfigError naming the setting.
 
-import { parseDurationSettingMs } from '@hfi/policy/duration';
+import { parseDurationSettingMs } from '@hfi/duration';
 import { parse as parseYaml } from 'yaml';
 import { isLoopbackHost, parseListenAddress, parsePort } from './address.js';
 
