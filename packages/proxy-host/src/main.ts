@@ -79,12 +79,12 @@ function durationMs(value: string, flag: string): number {
   return parsed.ms;
 }
 
+/**
+ * The built plugin, a declared dependency of this package: only its .wasm artifact, read at run time, never
+ * its source (so the host stays independent of the plugin's code; docs/adr/0033).
+ */
 function defaultPluginPath(): string {
-  try {
-    return fileURLToPath(import.meta.resolve('@hfi/plugin/hfi-fault-filter.wasm'));
-  } catch {
-    return fileURLToPath(new URL('../../../plugin/build/hfi-fault-filter.wasm', import.meta.url));
-  }
+  return fileURLToPath(import.meta.resolve('@hfi/plugin/hfi-fault-filter.wasm'));
 }
 
 function parseCommandLine() {
