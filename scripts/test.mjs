@@ -15,6 +15,7 @@ const roots = [
   'packages/control-plane',
   'packages/cli',
   'deploy',
+  'testkit',
 ];
 
 function testFiles(dir) {

@@ -3,28 +3,22 @@
 // enforced, over a real etcd; the placeholder token Secret refuses to start.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { type EtcdProcess, type RunningControlPlane, runControlPlaneToExit, startControlPlane, startEtcd } from '@hfi/testkit';
 import { parse } from 'yaml';
-import { freePort, type RunningControlPlane, runToExit, startControlPlane } from './support/control-plane.js';
 import { type K8sObject, render } from './support/kubectl.js';
 import { type Any, envOf, one } from './support/manifests.js';
 import { kubernetesRoot, repoRoot } from './support/paths.js';
-import { answersOk, waitFor } from './support/wait.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hfi-deploy-'));
 const running: RunningControlPlane[] = [];
-let etcd: ChildProcess | undefined;
+let etcd: EtcdProcess | undefined;
 after(async () => {
   await Promise.all(running.map((r) => r.stop()));
-  if (etcd && etcd.exitCode === null) {
-    const exited = new Promise((r) => etcd!.once('exit', r));
-    etcd.kill('SIGTERM');
-    await exited;
-  }
+  await etcd?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -66,7 +60,7 @@ async function assertProbesAndMetrics(cp: RunningControlPlane, probes: Any[]): P
 
 test('dev overlay: the server starts from the rendered config and env, and serves /health, /ready, /v1/metrics', async () => {
   const spec = launchSpec('dev');
-  const cp = await startControlPlane(spec.args, spec.env);
+  const cp = await startControlPlane({ args: spec.args, env: spec.env });
   running.push(cp);
   await assertProbesAndMetrics(cp, spec.probes);
   for (const path of ['/health', '/ready']) assert.equal((await get(`${cp.url}${path}`)).status, 200, path);
@@ -74,30 +68,9 @@ test('dev overlay: the server starts from the rendered config and env, and serve
   assert.equal(policies.status, 200, 'dev runs open: the API answers without a token');
 });
 
-async function startEtcd(): Promise<string> {
-  const bin = ['/usr/bin/etcd', '/usr/local/bin/etcd'].find((p) => existsSync(p));
-  if (!bin) throw new Error('etcd not found (Debian package etcd-server): the production test runs the control plane over a real etcd');
-  const [client, peer] = [await freePort(), await freePort()];
-  const url = `http://127.0.0.1:${client}`;
-  etcd = spawn(
-    bin,
-    [
-      '--name=deploy-test',
-      `--data-dir=${join(work, 'etcd')}`,
-      `--listen-client-urls=${url}`,
-      `--advertise-client-urls=${url}`,
-      `--listen-peer-urls=http://127.0.0.1:${peer}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
-      `--initial-cluster=deploy-test=http://127.0.0.1:${peer}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  const started = etcd;
-  await waitFor(() => {
-    if (started.exitCode !== null) throw new Error(`etcd exited with ${started.exitCode} before answering /health`);
-    return answersOk(`${url}/health`);
-  }, 'etcd answers /health');
-  return url;
+/** Starts the bin as the cluster would, listening on all interfaces, expecting it to refuse. */
+function refusesToStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return runControlPlaneToExit({ env: { CONTROL_PLANE_ADDR: '0.0.0.0:0', ...env } });
 }
 
 /** The policy stored under the etcd store's default prefix, read back through etcd's own v3 JSON API. */
@@ -120,9 +93,10 @@ test("production overlay: over a real etcd, tokens in the Secret's format are en
   // Same shape as `make tokens` writes into the Secret.
   const tokens = join(work, 'tokens.yaml');
   writeFileSync(tokens, `admin: "${admin}"\nread:\n  - "${read}"\n`);
-  const etcdUrl = await startEtcd();
+  etcd = await startEtcd();
+  const etcdUrl = etcd.endpoint;
   // In-cluster member names do not resolve here: point the same config at the local etcd.
-  const cp = await startControlPlane(spec.args, { ...spec.env, HFI_TOKEN_FILE: tokens, ETCD_ENDPOINTS: etcdUrl });
+  const cp = await startControlPlane({ args: spec.args, env: { ...spec.env, HFI_TOKEN_FILE: tokens, ETCD_ENDPOINTS: etcdUrl } });
   running.push(cp);
   await assertProbesAndMetrics(cp, spec.probes);
   assert.equal((await get(`${cp.url}/v1/policies`)).status, 401, 'reads need a token');
@@ -147,13 +121,13 @@ test('the placeholder token Secret makes the server refuse to start, naming HFI_
   const secret = parse(readFileSync(join(kubernetesRoot, 'base/tokens-secret.example.yaml'), 'utf8')) as Any;
   const tokens = join(work, 'placeholder-tokens.yaml');
   writeFileSync(tokens, secret.stringData['tokens.yaml']);
-  const { code, output } = await runToExit([], { HFI_TOKEN_FILE: tokens });
+  const { code, output } = await refusesToStart({ HFI_TOKEN_FILE: tokens });
   assert.notEqual(code, 0, `the server started with placeholder tokens:\n${output}`);
   assert.match(output, /HFI_TOKEN_FILE/);
 });
 
 test('without the Secret and without HFI_ALLOW_UNAUTHENTICATED the server refuses to listen on 0.0.0.0', async () => {
-  const { code, output } = await runToExit([], {});
+  const { code, output } = await refusesToStart({});
   assert.notEqual(code, 0, output);
   assert.match(output, /HFI_ADMIN_TOKEN|HFI_ALLOW_UNAUTHENTICATED/);
 });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { knownEnvNames } from './support/control-plane.js';
+import { knownEnvNames } from './support/control-plane-env.js';
 import { type K8sObject, render } from './support/kubectl.js';
 import { type Any, all, containerPorts, envOf, one, selects, workloads } from './support/manifests.js';
 import { kubernetesRoot, repoRoot } from './support/paths.js';

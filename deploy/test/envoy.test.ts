@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { pluginWasm } from '@hfi/testkit';
 import { parse } from 'yaml';
 import type { Any } from './support/manifests.js';
 import { envoyRoot, repoRoot } from './support/paths.js';
-import { keysUnknownToPlugin, PLUGIN_CONFIG_KEYS, pluginWasm } from './support/plugin.js';
+import { keysUnknownToPlugin, PLUGIN_CONFIG_KEYS } from './support/plugin.js';
 
 const envoy = parse(readFileSync(join(envoyRoot, 'envoy.yaml'), 'utf8')) as Any;
 const compose = parse(readFileSync(join(envoyRoot, 'compose.yaml'), 'utf8')) as Any;

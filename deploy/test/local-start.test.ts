@@ -7,12 +7,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePort } from './support/control-plane.js';
-import { repoRoot } from './support/paths.js';
-import { refuses, waitFor } from './support/wait.js';
+import { freePort, hfiCliBin, refuses, repoRoot, waitFor } from '@hfi/testkit';
 
 const startScript = join(repoRoot, 'scripts/start.mjs');
-const cliBin = join(repoRoot, 'packages/cli/bin/hfi-cli.js');
 
 interface Started {
   child: ChildProcess;
@@ -70,8 +67,8 @@ async function allRefuse(ports: Record<string, number>): Promise<boolean> {
 test('npm start: the printed commands inject an abort through hfi-proxy; Ctrl-C stops everything', async (t) => {
   const { started, ports } = await start();
   t.after(() => stop(started));
-  await waitFor(() => started.output().includes('HFI is running'), 'start.mjs reports "HFI is running"', {
-    detail: started.output,
+  await waitFor(() => started.output().includes('HFI is running'), {
+    what: () => `start.mjs to report "HFI is running"; its output:\n${started.output()}`,
   });
   // The commands as start.mjs prints them (HFI_SERVER is printed because the ports are not the defaults).
   const curl = /^\s*curl -i (\S+)\s+# passes through$/m.exec(started.output());
@@ -87,7 +84,7 @@ test('npm start: the printed commands inject an abort through hfi-proxy; Ctrl-C 
   assert.equal(before.status, 200, 'the demo upstream answers through the proxy');
   await before.text();
 
-  const applied = spawnSync(process.execPath, [cliBin, ...cliArgs!.split(' ')], {
+  const applied = spawnSync(process.execPath, [hfiCliBin, ...cliArgs!.split(' ')], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HFI_SERVER: server! },
     encoding: 'utf8',
@@ -103,15 +100,14 @@ test('npm start: the printed commands inject an abort through hfi-proxy; Ctrl-C 
       last = { status: res.status, fault: res.headers.get('x-hfi-fault') ?? '', body: await res.text() };
       return res.status === 503;
     },
-    'the abort reaches hfi-proxy',
-    { detail: () => `${started.output()}\nlast answer: ${JSON.stringify(last)}` },
+    { what: () => `the abort to reach hfi-proxy; last answer: ${JSON.stringify(last)}; output:\n${started.output()}` },
   );
   assert.deepEqual(last, { status: 503, fault: 'checkout-abort/0', body: 'injected by HFI' });
 
   assert.equal(await stop(started), 0, `start.mjs did not exit 0 on Ctrl-C:\n${started.output()}`);
-  await waitFor(() => allRefuse(ports), `nothing answers on ${addresses(ports).join(', ')} after Ctrl-C`, {
+  await waitFor(() => allRefuse(ports), {
+    what: () => `nothing to answer on ${addresses(ports).join(', ')} after Ctrl-C; output:\n${started.output()}`,
     timeoutMs: 15_000,
-    detail: started.output,
   });
 });
 

@@ -1,9 +1,10 @@
-// Locations inside the repository, computed from the compiled file (deploy/dist/test/support/).
+// Locations of the deployment files inside the repository.
 
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@hfi/testkit';
 
-export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+export { repoRoot };
+
 const deployRoot = join(repoRoot, 'deploy');
 export const kubernetesRoot = join(deployRoot, 'kubernetes');
 export const envoyRoot = join(deployRoot, 'envoy');

@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
-export const pluginWasm = join(repoRoot, 'packages/plugin/build/hfi-fault-filter.wasm');
 const pluginSources = join(repoRoot, 'packages/plugin/assembly');
 
 /** The keys this deployment may use (docs/wire-format.md and the plugin's configuration parser). */

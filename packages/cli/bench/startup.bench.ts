@@ -3,10 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { startControlPlane } from '../test/support/control-plane.js';
+import { hfiCliBin, startControlPlane } from '@hfi/testkit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/hfi-cli.js', import.meta.url));
 const RUNS = Number(process.env.HFI_BENCH_RUNS ?? 15);
 /** Goal: a read command answers within half a second on an idle laptop. */
 const GOAL_MS = 500;
@@ -15,7 +14,11 @@ function time(args: string[], env: Record<string, string>): number[] {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
     const start = performance.now();
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [hfiCliBin, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
     samples.push(performance.now() - start);
     if (r.status !== 0) throw new Error(`hfi-cli ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   }
@@ -25,7 +28,7 @@ function time(args: string[], env: Record<string, string>): number[] {
 const cp = await startControlPlane();
 try {
   const env = { HFI_SERVER: cp.url };
-  spawnSync(process.execPath, [BIN, 'policy', 'apply', '-f', 'testdata/policies'], {
+  spawnSync(process.execPath, [hfiCliBin, 'policy', 'apply', '-f', 'testdata/policies'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort, type RunningControlPlane, startControlPlane } from '@hfi/testkit';
 import { cli, explain } from './support/cli.js';
-import { type RunningControlPlane, startControlPlane } from './support/control-plane.js';
 import { PACKAGE_ROOT } from './support/paths.js';
 
 let secured: RunningControlPlane;
@@ -19,14 +19,8 @@ let silentUrl: string;
 const scratch = mkdtempSync(join(tmpdir(), 'hfi-cli-test-'));
 
 before(async () => {
-  secured = await startControlPlane({ HFI_ADMIN_TOKEN: 'admin-secret-token-1234567890' });
-  // A port nothing listens on: bind, note it, close.
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  closedPort = (probe.address() as AddressInfo).port;
-  probe.close();
-  await once(probe, 'close');
+  secured = await startControlPlane({ env: { HFI_ADMIN_TOKEN: 'admin-secret-token-1234567890' } });
+  closedPort = await freePort(); // nothing listens there
   // A server that accepts connections and never answers (for --timeout).
   silent = createServer(() => {});
   silent.listen(0, '127.0.0.1');

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
+import { type RunningControlPlane, startControlPlane } from '@hfi/testkit';
 import { cli, explain } from './support/cli.js';
-import { type RunningControlPlane, startControlPlane } from './support/control-plane.js';
 import { TESTDATA } from './support/paths.js';
 
 let cp: RunningControlPlane;

@@ -6,13 +6,13 @@
 // The long-poll clients run in BENCH_FLEET_PROCS (2) child processes of this script, so that one client
 // process receiving 1,000 answers is not what is measured; arrival times are compared across processes
 // on performance.timeOrigin + performance.now().
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freePort, startEtcd } from '../test/helpers/etcd.js';
+import { metricValue, startControlPlane, startEtcd } from '@hfi/testkit';
 
 /** BENCH_SERVER_BIN runs another build of the program (e.g. an older one, for comparison). */
 const BIN = process.env.BENCH_SERVER_BIN ?? fileURLToPath(new URL('../../bin/hfi-control-plane.js', import.meta.url));
@@ -52,31 +52,19 @@ function call(port: number, method: string, path: string, body?: unknown): Promi
   });
 }
 
+/** The server under test in its own process, killed if this script exits early; what it logged is printed at stop. */
 async function startServer(env: Record<string, string>): Promise<{ port: number; child: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const serverArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...serverArgs, BIN], {
-    env: { PATH: process.env.PATH ?? '', CONTROL_PLANE_PORT: String(port), LOG_LEVEL: 'warn', MAX_POLICIES: '20000', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const killOnExit = (): void => void child.kill();
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = await startControlPlane({ bin: BIN, nodeArgs, env: { LOG_LEVEL: 'warn', MAX_POLICIES: '20000', ...env } });
+  const killOnExit = (): void => void server.child.kill();
   process.on('exit', killOnExit);
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await call(port, 'GET', '/ready')).status === 200) break;
-    } catch {
-      // starting
-    }
-    await sleep(50);
-  }
   return {
-    port,
-    child,
+    port: server.port,
+    child: server.child,
     stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       process.off('exit', killOnExit);
+      if (server.output().trim() !== '') process.stderr.write(server.output());
     },
   };
 }
@@ -324,8 +312,7 @@ class PollFleet {
 }
 
 async function heldPolls(port: number): Promise<number> {
-  const text = (await call(port, 'GET', '/v1/metrics')).body;
-  return Number(/\nhfi_control_plane_longpolls_held (\d+)/.exec(text)?.[1] ?? 0);
+  return metricValue((await call(port, 'GET', '/v1/metrics')).body, 'hfi_control_plane_longpolls_held') || 0; // absent (NaN): none
 }
 
 async function propagation(label: string, port: number, rounds: number, goalMs: number, child: ChildProcess): Promise<void> {

@@ -2,10 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { waitFor } from '@hfi/testkit';
 import type { FastifyInstance } from 'fastify';
 import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
 import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
-import { waitFor } from './helpers/wait.js';
 
 for (const mode of ['inject', 'http'] as const) {
   describe(`API over ${mode}`, () => {

@@ -3,13 +3,12 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { waitFor } from '@hfi/testkit';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { FastifyInstance } from 'fastify';
 import { MemoryPolicyStore } from '../src/store/memory.js';
-import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
+import { httpClient, injectClient, listen, metric, type TestClient } from './helpers/client.js';
 import { ManualClock, makeApp, policy, pollBody, randomHex } from './helpers/fixtures.js';
-import { metric } from './helpers/metrics.js';
-import { waitFor } from './helpers/wait.js';
 
 describe('distribution', () => {
   let app: FastifyInstance;

@@ -2,11 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { type EtcdProcess, startEtcd, waitFor } from '@hfi/testkit';
 import type { FastifyInstance } from 'fastify';
 import { httpClient, listen, type TestClient } from './helpers/client.js';
-import { type EtcdProcess, startEtcd } from './helpers/etcd.js';
 import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
-import { waitFor } from './helpers/wait.js';
 
 const realClock = { now: () => Date.now() };
 

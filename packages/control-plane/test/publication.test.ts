@@ -7,15 +7,14 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { type CompiledRuleSet, compileRuleSet, ruleSetForIdentity, type StoredPolicy, validatePolicy } from '@hfi/policy';
+import { waitFor } from '@hfi/testkit';
 import type { FastifyInstance } from 'fastify';
 import { RuleSetHub } from '../src/distribution/hub.js';
 import { LongPolls, type PollAnswer } from '../src/distribution/long-poll.js';
 import { RULESET_VERSION_HEADER } from '../src/distribution/served-rule-sets.js';
 import { stampPolicy } from '../src/store/stamp.js';
-import { httpClient, listen } from './helpers/client.js';
+import { httpClient, listen, metric } from './helpers/client.js';
 import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
-import { metric } from './helpers/metrics.js';
-import { waitFor } from './helpers/wait.js';
 
 function stored(name: string, version: number, o: Parameters<typeof policy>[1] = {}): StoredPolicy {
   const result = validatePolicy(policy(name, o));

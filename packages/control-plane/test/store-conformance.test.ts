@@ -3,13 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type FaultInjectionPolicy, validatePolicy } from '@hfi/policy';
+import { type EtcdProcess, startEtcd, waitFor } from '@hfi/testkit';
 import { isHfiError } from '../src/errors.js';
 import { EtcdPolicyStore } from '../src/store/etcd.js';
 import { MemoryPolicyStore } from '../src/store/memory.js';
 import type { PolicyStore, StoreEvent } from '../src/store/types.js';
-import { type EtcdProcess, startEtcd } from './helpers/etcd.js';
 import { type PolicyOptions, policy, randomHex, T0 } from './helpers/fixtures.js';
-import { waitFor } from './helpers/wait.js';
 
 const realClock = { now: () => Date.now() };
 
@@ -23,8 +22,8 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
   await assert.rejects(promise, (error: unknown) => isHfiError(error) && error.code === code);
 }
 
-function until(events: StoreEvent[], predicate: (e: StoreEvent[]) => boolean): Promise<void> {
-  return waitFor(() => predicate(events), {
+async function until(events: StoreEvent[], predicate: (e: StoreEvent[]) => boolean): Promise<void> {
+  await waitFor(() => predicate(events), {
     what: () => `store events; got: ${JSON.stringify(events.map((e) => e.kind))}`,
     intervalMs: 10,
   });

@@ -1,58 +1,43 @@
 // Throughput and latency with wrk (2 threads, 10 s per run) against: the upstream directly, nginx,
 // hfi-proxy --no-plugin, and hfi-proxy with the plugin and 100 non-matching rules; then hfi-proxy's
 // RSS under 1,000 concurrent connections. Figures go to docs/benchmarks/proxy.md by hand.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  answersOk,
+  applyPolicy,
+  cleanEnv,
+  freePort,
+  type RunningProcess,
+  scrapeMetric,
+  startControlPlane,
+  startHfiProxy,
+  supervise,
+  waitFor,
+} from '@hfi/testkit';
 
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const DURATION = process.env.BENCH_SECONDS ?? '10';
-const children: ChildProcess[] = [];
+const running: RunningProcess[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
+/** A program that is not one of ours (nginx, the minimal upstream), stopped with the rest at the end. */
+function start(cmd: string, args: string[]): RunningProcess {
+  const proc = supervise(spawn(cmd, args, { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  running.push(proc);
+  return proc;
 }
 
-function start(cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(cmd, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', () => {});
-  children.push(child);
-  return child;
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`port ${port} never opened`);
+async function listening(port: number, what: string): Promise<void> {
+  await waitFor(() => answersOk(`http://127.0.0.1:${port}/`), { what: `${what} to answer on port ${port}`, timeoutMs: 10_000 });
 }
 
 /** Until every worker VM (the default 2) has loaded a rule set: the plugin run is measured with its 100 rules. */
-async function waitForRuleSet(adminPort: number, workers: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const stats = await (await fetch(`http://127.0.0.1:${adminPort}/stats/prometheus`)).text();
-    if (Number(/^wasmcustom_hfi_ruleset_updates_total\{\} (\d+)$/m.exec(stats)?.[1] ?? 0) >= workers) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('hfi-proxy did not load the rule set in 15 s');
+async function waitForRuleSet(admin: string, workers: number): Promise<void> {
+  await waitFor(async () => (await scrapeMetric(`${admin}/stats/prometheus`, 'wasmcustom_hfi_ruleset_updates_total')) >= workers, {
+    what: 'hfi-proxy to load the rule set',
+    timeoutMs: 15_000,
+  });
 }
 
 interface WrkResult {
@@ -93,7 +78,7 @@ async function main(): Promise<void> {
       '-e',
       `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'application/json','content-length':11});s.end('{"ok":true}')})}).listen(${upPort},'127.0.0.1')`,
     ]);
-    await waitPort(upPort);
+    await listening(upPort, 'the upstream');
 
     const nginxPort = await freePort();
     writeFileSync(
@@ -101,31 +86,16 @@ async function main(): Promise<void> {
       `worker_processes 1;\npid ${tmp}/nginx.pid;\nerror_log ${tmp}/error.log;\nevents { worker_connections 4096; }\nhttp {\n  access_log off;\n  client_body_temp_path ${tmp}; proxy_temp_path ${tmp}; fastcgi_temp_path ${tmp}; uwsgi_temp_path ${tmp}; scgi_temp_path ${tmp};\n  upstream up { server 127.0.0.1:${upPort}; keepalive 64; }\n  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }\n}\n`,
     );
     start('nginx', ['-c', join(tmp, 'nginx.conf'), '-g', 'daemon off;']);
-    await waitPort(nginxPort);
+    await listening(nginxPort, 'nginx');
 
-    const barePort = await freePort();
-    const bareProc = start(process.execPath, [
-      'packages/proxy-host/bin/hfi-proxy.js',
-      '--no-plugin',
-      '--listen',
-      String(barePort),
-      '--admin',
-      '0',
-      '--upstream',
-      `http://127.0.0.1:${upPort}`,
-    ]);
-    await waitPort(barePort);
+    const upstream = `http://127.0.0.1:${upPort}`;
+    const bare = await startHfiProxy({ upstream, args: ['--no-plugin'] });
+    running.push(bare);
 
-    const cpPort = await freePort();
-    start(process.execPath, ['packages/control-plane/bin/hfi-control-plane.js'], {
-      CONTROL_PLANE_PORT: String(cpPort),
-      CONTROL_PLANE_ADDR: '127.0.0.1',
-      STORAGE_BACKEND: 'memory',
-      LOG_LEVEL: 'warn',
-    });
-    await waitPort(cpPort);
+    const cp = await startControlPlane({ env: { LOG_LEVEL: 'warn' } });
+    running.push(cp);
     for (let i = 0; i < 100; i++) {
-      const body = JSON.stringify({
+      await applyPolicy(cp.url, {
         apiVersion: 'v1',
         kind: 'FaultInjectionPolicy',
         metadata: { name: `bench-${i}` },
@@ -139,70 +109,45 @@ async function main(): Promise<void> {
           ],
         },
       });
-      const r = await fetch(`http://127.0.0.1:${cpPort}/v1/policies`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      if (r.status >= 300) throw new Error(`policy ${i}: ${r.status} ${await r.text()}`);
     }
-    const pluginPort = await freePort();
-    const adminPort = await freePort();
-    const plugged = start(process.execPath, [
-      'packages/proxy-host/bin/hfi-proxy.js',
-      '--listen',
-      String(pluginPort),
-      '--admin',
-      String(adminPort),
-      '--upstream',
-      `http://127.0.0.1:${upPort}`,
-      '--control-plane',
-      `http://127.0.0.1:${cpPort}`,
-      '--service',
-      'frontend',
-      '--namespace',
-      'demo',
-      '--log-level',
-      'warn',
-    ]);
-    await waitPort(pluginPort);
-    await waitForRuleSet(adminPort, 2);
+    const plugged = await startHfiProxy({ upstream, controlPlane: cp.url, service: 'frontend' });
+    running.push(plugged);
+    await waitForRuleSet(plugged.admin, 2);
 
     const results: Record<string, WrkResult> = {};
-    for (const [name, port, pid] of [
-      ['upstream directly', upPort, null],
-      ['nginx (1 worker)', nginxPort, null],
-      ['hfi-proxy --no-plugin', barePort, bareProc.pid!],
-      ['hfi-proxy + plugin, 100 rules', pluginPort, plugged.pid!],
+    for (const [name, url, pid] of [
+      ['upstream directly', upstream, null],
+      ['nginx (1 worker)', `http://127.0.0.1:${nginxPort}`, null],
+      ['hfi-proxy --no-plugin', bare.url, bare.child.pid!],
+      ['hfi-proxy + plugin, 100 rules', plugged.url, plugged.child.pid!],
     ] as const) {
       const cpu0 = pid ? cpuSeconds(pid) : 0;
-      const r = (results[name] = wrk(`http://127.0.0.1:${port}/api/items`));
+      const r = (results[name] = wrk(`${url}/api/items`));
       const cpu = pid ? `   proxy CPU ${((1e6 * (cpuSeconds(pid) - cpu0)) / r.requests).toFixed(0).padStart(4)} µs/req` : '';
       console.log(`${name.padEnd(32)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.padStart(8)}   p99 ${r.p99.padStart(8)}${cpu}`);
     }
-    const bare = results['hfi-proxy --no-plugin']!.rps;
-    const plugin = results['hfi-proxy + plugin, 100 rules']!.rps;
-    const nginx = results['nginx (1 worker)']!.rps;
+    const bareRps = results['hfi-proxy --no-plugin']!.rps;
+    const pluginRps = results['hfi-proxy + plugin, 100 rules']!.rps;
+    const nginxRps = results['nginx (1 worker)']!.rps;
     console.log(
-      `plugin cost: ${(100 * (1 - plugin / bare)).toFixed(1)}% of bare-proxy throughput (plugin/bare = ${(plugin / bare).toFixed(2)})`,
+      `plugin cost: ${(100 * (1 - pluginRps / bareRps)).toFixed(1)}% of bare-proxy throughput (plugin/bare = ${(pluginRps / bareRps).toFixed(2)})`,
     );
-    console.log(`hfi-proxy bare / nginx = ${(bare / nginx).toFixed(2)}; with plugin / nginx = ${(plugin / nginx).toFixed(2)}`);
+    console.log(`hfi-proxy bare / nginx = ${(bareRps / nginxRps).toFixed(2)}; with plugin / nginx = ${(pluginRps / nginxRps).toFixed(2)}`);
 
-    const idle = rssMb(plugged.pid!);
+    const pluggedPid = plugged.child.pid!;
+    const idle = rssMb(pluggedPid);
     let peak = idle;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(plugged.pid!))), 200);
-    const c1000 = await new Promise<WrkResult>((resolve) =>
-      setImmediate(() => resolve(wrk(`http://127.0.0.1:${pluginPort}/api/items`, 1000, '5'))),
-    );
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pluggedPid))), 200);
+    const c1000 = await new Promise<WrkResult>((resolve) => setImmediate(() => resolve(wrk(`${plugged.url}/api/items`, 1000, '5'))));
     clearInterval(sampler);
     // spawnSync blocked the sampler; read once more while connections may still linger.
-    peak = Math.max(peak, rssMb(plugged.pid!));
+    peak = Math.max(peak, rssMb(pluggedPid));
     console.log(
       `hfi-proxy + plugin RSS: idle ${idle.toFixed(0)} MB, after 1,000 connections ${peak.toFixed(0)} MB (${c1000.rps.toFixed(0)} req/s at -c1000)`,
     );
   } finally {
-    // SIGTERM: nginx's master then stops its workers (SIGKILL would orphan them).
-    for (const c of children) c.kill('SIGTERM');
+    // SIGTERM first: nginx's master then stops its workers (SIGKILL would orphan them).
+    await Promise.all(running.map((proc) => proc.stop()));
     rmSync(tmp, { recursive: true, force: true });
   }
 }

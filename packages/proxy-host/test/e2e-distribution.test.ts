@@ -5,16 +5,17 @@ import { after, test } from 'node:test';
 import {
   applyPolicy,
   closeAgent,
-  eventually,
-  type Proc,
-  policy,
+  type RunningProcess,
   request,
+  scrapeMetric,
   startControlPlane,
-  startProxy,
+  startHfiProxy,
   startUpstream,
-} from './e2e-helpers.js';
+  waitFor,
+} from '@hfi/testkit';
+import { policy } from './e2e-helpers.js';
 
-const procs: Proc[] = [];
+const procs: RunningProcess[] = [];
 let upstreamClose: (() => Promise<void>) | null = null;
 after(async () => {
   for (const p of procs) await p.stop();
@@ -23,9 +24,8 @@ after(async () => {
 });
 
 /** Data-plane polls the control plane holds now (its hfi_control_plane_longpolls_held gauge). */
-async function heldPolls(controlPlane: string): Promise<number> {
-  const metrics = await request(`${controlPlane}/v1/metrics`);
-  return Number(/^hfi_control_plane_longpolls_held (\d+)$/m.exec(metrics.body)?.[1] ?? 0);
+function heldPolls(controlPlane: string): Promise<number> {
+  return scrapeMetric(`${controlPlane}/v1/metrics`, 'hfi_control_plane_longpolls_held');
 }
 
 test('two proxies: only the targeted service is affected; an update reaches both within a second', async () => {
@@ -33,19 +33,21 @@ test('two proxies: only the targeted service is affected; an update reaches both
   upstreamClose = upstream.close;
   const cp = await startControlPlane();
   procs.push(cp);
-  const front = await startProxy(upstream.url, cp.url, 'frontend');
-  const back = await startProxy(upstream.url, cp.url, 'backend');
+  const front = await startHfiProxy({ upstream: upstream.url, controlPlane: cp.url, service: 'frontend' });
+  const back = await startHfiProxy({ upstream: upstream.url, controlPlane: cp.url, service: 'backend' });
   procs.push(front, back);
-  await eventually(
-    async () => (await request(`${front.url}/x`)).status === 200 && (await request(`${back.url}/x`)).status === 200,
-    5000,
-    'proxies',
-  );
+  await waitFor(async () => (await request(`${front.url}/x`)).status === 200 && (await request(`${back.url}/x`)).status === 200, {
+    timeoutMs: 5000,
+    what: 'both proxies to answer',
+  });
   // Both proxies' long polls held (2 proxies x 2 worker VMs, each VM polls): what follows measures distribution.
-  await eventually(async () => (await heldPolls(cp.url)) >= 4, 10000, "both proxies' long polls held by the control plane");
+  await waitFor(async () => (await heldPolls(cp.url)) >= 4, {
+    timeoutMs: 10000,
+    what: "both proxies' long polls held by the control plane",
+  });
 
   await applyPolicy(cp.url, policy('only-backend', 'backend', [{ fault: { percentage: 100, abort: { httpStatus: 503 } } }]));
-  await eventually(async () => (await request(`${back.url}/x`)).status === 503, 5000, 'backend faulted');
+  await waitFor(async () => (await request(`${back.url}/x`)).status === 503, { timeoutMs: 5000, what: 'backend faulted' });
   for (let i = 0; i < 20; i++) assert.equal((await request(`${front.url}/x`)).status, 200, 'frontend untouched');
 
   const t0 = Date.now();
@@ -53,11 +55,10 @@ test('two proxies: only the targeted service is affected; an update reaches both
     cp.url,
     policy('everyone', '*', [{ match: { path: { prefix: '/all' } }, fault: { percentage: 100, abort: { httpStatus: 429 } } }], 10),
   );
-  await eventually(
-    async () => (await request(`${front.url}/all`)).status === 429 && (await request(`${back.url}/all`)).status === 429,
-    3000,
-    'the update on both proxies',
-  );
+  await waitFor(async () => (await request(`${front.url}/all`)).status === 429 && (await request(`${back.url}/all`)).status === 429, {
+    timeoutMs: 3000,
+    what: 'the update on both proxies',
+  });
   assert.ok(Date.now() - t0 < 1000, `update took ${Date.now() - t0} ms`);
 });
 
@@ -65,7 +66,7 @@ test('control plane down: last rules kept, traffic passes, duration ends faults 
   const upstream = await startUpstream();
   const cp = await startControlPlane();
   procs.push(cp);
-  const proxy = await startProxy(upstream.url, cp.url, 'frontend');
+  const proxy = await startHfiProxy({ upstream: upstream.url, controlPlane: cp.url, service: 'frontend' });
   procs.push(proxy);
   await applyPolicy(
     cp.url,
@@ -78,30 +79,32 @@ test('control plane down: last rules kept, traffic passes, duration ends faults 
     ]),
   );
   const appliedAt = Date.now();
-  await eventually(async () => (await request(`${proxy.url}/brief`)).status === 503, 3000, 'the time-limited rule');
-  await eventually(async () => (await request(`${proxy.url}/kept`)).status === 418, 3000, 'the kept rule');
+  await waitFor(async () => (await request(`${proxy.url}/brief`)).status === 503, { timeoutMs: 3000, what: 'the time-limited rule' });
+  await waitFor(async () => (await request(`${proxy.url}/kept`)).status === 418, { timeoutMs: 3000, what: 'the kept rule' });
 
-  await cp.stop();
+  await cp.kill();
   for (let i = 0; i < 10; i++) {
     assert.equal((await request(`${proxy.url}/kept`)).status, 418, 'last rules kept');
     assert.equal((await request(`${proxy.url}/pass`)).status, 200, 'traffic passes');
   }
   // The rule expires by itself (absolute expiry in the rule set), control plane or not.
-  const ended = await eventually(async () => (await request(`${proxy.url}/brief`)).status === 200, 6000, 'the time-limited rule to end');
+  const ended = await waitFor(async () => (await request(`${proxy.url}/brief`)).status === 200, {
+    timeoutMs: 6000,
+    what: 'the time-limited rule to end',
+  });
   const endedAt = Date.now();
   assert.ok(endedAt - appliedAt >= 2900, `ended after ${endedAt - appliedAt} ms`);
   assert.ok(endedAt - appliedAt <= 3000 + 1500, `ended after ${endedAt - appliedAt} ms (waited ${ended})`);
 
-  const cp2 = await startControlPlane(cp.port);
+  const cp2 = await startControlPlane({ port: cp.port });
   procs.push(cp2);
   await applyPolicy(
     cp2.url,
     policy('after-restart', 'frontend', [{ match: { path: { prefix: '/new' } }, fault: { percentage: 100, abort: { httpStatus: 451 } } }]),
   );
-  await eventually(
-    async () => (await request(`${proxy.url}/new`)).status === 451,
-    15000,
-    'the proxy to catch up with the restarted control plane',
-  );
+  await waitFor(async () => (await request(`${proxy.url}/new`)).status === 451, {
+    timeoutMs: 15000,
+    what: 'the proxy to catch up with the restarted control plane',
+  });
   await upstream.close();
 });

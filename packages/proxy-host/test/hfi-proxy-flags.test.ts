@@ -1,15 +1,14 @@
-// hfi-proxy's command line, through the real bin: duration flags and how bad values are refused.
+// hfi-proxy's command line, through the real bin: duration flags, and bad values refused naming the flag.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { closeAgent, request, startProxy } from './e2e-helpers.js';
+import { cleanEnv, closeAgent, hfiProxyBin, request, startHfiProxy } from '@hfi/testkit';
 
-const proxyBin = fileURLToPath(new URL('../../bin/hfi-proxy.js', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, [proxyBin, ...args], { encoding: 'utf8', timeout: 15_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [hfiProxyBin, ...args], { encoding: 'utf8', env: cleanEnv(), timeout: 15_000 });
 
 after(() => closeAgent());
 
@@ -19,7 +18,7 @@ test('--upstream-timeout 0.3s and --upstream-timeout 300 (ms) both answer 504 af
   const upstream = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
   try {
     for (const timeout of ['0.3s', '300']) {
-      const proxy = await startProxy(upstream, 'http://127.0.0.1:9', 'frontend', ['--no-plugin', '--upstream-timeout', timeout]);
+      const proxy = await startHfiProxy({ upstream, args: ['--no-plugin', '--upstream-timeout', timeout] });
       try {
         const r = await request(`${proxy.url}/x`);
         assert.equal(r.status, 504, timeout);
@@ -56,4 +55,10 @@ test('--help says a duration flag takes a duration and a bare integer is millise
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--upstream-timeout <duration> +route timeout, e\.g\. 15s, 1500ms, 1m30s/);
   assert.match(r.stdout, /a bare integer is milliseconds/);
+});
+
+test('a data-plane token an HTTP header cannot carry: hfi-proxy refuses it at start, naming the flag', () => {
+  const r = run('--upstream', 'http://127.0.0.1:9', '--listen', '0', '--admin', '0', '--token', 'secret\u0001');
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--token: the token holds a character an HTTP header cannot carry/);
 });

@@ -1,6 +1,7 @@
 // Runs the real hfi-cli bin as a child process and collects what a user would see.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { CLI_BIN, PACKAGE_ROOT } from './paths.js';
+import { hfiCliBin } from '@hfi/testkit';
+import { PACKAGE_ROOT } from './paths.js';
 
 export interface CliResult {
   code: number | null;
@@ -24,7 +25,7 @@ function childEnv(run: CliRun): NodeJS.ProcessEnv {
 }
 
 export function spawnCli(args: readonly string[], run: CliRun = {}): ChildProcess {
-  return spawn(process.execPath, [CLI_BIN, ...args], {
+  return spawn(process.execPath, [hfiCliBin, ...args], {
     cwd: run.cwd ?? PACKAGE_ROOT,
     env: childEnv(run),
     stdio: ['pipe', 'pipe', 'pipe'],

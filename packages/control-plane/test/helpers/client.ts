@@ -1,4 +1,5 @@
 // One request interface over app.inject() and over real HTTP, so that every endpoint test runs both ways.
+import { metricValue } from '@hfi/testkit';
 import type { FastifyInstance } from 'fastify';
 
 interface TestResponse {
@@ -54,4 +55,9 @@ export function httpClient(baseUrl: string): TestClient {
 /** Listens on a free loopback port; returns the base URL. */
 export async function listen(app: FastifyInstance): Promise<string> {
   return app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+/** One unlabelled metric from /v1/metrics, as a Prometheus scrape would see it; NaN when it is absent. */
+export async function metric(call: TestClient, name: string): Promise<number> {
+  return metricValue((await call('GET', '/v1/metrics')).text, name);
 }

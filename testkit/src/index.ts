@@ -1,0 +1,17 @@
+// Test support shared by every workspace. Each module has one concern; this is the one entry point.
+export {
+  applyPolicy,
+  type ControlPlaneOptions,
+  type RunningControlPlane,
+  runControlPlaneToExit,
+  startControlPlane,
+} from './control-plane.js';
+export { type EtcdProcess, startEtcd } from './etcd.js';
+export { type HfiProxyOptions, type RunningHfiProxy, startHfiProxy } from './hfi-proxy.js';
+export { closeAgent, type Reply, request } from './http.js';
+export { metricValue, scrapeMetric } from './metrics.js';
+export { controlPlaneBin, hfiCliBin, hfiProxyBin, pluginWasm, repoRoot } from './paths.js';
+export { freePort } from './ports.js';
+export { cleanEnv, type LaunchOptions, launchNode, type RunningProcess, supervise } from './process.js';
+export { type RunningUpstream, startUpstream } from './upstream.js';
+export { answersOk, refuses, type WaitOptions, waitFor } from './wait.js';
