@@ -16,6 +16,7 @@ const roots = [
   'packages/cli',
   'deploy',
   'testkit',
+  'e2e',
 ];
 
 function testFiles(dir) {

@@ -13,7 +13,7 @@ import {
   startUpstream,
   waitFor,
 } from '@hfi/testkit';
-import { policy } from './e2e-helpers.js';
+import { policy } from './support/policies.js';
 
 const procs: RunningProcess[] = [];
 let upstreamClose: (() => Promise<void>) | null = null;

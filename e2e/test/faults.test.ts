@@ -17,7 +17,7 @@ import {
   startUpstream,
   waitFor,
 } from '@hfi/testkit';
-import { policy } from './e2e-helpers.js';
+import { policy } from './support/policies.js';
 
 let cp: RunningControlPlane;
 let upstream: RunningUpstream;
