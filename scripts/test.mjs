@@ -2,7 +2,7 @@
 // Runs the whole suite with Node's built-in runner over the compiled tests.
 // `node scripts/test.mjs [workspace-dir-substring...]` narrows it, e.g. `node scripts/test.mjs policy`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -36,10 +36,16 @@ function testFiles(dir) {
   return out;
 }
 
+/** Whether a compiled test still has its source: tsc -b does not delete outputs of removed files. */
+function hasSource(workspace, compiled) {
+  const source = relative(join(root, workspace, 'dist'), compiled).replace(/\.js$/, '.ts');
+  return existsSync(join(root, workspace, source));
+}
+
 const filters = process.argv.slice(2);
 const files = roots
   .filter((r) => filters.length === 0 || filters.some((f) => r.includes(f)))
-  .flatMap((r) => testFiles(join(root, r, 'dist')))
+  .flatMap((r) => testFiles(join(root, r, 'dist')).filter((f) => hasSource(r, f)))
   .map((f) => relative(root, f))
   .sort();
 
