@@ -7,7 +7,15 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['packages/policy', 'packages/proxy-host', 'packages/plugin', 'packages/control-plane', 'packages/cli', 'deploy'];
+const roots = [
+  'packages/policy',
+  'packages/proxy-host',
+  'packages/plugin',
+  'packages/control-plane',
+  'packages/cli',
+  'packages/recommender',
+  'deploy',
+];
 
 function testFiles(dir) {
   const out = [];
