@@ -14,6 +14,7 @@ const roots = [
   'packages/plugin',
   'packages/control-plane',
   'packages/cli',
+  'packages/recommender',
   'deploy',
   'testkit',
   'e2e',

@@ -3,6 +3,7 @@
 
 export { assembleRuleSet, compilePolicyRules, compileRuleSet, ruleSetForIdentity, serializeRuleSet } from './compile.js';
 export { decideFault } from './decide.js';
+export { childPath, describe, ErrorSink, isRecord, own, rejectUnknownKeys } from './errors.js';
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';
 export { LIMITS } from './limits.js';
 export { parsePolicyDocuments } from './parse.js';

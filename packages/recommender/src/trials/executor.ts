@@ -1,0 +1,26 @@
+// Where trials run. The runner owns the protocol (apply, wait for the window, read, delete even on failure);
+// an executor only does each step: in the simulated mesh now, against a control plane once it reports outcomes.
+import type { FaultInjectionPolicy } from '@hfi/policy';
+import type { Workload } from '../space/types.js';
+import type { Outcomes } from './outcomes.js';
+
+export interface TrialWindow {
+  /** Epoch ms. */
+  fromMs: number;
+  toMs: number;
+}
+
+export interface TrialExecutor {
+  /** "simulated" or "live": recorded in the session and printed with every report. */
+  readonly mode: 'simulated' | 'live';
+  /** The workloads that exist, so that a space naming a service that does not is refused before any trial. */
+  workloads(): Promise<Workload[]>;
+  apply(policy: FaultInjectionPolicy): Promise<void>;
+  /** Resolves once the applied policy has been in force for `seconds`; the window to read outcomes over. */
+  waitForWindow(policy: FaultInjectionPolicy, seconds: number): Promise<TrialWindow>;
+  readOutcomes(workload: Workload, window: TrialWindow): Promise<Outcomes>;
+  /** Deletes the policy; deleting one that is already gone (expired, deleted by hand) is not an error. */
+  delete(name: string): Promise<void>;
+  /** The workload's outcomes with no trial running, for the guard between trials. */
+  readQuietOutcomes(workload: Workload): Promise<Outcomes>;
+}
