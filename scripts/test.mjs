@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = [
+  'packages/api',
   'packages/duration',
   'packages/policy',
   'packages/proxy-host',

@@ -1,6 +1,7 @@
 // Builds the control plane as a Fastify instance (no listen): stores, hub, distribution, routes,
 // auth, errors, metrics and logs wired together. main.ts binds it to the real world.
 
+import type { ErrorBody } from '@hfi/api';
 import { parsePolicyDocuments } from '@hfi/policy';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { Authenticator } from './auth.js';
@@ -11,7 +12,7 @@ import { RuleSetHub } from './distribution/hub.js';
 import { LongPolls } from './distribution/long-poll.js';
 import { DataPlaneRegistry } from './distribution/registry.js';
 import { RuleSetStreams } from './distribution/sse.js';
-import { type ErrorBody, fieldDetails, HfiError, isHfiError } from './errors.js';
+import { fieldDetails, HfiError, isHfiError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
 import { dataPlaneRoutes } from './routes/dataplanes.js';

@@ -1,35 +1,7 @@
-// The one registry of API error codes. Every error a client sees is `{code, message, details[]}`;
-// callers branch on `code`, never on the message.
+// Errors the API answers: an HfiError carries a code of the one registry (@hfi/api ERROR_CODES), which
+// gives its status; the error handler serialises it as `{code, message, details[]}`.
+import { ERROR_CODES, type ErrorBody, type ErrorCode, type ErrorDetail } from '@hfi/api';
 import type { FieldError } from '@hfi/policy';
-
-export const ERROR_CODES = {
-  HFI_INVALID_POLICY: { status: 400, message: 'the policy is invalid' },
-  HFI_INVALID_REQUEST: { status: 400, message: 'the request is invalid' },
-  HFI_MALFORMED_BODY: { status: 400, message: 'the request body could not be parsed' },
-  HFI_UNAUTHORIZED: { status: 401, message: 'a valid bearer token is required' },
-  HFI_FORBIDDEN: { status: 403, message: 'this token may not perform this operation' },
-  HFI_NOT_FOUND: { status: 404, message: 'not found' },
-  HFI_VERSION_CONFLICT: { status: 409, message: 'metadata.version is not the current version' },
-  HFI_BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },
-  HFI_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },
-  HFI_POLICY_LIMIT: { status: 422, message: 'the maximum number of policies is reached' },
-  HFI_INTERNAL: { status: 500, message: 'internal error' },
-  HFI_STORE_UNAVAILABLE: { status: 503, message: 'the policy store is unavailable' },
-  HFI_NO_RULE_SET: { status: 503, message: 'no rule set has been compiled yet' },
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_CODES;
-
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details: ErrorDetail[];
-}
 
 export class HfiError extends Error {
   readonly code: ErrorCode;

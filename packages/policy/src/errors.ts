@@ -1,5 +1,8 @@
 // Validation errors as data: each names the field by path and says what was expected and what was found.
+import { childPath } from '@hfi/api';
 import type { FieldError } from './types.js';
+
+export { childPath, describe } from '@hfi/api';
 
 /** Collects every error of one validation run (callers want them all at once, not the first). */
 export class ErrorSink {
@@ -11,34 +14,6 @@ export class ErrorSink {
 
   get count(): number {
     return this.errors.length;
-  }
-}
-
-/** `spec.rules` + 0 -> `spec.rules[0]`; `spec` + `rules` -> `spec.rules`. */
-export function childPath(parent: string, key: string | number): string {
-  if (typeof key === 'number') return `${parent}[${key}]`;
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${parent}[${JSON.stringify(key)}]`;
-  return parent === '' ? key : `${parent}.${key}`;
-}
-
-/** A short, safe description of any value for "found ..." in messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  switch (typeof value) {
-    case 'string':
-      return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    case 'number':
-      return `number ${String(value)}`;
-    case 'boolean':
-      return `boolean ${String(value)}`;
-    case 'bigint':
-      return `integer ${String(value)}`;
-    case 'object':
-      return 'an object';
-    default:
-      return `a ${typeof value}`;
   }
 }
 

@@ -17,10 +17,6 @@ import type {
   ValidationResult,
 } from './types.js';
 
-const PRIORITY_MIN = -1000;
-const PRIORITY_MAX = 1000;
-const VERSION_MAX_LENGTH = 64;
-
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Kubernetes label value / name part of a key: alphanumeric at both ends, `-_.` inside. */
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -105,10 +101,10 @@ function readMetadata(sink: ErrorSink, value: unknown): PolicyMetadata | undefin
   }
   const version = own(value, 'version');
   if (version !== undefined && version !== null) {
-    if (typeof version !== 'string' || version === '' || version.length > VERSION_MAX_LENGTH) {
+    if (typeof version !== 'string' || version === '' || version.length > LIMITS.versionMaxLength) {
       sink.add(
         'metadata.version',
-        `expected a non-empty string of at most ${VERSION_MAX_LENGTH} characters (assigned by the server), found ${describe(version)}`,
+        `expected a non-empty string of at most ${LIMITS.versionMaxLength} characters (assigned by the server), found ${describe(version)}`,
       );
     } else {
       metadata.version = version;
@@ -241,7 +237,7 @@ function readSelectorField(sink: ErrorSink, path: string, value: unknown, shape:
 
 function readPriority(sink: ErrorSink, path: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return 0;
-  return readInteger(sink, path, value, PRIORITY_MIN, PRIORITY_MAX, 'higher evaluates first');
+  return readInteger(sink, path, value, LIMITS.priorityMin, LIMITS.priorityMax, 'higher evaluates first');
 }
 
 function readRules(sink: ErrorSink, path: string, value: unknown): Rule[] | undefined {

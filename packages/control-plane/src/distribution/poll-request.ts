@@ -1,6 +1,7 @@
 // The data-plane poll body (docs/wire-format.md "Data-plane long-poll"), validated at the edge.
+
+import type { ErrorDetail } from '@hfi/api';
 import { WIRE_VERSION } from '@hfi/policy';
-import type { ErrorDetail } from '../errors.js';
 
 interface FaultCounts {
   aborts: number;

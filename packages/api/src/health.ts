@@ -1,0 +1,20 @@
+// Liveness and readiness answers.
+import { type Static, Type } from '@sinclair/typebox';
+import { CLOSED } from './schema.js';
+
+export const Health = Type.Object(
+  { status: Type.Literal('ok'), version: Type.String({ description: 'the control plane package version' }) },
+  { ...CLOSED, $id: 'Health' },
+);
+export type Health = Static<typeof Health>;
+
+export const Ready = Type.Object(
+  {
+    status: Type.Literal('ready'),
+    store: Type.Union([Type.Literal('memory'), Type.Literal('etcd')]),
+    epoch: Type.String(),
+    version: Type.Integer({ minimum: 0, description: 'the rule-set version this replica serves' }),
+  },
+  { ...CLOSED, $id: 'Ready' },
+);
+export type Ready = Static<typeof Ready>;

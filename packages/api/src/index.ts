@@ -1,0 +1,16 @@
+// Public entry point of @hfi/api: HFI's API and wire contract, declared once as JSON Schema (TypeBox).
+// Types are derived from the schemas (`Static<typeof Schema>`), so a shape cannot drift from its type.
+
+export { COMPONENT_SCHEMAS } from './components.js';
+export * from './dataplane.js';
+export { childPath, describe } from './describe.js';
+export * from './errors.js';
+export * from './health.js';
+export { API_LIMITS, DATA_PLANE_LIMITS, LIMITS } from './limits.js';
+export * from './plugin-config.js';
+export * from './policy.js';
+export * from './requests.js';
+export { ref } from './schema.js';
+export * from './status.js';
+export { type Checker, compileChecker } from './validation.js';
+export * from './wire.js';

@@ -1,0 +1,83 @@
+// The compiled rule set: the data plane's only input (docs/wire-format.md). The plugin reads it with its
+// own streaming JSON reader; the numbers it must agree on (WIRE_VERSION, DATA_PLANE_LIMITS) reach it as
+// generated AssemblyScript constants.
+import { type Static, Type } from '@sinclair/typebox';
+import { CLOSED, Nullable } from './schema.js';
+
+export const WIRE_VERSION = 1 as const;
+
+/** A DFA over bytes (input bytes are read as Latin-1 code units 0-255). */
+export const CompiledDfa = Type.Object(
+  {
+    states: Type.Integer({ minimum: 1, description: 'state 0 is the start state' }),
+    classes: Type.Integer({ minimum: 1, description: 'number of byte classes' }),
+    classMap: Type.String({ description: 'base64 of 256 bytes: classMap[byte] = class index' }),
+    table: Type.String({ description: 'base64 of states*classes little-endian u16: next state; 0xFFFF = dead' }),
+    accept: Type.Array(Type.Integer({ minimum: 0 }), { description: 'sorted accepting state ids' }),
+  },
+  CLOSED,
+);
+export type CompiledDfa = Static<typeof CompiledDfa>;
+
+const exact = { kind: Type.Literal('exact'), value: Type.String() };
+const prefix = { kind: Type.Literal('prefix'), value: Type.String() };
+const regex = { kind: Type.Literal('regex'), value: Type.String({ description: 'the source, for people and logs' }), dfa: CompiledDfa };
+
+export const CompiledStringMatch = Type.Union([Type.Object(exact, CLOSED), Type.Object(prefix, CLOSED), Type.Object(regex, CLOSED)]);
+export type CompiledStringMatch = Static<typeof CompiledStringMatch>;
+
+const name = Type.String({ description: 'lower-case' });
+export const CompiledHeaderMatch = Type.Union([
+  Type.Object({ name, ...exact }, CLOSED),
+  Type.Object({ name, ...prefix }, CLOSED),
+  Type.Object({ name, ...regex }, CLOSED),
+  Type.Object({ name, kind: Type.Literal('present') }, CLOSED),
+  Type.Object({ name, kind: Type.Literal('absent') }, CLOSED),
+]);
+export type CompiledHeaderMatch = Static<typeof CompiledHeaderMatch>;
+
+export const CompiledAbort = Type.Object(
+  {
+    status: Type.Integer({ minimum: 200, maximum: 599 }),
+    grpcStatus: Type.Integer({ minimum: -1, maximum: 16, description: '-1 when the rule sets no gRPC status' }),
+    body: Type.String(),
+    headers: Type.Array(Type.Tuple([Type.String(), Type.String()]), { description: 'lower-cased names, sorted by name' }),
+  },
+  CLOSED,
+);
+export type CompiledAbort = Static<typeof CompiledAbort>;
+
+const Selector = Type.Object({ service: Type.String(), namespace: Type.String() }, CLOSED);
+export const CompiledRule = Type.Object(
+  {
+    id: Type.String({ description: '`<policy>/<ruleIndex>`: the x-hfi-fault header value and the counters key' }),
+    policy: Type.String(),
+    ruleIndex: Type.Integer({ minimum: 0 }),
+    priority: Type.Integer(),
+    policyVersion: Type.String(),
+    selector: Selector,
+    path: Nullable(CompiledStringMatch),
+    method: Nullable(CompiledStringMatch),
+    headers: Type.Array(CompiledHeaderMatch),
+    perMillion: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'probability in parts per million' }),
+    delayMs: Type.Integer({ minimum: 0, description: '0 = no delay' }),
+    abort: Nullable(CompiledAbort),
+    startDelayMs: Type.Integer({ minimum: 0 }),
+    activeFromMs: Type.Integer({ minimum: 0, description: 'epoch ms; the rule applies from this instant' }),
+    expiresAtMs: Type.Integer({ minimum: 0, description: 'epoch ms; 0 = never expires' }),
+  },
+  CLOSED,
+);
+export type CompiledRule = Static<typeof CompiledRule>;
+
+export const CompiledRuleSet = Type.Object(
+  {
+    wireVersion: Type.Literal(WIRE_VERSION),
+    epoch: Type.String({ description: "the store's history: a data plane holding another epoch's version takes any version" }),
+    version: Type.Integer({ minimum: 0, description: 'grows with every change within one epoch (etcd: the store revision)' }),
+    hash: Type.String({ description: 'sha256 hex of the canonical JSON of `rules`' }),
+    rules: Type.Array(CompiledRule, { description: 'in evaluation order' }),
+  },
+  { ...CLOSED, $id: 'CompiledRuleSet', description: 'The compiled rule set (docs/wire-format.md).' },
+);
+export type CompiledRuleSet = Static<typeof CompiledRuleSet>;
