@@ -1,18 +1,21 @@
 // Builds the control plane as a Fastify instance (no listen): stores, hub, distribution, routes,
 // auth, errors, metrics and logs wired together. main.ts binds it to the real world.
 
-import type { ErrorBody } from '@hfi/api';
+import { API_LIMITS, type ErrorBody } from '@hfi/api';
 import { parsePolicyDocuments } from '@hfi/policy';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { Authenticator } from './auth.js';
 import type { Clock, RandomHex } from './clock.js';
 import type { ControlPlaneConfig } from './config/config.js';
 import type { AppContext } from './context.js';
+import { useContract } from './contract/compilers.js';
+import { registerOpenApi } from './contract/openapi.js';
 import { RuleSetHub } from './distribution/hub.js';
 import { LongPolls } from './distribution/long-poll.js';
 import { DataPlaneRegistry } from './distribution/registry.js';
 import { RuleSetStreams } from './distribution/sse.js';
 import { fieldDetails, HfiError, isHfiError } from './errors.js';
+import { JSON_TYPE, YAML_TYPES } from './media-types.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
 import { dataPlaneRoutes } from './routes/dataplanes.js';
@@ -24,8 +27,6 @@ import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 /** Routes whose duration is a hold time, not work: kept out of the latency histogram. */
 const HELD_ROUTES = new Set(['/v1/dataplane/poll', '/v1/config/stream']);
 
@@ -48,7 +49,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const { config, clock } = options;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: API_LIMITS.bodyBytes,
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: config.requestTimeoutMs,
     return503OnClosing: true,
@@ -103,7 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Bodies: JSON and YAML, one policy each; everything else is 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, JSON.parse(body as string));
     } catch (error) {
@@ -151,6 +152,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     return reply.code(404).send(errorBody(new HfiError('HFI_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)));
   });
 
+  useContract(app);
+  await registerOpenApi(app, options.version);
   await app.register(healthRoutes(ctx));
   await app.register(policyRoutes(ctx));
   await app.register(ruleSetRoutes(ctx));
@@ -182,7 +185,7 @@ function toHfiError(error: FastifyError | HfiError): HfiError {
   if (isHfiError(error)) return error;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HfiError('HFI_BODY_TOO_LARGE', `the request body exceeds ${BODY_LIMIT_BYTES} bytes`);
+      return new HfiError('HFI_BODY_TOO_LARGE', `the request body exceeds ${API_LIMITS.bodyBytes} bytes`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HfiError('HFI_UNSUPPORTED_MEDIA_TYPE', 'unsupported content type: send application/json or application/yaml');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -1,5 +1,5 @@
 // Public entry point of @hfi/control-plane (for tests, benchmarks and embedding).
-export { BODY_LIMIT_BYTES, type BuildOptions, buildApp } from './app.js';
+export { type BuildOptions, buildApp } from './app.js';
 export type { Clock, RandomHex } from './clock.js';
 export { type AuthConfig, ConfigError, type ControlPlaneConfig, DEFAULT_CONFIG, loadConfig } from './config/config.js';
 export { RuleSetHub } from './distribution/hub.js';

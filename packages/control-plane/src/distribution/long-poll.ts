@@ -2,6 +2,7 @@
 // (no per-poll scanning or timers beyond each poll's own hold limit). A woken poll's responder runs
 // synchronously inside the publication, so 1,000 held polls are answered in one pass with the same
 // serialised bytes, not through 1,000 promise continuations.
+import { API_LIMITS } from '@hfi/api';
 import type { CompiledRuleSet, Identity } from '@hfi/policy';
 import type { RuleSetHub } from './hub.js';
 import type { ServedRuleSet } from './served-rule-sets.js';
@@ -22,8 +23,6 @@ interface Waiter {
   respond: PollResponder;
   timer: NodeJS.Timeout;
 }
-
-const MAX_HOLD_MS = 60_000;
 
 export class LongPolls {
   private readonly waiters = new Set<Waiter>();
@@ -51,7 +50,7 @@ export class LongPolls {
       respond(this.ruleSetFor(poll, false));
       return nothing;
     }
-    const holdMs = Math.min(poll.holdMs, MAX_HOLD_MS);
+    const holdMs = Math.min(poll.holdMs, API_LIMITS.maxHoldMs);
     if (holdMs === 0 || this.closing) {
       respond({ kind: 'unchanged' });
       return nothing;

@@ -1,20 +1,11 @@
-// The data-plane poll body (docs/wire-format.md "Data-plane long-poll"), validated at the edge.
-
-import type { ErrorDetail } from '@hfi/api';
-import { WIRE_VERSION } from '@hfi/policy';
-
-interface FaultCounts {
-  aborts: number;
-  delays: number;
-}
-
-export interface PollCounters extends FaultCounts {
-  rules: Record<string, FaultCounts>;
-}
+// The data-plane poll body (docs/wire-format.md "Data-plane long-poll"): its schema in @hfi/api is checked
+// at the edge (the route's body schema); here the checked body is completed with its defaults.
+import type { DataPlaneIdentity, DataPlanePollBody, PollCounters } from '@hfi/api';
+import { WIRE_VERSION } from '@hfi/api';
 
 export interface DataPlanePoll {
-  wireVersion: number;
-  identity: { service: string | null; namespace: string | null; pod: string | null };
+  wireVersion: typeof WIRE_VERSION;
+  identity: DataPlaneIdentity;
   instance: string;
   epoch: string;
   version: number;
@@ -22,88 +13,19 @@ export interface DataPlanePoll {
   counters: PollCounters;
 }
 
-const MAX_TEXT = 253;
-const MAX_COUNTED_RULES = 1000;
-
-export function parsePoll(body: unknown): { ok: true; poll: DataPlanePoll } | { ok: false; details: ErrorDetail[] } {
-  const details: ErrorDetail[] = [];
-  const fail = (path: string, message: string): void => void details.push({ path, message });
-  if (!isRecord(body)) return { ok: false, details: [{ path: '', message: 'expected a JSON object' }] };
-
-  if (body.wireVersion !== WIRE_VERSION) fail('wireVersion', `expected ${WIRE_VERSION}`);
-  const identity = isRecord(body.identity) ? body.identity : undefined;
-  if (!identity) fail('identity', 'expected an object {service, namespace, pod}');
-  const service = optionalText(identity?.service, 'identity.service', fail);
-  const namespace = optionalText(identity?.namespace, 'identity.namespace', fail);
-  const pod = optionalText(identity?.pod, 'identity.pod', fail);
-  if (typeof body.instance !== 'string' || body.instance === '' || body.instance.length > 2 * MAX_TEXT) {
-    fail('instance', `expected a non-empty string of at most ${2 * MAX_TEXT} characters`);
-  }
-  if (typeof body.epoch !== 'string' || body.epoch.length > 64) fail('epoch', 'expected a string ("" when holding nothing)');
-  if (!isCount(body.version)) fail('version', 'expected a non-negative integer (0 when holding nothing)');
-  if (!isCount(body.holdMs)) fail('holdMs', 'expected a non-negative integer (milliseconds)');
-  const counters = parseCounters(body.counters, fail);
-  if (details.length > 0) return { ok: false, details };
+/** Absent identity fields are unknown (null); absent counters are zero. */
+export function pollFrom(body: DataPlanePollBody): DataPlanePoll {
+  const identity = body.identity;
+  const counters = body.counters ?? {};
+  const rules: PollCounters['rules'] = {};
+  for (const [id, c] of Object.entries(counters.rules ?? {})) rules[id] = { aborts: c.aborts ?? 0, delays: c.delays ?? 0 };
   return {
-    ok: true,
-    poll: {
-      wireVersion: WIRE_VERSION,
-      identity: { service, namespace, pod },
-      instance: body.instance as string,
-      epoch: body.epoch as string,
-      version: body.version as number,
-      holdMs: body.holdMs as number,
-      counters,
-    },
+    wireVersion: WIRE_VERSION,
+    identity: { service: identity.service ?? null, namespace: identity.namespace ?? null, pod: identity.pod ?? null },
+    instance: body.instance,
+    epoch: body.epoch,
+    version: body.version,
+    holdMs: body.holdMs,
+    counters: { aborts: counters.aborts ?? 0, delays: counters.delays ?? 0, rules },
   };
-}
-
-function parseCounters(value: unknown, fail: (path: string, message: string) => void): PollCounters {
-  const counters: PollCounters = { aborts: 0, delays: 0, rules: {} };
-  if (value === undefined || value === null) return counters;
-  if (!isRecord(value)) {
-    fail('counters', 'expected an object {aborts, delays, rules}');
-    return counters;
-  }
-  counters.aborts = count(value.aborts, 'counters.aborts', fail);
-  counters.delays = count(value.delays, 'counters.delays', fail);
-  if (value.rules !== undefined) {
-    if (!isRecord(value.rules)) fail('counters.rules', 'expected an object keyed by rule id');
-    else {
-      const entries = Object.entries(value.rules);
-      if (entries.length > MAX_COUNTED_RULES) fail('counters.rules', `at most ${MAX_COUNTED_RULES} rules`);
-      for (const [id, c] of entries.slice(0, MAX_COUNTED_RULES)) {
-        const path = `counters.rules["${id}"]`;
-        if (!isRecord(c)) {
-          fail(path, 'expected {aborts, delays}');
-          continue;
-        }
-        counters.rules[id] = { aborts: count(c.aborts, `${path}.aborts`, fail), delays: count(c.delays, `${path}.delays`, fail) };
-      }
-    }
-  }
-  return counters;
-}
-
-function count(value: unknown, path: string, fail: (path: string, message: string) => void): number {
-  if (value === undefined) return 0;
-  if (!isCount(value)) fail(path, 'expected a non-negative integer');
-  return isCount(value) ? value : 0;
-}
-
-function optionalText(value: unknown, path: string, fail: (path: string, message: string) => void): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length > MAX_TEXT) {
-    fail(path, `expected a string of at most ${MAX_TEXT} characters, or null when unknown`);
-    return null;
-  }
-  return value;
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,19 +1,8 @@
 // Data planes known from their polls: who they are, what they hold, what they counted.
 // Instances not seen for `forgetAfterMs` are forgotten (pods come and go).
+import type { DataPlane, PollCounters } from '@hfi/api';
 import type { Clock } from '../clock.js';
-import type { DataPlanePoll, PollCounters } from './poll-request.js';
-
-export interface DataPlaneRecord {
-  instance: string;
-  identity: DataPlanePoll['identity'];
-  epoch: string;
-  version: number;
-  /** ISO-8601. */
-  lastSeen: string;
-  counters: PollCounters;
-  /** True while a poll from this instance is held. */
-  connected: boolean;
-}
+import type { DataPlanePoll } from './poll-request.js';
 
 interface Entry {
   poll: DataPlanePoll;
@@ -77,7 +66,7 @@ export class DataPlaneRegistry {
     }
   }
 
-  list(): DataPlaneRecord[] {
+  list(): DataPlane[] {
     this.forgetStale();
     return [...this.entries.values()]
       .map(({ poll, lastSeenMs, held }) => ({

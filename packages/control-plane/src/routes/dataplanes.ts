@@ -1,24 +1,36 @@
 // The data-plane side: the long-poll (docs/wire-format.md), the SSE stream and the registry.
-import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../context.js';
-import { parsePoll } from '../distribution/poll-request.js';
-import { HfiError } from '../errors.js';
-import { identityQuery } from './ruleset.js';
 
-export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CompiledRuleSet, DataPlaneList, DataPlanePollBody, IdentityQuery, ref } from '@hfi/api';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../context.js';
+import { BEARER, ERROR_RESPONSES } from '../contract/responses.js';
+import { pollFrom } from '../distribution/poll-request.js';
+import { HfiError } from '../errors.js';
+import { identityOf } from './ruleset.js';
+
+const tags = ['distribution'];
+
+export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     // Answered on the raw response with the hub's pre-serialised bytes: a publication answers every
     // held poll in one synchronous pass, without Fastify's per-reply work (the onResponse hook still
     // runs, so request metrics and debug logs are kept).
-    app.post('/v1/dataplane/poll', { config: { access: 'dataplane' } }, async (request, reply) => {
-      const parsed = parsePoll(request.body);
-      if (!parsed.ok)
-        throw new HfiError(
-          'HFI_INVALID_REQUEST',
-          `malformed poll: ${parsed.details[0]?.path}: ${parsed.details[0]?.message}`,
-          parsed.details,
-        );
-      const poll = parsed.poll;
+    // Its response schemas document the answers; the bytes are written by hand below.
+    const pollSchema = {
+      operationId: 'pollRuleSet',
+      summary: 'Data-plane long-poll: the rule set for this identity once it is newer than the one held (docs/wire-format.md)',
+      tags,
+      security: BEARER,
+      body: ref(DataPlanePollBody),
+      response: {
+        200: { ...ref(CompiledRuleSet), description: 'a newer rule set (header hfi-ruleset-version)' },
+        304: Type.Null({ description: 'nothing newer within the hold' }),
+        ...ERROR_RESPONSES,
+      },
+    };
+    app.post('/v1/dataplane/poll', { config: { access: 'dataplane' }, schema: pollSchema }, async (request, reply) => {
+      const poll = pollFrom(request.body);
       ctx.dataPlanes.record(poll);
       if (!ctx.hub.published()) throw new HfiError('HFI_NO_RULE_SET');
       const response = reply.hijack().raw;
@@ -59,13 +71,40 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
       }
     });
 
-    app.get<{ Querystring: Record<string, unknown> }>('/v1/config/stream', { config: { access: 'stream' } }, async (request, reply) => {
-      const identity = identityQuery(request.query);
+    const streamSchema = {
+      operationId: 'streamRuleSets',
+      summary: 'Server-sent events: the rule set at connect, then every new one (event: update, id: <version>)',
+      tags,
+      security: BEARER,
+      querystring: IdentityQuery,
+      response: {
+        200: {
+          description: 'text/event-stream; each data line is a CompiledRuleSet',
+          content: { 'text/event-stream': { schema: Type.String() } },
+        },
+        ...ERROR_RESPONSES,
+      },
+    };
+    app.get('/v1/config/stream', { config: { access: 'stream' }, schema: streamSchema }, async (request, reply) => {
+      const identity = identityOf(request.query);
       if (!ctx.hub.current()) throw new HfiError('HFI_NO_RULE_SET');
       reply.hijack();
       ctx.streams.open(reply.raw, identity);
     });
 
-    app.get('/v1/dataplanes', { config: { access: 'read' } }, async () => ({ items: ctx.dataPlanes.list() }));
+    app.get(
+      '/v1/dataplanes',
+      {
+        config: { access: 'read' },
+        schema: {
+          operationId: 'listDataPlanes',
+          summary: 'The data planes seen polling in the last 5 minutes',
+          tags,
+          security: BEARER,
+          response: { 200: ref(DataPlaneList), ...ERROR_RESPONSES },
+        },
+      },
+      async () => ({ items: ctx.dataPlanes.list() }),
+    );
   };
 }

@@ -1,0 +1,110 @@
+// The API keeps its contract: the OpenAPI document it serves is the committed docs/openapi.json, every
+// answer fits the schema that document gives for its route and status, and input a schema refuses comes
+// back as HFI_INVALID_REQUEST naming the field.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { COMPONENT_SCHEMAS, compileChecker } from '@hfi/api';
+import type { TSchema } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
+
+const committed = fileURLToPath(new URL('../../../../docs/openapi.json', import.meta.url));
+
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+type Document = { paths: Record<string, Record<string, Operation>> };
+
+let app: FastifyInstance;
+let served: Document;
+const clock = new ManualClock();
+before(async () => {
+  app = await makeApp({ clock, version: '0.1.0' });
+  await app.ready();
+  served = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+});
+after(() => app.close());
+
+test('GET /v1/openapi.json serves the committed docs/openapi.json (`npm run openapi` rewrites it)', () => {
+  const expected = JSON.parse(readFileSync(committed, 'utf8'));
+  assert.deepEqual(served, expected, 'the API changed: run `npm run openapi` and commit docs/openapi.json');
+});
+
+test('every answer fits the schema the document gives for its route and status; every operation is exercised', async () => {
+  const exercised = new Set<string>();
+  const checkers = new Map<string, ReturnType<typeof compileChecker>>();
+  const checkerFor = (name: string) => {
+    let checker = checkers.get(name);
+    if (!checker) {
+      const schema = COMPONENT_SCHEMAS.find((s) => s.$id === name);
+      assert.ok(schema, `no component schema ${name}`);
+      checker = compileChecker(schema as TSchema, [...COMPONENT_SCHEMAS]);
+      checkers.set(name, checker);
+    }
+    return checker;
+  };
+  const call = async (method: string, template: string, url = template, body?: unknown) => {
+    const r = await app.inject({ method: method as 'GET', url, ...(body !== undefined ? { payload: body as object } : {}) });
+    const operation = served.paths[template]?.[method.toLowerCase()];
+    assert.ok(operation, `${method} ${template} is not documented`);
+    const documented = operation.responses[String(r.statusCode)] ?? operation.responses[`${String(r.statusCode)[0]}XX`];
+    assert.ok(documented, `${method} ${url} answered ${r.statusCode}, which the document does not list`);
+    const ref = documented.content?.['application/json']?.schema?.$ref;
+    if (ref) {
+      const name = ref.replace('#/components/schemas/', '');
+      assert.deepEqual(checkerFor(name).errors(r.json()), [], `${method} ${url} ${r.statusCode}: the body does not fit ${name}`);
+    } else {
+      assert.ok(documented.content === undefined || r.body.length > 0, `${method} ${url}`);
+    }
+    exercised.add(`${method} ${template}`);
+    return r;
+  };
+
+  await call('GET', '/v1/health');
+  await call('GET', '/ready');
+  await call('GET', '/v1/metrics');
+  const p = policy('contract', { durationSeconds: 60 });
+  await call('POST', '/v1/policies', '/v1/policies?dryRun=true', p);
+  const created = await call('POST', '/v1/policies', '/v1/policies', p);
+  assert.equal(created.statusCode, 201);
+  await call('POST', '/v1/policies', '/v1/policies', { ...p, spec: { rules: [] } }); // 400 HFI_INVALID_POLICY
+  await call('POST', '/v1/policies', '/v1/policies', policy('contract', { version: '1' })); // 409
+  await call('POST', '/v1/dataplane/poll', '/v1/dataplane/poll', pollBody()); // 200: the rule set
+  const { epoch, version } = (await app.inject({ method: 'GET', url: '/v1/ruleset' })).json();
+  const unchanged = await call('POST', '/v1/dataplane/poll', '/v1/dataplane/poll', pollBody({ epoch, version }));
+  assert.equal(unchanged.statusCode, 304);
+  await call('POST', '/v1/dataplane/poll', '/v1/dataplane/poll', { ...pollBody(), holdMs: -1 }); // 400
+  await call('GET', '/v1/dataplanes');
+  await call('GET', '/v1/policies');
+  await call('GET', '/v1/policies/status');
+  await call('GET', '/v1/policies/{name}', '/v1/policies/contract');
+  await call('GET', '/v1/policies/{name}', '/v1/policies/absent'); // 404
+  await call('GET', '/v1/ruleset');
+  await call('GET', '/v1/ruleset', '/v1/ruleset?service=frontend&namespace=demo');
+  await call('DELETE', '/v1/policies/{name}', '/v1/policies/contract');
+
+  // The SSE stream never ends while the server runs; test/distribution.test.ts reads it over HTTP.
+  const documented = Object.entries(served.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+  assert.deepEqual(
+    documented.filter((op) => !exercised.has(op)),
+    ['GET /v1/config/stream'],
+  );
+});
+
+test('input a schema refuses is 400 HFI_INVALID_REQUEST naming the field and what was expected', async () => {
+  const poll = await app.inject({ method: 'POST', url: '/v1/dataplane/poll', payload: { ...pollBody(), holdMs: 'soon' } });
+  assert.equal(poll.statusCode, 400);
+  assert.deepEqual(poll.json(), {
+    code: 'HFI_INVALID_REQUEST',
+    message: 'invalid body: holdMs: expected integer, found string "soon"',
+    details: [{ path: 'holdMs', message: 'expected integer, found string "soon"' }],
+  });
+  const query = await app.inject({ method: 'POST', url: '/v1/policies?dryRun=maybe', payload: policy('q') });
+  assert.equal(query.statusCode, 400);
+  assert.equal(query.json().code, 'HFI_INVALID_REQUEST');
+  assert.deepEqual(query.json().details, [
+    { path: 'dryRun', message: 'expected one of "true", "false", "1", "0", "", found string "maybe"' },
+  ]);
+});
