@@ -12,7 +12,8 @@ export const PLUGIN_SECONDS_SETTINGS = {
   poll_timeout_sec: {
     min: 1,
     max: 600,
-    default: 'poll_hold_sec + 5',
+    /** Unset: poll_hold_sec plus this many seconds. */
+    default: { holdPlus: 5 },
     description: 'the proxy_http_call timeout of a poll; must exceed poll_hold_sec',
   },
   retry_interval_sec: { min: 0.1, max: 3600, default: 5, description: 'the first backoff after a failed poll' },
@@ -24,7 +25,8 @@ export const PLUGIN_TEXT_SETTINGS = {
     description: 'the Envoy cluster the polls go to',
   },
   control_plane_authority: {
-    default: 'derived from the cluster (Istio `outbound|port||host`: `host:port`)',
+    /** Unset: derived from the cluster (Istio `outbound|port||host`: `host:port`), else PLUGIN_DEFAULT_AUTHORITY. */
+    default: undefined,
     description: 'the :authority (Host) of the polls',
   },
   control_plane_addr: {

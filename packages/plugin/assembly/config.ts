@@ -2,19 +2,43 @@
 // Unknown keys are ignored (the seed's `cache_size`, for one); a known key with a bad value refuses the
 // whole configuration, and the root context then passes all traffic (see docs/plugin.md).
 
+// Keys, ranges and defaults are generated from @hfi/api's PluginConfig (docs/adr/0080).
+
+import {
+  DEFAULT_CONTROL_PLANE_AUTHORITY,
+  DEFAULT_CONTROL_PLANE_CLUSTER,
+  DEFAULT_DEBUG,
+  KEY_CONTROL_PLANE_ADDR,
+  KEY_CONTROL_PLANE_AUTHORITY,
+  KEY_CONTROL_PLANE_CLUSTER,
+  KEY_DEBUG,
+  KEY_POLL_HOLD_SEC,
+  KEY_POLL_TIMEOUT_SEC,
+  KEY_RETRY_INTERVAL_SEC,
+  KEY_TOKEN,
+  POLL_HOLD_SEC_DEFAULT_MS,
+  POLL_HOLD_SEC_MAX,
+  POLL_HOLD_SEC_MIN,
+  POLL_HOLD_SEC_RANGE,
+  POLL_TIMEOUT_SEC_HOLD_PLUS_MS,
+  POLL_TIMEOUT_SEC_MAX,
+  POLL_TIMEOUT_SEC_MIN,
+  POLL_TIMEOUT_SEC_RANGE,
+  RETRY_INTERVAL_SEC_DEFAULT_MS,
+  RETRY_INTERVAL_SEC_MAX,
+  RETRY_INTERVAL_SEC_MIN,
+  RETRY_INTERVAL_SEC_RANGE,
+} from './generated/contract';
 import { JsonKind, JsonReader } from './json';
 
-const DEFAULT_CLUSTER = 'outbound|8080||hfi-control-plane.hfi-system.svc.cluster.local';
-const DEFAULT_AUTHORITY = 'hfi-control-plane.hfi-system.svc.cluster.local:8080';
-
 export class Config {
-  cluster: string = DEFAULT_CLUSTER;
-  authority: string = DEFAULT_AUTHORITY;
-  pollHoldMs: i64 = 30_000;
-  pollTimeoutMs: i64 = 35_000;
-  retryIntervalMs: i64 = 5_000;
+  cluster: string = DEFAULT_CONTROL_PLANE_CLUSTER;
+  authority: string = DEFAULT_CONTROL_PLANE_AUTHORITY;
+  pollHoldMs: i64 = POLL_HOLD_SEC_DEFAULT_MS;
+  pollTimeoutMs: i64 = POLL_HOLD_SEC_DEFAULT_MS + POLL_TIMEOUT_SEC_HOLD_PLUS_MS;
+  retryIntervalMs: i64 = RETRY_INTERVAL_SEC_DEFAULT_MS;
   token: string = '';
-  debug: bool = false;
+  debug: bool = DEFAULT_DEBUG;
 }
 
 export class ConfigResult {
@@ -105,18 +129,26 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
     let first = true;
     while (r.nextKey(first)) {
       first = false;
-      if (r.keyIs('control_plane_cluster')) cluster = reader.text('control_plane_cluster');
-      else if (r.keyIs('control_plane_authority')) authority = reader.text('control_plane_authority');
-      else if (r.keyIs('control_plane_addr')) addr = reader.text('control_plane_addr');
-      else if (r.keyIs('poll_hold_sec')) config.pollHoldMs = reader.seconds('poll_hold_sec', 1, 300, '1..300');
-      else if (r.keyIs('poll_timeout_sec')) timeoutMs = reader.seconds('poll_timeout_sec', 1, 600, '1..600');
-      else if (r.keyIs('retry_interval_sec')) config.retryIntervalMs = reader.seconds('retry_interval_sec', 0.1, 3600, '0.1..3600');
-      else if (r.keyIs('token')) config.token = reader.text('token');
-      else if (r.keyIs('debug')) {
+      if (r.keyIs(KEY_CONTROL_PLANE_CLUSTER)) cluster = reader.text(KEY_CONTROL_PLANE_CLUSTER);
+      else if (r.keyIs(KEY_CONTROL_PLANE_AUTHORITY)) authority = reader.text(KEY_CONTROL_PLANE_AUTHORITY);
+      else if (r.keyIs(KEY_CONTROL_PLANE_ADDR)) addr = reader.text(KEY_CONTROL_PLANE_ADDR);
+      else if (r.keyIs(KEY_POLL_HOLD_SEC))
+        config.pollHoldMs = reader.seconds(KEY_POLL_HOLD_SEC, POLL_HOLD_SEC_MIN, POLL_HOLD_SEC_MAX, POLL_HOLD_SEC_RANGE);
+      else if (r.keyIs(KEY_POLL_TIMEOUT_SEC))
+        timeoutMs = reader.seconds(KEY_POLL_TIMEOUT_SEC, POLL_TIMEOUT_SEC_MIN, POLL_TIMEOUT_SEC_MAX, POLL_TIMEOUT_SEC_RANGE);
+      else if (r.keyIs(KEY_RETRY_INTERVAL_SEC))
+        config.retryIntervalMs = reader.seconds(
+          KEY_RETRY_INTERVAL_SEC,
+          RETRY_INTERVAL_SEC_MIN,
+          RETRY_INTERVAL_SEC_MAX,
+          RETRY_INTERVAL_SEC_RANGE,
+        );
+      else if (r.keyIs(KEY_TOKEN)) config.token = reader.text(KEY_TOKEN);
+      else if (r.keyIs(KEY_DEBUG)) {
         if (r.kind() == JsonKind.True || r.kind() == JsonKind.False) config.debug = r.readBool();
         else {
           r.skipValue();
-          reader.fail('debug: expected true or false');
+          reader.fail(KEY_DEBUG + ': expected true or false');
         }
       } else r.skipValue();
       if (reader.error.length > 0) break;
@@ -134,7 +166,7 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
   if (addr.length > 0) {
     const derived = authorityOf(addr);
     if (derived.length == 0) {
-      result.error = "control_plane_addr: expected an http:// URL such as 'http://hfi-control-plane:8080'";
+      result.error = KEY_CONTROL_PLANE_ADDR + ": expected an http:// URL such as 'http://hfi-control-plane:8080'";
       return result;
     }
     if (cluster.length == 0) cluster = hostOf(derived);
@@ -143,9 +175,9 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
   if (cluster.length > 0) config.cluster = cluster;
   if (authority.length > 0) config.authority = authority;
   else if (cluster.length > 0) config.authority = authorityOfCluster(cluster);
-  config.pollTimeoutMs = timeoutMs >= 0 ? timeoutMs : config.pollHoldMs + 5_000;
+  config.pollTimeoutMs = timeoutMs >= 0 ? timeoutMs : config.pollHoldMs + POLL_TIMEOUT_SEC_HOLD_PLUS_MS;
   if (config.pollTimeoutMs <= config.pollHoldMs) {
-    result.error = 'poll_timeout_sec: must exceed poll_hold_sec, or the call times out before the server answers';
+    result.error = KEY_POLL_TIMEOUT_SEC + ': must exceed ' + KEY_POLL_HOLD_SEC + ', or the call times out before the server answers';
     return result;
   }
   result.config = config;

@@ -1,13 +1,18 @@
-// Bounds on what the plugin accepts from the control plane and its configuration. Generous compared
-// with the policy compiler's own limits (packages/policy/src/limits.ts): they only stop absurd input.
+// Bounds on what the plugin accepts from the control plane and its configuration. The shared ones are
+// generated from @hfi/api (DATA_PLANE_LIMITS, looser than the policy compiler's: they only stop absurd
+// input); the last is the plugin's own.
 
-export const WIRE_VERSION: i32 = 1;
-export const MAX_RULE_SET_BYTES: u32 = 16 * 1024 * 1024;
-export const MAX_RULES: i32 = 10_000;
-export const MAX_HEADERS_PER_RULE: i32 = 64;
-export const MAX_ABORT_HEADERS: i32 = 64;
-export const MAX_DELAY_MS: i64 = 24 * 3_600_000;
-export const MAX_DFA_STATES: i32 = 65_535;
-export const MAX_DFA_CELLS: i32 = 1 << 20;
+export {
+  MAX_ABORT_HEADERS,
+  MAX_COUNTED_RULES,
+  MAX_DELAY_MS,
+  MAX_DFA_CELLS,
+  MAX_DFA_STATES,
+  MAX_HEADERS_PER_RULE,
+  MAX_RULE_SET_BYTES,
+  MAX_RULES,
+  WIRE_VERSION,
+} from './generated/contract';
+
 /** Requests waiting at once per root context; beyond it a faulted request passes undelayed. */
 export const MAX_WAITING: i32 = 10_000;

@@ -4,7 +4,7 @@
 import { Config } from './config';
 import { Identity } from './identity';
 import { jsonQuote } from './json';
-import { WIRE_VERSION } from './limits';
+import { MAX_COUNTED_RULES, WIRE_VERSION } from './limits';
 import { Xorshift64Star } from './random';
 import { RuleCounters } from './ruleset';
 
@@ -80,7 +80,10 @@ export function pollBody(
   body += ',"holdMs":' + config.pollHoldMs.toString();
   body += ',"counters":{"aborts":' + aborts.toString() + ',"delays":' + delays.toString() + ',"rules":{';
   const ids = rules.keys();
-  for (let i = 0; i < ids.length; i++) {
+  // The control plane refuses a poll with more rule counters than it accepts: such a data plane would
+  // never get a rule set again. Counters beyond the cap stay out of this poll.
+  const counted = ids.length < MAX_COUNTED_RULES ? ids.length : MAX_COUNTED_RULES;
+  for (let i = 0; i < counted; i++) {
     const c = rules.get(ids[i]);
     if (i > 0) body += ',';
     body += jsonQuote(ids[i]) + ':{"aborts":' + c.aborts.toString() + ',"delays":' + c.delays.toString() + '}';

@@ -1,11 +1,12 @@
 // hfi-proxy: a local sidecar. The one place that reads argv/env, the real clock, OS randomness and
-// signals; it is also the only code that knows HFI's plugin configuration keys.
+// signals; it is also the only code of this package that knows HFI's plugin configuration (@hfi/api PluginConfig).
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { validateHeaderValue } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { compileChecker, PLUGIN_CONFIG_KEYS, PluginConfig } from '@hfi/api';
 import { parseDurationMs } from '@hfi/duration';
 import { createAdminServer } from './admin.js';
 import type { Cluster } from './http-call.js';
@@ -28,7 +29,7 @@ Options:
   --namespace <ns>               node metadata NAMESPACE
   --pod <name>                   node metadata NAME (default <service>-local)
   --plugin <file.wasm>           plugin module (default: the built @hfi/plugin hfi-fault-filter.wasm)
-  --plugin-config <json>         JSON object merged over the generated plugin configuration
+  --plugin-config <json>         JSON object merged over the generated plugin configuration (keys: docs/plugin.md)
   --no-plugin                    run as a bare proxy, no wasm
   --admin <[host:]port>          admin port: /stats/prometheus /stats /ready /server_info (default 127.0.0.1:15000)
   --workers <n>                  worker VMs (default 2)
@@ -134,14 +135,19 @@ async function main(): Promise<void> {
   const envoyVersion = a['envoy-version'];
   if (envoyVersion !== '1.32' && envoyVersion !== '1.33') fail(`--envoy-version: expected 1.32 or 1.33, got "${envoyVersion}"`);
   const upstreamTimeoutMs = durationMs(a['upstream-timeout']!, '--upstream-timeout');
-  let override: Record<string, unknown> = {};
+  let override: PluginConfig = {};
   if (a['plugin-config']) {
+    let parsed: unknown;
     try {
-      override = JSON.parse(a['plugin-config']) as Record<string, unknown>;
+      parsed = JSON.parse(a['plugin-config']);
     } catch (err) {
       fail(`--plugin-config: not valid JSON: ${(err as Error).message}`);
     }
-    if (typeof override !== 'object' || override === null || Array.isArray(override)) fail('--plugin-config: expected a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('--plugin-config: expected a JSON object');
+    // The plugin would ignore an unknown key and refuse a bad value by passing all traffic: say so here instead.
+    const problem = compileChecker(PluginConfig).errors(parsed)[0];
+    if (problem) fail(`--plugin-config: ${problem.path}: ${problem.message} (the plugin reads ${PLUGIN_CONFIG_KEYS.join(', ')})`);
+    override = parsed as PluginConfig;
   }
   const service = a.service ?? '';
   const namespace = a.namespace ?? '';
@@ -184,7 +190,7 @@ async function main(): Promise<void> {
     } catch (err) {
       fail(`cannot read the plugin ${pluginPath}: ${(err as Error).message}${a.plugin ? '' : ' (run `npm run build` first)'}`);
     }
-    const pluginConfig = {
+    const pluginConfig: PluginConfig = {
       control_plane_cluster: 'hfi-control-plane',
       control_plane_authority: controlPlane.host,
       ...(token ? { token } : {}),

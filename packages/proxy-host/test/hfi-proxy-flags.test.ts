@@ -62,3 +62,16 @@ test('a data-plane token an HTTP header cannot carry: hfi-proxy refuses it at st
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /--token: the token holds a character an HTTP header cannot carry/);
 });
+
+test('--plugin-config is checked against the PluginConfig schema: an unknown key or a bad value exits 2 naming it', () => {
+  for (const [config, reason] of [
+    ['{"poll_hold":30}', /--plugin-config: poll_hold: unknown field \(the plugin reads control_plane_cluster, .*debug\)/],
+    ['{"poll_hold_sec":900}', /--plugin-config: poll_hold_sec: expected number to be less or equal to 300, found number 900/],
+    ['{"debug":"yes"}', /--plugin-config: debug: expected boolean, found string "yes"/],
+    ['[1]', /--plugin-config: expected a JSON object/],
+  ] as const) {
+    const r = run('--upstream', 'http://127.0.0.1:9', '--listen', '0', '--admin', '0', '--plugin-config', config);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, reason);
+  }
+});
