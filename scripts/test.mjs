@@ -14,6 +14,7 @@ const roots = [
   'packages/proxy-host',
   'packages/plugin',
   'packages/control-plane',
+  'packages/client',
   'packages/cli',
   'packages/recommender',
   'deploy',

@@ -6,6 +6,7 @@ export {
   runControlPlaneToExit,
   startControlPlane,
 } from './control-plane.js';
+export { pollAsDataPlane } from './dataplane.js';
 export { type EtcdProcess, startEtcd } from './etcd.js';
 export { type HfiProxyOptions, type RunningHfiProxy, startHfiProxy } from './hfi-proxy.js';
 export { closeAgent, type Reply, request } from './http.js';

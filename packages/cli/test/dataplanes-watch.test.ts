@@ -2,9 +2,8 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { type RunningControlPlane, startControlPlane } from '@hfi/testkit';
+import { pollAsDataPlane, type RunningControlPlane, startControlPlane } from '@hfi/testkit';
 import { cli, explain, spawnCli } from './support/cli.js';
-import { pollAsDataPlane } from './support/dataplane.js';
 import { assertGolden } from './support/golden.js';
 
 let cp: RunningControlPlane;

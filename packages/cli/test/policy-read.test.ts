@@ -1,9 +1,8 @@
 // policy list / get / describe against the real control plane, compared with golden files.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type RunningControlPlane, startControlPlane } from '@hfi/testkit';
+import { pollAsDataPlane, type RunningControlPlane, startControlPlane } from '@hfi/testkit';
 import { cli, explain } from './support/cli.js';
-import { pollAsDataPlane } from './support/dataplane.js';
 import { assertGolden } from './support/golden.js';
 
 let cp: RunningControlPlane;

@@ -1,6 +1,9 @@
-// Data planes as the control plane sees them, without running one: what `dataplanes` commands list.
+// A data plane as the control plane sees it, without running one: one poll, the way the plugin sends it.
 
-/** Registers a data plane the way the plugin does: one poll, answered at once (holdMs 0). */
+/**
+ * Registers a data plane the way the plugin does: one poll holding nothing, answered at once (holdMs 0)
+ * with the current rule set, which the control plane then counts as held by this instance.
+ */
 export async function pollAsDataPlane(
   url: string,
   poll: {
