@@ -2,11 +2,10 @@
 // Types are derived from the schemas (`Static<typeof Schema>`), so a shape cannot drift from its type.
 
 export { COMPONENT_SCHEMAS } from './components.js';
+export * from './constants.js';
 export * from './dataplane.js';
-export { childPath, describe } from './describe.js';
 export * from './errors.js';
 export * from './health.js';
-export { API_LIMITS, DATA_PLANE_LIMITS, LIMITS } from './limits.js';
 export * from './plugin-config.js';
 export * from './policy.js';
 export * from './requests.js';

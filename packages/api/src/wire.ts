@@ -2,9 +2,10 @@
 // own streaming JSON reader; the numbers it must agree on (WIRE_VERSION, DATA_PLANE_LIMITS) reach it as
 // generated AssemblyScript constants.
 import { type Static, Type } from '@sinclair/typebox';
+import { WIRE_VERSION } from './constants.js';
 import { CLOSED, Nullable } from './schema.js';
 
-export const WIRE_VERSION = 1 as const;
+export { WIRE_VERSION };
 
 /** A DFA over bytes (input bytes are read as Latin-1 code units 0-255). */
 export const CompiledDfa = Type.Object(

@@ -1,8 +1,8 @@
 // What every command needs: resolved global options, a client, the output streams and the clock.
 
+import { HfiClient } from '@hfi/client';
 import { parseDurationSettingMs } from '@hfi/duration';
 import type { Command } from 'commander';
-import { HfiClient } from './client.js';
 import { UsageError } from './errors.js';
 import { COLOR, type Palette, PLAIN, shouldColor } from './format/color.js';
 
@@ -14,6 +14,8 @@ export interface CliIo {
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
   readStdin(): Promise<string>;
+  /** The directory relative -f paths are read from. */
+  cwd: string;
   /** Asks a yes/no question on the terminal; false unless the answer is y or yes. */
   confirm(question: string): Promise<boolean>;
   now(): number;

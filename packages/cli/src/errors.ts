@@ -1,4 +1,6 @@
-// The CLI's failures as data: each carries the exit code it ends the process with.
+// The CLI's failures as data: each carries the exit code it ends the process with. The client's errors
+// (@hfi/client) are mapped to exit codes by their `code`, never by HTTP status.
+import { HfiApiError, type HfiErrorCode, isHfiError } from '@hfi/client';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 /** A failure the CLI explains itself: `message` first, then optional detail lines. */
@@ -20,48 +22,32 @@ export class UsageError extends CliError {
   }
 }
 
-/** One field error from the server or the offline validator. */
-export interface ApiErrorDetail {
-  path: string;
-  message: string;
-}
-
-/** The control plane answered with an error body `{code, message, details}`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: readonly ApiErrorDetail[] = [],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-export type ConnectionFailure = 'refused' | 'timeout' | 'dns' | 'reset' | 'other';
-
-/** No HTTP answer at all: the address is wrong, the server is down, or it did not answer in time. */
-export class ConnectionError extends Error {
-  constructor(
-    readonly server: string,
-    readonly failure: ConnectionFailure,
-    readonly reason: string,
-  ) {
-    super(`cannot reach the control plane at ${server} (${reason})`);
-    this.name = 'ConnectionError';
-  }
-}
-
 /** Maps any error to the exit code documented in docs/cli.md. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof ConnectionError) return EXIT.unreachable;
-  if (error instanceof ApiError) {
-    if (error.status === 404) return EXIT.notFound;
-    if (error.status === 409) return EXIT.conflict;
-    if (error.status === 401 || error.status === 403) return EXIT.unauthorized;
-    return EXIT.error;
-  }
+  if (isHfiError(error)) return EXIT_BY_CODE[error.code] ?? EXIT.error;
   return EXIT.error;
+}
+
+const EXIT_BY_CODE: Partial<Record<HfiErrorCode, ExitCode>> = {
+  HFI_UNREACHABLE: EXIT.unreachable,
+  HFI_NOT_FOUND: EXIT.notFound,
+  HFI_VERSION_CONFLICT: EXIT.conflict,
+  HFI_UNAUTHORIZED: EXIT.unauthorized,
+  HFI_FORBIDDEN: EXIT.unauthorized,
+};
+
+/** Codes that say this one policy was refused (the batch goes on); anything else stops the command. */
+const POLICY_REFUSALS = new Set<HfiErrorCode>([
+  'HFI_INVALID_POLICY',
+  'HFI_INVALID_REQUEST',
+  'HFI_MALFORMED_BODY',
+  'HFI_VERSION_CONFLICT',
+  'HFI_BODY_TOO_LARGE',
+  'HFI_UNSUPPORTED_MEDIA_TYPE',
+  'HFI_POLICY_LIMIT',
+]);
+
+export function isPolicyRefusal(error: unknown): error is HfiApiError {
+  return error instanceof HfiApiError && POLICY_REFUSALS.has(error.code);
 }

@@ -14,6 +14,7 @@ const io: CliIo = {
   stdinIsTTY: process.stdin.isTTY === true,
   stdoutIsTTY: process.stdout.isTTY === true,
   readStdin: () => text(process.stdin),
+  cwd: process.cwd(),
   confirm: async (question) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {

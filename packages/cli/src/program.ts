@@ -1,4 +1,6 @@
 // The command tree and the one place errors become messages and exit codes.
+
+import { HfiApiError, HfiUnreachableError } from '@hfi/client';
 import { Command, CommanderError, Option } from 'commander';
 import { completionCommand } from './commands/completion.js';
 import { dataplanesCommand } from './commands/dataplanes.js';
@@ -11,7 +13,7 @@ import { policyValidateCommand } from './commands/policy-validate.js';
 import { policyWatchCommand } from './commands/policy-watch.js';
 import type { CliIo } from './context.js';
 import { DEFAULT_SERVER, DEFAULT_TIMEOUT } from './context.js';
-import { ApiError, CliError, ConnectionError, exitCodeFor } from './errors.js';
+import { CliError, exitCodeFor } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { COLOR, PLAIN, shouldColor } from './format/color.js';
 
@@ -78,13 +80,14 @@ function reportError(error: unknown, io: CliIo, argv: readonly string[]): number
   const palette = shouldColor(!argv.includes('--no-color'), io.stdoutIsTTY, io.env) ? COLOR : PLAIN;
   const say = (line: string) => io.writeErr(`${line}\n`);
   const prefix = palette.red('error:');
-  if (error instanceof ConnectionError) {
+  if (error instanceof HfiUnreachableError) {
     say(`${prefix} ${error.message}`);
     for (const hint of connectionHints(error)) say(`  ${hint}`);
-  } else if (error instanceof ApiError) {
+  } else if (error instanceof HfiApiError) {
     say(`${prefix} ${error.message} (${error.code})`);
     for (const d of error.details) say(`  ${d.path}: ${d.message}`);
-    if (error.status === 401 || error.status === 403) say('  pass a token with --token or the HFI_TOKEN environment variable');
+    if (error.code === 'HFI_UNAUTHORIZED' || error.code === 'HFI_FORBIDDEN')
+      say('  pass a token with --token or the HFI_TOKEN environment variable');
   } else if (error instanceof CliError) {
     say(`${prefix} ${error.message}`);
     for (const line of error.details) say(line);
@@ -94,7 +97,7 @@ function reportError(error: unknown, io: CliIo, argv: readonly string[]): number
   return exitCodeFor(error);
 }
 
-function connectionHints(error: ConnectionError): string[] {
+function connectionHints(error: HfiUnreachableError): string[] {
   if (error.failure === 'timeout') {
     return ['the server accepted no request in time; is it overloaded, or is --timeout too short?'];
   }

@@ -1,7 +1,7 @@
 // Reads the files named with -f: a file, a directory (recursively: *.yaml, *.yml, *.json, sorted) or "-" (stdin).
 import type { Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CliError } from './errors.js';
 
 export interface SourceFile {
@@ -12,41 +12,48 @@ export interface SourceFile {
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 
-export async function readSources(paths: readonly string[], readStdin: () => Promise<string>): Promise<SourceFile[]> {
+/** Where the files are read: relative paths resolve against `cwd`; stdin is `-`. */
+export interface SourceIo {
+  cwd: string;
+  readStdin(): Promise<string>;
+}
+
+export async function readSources(paths: readonly string[], io: SourceIo): Promise<SourceFile[]> {
   const files: SourceFile[] = [];
   let stdinUsed = false;
   for (const path of paths) {
     if (path === '-') {
       if (stdinUsed) throw new CliError('-f - (stdin) can be given only once');
       stdinUsed = true;
-      files.push({ label: '<stdin>', text: await readStdin() });
+      files.push({ label: '<stdin>', text: await io.readStdin() });
       continue;
     }
-    for (const file of await expand(path)) files.push({ label: file, text: await readText(file) });
+    for (const file of await expand(path, io.cwd)) files.push({ label: file, text: await readText(resolve(io.cwd, file)) });
   }
   return files;
 }
 
-async function expand(path: string): Promise<string[]> {
+async function expand(path: string, cwd: string): Promise<string[]> {
   let info: Stats;
   try {
-    info = await stat(path);
+    info = await stat(resolve(cwd, path));
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${describeFsError(error)}`);
   }
   if (!info.isDirectory()) return [path];
   const found: string[] = [];
-  await walk(path, found);
+  await walk(path, cwd, found);
   if (found.length === 0) throw new CliError(`${path}: no *.yaml, *.yml or *.json files in this directory`);
   return found;
 }
 
-async function walk(dir: string, found: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** Collects paths as given (joined below `dir`); reads resolve them against `cwd`. */
+async function walk(dir: string, cwd: string, found: string[]): Promise<void> {
+  const entries = await readdir(resolve(cwd, dir), { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(path, found);
+    if (entry.isDirectory()) await walk(path, cwd, found);
     else if (POLICY_FILE.test(entry.name)) found.push(path);
   }
 }

@@ -1,8 +1,8 @@
 // Validation errors as data: each names the field by path and says what was expected and what was found.
-import { childPath } from '@hfi/api';
+import { childPath } from '@hfi/api/constants';
 import type { FieldError } from './types.js';
 
-export { childPath, describe } from '@hfi/api';
+export { childPath, describe } from '@hfi/api/constants';
 
 /** Collects every error of one validation run (callers want them all at once, not the first). */
 export class ErrorSink {

@@ -19,7 +19,7 @@ export type {
   StoredPolicy,
   StringMatch,
 } from '@hfi/api';
-export { WIRE_VERSION } from '@hfi/api';
+export { WIRE_VERSION } from '@hfi/api/constants';
 
 import type { CompiledAbort, FaultInjectionPolicy } from '@hfi/api';
 

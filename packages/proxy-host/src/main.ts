@@ -6,7 +6,7 @@ import { validateHeaderValue } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { compileChecker, PLUGIN_CONFIG_KEYS, PluginConfig } from '@hfi/api';
+import type { PluginConfig } from '@hfi/api';
 import { parseDurationMs } from '@hfi/duration';
 import { createAdminServer } from './admin.js';
 import type { Cluster } from './http-call.js';
@@ -145,6 +145,8 @@ async function main(): Promise<void> {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('--plugin-config: expected a JSON object');
     // The plugin would ignore an unknown key and refuse a bad value by passing all traffic: say so here instead.
+    // (The schema library is loaded only then: it would slow every start.)
+    const { compileChecker, PLUGIN_CONFIG_KEYS, PluginConfig } = await import('@hfi/api');
     const problem = compileChecker(PluginConfig).errors(parsed)[0];
     if (problem) fail(`--plugin-config: ${problem.path}: ${problem.message} (the plugin reads ${PLUGIN_CONFIG_KEYS.join(', ')})`);
     override = parsed as PluginConfig;

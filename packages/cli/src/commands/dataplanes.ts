@@ -1,6 +1,7 @@
 // dataplanes (dp): the data planes the control plane knows, and whether they are connected now.
+
+import type { DataPlane } from '@hfi/client';
 import { Command } from 'commander';
-import type { DataPlane } from '../api-types.js';
 import { CliContext, type CliIo } from '../context.js';
 import { renderJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';

@@ -1,8 +1,10 @@
 // policy apply -f FILE|DIR|-: validate the whole batch offline, dry-run each policy on the server, then write.
+
+import type { HfiApiError } from '@hfi/client';
 import { Command } from 'commander';
 import { formatLocatedError, formatOrigin, type LoadedPolicy, loadBatch } from '../batch.js';
 import { CliContext, type CliIo } from '../context.js';
-import { ApiError, CliError } from '../errors.js';
+import { CliError, isPolicyRefusal } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { readSources } from '../sources.js';
 import { collect, wholeSeconds } from './options.js';
@@ -30,7 +32,7 @@ export function policyApplyCommand(io: CliIo): Command {
     )
     .action(async (options: ApplyOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
-      const files = await readSources(options.filename, io.readStdin);
+      const files = await readSources(options.filename, io);
       const batch = await loadBatch(files, { durationSeconds: options.durationSeconds });
       reportBatchErrors(ctx, batch.errors, 'nothing was applied');
       if (batch.policies.length === 0) throw new CliError(`no policies found in ${options.filename.join(', ')}`);
@@ -45,11 +47,11 @@ export function policyApplyCommand(io: CliIo): Command {
       const dryRuns = [];
       for (const loaded of batch.policies) {
         try {
-          dryRuns.push({ loaded, outcome: await client.applyPolicy(loaded.policy, true) });
+          dryRuns.push({ loaded, outcome: await client.dryRunPolicy(loaded.policy) });
         } catch (error) {
-          if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401 || error.status === 403) throw error;
+          if (!isPolicyRefusal(error)) throw error;
           refused += 1;
-          if (error.status === 409) conflicts += 1;
+          if (error.code === 'HFI_VERSION_CONFLICT') conflicts += 1;
           failures.push(...serverErrorLines(loaded, error));
         }
       }
@@ -69,12 +71,12 @@ export function policyApplyCommand(io: CliIo): Command {
       let writeConflicts = 0;
       for (const loaded of batch.policies) {
         try {
-          const outcome = await client.applyPolicy(loaded.policy, false);
+          const outcome = await client.applyPolicy(loaded.policy);
           ctx.out(`policy/${loaded.policy.metadata.name} ${outcome.result}`);
         } catch (error) {
-          if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401 || error.status === 403) throw error;
+          if (!isPolicyRefusal(error)) throw error;
           failed += 1;
-          if (error.status === 409) writeConflicts += 1;
+          if (error.code === 'HFI_VERSION_CONFLICT') writeConflicts += 1;
           for (const line of serverErrorLines(loaded, error)) ctx.err(line);
         }
       }
@@ -85,10 +87,10 @@ export function policyApplyCommand(io: CliIo): Command {
 }
 
 /** A server error mapped back to the file and document the policy came from. */
-function serverErrorLines(loaded: LoadedPolicy, error: ApiError): string[] {
+function serverErrorLines(loaded: LoadedPolicy, error: HfiApiError): string[] {
   const origin = formatOrigin(loaded.origin);
   const details = error.details.map((d) => formatLocatedError({ origin: loaded.origin, path: d.path, message: d.message }));
-  if (error.status === 409) {
+  if (error.code === 'HFI_VERSION_CONFLICT') {
     const name = loaded.policy.metadata.name;
     return [
       `${origin}: policy "${name}" changed on the server since this file was read (${error.code})`,

@@ -1,8 +1,10 @@
 // policy delete NAME... | -f FILE | --all
+
+import { isHfiError } from '@hfi/client';
 import { Command } from 'commander';
 import { listItems, policyModule } from '../batch.js';
 import { CliContext, type CliIo } from '../context.js';
-import { ApiError, CliError, UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { readSources, type SourceFile } from '../sources.js';
 import { collect } from './options.js';
@@ -27,7 +29,7 @@ export function policyDeleteCommand(io: CliIo): Command {
     )
     .action(async (names: string[], options: DeleteOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
-      const fromFiles = options.filename ? await namesInFiles(await readSources(options.filename, io.readStdin)) : [];
+      const fromFiles = options.filename ? await namesInFiles(await readSources(options.filename, io)) : [];
       const targets = [...new Set([...names, ...fromFiles])];
       if (options.all && targets.length > 0) throw new UsageError('--all cannot be combined with names or -f');
       if (!options.all && targets.length === 0) {
@@ -56,7 +58,7 @@ export function policyDeleteCommand(io: CliIo): Command {
           await ctx.client.deletePolicy(name);
           ctx.out(`policy/${name} deleted`);
         } catch (error) {
-          if (error instanceof ApiError && error.status === 404) {
+          if (isHfiError(error, 'HFI_NOT_FOUND')) {
             missing.push(name);
             ctx.err(`error: policy "${name}" not found`);
             continue;

@@ -1,6 +1,7 @@
 // policy list: every policy as a table (or json / yaml / wide / name).
+
+import type { PolicyWithStatus } from '@hfi/client';
 import { Command } from 'commander';
-import type { PolicyWithStatus } from '../api-types.js';
 import { CliContext, type CliIo } from '../context.js';
 import { renderJson } from '../format/json.js';
 import { renderPolicyTable } from '../format/policy-table.js';

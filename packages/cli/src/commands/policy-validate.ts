@@ -22,7 +22,7 @@ export function policyValidateCommand(io: CliIo): Command {
     )
     .action(async (options: ValidateOptions, command: Command) => {
       const ctx = CliContext.of(io, command);
-      const batch = await loadBatch(await readSources(options.filename, io.readStdin), { durationSeconds: options.durationSeconds });
+      const batch = await loadBatch(await readSources(options.filename, io), { durationSeconds: options.durationSeconds });
       const failing = new Set(batch.errors.map((e) => e.origin.file));
       for (const [file, count] of batch.counts) {
         if (!failing.has(file)) ctx.out(`${file}: ${count} ${count === 1 ? 'policy' : 'policies'} valid`);

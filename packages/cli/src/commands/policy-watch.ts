@@ -1,9 +1,8 @@
 // policy watch: follows the control plane's config stream and prints each rule set it pushes, until Ctrl-C.
 
-import type { CompiledRuleSet } from '@hfi/policy';
+import { type CompiledRuleSet, HfiUnreachableError } from '@hfi/client';
 import { Command } from 'commander';
 import { CliContext, type CliIo } from '../context.js';
-import { ConnectionError } from '../errors.js';
 
 const RECONNECT_MS = 1000;
 
@@ -29,7 +28,7 @@ async function follow(ctx: CliContext, format: 'text' | 'json', signal: AbortSig
   let previous: PolicyVersions | undefined;
   while (!signal.aborted) {
     try {
-      const events = await ctx.client.openConfigStream(signal);
+      const events = await ctx.client.watchRuleSets(signal);
       if (format === 'text' && !connectedOnce) ctx.err(`watching ${ctx.server} for rule-set changes (Ctrl-C to stop)`);
       connectedOnce = true;
       for await (const event of events) {
@@ -41,7 +40,7 @@ async function follow(ctx: CliContext, format: 'text' | 'json', signal: AbortSig
     } catch (error) {
       if (signal.aborted) return;
       // The first connection fails loudly (wrong address, bad token); later drops are retried.
-      if (!connectedOnce || !(error instanceof ConnectionError)) throw error;
+      if (!connectedOnce || !(error instanceof HfiUnreachableError)) throw error;
       ctx.err(`lost the stream (${error.reason}); reconnecting`);
     }
     await sleep(RECONNECT_MS, signal);

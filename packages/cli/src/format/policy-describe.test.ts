@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { PolicyWithStatus } from '@hfi/client';
 import type { Rule } from '@hfi/policy';
-import type { PolicyWithStatus } from '../api-types.js';
 import { PLAIN } from './color.js';
 import { describeFault, describeMatch, describePolicy } from './policy-describe.js';
 

@@ -1,6 +1,7 @@
 // `policy describe`: a policy in words, for the person deciding whether it is doing what they meant.
+
+import type { PolicyWithStatus } from '@hfi/client';
 import type { HeaderMatch, Rule, StringMatch } from '@hfi/policy';
-import type { PolicyWithStatus } from '../api-types.js';
 import type { Palette } from './color.js';
 import { formatPhase } from './policy-table.js';
 import { relative, spokenMs, spokenSeconds } from './time.js';
@@ -42,7 +43,8 @@ function describeSelector(policy: PolicyWithStatus): string {
   return `${who} ${where}`;
 }
 
-function describeWindow(phase: string, activeFrom: string, expiresAt: string | null, nowMs: number): string {
+function describeWindow(phase: string, activeFrom: string | null, expiresAt: string | null, nowMs: number): string {
+  if (activeFrom === null) return 'from its first write (it has none yet)';
   const from = `from ${activeFrom} (${relative(activeFrom, nowMs)})`;
   if (expiresAt === null || expiresAt === undefined) return `${from} until deleted`;
   const ended = phase === 'Expired' || Date.parse(expiresAt) <= nowMs;

@@ -1,6 +1,7 @@
 // The `policy list` / `policy get` table: one row per policy, kubectl style.
+
+import type { PolicyWithStatus } from '@hfi/client';
 import type { Selector } from '@hfi/policy';
-import type { PolicyWithStatus } from '../api-types.js';
 import type { Palette } from './color.js';
 import { renderTable } from './table.js';
 import { formatAge, relative } from './time.js';

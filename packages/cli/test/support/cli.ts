@@ -1,6 +1,12 @@
-// Runs the real hfi-cli bin as a child process and collects what a user would see.
+// hfi-cli two ways: in-process through its entry function (runCli, with the process injected as a CliIo),
+// which most tests use, and the real bin as a child process, which a few keep (help, version, exit codes,
+// one apply, watch and its Ctrl-C).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hfiCliBin } from '@hfi/testkit';
+import type { CliIo } from '../../src/context.js';
+import { runCli } from '../../src/program.js';
 import { PACKAGE_ROOT } from './paths.js';
 
 export interface CliResult {
@@ -16,12 +22,32 @@ export interface CliRun {
   cwd?: string;
 }
 
-function childEnv(run: CliRun): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '',
-    ...(run.server ? { HFI_SERVER: run.server } : {}),
-    ...run.env,
+const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The environment a run sees: only what the test gives (never the test process's own HFI_* variables). */
+function childEnv(run: CliRun): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', ...(run.server ? { HFI_SERVER: run.server } : {}), ...run.env };
+}
+
+/** Runs one command line in this process, as the bin would; resolves with the exit code and the output. */
+export async function cli(args: readonly string[], run: CliRun = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    writeOut: (text) => void (stdout += text),
+    writeErr: (text) => void (stderr += text),
+    env: childEnv(run),
+    stdinIsTTY: false,
+    stdoutIsTTY: false,
+    readStdin: async () => run.stdin ?? '',
+    cwd: run.cwd ?? PACKAGE_ROOT,
+    confirm: async () => false,
+    now: () => Date.now(),
+    onInterrupt: () => () => undefined,
+    version,
   };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
 }
 
 export function spawnCli(args: readonly string[], run: CliRun = {}): ChildProcess {
@@ -32,7 +58,8 @@ export function spawnCli(args: readonly string[], run: CliRun = {}): ChildProces
   });
 }
 
-export function cli(args: readonly string[], run: CliRun = {}): Promise<CliResult> {
+/** Runs the real bin as a child process and collects what a user would see. */
+export function cliBin(args: readonly string[], run: CliRun = {}): Promise<CliResult> {
   const child = spawnCli(args, run);
   let stdout = '';
   let stderr = '';
