@@ -2,8 +2,19 @@
 // limits table of docs/policy.md is LIMITS, the configuration table of docs/plugin.md is PluginConfig.
 // (As fastify checks its error registry against its docs.) When one fails, fix the doc or the code.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { API_LIMITS, ERROR_CODES, LIMITS, PLUGIN_CONFIG_KEYS, PLUGIN_FLAG_SETTINGS, PLUGIN_SECONDS_SETTINGS } from '../src/index.js';
+import { fileURLToPath } from 'node:url';
+import {
+  API_LIMITS,
+  compileChecker,
+  ERROR_CODES,
+  LIMITS,
+  PLUGIN_CONFIG_KEYS,
+  PLUGIN_FLAG_SETTINGS,
+  PLUGIN_SECONDS_SETTINGS,
+  PluginConfig,
+} from '../src/index.js';
 import { readDoc, tableAfter, unquote } from './markdown.js';
 
 test('docs/api.md lists every error code of the registry, in its order, with its status', () => {
@@ -54,4 +65,21 @@ test('docs/plugin.md lists every configuration key of PluginConfig, with its ran
     if (typeof setting.default === 'number') assert.equal(defaultCell, String(setting.default), `${key}: the default`);
   }
   for (const [key, setting] of Object.entries(PLUGIN_FLAG_SETTINGS)) assert.equal(row(key)[1], String(setting.default), key);
+});
+
+test('every plugin configuration the docs show fits PluginConfig, and every key they name is one', () => {
+  const docs = readdirSync(fileURLToPath(new URL('../../../../docs/', import.meta.url))).filter((f) => f.endsWith('.md'));
+  const checker = compileChecker(PluginConfig);
+  let configs = 0;
+  for (const file of docs) {
+    const text = readDoc(file);
+    for (const [json] of text.matchAll(/\{"(?:control_plane_|poll_|retry_)[^{}]*\}/g)) {
+      configs++;
+      assert.deepEqual(checker.errors(JSON.parse(json)), [], `${file}: ${json}`);
+    }
+    const named = [...text.matchAll(/`(control_plane_[a-z_]+|[a-z]+(?:_[a-z]+)*_sec)`/g)].map((m) => m[1]!);
+    for (const key of named)
+      assert.ok((PLUGIN_CONFIG_KEYS as readonly string[]).includes(key), `${file} names \`${key}\`, not a PluginConfig key`);
+  }
+  assert.ok(configs >= 3, `only ${configs} configurations found in the docs`);
 });
