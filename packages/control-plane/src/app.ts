@@ -12,9 +12,11 @@ import { LongPolls } from './distribution/long-poll.js';
 import { DataPlaneRegistry } from './distribution/registry.js';
 import { RuleSetStreams } from './distribution/sse.js';
 import { type ErrorBody, fieldDetails, HfiError, isHfiError } from './errors.js';
+import { HaltService } from './halt-service.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
 import { dataPlaneRoutes } from './routes/dataplanes.js';
+import { haltRoutes } from './routes/halt.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
 import { ruleSetRoutes } from './routes/ruleset.js';
@@ -81,6 +83,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
   const policies = new PolicyService({ store, hub, dataPlanes, clock, maxPolicies: config.maxPolicies });
+  const halts = new HaltService({ store, hub, clock });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
     bufferSize: config.watchBufferSize,
@@ -88,6 +91,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   const metrics = createMetrics({
     policiesByPhase: () => policies.phaseCounts(),
+    activeHalts: () => hub.halts().length,
     ruleSetVersion: () => hub.current()?.version ?? 0,
     connectedDataPlanes: () => dataPlanes.size(),
     heldPolls: () => longPolls.held,
@@ -97,7 +101,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     metrics.ruleSetsPublished.inc();
     log.debug({ epoch: ruleSet.epoch, version: ruleSet.version, rules: ruleSet.rules.length }, 'rule set published');
   });
-  const ctx: AppContext = { version: options.version, clock, store, hub, policies, dataPlanes, longPolls, streams, metrics };
+  const ctx: AppContext = { version: options.version, clock, store, hub, policies, halts, dataPlanes, longPolls, streams, metrics };
   const auth = new Authenticator(config.auth);
 
   // Bodies: JSON and YAML, one policy each; everything else is 415.
@@ -152,6 +156,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   await app.register(healthRoutes(ctx));
   await app.register(policyRoutes(ctx));
+  await app.register(haltRoutes(ctx));
   await app.register(ruleSetRoutes(ctx));
   await app.register(dataPlaneRoutes(ctx));
 

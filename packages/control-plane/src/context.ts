@@ -6,6 +6,7 @@ import type { RuleSetHub } from './distribution/hub.js';
 import type { LongPolls } from './distribution/long-poll.js';
 import type { DataPlaneRegistry } from './distribution/registry.js';
 import type { RuleSetStreams } from './distribution/sse.js';
+import type { HaltService } from './halt-service.js';
 import type { ControlPlaneMetrics } from './metrics.js';
 import type { PolicyService } from './policy-service.js';
 import type { PolicyStore } from './store/types.js';
@@ -16,6 +17,7 @@ export interface AppContext {
   store: PolicyStore;
   hub: RuleSetHub;
   policies: PolicyService;
+  halts: HaltService;
   dataPlanes: DataPlaneRegistry;
   longPolls: LongPolls;
   streams: RuleSetStreams;

@@ -1,8 +1,10 @@
 // Every control-plane metric, declared in one table. Names carry the hfi_control_plane_ prefix.
+import type { PolicyPhase } from '@hfi/policy';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface MetricSources {
-  policiesByPhase: () => Record<'Pending' | 'Active' | 'Expired', number>;
+  policiesByPhase: () => Record<PolicyPhase, number>;
+  activeHalts: () => number;
   ruleSetVersion: () => number;
   connectedDataPlanes: () => number;
   heldPolls: () => number;
@@ -33,6 +35,14 @@ export function createMetrics(sources: MetricSources) {
       registers,
       collect() {
         for (const [phase, n] of Object.entries(sources.policiesByPhase())) this.set({ phase }, n);
+      },
+    }),
+    haltActive: new Gauge({
+      name: 'hfi_control_plane_halt_active',
+      help: 'Active halts (the kill switch): 0 when none; each halt stops every fault on the data planes its selector matches',
+      registers,
+      collect() {
+        this.set(sources.activeHalts());
       },
     }),
     ruleSetVersion: new Gauge({

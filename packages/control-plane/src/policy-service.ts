@@ -2,8 +2,8 @@
 // detection, read-your-writes, and the status block. Reads come from the hub's mirror, so they keep
 // working while the store is unreachable; writes go to the store.
 
-import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
-import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy, PolicyPhase, StoredHalt, StoredPolicy } from '@hfi/policy';
+import { haltScope, policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
@@ -12,7 +12,6 @@ import { identityKey, podKey } from './identity-key.js';
 import type { PolicyStore } from './store/types.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
-export type PolicyPhase = 'Pending' | 'Active' | 'Expired';
 
 export interface PolicyStatus {
   phase: PolicyPhase;
@@ -21,6 +20,8 @@ export interface PolicyStatus {
   targetedDataPlanes: number;
   appliedDataPlanes: number;
   faults: { aborts: number; delays: number };
+  /** Active halts that stop this policy on all (phase Halted) or some of the data planes it selects. */
+  halts: StoredHalt[];
 }
 
 /** Names that would collide with fixed routes under /v1/policies/. */
@@ -105,8 +106,11 @@ export class PolicyService {
   statusOf(policies: readonly (StoredPolicy | FaultInjectionPolicy)[]): PolicyStatus[] {
     const { faults, groups } = this.planeSummary();
     const now = this.o.clock.now();
+    const activeHalts = this.o.hub.halts();
     return policies.map((policy) => {
       const { service, namespace } = policy.spec.selector;
+      const halts = activeHalts.filter((halt) => haltScope(halt, policy.spec.selector) !== 'none');
+      const halted = halts.some((halt) => haltScope(halt, policy.spec.selector) === 'whole');
       const stored = isStored(policy) ? policy : undefined;
       const writtenAt = stored ? Number(stored.metadata.version) : Infinity;
       let targeted = 0;
@@ -118,7 +122,9 @@ export class PolicyService {
       }
       const window = stored ? policyTimeWindow(stored) : undefined;
       const timePhase = stored ? policyPhase(stored, now) : 'Pending';
-      const phase: PolicyPhase = timePhase === 'Expired' ? 'Expired' : timePhase === 'Active' && applied > 0 ? 'Active' : 'Pending';
+      // Expired wins: an ended policy injects nothing, halted or not.
+      const phase: PolicyPhase =
+        timePhase === 'Expired' ? 'Expired' : halted ? 'Halted' : timePhase === 'Active' && applied > 0 ? 'Active' : 'Pending';
       return {
         phase,
         activeFrom: window ? iso(window.activeFromMs) : null,
@@ -126,6 +132,7 @@ export class PolicyService {
         targetedDataPlanes: targeted,
         appliedDataPlanes: applied,
         faults: faults.get(policy.metadata.name) ?? { aborts: 0, delays: 0 },
+        halts,
       };
     });
   }
@@ -164,7 +171,7 @@ export class PolicyService {
 
   /** Phase counts for the policies gauge. */
   phaseCounts(): Record<PolicyPhase, number> {
-    const counts: Record<PolicyPhase, number> = { Pending: 0, Active: 0, Expired: 0 };
+    const counts: Record<PolicyPhase, number> = { Pending: 0, Active: 0, Expired: 0, Halted: 0 };
     for (const s of this.statusOf(this.o.hub.policies())) counts[s.phase]++;
     return counts;
   }

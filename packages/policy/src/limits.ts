@@ -13,4 +13,6 @@ export const LIMITS = {
   dfaMaxCells: 32768,
   maxDelayMs: 3_600_000,
   maxDurationSeconds: 31_536_000,
+  haltReasonLength: 1024,
+  haltActorLength: 253,
 } as const;

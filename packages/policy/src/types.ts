@@ -94,6 +94,33 @@ export interface FieldError {
 
 export type ValidationResult = { ok: true; policy: FaultInjectionPolicy } | { ok: false; errors: FieldError[] };
 
+/** A policy's phase as the API reports it: from its time window, the data planes, and the halts. */
+export type PolicyPhase = 'Pending' | 'Active' | 'Expired' | 'Halted';
+
+// ---------------------------------------------------------------------------------------------
+// Halts: the kill switch. A halt stops every fault on the data planes its selector matches.
+
+/** What POST /v1/halt asks for (validateHaltRequest): no selector = everything. */
+export interface HaltRequest {
+  /** '*' in a field matches any data plane; both '*' halt everything. */
+  selector: Selector;
+  /** Why, for whoever looks later ("" when not given). */
+  reason: string;
+  /** Who asked, when the client says so. */
+  actor?: string;
+}
+
+/** A halt as it travels in the rule set (docs/wire-format.md "Halts"). */
+export interface Halt extends HaltRequest {
+  /** ISO-8601: when this selector was first halted (halting it again keeps it). */
+  createdAt: string;
+}
+
+/** A halt as stored: `version` is the store revision of its latest write (it bumps the rule-set version). */
+export interface StoredHalt extends Halt {
+  version: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The compiled rule set: the data plane's only input. See docs/wire-format.md.
 
@@ -164,6 +191,11 @@ export interface CompiledRuleSet {
   /** sha256 hex of the canonical JSON of `rules`. */
   hash: string;
   rules: CompiledRule[];
+  /**
+   * Active halts (absent when there are none; an additive field: old data planes ignore it). In a data
+   * plane's own set: the halts that cover it, whose rules are already left out.
+   */
+  halts?: Halt[];
 }
 
 // ---------------------------------------------------------------------------------------------
