@@ -23,6 +23,7 @@ import { ruleSetRoutes } from './routes/ruleset.js';
 import { EtcdPolicyStore } from './store/etcd.js';
 import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
+import { FaultLedger } from './telemetry/fault-ledger.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -82,7 +83,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile'),
   });
   const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
-  const policies = new PolicyService({ store, hub, dataPlanes, clock, maxPolicies: config.maxPolicies });
+  const faults = new FaultLedger(clock, (name) => hub.policy(name) !== undefined, options.dataPlaneForgetAfterMs);
+  const policies = new PolicyService({ store, hub, dataPlanes, faults, clock, maxPolicies: config.maxPolicies });
   const halts = new HaltService({ store, hub, clock });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
@@ -98,10 +100,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     sseStreams: () => streams.count,
   });
   hub.subscribe((ruleSet) => {
+    faults.retainPolicies();
     metrics.ruleSetsPublished.inc();
     log.debug({ epoch: ruleSet.epoch, version: ruleSet.version, rules: ruleSet.rules.length }, 'rule set published');
   });
-  const ctx: AppContext = { version: options.version, clock, store, hub, policies, halts, dataPlanes, longPolls, streams, metrics };
+  const ctx: AppContext = { version: options.version, clock, store, hub, policies, halts, dataPlanes, faults, longPolls, streams, metrics };
   const auth = new Authenticator(config.auth);
 
   // Bodies: JSON and YAML, one policy each; everything else is 415.
@@ -168,7 +171,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
   // too), so that it stays bounded while pods come and go. Phases need no sweep: they are computed when
   // read (the API's status, the policies gauge at each scrape).
-  const staleDataPlaneSweep = setInterval(() => dataPlanes.forgetStale(), config.autoExpireCheckIntervalMs);
+  const staleDataPlaneSweep = setInterval(() => {
+    dataPlanes.forgetStale();
+    faults.forgetStale();
+  }, config.autoExpireCheckIntervalMs);
   staleDataPlaneSweep.unref();
   // Shutdown: held polls answered 304, streams ended, then the store is closed.
   app.addHook('preClose', async () => {

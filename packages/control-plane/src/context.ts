@@ -10,6 +10,7 @@ import type { HaltService } from './halt-service.js';
 import type { ControlPlaneMetrics } from './metrics.js';
 import type { PolicyService } from './policy-service.js';
 import type { PolicyStore } from './store/types.js';
+import type { FaultLedger } from './telemetry/fault-ledger.js';
 
 export interface AppContext {
   version: string;
@@ -19,6 +20,7 @@ export interface AppContext {
   policies: PolicyService;
   halts: HaltService;
   dataPlanes: DataPlaneRegistry;
+  faults: FaultLedger;
   longPolls: LongPolls;
   streams: RuleSetStreams;
   metrics: ControlPlaneMetrics;

@@ -88,6 +88,12 @@ export function createMetrics(sources: MetricSources) {
       help: 'Compiled rule sets published',
       registers,
     }),
+    countersDropped: new Counter({
+      name: 'hfi_control_plane_dataplane_counters_dropped_total',
+      help: 'Polls whose fault counters were dropped, in whole or in part, by reason (malformed, too_many_rules, no_seq); the polls were answered',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     storeErrors: new Counter({
       name: 'hfi_control_plane_store_errors_total',
       help: 'Failed store operations (and lost watches) by operation',

@@ -10,6 +10,7 @@ import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.j
 import { fieldDetails, HfiError } from './errors.js';
 import { identityKey, podKey } from './identity-key.js';
 import type { PolicyStore } from './store/types.js';
+import type { FaultLedger } from './telemetry/fault-ledger.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
@@ -33,6 +34,7 @@ export interface PolicyServiceOptions {
   store: PolicyStore;
   hub: RuleSetHub;
   dataPlanes: DataPlaneRegistry;
+  faults: FaultLedger;
   clock: Clock;
   maxPolicies: number;
 }
@@ -104,7 +106,7 @@ export class PolicyService {
   /** Status for many policies at once: data planes are grouped by identity once, then each policy
    * looks at the groups its selector matches (binary search over held versions). */
   statusOf(policies: readonly (StoredPolicy | FaultInjectionPolicy)[]): PolicyStatus[] {
-    const { faults, groups } = this.planeSummary();
+    const { groups } = this.planeSummary();
     const now = this.o.clock.now();
     const activeHalts = this.o.hub.halts();
     return policies.map((policy) => {
@@ -131,17 +133,15 @@ export class PolicyService {
         expiresAt: window && window.expiresAtMs > 0 ? iso(window.expiresAtMs) : null,
         targetedDataPlanes: targeted,
         appliedDataPlanes: applied,
-        faults: faults.get(policy.metadata.name) ?? { aborts: 0, delays: 0 },
+        faults: { ...this.o.faults.policyTotals(policy.metadata.name) },
         halts,
       };
     });
   }
 
-  private summary:
-    | { generation: number; epoch: string | undefined; faults: Map<string, { aborts: number; delays: number }>; groups: IdentityGroup[] }
-    | undefined;
+  private summary: { generation: number; epoch: string | undefined; groups: IdentityGroup[] } | undefined;
 
-  /** Data planes grouped by identity, and fault totals by policy; recomputed only when the registry changed. */
+  /** Data planes grouped by identity; recomputed only when the registry changed. */
   private planeSummary() {
     this.o.dataPlanes.forgetStale(); // first: forgetting bumps the generation
     const generation = this.o.dataPlanes.generation;
@@ -149,7 +149,7 @@ export class PolicyService {
     const s = this.summary;
     if (s && s.generation === generation && s.epoch === epoch) return s;
     const planes = this.o.dataPlanes.views();
-    this.summary = { generation, epoch, faults: faultsByPolicy(planes), groups: groupByIdentity(planes, epoch) };
+    this.summary = { generation, epoch, groups: groupByIdentity(planes, epoch) };
     return this.summary;
   }
 
@@ -187,21 +187,6 @@ function openPolicyJson(policy: StoredPolicy): string {
     policyJson.set(policy, json);
   }
   return json;
-}
-
-function faultsByPolicy(planes: readonly DataPlaneView[]): Map<string, { aborts: number; delays: number }> {
-  const totals = new Map<string, { aborts: number; delays: number }>();
-  for (const plane of planes) {
-    for (const [ruleId, c] of Object.entries(plane.counters.rules)) {
-      const slash = ruleId.lastIndexOf('/');
-      const policy = slash > 0 ? ruleId.slice(0, slash) : ruleId;
-      const t = totals.get(policy) ?? { aborts: 0, delays: 0 };
-      t.aborts += c.aborts;
-      t.delays += c.delays;
-      totals.set(policy, t);
-    }
-  }
-  return totals;
 }
 
 interface IdentityGroup {

@@ -1,15 +1,8 @@
-// The data-plane poll body (docs/wire-format.md "Data-plane long-poll"), validated at the edge.
+// The data-plane poll body (docs/wire-format.md "Data-plane long-poll"), validated at the edge. Only what
+// answering needs can refuse a poll (identity, held version, hold); the counters are read apart from it
+// (../telemetry/counter-report.ts), so that telemetry never cuts off a data plane.
 import { WIRE_VERSION } from '@hfi/policy';
 import type { ErrorDetail } from '../errors.js';
-
-interface FaultCounts {
-  aborts: number;
-  delays: number;
-}
-
-export interface PollCounters extends FaultCounts {
-  rules: Record<string, FaultCounts>;
-}
 
 export interface DataPlanePoll {
   wireVersion: number;
@@ -18,11 +11,11 @@ export interface DataPlanePoll {
   epoch: string;
   version: number;
   holdMs: number;
-  counters: PollCounters;
+  /** As sent: read by readCounterReport, which drops what it cannot use. */
+  counters: unknown;
 }
 
 const MAX_TEXT = 253;
-const MAX_COUNTED_RULES = 1000;
 
 export function parsePoll(body: unknown): { ok: true; poll: DataPlanePoll } | { ok: false; details: ErrorDetail[] } {
   const details: ErrorDetail[] = [];
@@ -41,7 +34,6 @@ export function parsePoll(body: unknown): { ok: true; poll: DataPlanePoll } | { 
   if (typeof body.epoch !== 'string' || body.epoch.length > 64) fail('epoch', 'expected a string ("" when holding nothing)');
   if (!isCount(body.version)) fail('version', 'expected a non-negative integer (0 when holding nothing)');
   if (!isCount(body.holdMs)) fail('holdMs', 'expected a non-negative integer (milliseconds)');
-  const counters = parseCounters(body.counters, fail);
   if (details.length > 0) return { ok: false, details };
   return {
     ok: true,
@@ -52,42 +44,9 @@ export function parsePoll(body: unknown): { ok: true; poll: DataPlanePoll } | { 
       epoch: body.epoch as string,
       version: body.version as number,
       holdMs: body.holdMs as number,
-      counters,
+      counters: body.counters,
     },
   };
-}
-
-function parseCounters(value: unknown, fail: (path: string, message: string) => void): PollCounters {
-  const counters: PollCounters = { aborts: 0, delays: 0, rules: {} };
-  if (value === undefined || value === null) return counters;
-  if (!isRecord(value)) {
-    fail('counters', 'expected an object {aborts, delays, rules}');
-    return counters;
-  }
-  counters.aborts = count(value.aborts, 'counters.aborts', fail);
-  counters.delays = count(value.delays, 'counters.delays', fail);
-  if (value.rules !== undefined) {
-    if (!isRecord(value.rules)) fail('counters.rules', 'expected an object keyed by rule id');
-    else {
-      const entries = Object.entries(value.rules);
-      if (entries.length > MAX_COUNTED_RULES) fail('counters.rules', `at most ${MAX_COUNTED_RULES} rules`);
-      for (const [id, c] of entries.slice(0, MAX_COUNTED_RULES)) {
-        const path = `counters.rules["${id}"]`;
-        if (!isRecord(c)) {
-          fail(path, 'expected {aborts, delays}');
-          continue;
-        }
-        counters.rules[id] = { aborts: count(c.aborts, `${path}.aborts`, fail), delays: count(c.delays, `${path}.delays`, fail) };
-      }
-    }
-  }
-  return counters;
-}
-
-function count(value: unknown, path: string, fail: (path: string, message: string) => void): number {
-  if (value === undefined) return 0;
-  if (!isCount(value)) fail(path, 'expected a non-negative integer');
-  return isCount(value) ? value : 0;
 }
 
 function optionalText(value: unknown, path: string, fail: (path: string, message: string) => void): string | null {

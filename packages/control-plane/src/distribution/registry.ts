@@ -1,7 +1,7 @@
-// Data planes known from their polls: who they are, what they hold, what they counted.
-// Instances not seen for `forgetAfterMs` are forgotten (pods come and go).
+// Data planes known from their polls: who they are and what they hold (what they counted is in
+// ../telemetry/fault-ledger.ts). Instances not seen for `forgetAfterMs` are forgotten (pods come and go).
 import type { Clock } from '../clock.js';
-import type { DataPlanePoll, PollCounters } from './poll-request.js';
+import type { DataPlanePoll } from './poll-request.js';
 
 export interface DataPlaneRecord {
   instance: string;
@@ -10,13 +10,12 @@ export interface DataPlaneRecord {
   version: number;
   /** ISO-8601. */
   lastSeen: string;
-  counters: PollCounters;
   /** True while a poll from this instance is held. */
   connected: boolean;
 }
 
 interface Entry {
-  poll: DataPlanePoll;
+  poll: DataPlaneView;
   lastSeenMs: number;
   held: number;
 }
@@ -27,7 +26,6 @@ export interface DataPlaneView {
   identity: DataPlanePoll['identity'];
   epoch: string;
   version: number;
-  counters: PollCounters;
 }
 
 export class DataPlaneRegistry {
@@ -56,7 +54,8 @@ export class DataPlaneRegistry {
     this.generationValue++;
     const existing = this.entries.get(poll.instance);
     const now = this.clock.now();
-    this.entries.set(poll.instance, { poll, lastSeenMs: now, held: existing?.held ?? 0 });
+    const { instance, identity, epoch, version } = poll;
+    this.entries.set(instance, { poll: { instance, identity, epoch, version }, lastSeenMs: now, held: existing?.held ?? 0 });
     this.earliestSeenMs = Math.min(this.earliestSeenMs, now);
   }
 
@@ -86,7 +85,6 @@ export class DataPlaneRegistry {
         epoch: poll.epoch,
         version: poll.version,
         lastSeen: new Date(lastSeenMs).toISOString(),
-        counters: poll.counters,
         connected: held > 0,
       }))
       .sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context.js';
 import { parsePoll } from '../distribution/poll-request.js';
 import { HfiError } from '../errors.js';
+import { readCounterReport } from '../telemetry/counter-report.js';
 import { identityQuery } from './ruleset.js';
 
 export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -20,6 +21,18 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
         );
       const poll = parsed.poll;
       ctx.dataPlanes.record(poll);
+      // Recorded on receipt: any answer acknowledges the delta, and a resend of the same seq is not counted again.
+      const counters = readCounterReport(poll.counters);
+      if (counters.report) ctx.faults.record(poll.instance, counters.report);
+      if (counters.dropped) {
+        ctx.metrics.countersDropped.inc({ reason: counters.dropped.reason });
+        if (ctx.faults.firstDrop(poll.instance)) {
+          request.log.warn(
+            { instance: poll.instance, ...counters.dropped },
+            'fault counters of a data plane dropped (logged once per instance); its polls are answered',
+          );
+        }
+      }
       if (!ctx.hub.published()) throw new HfiError('HFI_NO_RULE_SET');
       const response = reply.hijack().raw;
       let open = true;
@@ -66,6 +79,8 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
       ctx.streams.open(reply.raw, identity);
     });
 
-    app.get('/v1/dataplanes', { config: { access: 'read' } }, async () => ({ items: ctx.dataPlanes.list() }));
+    app.get('/v1/dataplanes', { config: { access: 'read' } }, async () => ({
+      items: ctx.dataPlanes.list().map((plane) => ({ ...plane, counters: ctx.faults.instanceTotals(plane.instance) })),
+    }));
   };
 }
