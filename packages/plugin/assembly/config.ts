@@ -3,6 +3,7 @@
 // whole configuration, and the root context then passes all traffic (see docs/plugin.md).
 
 import { JsonKind, JsonReader } from './json';
+import { MAX_LEASE_SEC, MIN_LEASE_SEC } from './limits';
 
 const DEFAULT_CLUSTER = 'outbound|8080||hfi-control-plane.hfi-system.svc.cluster.local';
 const DEFAULT_AUTHORITY = 'hfi-control-plane.hfi-system.svc.cluster.local:8080';
@@ -13,6 +14,8 @@ export class Config {
   pollHoldMs: i64 = 30_000;
   pollTimeoutMs: i64 = 35_000;
   retryIntervalMs: i64 = 5_000;
+  /** fault_lease_sec: stop injecting after this long without an answer from the control plane; 0 = off. */
+  faultLeaseMs: i64 = 0;
   token: string = '';
   debug: bool = false;
 }
@@ -111,6 +114,8 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
       else if (r.keyIs('poll_hold_sec')) config.pollHoldMs = reader.seconds('poll_hold_sec', 1, 300, '1..300');
       else if (r.keyIs('poll_timeout_sec')) timeoutMs = reader.seconds('poll_timeout_sec', 1, 600, '1..600');
       else if (r.keyIs('retry_interval_sec')) config.retryIntervalMs = reader.seconds('retry_interval_sec', 0.1, 3600, '0.1..3600');
+      else if (r.keyIs('fault_lease_sec'))
+        config.faultLeaseMs = reader.seconds('fault_lease_sec', MIN_LEASE_SEC, MAX_LEASE_SEC, '2..86400');
       else if (r.keyIs('token')) config.token = reader.text('token');
       else if (r.keyIs('debug')) {
         if (r.kind() == JsonKind.True || r.kind() == JsonKind.False) config.debug = r.readBool();
@@ -143,6 +148,8 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
   if (cluster.length > 0) config.cluster = cluster;
   if (authority.length > 0) config.authority = authority;
   else if (cluster.length > 0) config.authority = authorityOfCluster(cluster);
+  // A healthy held poll must never outlast the lease: the hold is at most half of it.
+  if (config.faultLeaseMs > 0 && config.pollHoldMs > config.faultLeaseMs / 2) config.pollHoldMs = config.faultLeaseMs / 2;
   config.pollTimeoutMs = timeoutMs >= 0 ? timeoutMs : config.pollHoldMs + 5_000;
   if (config.pollTimeoutMs <= config.pollHoldMs) {
     result.error = 'poll_timeout_sec: must exceed poll_hold_sec, or the call times out before the server answers';
