@@ -1,7 +1,8 @@
 // Shapes of the control plane's REST answers (docs/control-plane.md). Policy types come from @hfi/policy.
-import type { StoredPolicy } from '@hfi/policy';
+import type { PolicyPhase, StoredHalt, StoredPolicy } from '@hfi/policy';
 
-export type PolicyPhase = 'Pending' | 'Active' | 'Expired';
+/** An active halt as GET /v1/halt and a policy's status list it. */
+export type HaltItem = StoredHalt;
 
 export interface FaultCounters {
   aborts: number;
@@ -16,12 +17,14 @@ export interface PolicyStatus {
   targetedDataPlanes: number;
   appliedDataPlanes: number;
   faults: FaultCounters;
+  /** Halts that stop the policy on all (`whole`: phase Halted) or part of the data planes it selects. */
+  halts?: (HaltItem & { scope: 'whole' | 'part' })[];
 }
 
 /** A policy as the API returns it: stored fields plus the server's view of its state. */
 export type PolicyWithStatus = StoredPolicy & { status?: PolicyStatus };
 
-export interface PolicyStatusItem extends Omit<PolicyStatus, 'activeFrom' | 'expiresAt'> {
+export interface PolicyStatusItem extends Omit<PolicyStatus, 'activeFrom' | 'expiresAt' | 'halts'> {
   name: string;
 }
 

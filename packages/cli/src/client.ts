@@ -1,8 +1,8 @@
 // Typed client for the control plane's REST API. Knows HTTP and the error body; knows nothing about terminals.
 
-import type { FaultInjectionPolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy, HaltRequest, Selector } from '@hfi/policy';
 import { createParser } from 'eventsource-parser';
-import type { ApplyResult, DataPlane, Health, PolicyStatusItem, PolicyWithStatus, StreamEvent } from './api-types.js';
+import type { ApplyResult, DataPlane, HaltItem, Health, PolicyStatusItem, PolicyWithStatus, StreamEvent } from './api-types.js';
 import { ApiError, type ApiErrorDetail, ConnectionError, type ConnectionFailure } from './errors.js';
 
 export interface ClientOptions {
@@ -81,6 +81,23 @@ export class HfiClient {
   async policyStatuses(): Promise<PolicyStatusItem[]> {
     const body = (await this.json('GET', '/v1/policies/status')) as { items?: PolicyStatusItem[] };
     return body.items ?? [];
+  }
+
+  /** Halts one selector (both fields "*" = everything); `created` is false when it was halted already. */
+  async halt(request: Partial<HaltRequest>): Promise<{ halt: HaltItem; created: boolean }> {
+    const response = await this.request('POST', '/v1/halt', { body: JSON.stringify(request), contentType: 'application/json' });
+    return { halt: (await readJson(response)) as HaltItem, created: response.status === 201 };
+  }
+
+  async listHalts(): Promise<HaltItem[]> {
+    const body = (await this.json('GET', '/v1/halt')) as { items?: HaltItem[] };
+    return body.items ?? [];
+  }
+
+  /** Resumes one selector's halt, or every halt; a selector that is not halted is a 404 ApiError. */
+  async resume(selector?: Selector): Promise<HaltItem[]> {
+    const response = await this.request('DELETE', '/v1/halt', selector ? { query: { ...selector } } : {});
+    return (((await readJson(response)) as { items?: HaltItem[] }).items ?? []) as HaltItem[];
   }
 
   async listDataPlanes(): Promise<DataPlane[]> {

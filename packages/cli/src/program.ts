@@ -2,6 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { completionCommand } from './commands/completion.js';
 import { dataplanesCommand } from './commands/dataplanes.js';
+import { haltCommand } from './commands/halt.js';
+import { haltsCommand } from './commands/halts.js';
 import { policyApplyCommand } from './commands/policy-apply.js';
 import { policyDeleteCommand } from './commands/policy-delete.js';
 import { policyDescribeCommand } from './commands/policy-describe.js';
@@ -9,6 +11,7 @@ import { policyGetCommand } from './commands/policy-get.js';
 import { policyListCommand } from './commands/policy-list.js';
 import { policyValidateCommand } from './commands/policy-validate.js';
 import { policyWatchCommand } from './commands/policy-watch.js';
+import { resumeCommand } from './commands/resume.js';
 import type { CliIo } from './context.js';
 import { DEFAULT_SERVER, DEFAULT_TIMEOUT } from './context.js';
 import { ApiError, CliError, ConnectionError, exitCodeFor } from './errors.js';
@@ -43,6 +46,9 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .addCommand(policy)
+    .addCommand(haltCommand(io))
+    .addCommand(resumeCommand(io))
+    .addCommand(haltsCommand(io))
     .addCommand(dataplanesCommand(io))
     .addCommand(completionCommand(io, () => program));
 

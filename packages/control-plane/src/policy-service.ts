@@ -21,8 +21,8 @@ export interface PolicyStatus {
   targetedDataPlanes: number;
   appliedDataPlanes: number;
   faults: { aborts: number; delays: number };
-  /** Active halts that stop this policy on all (phase Halted) or some of the data planes it selects. */
-  halts: StoredHalt[];
+  /** Active halts that stop this policy on all (`whole`: phase Halted) or some (`part`) of the data planes it selects. */
+  halts: (StoredHalt & { scope: 'whole' | 'part' })[];
 }
 
 /** Names that would collide with fixed routes under /v1/policies/. */
@@ -111,8 +111,12 @@ export class PolicyService {
     const activeHalts = this.o.hub.halts();
     return policies.map((policy) => {
       const { service, namespace } = policy.spec.selector;
-      const halts = activeHalts.filter((halt) => haltScope(halt, policy.spec.selector) !== 'none');
-      const halted = halts.some((halt) => haltScope(halt, policy.spec.selector) === 'whole');
+      const halts: PolicyStatus['halts'] = [];
+      for (const halt of activeHalts) {
+        const scope = haltScope(halt, policy.spec.selector);
+        if (scope !== 'none') halts.push({ ...halt, scope });
+      }
+      const halted = halts.some((halt) => halt.scope === 'whole');
       const stored = isStored(policy) ? policy : undefined;
       const writtenAt = stored ? Number(stored.metadata.version) : Infinity;
       let targeted = 0;

@@ -92,12 +92,15 @@ describe('halts', () => {
     const front = (await call('GET', '/v1/policies/front')).json().status;
     assert.equal(front.phase, 'Halted');
     assert.deepEqual(
-      front.halts.map((h: { reason: string }) => h.reason),
-      ['stop frontend'],
+      front.halts.map((h: { reason: string; scope: string }) => [h.reason, h.scope]),
+      [['stop frontend', 'whole']],
     );
     const anyone = (await call('GET', '/v1/policies/anyone')).json().status;
     assert.notEqual(anyone.phase, 'Halted', 'the halt covers only part of a policy for every service');
-    assert.equal(anyone.halts.length, 1);
+    assert.deepEqual(
+      anyone.halts.map((h: { scope: string }) => h.scope),
+      ['part'],
+    );
     const back = (await call('GET', '/v1/policies/back')).json().status;
     assert.deepEqual(back.halts, []);
     assert.equal(await metric(call, 'hfi_control_plane_halt_active'), 1);

@@ -2,6 +2,7 @@
 import type { HeaderMatch, Rule, StringMatch } from '@hfi/policy';
 import type { PolicyWithStatus } from '../api-types.js';
 import type { Palette } from './color.js';
+import { describeHalt, describeScope } from './halts.js';
 import { formatPhase } from './policy-table.js';
 import { relative, spokenMs, spokenSeconds } from './time.js';
 
@@ -22,6 +23,9 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   field('Priority', `${policy.spec.priority ?? 0} (higher is evaluated first)`);
   field('Status', formatPhase(policy, palette));
   if (status) {
+    for (const halt of status.halts ?? []) {
+      field(halt.scope === 'whole' ? 'Halted by' : 'Partial halt', describeHalt(halt, nowMs));
+    }
     field('Time window', describeWindow(status.phase, status.activeFrom, status.expiresAt, nowMs));
     field(
       'Data planes',
@@ -36,10 +40,7 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
 }
 
 function describeSelector(policy: PolicyWithStatus): string {
-  const { service, namespace } = policy.spec.selector ?? { service: '*', namespace: '*' };
-  const who = service === '*' ? 'every service' : `service "${service}"`;
-  const where = namespace === '*' ? 'in every namespace' : `in namespace "${namespace}"`;
-  return `${who} ${where}`;
+  return describeScope(policy.spec.selector);
 }
 
 function describeWindow(phase: string, activeFrom: string, expiresAt: string | null, nowMs: number): string {

@@ -1,7 +1,7 @@
 // The `policy list` / `policy get` table: one row per policy, kubectl style.
-import type { Selector } from '@hfi/policy';
 import type { PolicyWithStatus } from '../api-types.js';
 import type { Palette } from './color.js';
+import { formatSelector } from './halts.js';
 import { renderTable } from './table.js';
 import { formatAge, relative } from './time.js';
 
@@ -19,19 +19,12 @@ const POLICY_WIDE_COLUMNS = [
   'AGE',
 ] as const;
 
-/** `frontend.demo`, `frontend.*`, `*.demo`, or `*` for every service everywhere. */
-function formatSelector(selector: Selector | undefined): string {
-  const service = selector?.service ?? '*';
-  const namespace = selector?.namespace ?? '*';
-  if (service === '*' && namespace === '*') return '*';
-  return `${service}.${namespace}`;
-}
-
 export function formatPhase(policy: PolicyWithStatus, palette: Palette): string {
   const phase = policy.status?.phase;
   if (phase === 'Active') return palette.green(phase);
   if (phase === 'Pending') return palette.yellow(phase);
   if (phase === 'Expired') return palette.dim(phase);
+  if (phase === 'Halted') return palette.red(phase);
   return phase ?? '<unknown>';
 }
 

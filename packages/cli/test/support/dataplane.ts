@@ -1,5 +1,8 @@
 // Data planes as the control plane sees them, without running one: what `dataplanes` commands list.
 
+/** Counter reports are numbered per instance; one growing number serves every instance. */
+let seq = 0;
+
 /** Registers a data plane the way the plugin does: one poll, answered at once (holdMs 0). */
 export async function pollAsDataPlane(
   url: string,
@@ -26,7 +29,7 @@ export async function pollAsDataPlane(
       epoch: '',
       version: 0,
       holdMs: 0,
-      counters: { ...totals, rules },
+      counters: { seq: ++seq, ...totals, rules },
     }),
   });
   await response.text();

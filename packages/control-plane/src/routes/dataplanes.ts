@@ -80,7 +80,9 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.get('/v1/dataplanes', { config: { access: 'read' } }, async () => ({
-      items: ctx.dataPlanes.list().map((plane) => ({ ...plane, counters: ctx.faults.instanceTotals(plane.instance) })),
+      items: ctx.dataPlanes
+        .list()
+        .map(({ connected, ...plane }) => ({ ...plane, counters: ctx.faults.instanceTotals(plane.instance), connected })),
     }));
   };
 }
