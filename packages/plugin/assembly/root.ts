@@ -196,7 +196,8 @@ export class RootContext {
     this.leaseExpired = true;
     this.activeSet = null;
     countLeaseExpired(true);
-    const seconds = (<f64>this.config!.faultLeaseMs / 1000).toString();
+    const leaseMs = this.config!.faultLeaseMs;
+    const seconds = leaseMs % 1000 == 0 ? (leaseMs / 1000).toString() : (<f64>leaseMs / 1000).toString();
     logWarn('no answer from the control plane for ' + seconds + ' s (fault_lease_sec): injecting no faults until it answers again');
     this.releaseStale(null, true);
   }
