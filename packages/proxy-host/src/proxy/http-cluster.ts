@@ -9,9 +9,13 @@ const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export class HttpCluster implements Cluster {
   private readonly agent: http.Agent;
-  constructor(private readonly target: URL) {
+  /** `maxSockets`: calls in flight at once (each worker VM's long poll holds one). */
+  constructor(
+    private readonly target: URL,
+    maxSockets = 64,
+  ) {
     if (target.protocol !== 'http:') throw new Error(`cluster URL must be http:// (got ${target.href})`);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
   send(request: HttpCallRequest, deliver: (outcome: HttpCallOutcome) => void): { cancel(): void } {
