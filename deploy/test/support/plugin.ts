@@ -13,6 +13,7 @@ export const PLUGIN_CONFIG_KEYS = [
   'poll_hold_sec',
   'poll_timeout_sec',
   'retry_interval_sec',
+  'fault_lease_sec',
   'token',
   'debug',
 ] as const;

@@ -3,10 +3,13 @@
 // loud; and fault counters travel as acknowledged deltas that never grow past the current rule set.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CompiledRule, Halt } from '@hfi/policy';
 import type { HttpCallRequest, HttpCallResult, TestHost } from '@hfi/proxy-host';
 import { advanceTo, CLUSTER, type PendingRequest, send, startPlugin } from './harness.js';
+import { pluginConfigExamples } from './paths.js';
 import { abort503, rule, ruleSet, T0 } from './rules.js';
 
 const GET = (path: string) => ({ method: 'GET', path });
@@ -277,3 +280,31 @@ test('lease: polls hold at most half of it; silent that long, the plugin injects
     host.close();
   }
 });
+
+for (const [file, stopsAfterMs] of [
+  ['keep-rules.json', null],
+  ['lease.json', 60_000],
+] as const) {
+  test(`examples/plugin-config/${file}: ${stopsAfterMs ? 'faults stop 60 s after the control plane went silent' : 'the last rules are kept while the control plane is silent'}`, async () => {
+    const cp = new ScriptedControlPlane();
+    cp.answer(set([abortOn('a/0', '/a')], 1), { status: 304 });
+    const host = await startPlugin({
+      startTimeMs: T0,
+      controlPlane: cp.handler,
+      pluginConfig: readFileSync(join(pluginConfigExamples, file), 'utf8'),
+    });
+    cp.host = host;
+    try {
+      await cp.untilPolls(2);
+      assert.equal(cp.polls[0]!.body.holdMs, 30_000, 'the hold the example sets (half of a 60 s lease)');
+      cp.idle = { fail: 'refused' };
+      const silentFrom = cp.polls.at(-1)!.atMs;
+      await advanceTo(host, silentFrom + 59_000, []);
+      assert.equal(send(host, GET('/a')).observe().action, 'fault');
+      await advanceTo(host, silentFrom + 61_000, []);
+      assert.equal(send(host, GET('/a')).observe().action, stopsAfterMs ? 'pass' : 'fault');
+    } finally {
+      host.close();
+    }
+  });
+}
