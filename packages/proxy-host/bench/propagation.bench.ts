@@ -147,6 +147,7 @@ class Fleet {
     await Promise.all(
       this.children.map((child) => {
         child.removeAllListeners('exit'); // the start's "exited early" listener
+        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
         const exited = new Promise((r) => child.once('exit', r));
         // A disconnected fleet process exits by itself (writing its profile, if asked for one); a stuck one is killed.
         child.disconnect();
@@ -239,6 +240,18 @@ async function runBackend(backend: 'memory' | 'etcd'): Promise<void> {
   const env: Record<string, string> = { LOG_LEVEL: 'warn', ...(etcd ? { STORAGE_BACKEND: 'etcd', ETCD_ENDPOINTS: etcd.endpoint } : {}) };
   const cp = await startControlPlane({ env, nodeArgs: SERVER_NODE_ARGS });
   const fleet = new Fleet();
+  // A benchmark that dies must not leave its server (or etcd) running.
+  const killOnExit = (): void => {
+    cp.child.kill('SIGKILL');
+    for (const pid of fleet.pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on('exit', killOnExit);
   try {
     const startedAt = performance.now();
     await fleet.start(cp.url);
@@ -308,6 +321,7 @@ async function runBackend(backend: 'memory' | 'etcd'): Promise<void> {
     report(backend, halt, goal);
     report(backend, resume, goal);
   } finally {
+    process.off('exit', killOnExit);
     await fleet.stop();
     await cp.stop();
     if (cp.output().trim() !== '') process.stderr.write(cp.output());
