@@ -25,6 +25,8 @@ const BURST = Number(process.env.BENCH_BURST ?? 10);
 const BURSTS = Number(process.env.BENCH_BURSTS ?? 2);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 50);
 const HALT_ROUNDS = Number(process.env.BENCH_HALT_ROUNDS ?? 5);
+/** Writes before measuring: V8 tiers the VMs' wasm and the server's code up over the first rounds. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const SELF = fileURLToPath(import.meta.url);
 /** e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the fleet processes; BENCH_SERVER_NODE_ARGS does the same for the server. */
 const FLEET_NODE_ARGS = (process.env.BENCH_FLEET_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -265,8 +267,7 @@ async function runBackend(backend: 'memory' | 'etcd'): Promise<void> {
     let percentage = 1;
     // Writes of a burst go to different policies: writes of one policy 50 ms apart could overlap and conflict on etcd.
     const write = (name = 'bench-propagation') => call(cp.url, 'POST', '/v1/policies', policy(name, (percentage++ % 90) + 1));
-    // Warm-up: two writes not counted (cold code paths in the server and the VMs).
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < WARMUP; i++) {
       await fleet.reached(Number((await write()).json.metadata.version));
       await settled(cp.url);
     }
