@@ -150,6 +150,8 @@ await waitFor(`http://${HOST}:${ports.admin}/ready`, 'hfi-proxy');
 
 const cp = `http://${HOST}:${ports.controlPlane}`;
 const px = `http://${HOST}:${ports.proxy}`;
+// The CLI as the user types it: the server is named only when it is not the CLI's default.
+const hfiCli = `${cp === 'http://127.0.0.1:8080' ? '' : `HFI_SERVER=${cp} `}npx hfi-cli`;
 console.log(`
 HFI is running:
   control plane  ${cp}          (memory store)
@@ -159,11 +161,16 @@ HFI is running:
 
 Try it (in another terminal):
   curl -i ${px}/api/checkout                                          # passes through
-  ${cp === 'http://127.0.0.1:8080' ? '' : `HFI_SERVER=${cp} `}npx hfi-cli policy apply -f examples/abort.yaml
+  ${hfiCli} policy apply -f examples/abort.yaml
   curl -i ${px}/api/checkout                                          # 503 with x-hfi-fault
-  ${cp === 'http://127.0.0.1:8080' ? '' : `HFI_SERVER=${cp} `}npx hfi-cli policy apply -f examples/delay.yaml
+  ${hfiCli} policy apply -f examples/delay.yaml
   time curl -s ${px}/api/items                                       # ~500 ms slower
   curl -s http://${HOST}:${ports.admin}/stats/prometheus | grep wasmcustom_hfi
-  ${cp === 'http://127.0.0.1:8080' ? '' : `HFI_SERVER=${cp} `}npx hfi-cli policy list
+  ${hfiCli} policy list
+  ${hfiCli} halt --reason "stop everything"   # the kill switch; \`hfi-cli resume\` lifts it
 More policies: examples/*.yaml. Ctrl-C stops everything.
+
+Note: the control plane keeps policies and halts in memory. Restarting it ends every experiment:
+the data planes see a new epoch and drop their rules. Use STORAGE_BACKEND=etcd to keep them
+(docs/control-plane.md).
 `);

@@ -301,6 +301,17 @@ test('ingress: routes to the control plane Service port, with long read timeouts
   assert.ok(selects(np.spec.podSelector, deployment.spec.template.metadata.labels));
 });
 
+test('istio/wasmplugin-lease adds fault_lease_sec and nothing else; a healthy held poll fits in half the lease', () => {
+  const plain = one(render(join(kubernetesRoot, 'istio/wasmplugin')).objects, 'WasmPlugin', 'hfi-fault-injection');
+  const leased = one(render(join(kubernetesRoot, 'istio/wasmplugin-lease')).objects, 'WasmPlugin', 'hfi-fault-injection');
+  assert.equal(plain.spec.pluginConfig.fault_lease_sec, undefined, 'the lease is opt-in');
+  const { fault_lease_sec: lease, ...rest } = leased.spec.pluginConfig;
+  assert.deepEqual(rest, plain.spec.pluginConfig);
+  assert.ok(lease >= 2 && rest.poll_hold_sec <= lease / 2, `hold ${rest.poll_hold_sec} s within half the lease of ${lease} s`);
+  assert.deepEqual(pluginConfigErrors(leased.spec.pluginConfig), [], 'pluginConfig fits the PluginConfig schema');
+  assert.deepEqual({ ...leased.spec, pluginConfig: undefined }, { ...plain.spec, pluginConfig: undefined });
+});
+
 test('istio/wasmplugin-selector narrows the plugin with matchLabels and nothing else', () => {
   const wide = one(render(join(kubernetesRoot, 'istio/wasmplugin')).objects, 'WasmPlugin', 'hfi-fault-injection');
   const narrow = one(render(join(kubernetesRoot, 'istio/wasmplugin-selector')).objects, 'WasmPlugin', 'hfi-fault-injection');

@@ -27,6 +27,7 @@ test('the expected kustomizations exist', () => {
     'ingress',
     'istio/wasmplugin',
     'istio/wasmplugin-selector',
+    'istio/wasmplugin-lease',
     'overlays/dev',
     'overlays/production',
   ]) {

@@ -78,6 +78,7 @@ test('npm start: the printed commands inject an abort through hfi-proxy; Ctrl-C 
   const [, checkout] = curl;
   const [, server, cliArgs] = apply;
   assert.equal(server, `http://127.0.0.1:${ports.controlPlane}`);
+  assert.match(started.output(), /Restarting it ends every experiment/, 'start.mjs says the memory store ends experiments on restart');
   assert.equal(checkout, `http://127.0.0.1:${ports.proxy}/api/checkout`);
 
   const before = await fetch(checkout!);

@@ -1,8 +1,12 @@
 // A data plane as the control plane sees it, without running one: one poll, the way the plugin sends it.
 
+/** Counter reports are numbered per instance; one growing number serves every instance. */
+let seq = 0;
+
 /**
  * Registers a data plane the way the plugin does: one poll holding nothing, answered at once (holdMs 0)
- * with the current rule set, which the control plane then counts as held by this instance.
+ * with the current rule set, which the control plane then counts as held by this instance. `counters`
+ * go out as one new counter report.
  */
 export async function pollAsDataPlane(
   url: string,
@@ -29,7 +33,7 @@ export async function pollAsDataPlane(
       epoch: '',
       version: 0,
       holdMs: 0,
-      counters: { ...totals, rules },
+      counters: { seq: ++seq, ...totals, rules },
     }),
   });
   await response.text();

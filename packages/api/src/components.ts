@@ -1,8 +1,9 @@
 // The contract's component schemas (those with `$id`): routes refer to them, OpenAPI lists them under
 // components.schemas, and checkers resolve references against them.
 import type { TSchema } from '@sinclair/typebox';
-import { DataPlane, DataPlaneList, DataPlanePollBody } from './dataplane.js';
+import { CounterReport, DataPlane, DataPlaneList, DataPlanePollBody } from './dataplane.js';
 import { ErrorBody } from './errors.js';
+import { Halt, HaltList, HaltRequestBody, Resumed, StoredHalt } from './halt.js';
 import { Health, Ready } from './health.js';
 import { PluginConfig } from './plugin-config.js';
 import { FaultInjectionPolicy, PolicyDocument, StoredPolicy } from './policy.js';
@@ -20,7 +21,13 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   PolicyList,
   PolicyStatusItem,
   PolicyStatusList,
+  Halt,
+  StoredHalt,
+  HaltList,
+  HaltRequestBody,
+  Resumed,
   CompiledRuleSet,
+  CounterReport,
   DataPlanePollBody,
   DataPlane,
   DataPlaneList,

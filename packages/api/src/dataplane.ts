@@ -1,16 +1,48 @@
 // The data-plane long-poll body (docs/wire-format.md "Data-plane long-poll") and the registry's records.
 import { type Static, Type } from '@sinclair/typebox';
 import { API_LIMITS } from './limits.js';
-import { CLOSED, listOf, Nullable } from './schema.js';
+import { CLOSED, listOf, Nullable, ref } from './schema.js';
 import { WIRE_VERSION } from './wire.js';
 
-const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const COUNT = { minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const Count = Type.Integer(COUNT);
 const IdentityText = Type.String({ maxLength: API_LIMITS.identityTextLength });
 
 export const FaultCounts = Type.Object({ aborts: Count, delays: Count }, CLOSED);
 export type FaultCounts = Static<typeof FaultCounts>;
 
-const CountsInput = Type.Object({ aborts: Type.Optional(Count), delays: Type.Optional(Count) });
+/** A rule's counts in a report; a count left out is 0. */
+export const RuleCounts = Type.Object({ aborts: Type.Optional(Count), delays: Type.Optional(Count) });
+export type RuleCounts = Static<typeof RuleCounts>;
+
+/** A report's own fields, without its rules: what must hold for any of it to be counted. */
+export const CounterReportTotals = Type.Object({
+  seq: Type.Integer({
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'per instance, from 1, one more for each new report; a resend (after a lost answer) repeats it',
+  }),
+  aborts: Type.Optional(Type.Integer({ ...COUNT, description: 'the sum over rules' })),
+  delays: Type.Optional(Type.Integer({ ...COUNT, description: 'the sum over rules' })),
+});
+
+export const CounterReport = Type.Object(
+  {
+    ...CounterReportTotals.properties,
+    rules: Type.Optional(
+      Type.Record(Type.String(), RuleCounts, {
+        maxProperties: API_LIMITS.countedRulesPerPoll,
+        description: `keyed by rule id (\`<policy>/<ruleIndex>\`); at most ${API_LIMITS.countedRulesPerPoll} rules, the rest wait for the next report`,
+      }),
+    ),
+  },
+  {
+    $id: 'CounterReport',
+    description:
+      'The faults a data plane counted since its last acknowledged report (docs/wire-format.md "Fault counters"). Fields this version does not know are ignored.',
+  },
+);
+export type CounterReport = Static<typeof CounterReport>;
 
 export const DataPlanePollBody = Type.Object(
   {
@@ -28,16 +60,12 @@ export const DataPlanePollBody = Type.Object(
       maximum: Number.MAX_SAFE_INTEGER,
       description: `how long the server may hold the request (at most ${API_LIMITS.maxHoldMs})`,
     }),
+    // Read apart from the poll (control-plane telemetry/counter-report.ts): counters that do not fit
+    // CounterReport are dropped and counted, and the poll is answered all the same.
     counters: Type.Optional(
-      Nullable(
-        Type.Object({
-          aborts: Type.Optional(Count),
-          delays: Type.Optional(Count),
-          rules: Type.Optional(
-            Type.Record(Type.String(), CountsInput, { maxProperties: API_LIMITS.countedRulesPerPoll, description: 'keyed by rule id' }),
-          ),
-        }),
-      ),
+      Type.Union([ref(CounterReport), Type.Unknown()], {
+        description: 'a CounterReport, or absent when there is nothing to report; never a reason to refuse the poll',
+      }),
     ),
   },
   {
@@ -53,9 +81,6 @@ export const DataPlaneIdentity = Type.Object(
 );
 export type DataPlaneIdentity = Static<typeof DataPlaneIdentity>;
 
-export const PollCounters = Type.Object({ aborts: Count, delays: Count, rules: Type.Record(Type.String(), FaultCounts) }, CLOSED);
-export type PollCounters = Static<typeof PollCounters>;
-
 export const DataPlane = Type.Object(
   {
     instance: Type.String(),
@@ -63,7 +88,10 @@ export const DataPlane = Type.Object(
     epoch: Type.String(),
     version: Type.Integer({ minimum: 0 }),
     lastSeen: Type.String({ description: 'ISO-8601' }),
-    counters: PollCounters,
+    counters: Type.Object(FaultCounts.properties, {
+      ...CLOSED,
+      description: 'what this instance reported to this replica since it first heard from it',
+    }),
     connected: Type.Boolean({ description: 'true while a poll from this instance is held' }),
   },
   { ...CLOSED, $id: 'DataPlane', description: 'A data plane (one wasm VM) as the control plane knows it from its polls.' },

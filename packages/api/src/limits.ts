@@ -21,6 +21,9 @@ export const LIMITS = {
   priorityMax: 1000,
   /** metadata.version as a client may send it back (the server assigns store revisions). */
   versionMaxLength: 64,
+  /** A halt's free text (POST /v1/halt). */
+  haltReasonLength: 1024,
+  haltActorLength: 253,
 } as const;
 
 export const API_LIMITS = {

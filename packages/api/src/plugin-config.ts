@@ -17,6 +17,14 @@ export const PLUGIN_SECONDS_SETTINGS = {
     description: 'the proxy_http_call timeout of a poll; must exceed poll_hold_sec',
   },
   retry_interval_sec: { min: 0.1, max: 3600, default: 5, description: 'the first backoff after a failed poll' },
+  fault_lease_sec: {
+    // A lease must leave a hold of at least 1 s: polls hold at most half of it.
+    min: 2,
+    max: 86_400,
+    /** Unset: no lease. */
+    default: 'off',
+    description: 'the lease: after this long without an answer from the control plane, inject nothing until it answers again',
+  },
 } as const;
 
 export const PLUGIN_TEXT_SETTINGS = {
@@ -53,6 +61,7 @@ export const PLUGIN_CONFIG_KEYS = [
   'poll_hold_sec',
   'poll_timeout_sec',
   'retry_interval_sec',
+  'fault_lease_sec',
   'token',
   'debug',
 ] as const satisfies readonly PluginConfigKey[];

@@ -189,6 +189,13 @@ const FaultInput = Type.Object(
 
 const SelectorField = Type.String({ maxLength: 63, description: '"*", "" or absent: any' });
 
+/** A selector as users write it (a policy's, a halt's): a field left out, "*" or "" means any. */
+export const SelectorInput = Type.Union([
+  Type.Object({ service: optional(SelectorField), namespace: optional(SelectorField) }, CLOSED),
+  Type.Literal('*'),
+  Type.Literal(''),
+]);
+
 export const PolicyDocument = Type.Object(
   {
     apiVersion: Type.Optional(Type.Literal('v1')),
@@ -205,13 +212,7 @@ export const PolicyDocument = Type.Object(
     ),
     spec: Type.Object(
       {
-        selector: optional(
-          Type.Union([
-            Type.Object({ service: optional(SelectorField), namespace: optional(SelectorField) }, CLOSED),
-            Type.Literal('*'),
-            Type.Literal(''),
-          ]),
-        ),
+        selector: optional(SelectorInput),
         priority: optional(Type.Integer({ minimum: LIMITS.priorityMin, maximum: LIMITS.priorityMax })),
         rules: Type.Array(
           Type.Object(

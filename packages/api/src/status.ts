@@ -1,10 +1,12 @@
 // What the API answers about policies: their status, and the list envelopes.
 import { type Static, Type } from '@sinclair/typebox';
+import { PolicyHalt } from './halt.js';
 import { FaultInjectionPolicy, StoredPolicy } from './policy.js';
 import { CLOSED, listOf, Nullable, ref } from './schema.js';
 
-export const PolicyPhase = Type.Union([Type.Literal('Pending'), Type.Literal('Active'), Type.Literal('Expired')], {
-  description: 'Expired: every rule ended; Active: a targeted data plane holds the latest write; else Pending',
+export const PolicyPhase = Type.Union([Type.Literal('Pending'), Type.Literal('Active'), Type.Literal('Expired'), Type.Literal('Halted')], {
+  description:
+    'Expired: every rule ended; Halted: an active halt covers its whole scope; Active: a targeted data plane holds the latest write; else Pending',
 });
 export type PolicyPhase = Static<typeof PolicyPhase>;
 
@@ -19,6 +21,7 @@ export const PolicyStatus = Type.Object(
     targetedDataPlanes: Type.Integer({ minimum: 0, description: 'pods whose identity the selector matches' }),
     appliedDataPlanes: Type.Integer({ minimum: 0, description: "of those, the pods that hold the policy's latest write" }),
     faults: Faults,
+    halts: Type.Array(PolicyHalt, { description: 'the active halts that stop this policy on all or part of the data planes it selects' }),
   },
   { ...CLOSED, $id: 'PolicyStatus', description: 'The server\'s view of a policy (docs/api.md "The status block").' },
 );

@@ -3,7 +3,8 @@
 // generated AssemblyScript constants.
 import { type Static, Type } from '@sinclair/typebox';
 import { WIRE_VERSION } from './constants.js';
-import { CLOSED, Nullable } from './schema.js';
+import { Halt } from './halt.js';
+import { CLOSED, Nullable, ref } from './schema.js';
 
 export { WIRE_VERSION };
 
@@ -78,6 +79,12 @@ export const CompiledRuleSet = Type.Object(
     version: Type.Integer({ minimum: 0, description: 'grows with every change within one epoch (etcd: the store revision)' }),
     hash: Type.String({ description: 'sha256 hex of the canonical JSON of `rules`' }),
     rules: Type.Array(CompiledRule, { description: 'in evaluation order' }),
+    halts: Type.Optional(
+      Type.Array(ref(Halt), {
+        description:
+          "active halts, absent when there are none (additive within wire version 1); in a data plane's own set, those that cover it, whose rules are left out",
+      }),
+    ),
   },
   { ...CLOSED, $id: 'CompiledRuleSet', description: 'The compiled rule set (docs/wire-format.md).' },
 );

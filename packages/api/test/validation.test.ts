@@ -1,9 +1,10 @@
 // Schema checks report what the API's error details carry: the field by path, and what was expected.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COMPONENT_SCHEMAS, compileChecker, DataPlanePollBody, PluginConfig } from '../src/index.js';
+import { COMPONENT_SCHEMAS, CounterReport, compileChecker, DataPlanePollBody, PluginConfig } from '../src/index.js';
 
 const poll = compileChecker(DataPlanePollBody, [...COMPONENT_SCHEMAS]);
+const report = compileChecker(CounterReport);
 const valid = { wireVersion: 1, identity: { service: 'a', namespace: null }, instance: 'p/1', epoch: '', version: 0, holdMs: 0 };
 
 test('a valid poll passes; fields a newer data plane adds are ignored', () => {
@@ -12,12 +13,22 @@ test('a valid poll passes; fields a newer data plane adds are ignored', () => {
 });
 
 test('each bad field is named by its path, with what was expected and what was found', () => {
-  const details = poll.errors({ ...valid, wireVersion: 7, version: -1, counters: { rules: { 'a/0': { aborts: 'x' } } } });
+  const details = poll.errors({ ...valid, wireVersion: 7, version: -1 });
   assert.deepEqual(details, [
     { path: 'wireVersion', message: 'expected 1, found number 7' },
     { path: 'version', message: 'expected integer to be greater or equal to 0, found number -1' },
-    { path: 'counters.rules["a/0"].aborts', message: 'expected integer, found string "x"' },
   ]);
+  assert.deepEqual(report.errors({ seq: 1, rules: { 'a/0': { aborts: 'x' } } }), [
+    { path: 'rules["a/0"].aborts', message: 'expected integer, found string "x"' },
+  ]);
+});
+
+test("a poll's counters never make it invalid: they are read apart, leniently, as a CounterReport", () => {
+  for (const counters of ['lots', { rules: [] }, { seq: 0 }, { seq: 1, rules: { 'a/0': { aborts: -1 } } }, null]) {
+    assert.deepEqual(poll.errors({ ...valid, counters }), [], JSON.stringify(counters));
+  }
+  assert.ok(report.check({ seq: 3, aborts: 1, delays: 0, rules: { 'a/0': { aborts: 1 } } }));
+  assert.equal(report.check({ aborts: 1 }), false, 'a report without seq');
 });
 
 test('a missing field is "required"; an unknown one in a closed object is "unknown field"', () => {
@@ -37,7 +48,7 @@ test('a value of a union is explained by the form it came closest to', () => {
 
 test('a huge bad body gets a bounded list of details', () => {
   const rules = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`r/${i}`, { aborts: -1 }]));
-  const details = poll.errors({ ...valid, counters: { rules } });
+  const details = report.errors({ seq: 1, rules });
   assert.equal(details.length, 51);
   assert.equal(details.at(-1)?.message, 'more problems not listed');
 });

@@ -4,6 +4,8 @@ import { HfiApiError, HfiUnreachableError } from '@hfi/client';
 import { Command, CommanderError, Option } from 'commander';
 import { completionCommand } from './commands/completion.js';
 import { dataplanesCommand } from './commands/dataplanes.js';
+import { haltCommand } from './commands/halt.js';
+import { haltsCommand } from './commands/halts.js';
 import { policyApplyCommand } from './commands/policy-apply.js';
 import { policyDeleteCommand } from './commands/policy-delete.js';
 import { policyDescribeCommand } from './commands/policy-describe.js';
@@ -11,6 +13,7 @@ import { policyGetCommand } from './commands/policy-get.js';
 import { policyListCommand } from './commands/policy-list.js';
 import { policyValidateCommand } from './commands/policy-validate.js';
 import { policyWatchCommand } from './commands/policy-watch.js';
+import { resumeCommand } from './commands/resume.js';
 import type { CliIo } from './context.js';
 import { DEFAULT_SERVER, DEFAULT_TIMEOUT } from './context.js';
 import { CliError, exitCodeFor } from './errors.js';
@@ -45,6 +48,9 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .addCommand(policy)
+    .addCommand(haltCommand(io))
+    .addCommand(resumeCommand(io))
+    .addCommand(haltsCommand(io))
     .addCommand(dataplanesCommand(io))
     .addCommand(completionCommand(io, () => program));
 

@@ -105,12 +105,23 @@ test('completion bash: a script generated from the command tree that bash can ru
   const script = join(scratch, 'hfi-cli.bash');
   writeFileSync(script, r.stdout);
   execFileSync('bash', ['-n', script]);
-  assert.deepEqual(complete(script, ['hfi-cli', '']), ['policy', 'policies', 'dataplanes', 'dp', 'completion', 'help']);
+  assert.deepEqual(complete(script, ['hfi-cli', '']), [
+    'policy',
+    'policies',
+    'halt',
+    'resume',
+    'halts',
+    'dataplanes',
+    'dp',
+    'completion',
+    'help',
+  ]);
   assert.deepEqual(complete(script, ['hfi-cli', 'policy', 'ap']), ['apply']);
   assert.deepEqual(complete(script, ['hfi-cli', '--server', 'x', 'pol']), ['policy', 'policies'], 'skips option values');
   assert.ok(complete(script, ['hfi-cli', 'policy', 'apply', '--']).includes('--dry-run'));
   assert.ok(complete(script, ['hfi-cli', 'policy', 'apply', '--']).includes('--duration-seconds'));
   assert.ok(complete(script, ['hfi-cli', 'dp', '--']).includes('--server'), 'global flags everywhere');
+  assert.ok(['--service', '--namespace', '--reason'].every((f) => complete(script, ['hfi-cli', 'halt', '--']).includes(f)));
   assert.deepEqual(complete(script, ['hfi-cli', 'policy', 'list', '-o', 'y']), ['yaml']);
   assert.deepEqual(complete(script, ['hfi-cli', 'completion', '']), ['bash', 'zsh']);
   assert.ok(complete(script, ['hfi-cli', 'policy', 'apply', '-f', 'testdata/pol']).includes('testdata/policies'));

@@ -7,6 +7,8 @@ import type {
   DataPlane,
   DataPlaneList,
   FaultInjectionPolicy,
+  HaltList,
+  HaltRequestBody,
   Health,
   PolicyDocument,
   PolicyList,
@@ -15,6 +17,9 @@ import type {
   PolicyStatusList,
   PolicyWithStatus,
   Ready,
+  Resumed,
+  ResumeQuery,
+  StoredHalt,
 } from '@hfi/api';
 import { type StreamEvent, streamEvents } from './events.js';
 import { type InjectedFault, type InjectOptions, injectFault, withInjectedFault } from './faults.js';
@@ -42,6 +47,25 @@ export interface ApplyOutcome {
   /** What the server did (response header hfi-result). */
   result: ApplyResult;
   policy: AppliedPolicy;
+}
+
+/** What to halt: no selector = everything; a selector field left out = "*". `reason` and `actor` are free text. */
+export type HaltInput = Exclude<HaltRequestBody, null>;
+
+export interface HaltOutcome {
+  /** `created`: the selector was not halted; `configured`: it was, and its reason and actor are updated. */
+  result: 'created' | 'configured';
+  halt: StoredHalt;
+}
+
+/** Which halt to lift: neither field = every halt; a field left out = "*". */
+export type HaltSelector = ResumeQuery;
+
+export interface ResumeOutcome {
+  /** The halts lifted (none when nothing was halted). */
+  removed: StoredHalt[];
+  /** The rule-set version after the resume: a data plane holding it is no longer halted. */
+  version: number;
 }
 
 /** Which data plane's view of the rule set: neither field = the whole set; one left out = unknown. */
@@ -113,6 +137,29 @@ export class HfiClient {
   /** GET /v1/policies/status: the status of every policy. */
   async policyStatuses(): Promise<PolicyStatusItem[]> {
     return (await this.transport.json<PolicyStatusList>('GET', '/v1/policies/status')).items;
+  }
+
+  /**
+   * POST /v1/halt: stops every fault on the data planes the selector matches (no selector: everywhere), from
+   * the moment each has it, until `resume`. Requests they were delaying are released at once.
+   */
+  async halt(input: HaltInput = {}): Promise<HaltOutcome> {
+    const response = await this.transport.request('POST', '/v1/halt', { body: JSON.stringify(input), contentType: 'application/json' });
+    const halt = await readJson<StoredHalt>(response);
+    return { result: response.status === 201 ? 'created' : 'configured', halt };
+  }
+
+  /** GET /v1/halt: the active halts, by service then namespace. */
+  async listHalts(): Promise<StoredHalt[]> {
+    return (await this.transport.json<HaltList>('GET', '/v1/halt')).items;
+  }
+
+  /** DELETE /v1/halt: lifts every halt, or the halt of one selector (HFI_NOT_FOUND when it is not halted). */
+  async resume(selector: HaltSelector = {}): Promise<ResumeOutcome> {
+    const { items, version } = await this.transport.json<Resumed>('DELETE', '/v1/halt', {
+      query: { service: selector.service, namespace: selector.namespace },
+    });
+    return { removed: items, version };
   }
 
   /** GET /v1/dataplanes: the data planes seen polling in the last 5 minutes. */

@@ -8,16 +8,29 @@ export type {
   ErrorCode,
   ErrorDetail,
   FaultInjectionPolicy,
+  Halt,
   Health,
   PolicyDocument,
+  PolicyHalt,
   PolicyPhase,
   PolicyStatus,
   PolicyStatusItem,
   PolicyWithStatus,
   Ready,
+  StoredHalt,
   StoredPolicy,
 } from '@hfi/api';
-export { type ApplyOutcome, HfiClient, type HfiClientOptions, type IdentitySelector, type PolicyInput } from './client.js';
+export {
+  type ApplyOutcome,
+  type HaltInput,
+  type HaltOutcome,
+  type HaltSelector,
+  HfiClient,
+  type HfiClientOptions,
+  type IdentitySelector,
+  type PolicyInput,
+  type ResumeOutcome,
+} from './client.js';
 export { HfiApiError, type HfiErrorCode, HfiUnreachableError, isHfiError, type UnreachableReason } from './errors.js';
 export type { StreamEvent } from './events.js';
 export { type AppliedOptions, FaultNotAppliedError, type InjectedFault, type InjectOptions } from './faults.js';

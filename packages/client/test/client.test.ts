@@ -53,6 +53,57 @@ test('get, list, statuses, data planes, rule set, delete', async () => {
   assert.equal(deleted.metadata.name, 'client-read');
 });
 
+test("halt, listHalts, resume: a halted selector stops its policies and empties its data planes' rule set until resumed", async () => {
+  await hfi.applyPolicy(delayPolicy('client-halted'));
+  try {
+    const first = await hfi.halt({ selector: { service: 'frontend' }, reason: 'INC-7', actor: 'ci' });
+    assert.equal(first.result, 'created');
+    assert.deepEqual(first.halt.selector, { service: 'frontend', namespace: '*' });
+    assert.equal(first.halt.actor, 'ci');
+    assert.equal((await hfi.halt({ selector: { service: 'frontend' }, reason: 'INC-7, still' })).result, 'configured');
+    assert.deepEqual(
+      (await hfi.listHalts()).map((h) => [h.selector.service, h.reason]),
+      [['frontend', 'INC-7, still']],
+    );
+    const status = await hfi.policyStatus('client-halted');
+    assert.equal(status.phase, 'Halted');
+    assert.deepEqual(
+      status.halts.map((h) => h.scope),
+      ['whole'],
+    );
+    const covered = await hfi.getRuleSet({ service: 'frontend', namespace: 'demo' });
+    assert.deepEqual(covered.rules, []);
+    assert.equal(covered.halts?.length, 1);
+
+    const missing = await hfi.resume({ service: 'checkout' }).catch((e: unknown) => e);
+    assert.ok(isHfiError(missing, 'HFI_NOT_FOUND'), 'resuming a selector that is not halted');
+    const resumed = await hfi.resume({ service: 'frontend' });
+    assert.deepEqual(
+      resumed.removed.map((h) => h.reason),
+      ['INC-7, still'],
+    );
+    assert.ok(resumed.version >= Number(first.halt.version));
+    assert.deepEqual(await hfi.listHalts(), []);
+    assert.notEqual((await hfi.policyStatus('client-halted')).phase, 'Halted');
+  } finally {
+    await hfi.resume();
+    await hfi.deletePolicy('client-halted');
+  }
+});
+
+test('halt() with nothing halts everything; resume() with nothing lifts every halt', async () => {
+  const { halt } = await hfi.halt();
+  try {
+    assert.deepEqual(halt.selector, { service: '*', namespace: '*' });
+    assert.equal(halt.reason, '');
+    assert.equal((await hfi.getRuleSet({ service: 'checkout', namespace: 'prod' })).halts?.length, 1);
+  } finally {
+    const { removed } = await hfi.resume();
+    assert.equal(removed.length, 1);
+  }
+  assert.deepEqual((await hfi.resume()).removed, [], 'nothing left to resume is not an error');
+});
+
 test('errors carry the registry code, the status and the field details', async () => {
   const missing = await hfi.getPolicy('nope').catch((e: unknown) => e);
   assert.ok(missing instanceof HfiApiError);

@@ -15,16 +15,19 @@ import { LongPolls } from './distribution/long-poll.js';
 import { DataPlaneRegistry } from './distribution/registry.js';
 import { RuleSetStreams } from './distribution/sse.js';
 import { fieldDetails, HfiError, isHfiError } from './errors.js';
+import { HaltService } from './halt-service.js';
 import { JSON_TYPE, YAML_TYPES } from './media-types.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
 import { dataPlaneRoutes } from './routes/dataplanes.js';
+import { haltRoutes } from './routes/halt.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
 import { ruleSetRoutes } from './routes/ruleset.js';
 import { EtcdPolicyStore } from './store/etcd.js';
 import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
+import { FaultLedger } from './telemetry/fault-ledger.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
 
 /** Routes whose duration is a hold time, not work: kept out of the latency histogram. */
@@ -82,7 +85,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile'),
   });
   const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
-  const policies = new PolicyService({ store, hub, dataPlanes, clock, maxPolicies: config.maxPolicies });
+  const faults = new FaultLedger(clock, (name) => hub.policy(name) !== undefined, options.dataPlaneForgetAfterMs);
+  const policies = new PolicyService({ store, hub, dataPlanes, faults, clock, maxPolicies: config.maxPolicies });
+  const halts = new HaltService({ store, hub, clock });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
     bufferSize: config.watchBufferSize,
@@ -90,16 +95,18 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   const metrics = createMetrics({
     policiesByPhase: () => policies.phaseCounts(),
+    activeHalts: () => hub.halts().length,
     ruleSetVersion: () => hub.current()?.version ?? 0,
     connectedDataPlanes: () => dataPlanes.size(),
     heldPolls: () => longPolls.held,
     sseStreams: () => streams.count,
   });
   hub.subscribe((ruleSet) => {
+    faults.retainPolicies();
     metrics.ruleSetsPublished.inc();
     log.debug({ epoch: ruleSet.epoch, version: ruleSet.version, rules: ruleSet.rules.length }, 'rule set published');
   });
-  const ctx: AppContext = { version: options.version, clock, store, hub, policies, dataPlanes, longPolls, streams, metrics };
+  const ctx: AppContext = { version: options.version, clock, store, hub, policies, halts, dataPlanes, faults, longPolls, streams, metrics };
   const auth = new Authenticator(config.auth);
 
   // Bodies: JSON and YAML, one policy each; everything else is 415.
@@ -156,6 +163,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await registerOpenApi(app, options.version);
   await app.register(healthRoutes(ctx));
   await app.register(policyRoutes(ctx));
+  await app.register(haltRoutes(ctx));
   await app.register(ruleSetRoutes(ctx));
   await app.register(dataPlaneRoutes(ctx));
 
@@ -167,7 +175,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
   // too), so that it stays bounded while pods come and go. Phases need no sweep: they are computed when
   // read (the API's status, the policies gauge at each scrape).
-  const staleDataPlaneSweep = setInterval(() => dataPlanes.forgetStale(), config.autoExpireCheckIntervalMs);
+  const staleDataPlaneSweep = setInterval(() => {
+    dataPlanes.forgetStale();
+    faults.forgetStale();
+  }, config.autoExpireCheckIntervalMs);
   staleDataPlaneSweep.unref();
   // Shutdown: held polls answered 304, streams ended, then the store is closed.
   app.addHook('preClose', async () => {

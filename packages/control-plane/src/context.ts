@@ -6,9 +6,11 @@ import type { RuleSetHub } from './distribution/hub.js';
 import type { LongPolls } from './distribution/long-poll.js';
 import type { DataPlaneRegistry } from './distribution/registry.js';
 import type { RuleSetStreams } from './distribution/sse.js';
+import type { HaltService } from './halt-service.js';
 import type { ControlPlaneMetrics } from './metrics.js';
 import type { PolicyService } from './policy-service.js';
 import type { PolicyStore } from './store/types.js';
+import type { FaultLedger } from './telemetry/fault-ledger.js';
 
 export interface AppContext {
   version: string;
@@ -16,7 +18,9 @@ export interface AppContext {
   store: PolicyStore;
   hub: RuleSetHub;
   policies: PolicyService;
+  halts: HaltService;
   dataPlanes: DataPlaneRegistry;
+  faults: FaultLedger;
   longPolls: LongPolls;
   streams: RuleSetStreams;
   metrics: ControlPlaneMetrics;

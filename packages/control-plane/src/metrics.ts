@@ -1,8 +1,10 @@
 // Every control-plane metric, declared in one table. Names carry the hfi_control_plane_ prefix.
+import type { PolicyPhase } from '@hfi/api';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface MetricSources {
-  policiesByPhase: () => Record<'Pending' | 'Active' | 'Expired', number>;
+  policiesByPhase: () => Record<PolicyPhase, number>;
+  activeHalts: () => number;
   ruleSetVersion: () => number;
   connectedDataPlanes: () => number;
   heldPolls: () => number;
@@ -33,6 +35,14 @@ export function createMetrics(sources: MetricSources) {
       registers,
       collect() {
         for (const [phase, n] of Object.entries(sources.policiesByPhase())) this.set({ phase }, n);
+      },
+    }),
+    haltActive: new Gauge({
+      name: 'hfi_control_plane_halt_active',
+      help: 'Active halts (the kill switch): 0 when none; each halt stops every fault on the data planes its selector matches',
+      registers,
+      collect() {
+        this.set(sources.activeHalts());
       },
     }),
     ruleSetVersion: new Gauge({
@@ -76,6 +86,12 @@ export function createMetrics(sources: MetricSources) {
     ruleSetsPublished: new Counter({
       name: 'hfi_control_plane_rulesets_published_total',
       help: 'Compiled rule sets published',
+      registers,
+    }),
+    countersDropped: new Counter({
+      name: 'hfi_control_plane_dataplane_counters_dropped_total',
+      help: 'Polls whose fault counters were dropped, in whole or in part, by reason (malformed, too_many_rules, no_seq); the polls were answered',
+      labelNames: ['reason'] as const,
       registers,
     }),
     storeErrors: new Counter({

@@ -2,26 +2,16 @@
 // detection, read-your-writes, and the status block. Reads come from the hub's mirror, so they keep
 // working while the store is unreachable; writes go to the store.
 
+import type { ApplyResult, PolicyPhase, PolicyStatus } from '@hfi/api';
 import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
-import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
+import { haltScope, policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
 import { fieldDetails, HfiError } from './errors.js';
 import { identityKey, podKey } from './identity-key.js';
 import type { PolicyStore } from './store/types.js';
-
-export type ApplyResult = 'created' | 'configured' | 'unchanged';
-export type PolicyPhase = 'Pending' | 'Active' | 'Expired';
-
-export interface PolicyStatus {
-  phase: PolicyPhase;
-  activeFrom: string | null;
-  expiresAt: string | null;
-  targetedDataPlanes: number;
-  appliedDataPlanes: number;
-  faults: { aborts: number; delays: number };
-}
+import type { FaultLedger } from './telemetry/fault-ledger.js';
 
 /** Names that would collide with fixed routes under /v1/policies/. */
 const RESERVED_NAMES = new Set(['status']);
@@ -32,6 +22,7 @@ export interface PolicyServiceOptions {
   store: PolicyStore;
   hub: RuleSetHub;
   dataPlanes: DataPlaneRegistry;
+  faults: FaultLedger;
   clock: Clock;
   maxPolicies: number;
 }
@@ -103,10 +94,17 @@ export class PolicyService {
   /** Status for many policies at once: data planes are grouped by identity once, then each policy
    * looks at the groups its selector matches (binary search over held versions). */
   statusOf(policies: readonly (StoredPolicy | FaultInjectionPolicy)[]): PolicyStatus[] {
-    const { faults, groups } = this.planeSummary();
+    const { groups } = this.planeSummary();
     const now = this.o.clock.now();
+    const activeHalts = this.o.hub.halts();
     return policies.map((policy) => {
       const { service, namespace } = policy.spec.selector;
+      const halts: PolicyStatus['halts'] = [];
+      for (const halt of activeHalts) {
+        const scope = haltScope(halt, policy.spec.selector);
+        if (scope !== 'none') halts.push({ ...halt, scope });
+      }
+      const halted = halts.some((halt) => halt.scope === 'whole');
       const stored = isStored(policy) ? policy : undefined;
       const writtenAt = stored ? Number(stored.metadata.version) : Infinity;
       let targeted = 0;
@@ -118,23 +116,24 @@ export class PolicyService {
       }
       const window = stored ? policyTimeWindow(stored) : undefined;
       const timePhase = stored ? policyPhase(stored, now) : 'Pending';
-      const phase: PolicyPhase = timePhase === 'Expired' ? 'Expired' : timePhase === 'Active' && applied > 0 ? 'Active' : 'Pending';
+      // Expired wins: an ended policy injects nothing, halted or not.
+      const phase: PolicyPhase =
+        timePhase === 'Expired' ? 'Expired' : halted ? 'Halted' : timePhase === 'Active' && applied > 0 ? 'Active' : 'Pending';
       return {
         phase,
         activeFrom: window ? iso(window.activeFromMs) : null,
         expiresAt: window && window.expiresAtMs > 0 ? iso(window.expiresAtMs) : null,
         targetedDataPlanes: targeted,
         appliedDataPlanes: applied,
-        faults: faults.get(policy.metadata.name) ?? { aborts: 0, delays: 0 },
+        faults: { ...this.o.faults.policyTotals(policy.metadata.name) },
+        halts,
       };
     });
   }
 
-  private summary:
-    | { generation: number; epoch: string | undefined; faults: Map<string, { aborts: number; delays: number }>; groups: IdentityGroup[] }
-    | undefined;
+  private summary: { generation: number; epoch: string | undefined; groups: IdentityGroup[] } | undefined;
 
-  /** Data planes grouped by identity, and fault totals by policy; recomputed only when the registry changed. */
+  /** Data planes grouped by identity; recomputed only when the registry changed. */
   private planeSummary() {
     this.o.dataPlanes.forgetStale(); // first: forgetting bumps the generation
     const generation = this.o.dataPlanes.generation;
@@ -142,7 +141,7 @@ export class PolicyService {
     const s = this.summary;
     if (s && s.generation === generation && s.epoch === epoch) return s;
     const planes = this.o.dataPlanes.views();
-    this.summary = { generation, epoch, faults: faultsByPolicy(planes), groups: groupByIdentity(planes, epoch) };
+    this.summary = { generation, epoch, groups: groupByIdentity(planes, epoch) };
     return this.summary;
   }
 
@@ -164,7 +163,7 @@ export class PolicyService {
 
   /** Phase counts for the policies gauge. */
   phaseCounts(): Record<PolicyPhase, number> {
-    const counts: Record<PolicyPhase, number> = { Pending: 0, Active: 0, Expired: 0 };
+    const counts: Record<PolicyPhase, number> = { Pending: 0, Active: 0, Expired: 0, Halted: 0 };
     for (const s of this.statusOf(this.o.hub.policies())) counts[s.phase]++;
     return counts;
   }
@@ -180,21 +179,6 @@ function openPolicyJson(policy: StoredPolicy): string {
     policyJson.set(policy, json);
   }
   return json;
-}
-
-function faultsByPolicy(planes: readonly DataPlaneView[]): Map<string, { aborts: number; delays: number }> {
-  const totals = new Map<string, { aborts: number; delays: number }>();
-  for (const plane of planes) {
-    for (const [ruleId, c] of Object.entries(plane.counters.rules)) {
-      const slash = ruleId.lastIndexOf('/');
-      const policy = slash > 0 ? ruleId.slice(0, slash) : ruleId;
-      const t = totals.get(policy) ?? { aborts: 0, delays: 0 };
-      t.aborts += c.aborts;
-      t.delays += c.delays;
-      totals.set(policy, t);
-    }
-  }
-  return totals;
 }
 
 interface IdentityGroup {

@@ -83,6 +83,15 @@ test('every answer fits the schema the document gives for its route and status; 
   await call('GET', '/v1/policies/{name}', '/v1/policies/absent'); // 404
   await call('GET', '/v1/ruleset');
   await call('GET', '/v1/ruleset', '/v1/ruleset?service=frontend&namespace=demo');
+  const halted = await call('POST', '/v1/halt', '/v1/halt', { reason: 'contract', selector: { service: 'frontend' } });
+  assert.equal(halted.statusCode, 201);
+  assert.equal((await call('POST', '/v1/halt', '/v1/halt', { reason: 'again', selector: { service: 'frontend' } })).statusCode, 200);
+  await call('POST', '/v1/halt', '/v1/halt', { selector: { service: 'Not A Name' } }); // 400
+  await call('GET', '/v1/policies/{name}', '/v1/policies/contract'); // its status lists the halt
+  await call('GET', '/v1/ruleset', '/v1/ruleset?service=frontend&namespace=demo'); // no rules, the halt
+  await call('GET', '/v1/halt');
+  await call('DELETE', '/v1/halt', '/v1/halt?service=nobody'); // 404
+  assert.equal((await call('DELETE', '/v1/halt')).statusCode, 200);
   await call('DELETE', '/v1/policies/{name}', '/v1/policies/contract');
 
   // The SSE stream never ends while the server runs; test/distribution.test.ts reads it over HTTP.

@@ -131,7 +131,7 @@ describe('distribution', () => {
   });
 
   test('fault counters from polls add up in the status', async () => {
-    const counters = { aborts: 3, delays: 5, rules: { 'short-lived/0': { aborts: 3, delays: 5 } } };
+    const counters = { seq: 1, aborts: 3, delays: 5, rules: { 'short-lived/0': { aborts: 3, delays: 5 } } };
     await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'web-2', service: 'web', namespace: 'prod', counters }) });
     const item = (await call('GET', '/v1/policies/status')).json().items.find((i: any) => i.name === 'short-lived');
     assert.deepEqual(item.faults, { aborts: 3, delays: 5 });

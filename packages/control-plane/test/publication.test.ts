@@ -33,7 +33,7 @@ describe('publication', () => {
     const hub = new RuleSetHub({ clock: new ManualClock() });
     const published: CompiledRuleSet[] = [];
     hub.subscribe((set) => published.push(set));
-    hub.apply({ kind: 'reset', epoch: 'e1', revision: 0, policies: [] });
+    hub.apply({ kind: 'reset', epoch: 'e1', revision: 0, policies: [], halts: [] });
     hub.flush();
     published.length = 0;
     for (let v = 1; v <= 50; v++) hub.apply({ kind: 'put', revision: v, policy: stored(`p-${v % 7}`, v) });
@@ -49,7 +49,7 @@ describe('publication', () => {
     const versions: number[] = [];
     hub.subscribe((set) => versions.push(set.version));
     const mirror = new Map<string, StoredPolicy>();
-    hub.apply({ kind: 'reset', epoch: 'e1', revision: 0, policies: [] });
+    hub.apply({ kind: 'reset', epoch: 'e1', revision: 0, policies: [], halts: [] });
     let seed = 7;
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     for (let revision = 1; revision <= 300; revision++) {
@@ -63,7 +63,7 @@ describe('publication', () => {
         hub.apply({ kind: 'put', revision, policy: p });
       }
       if (random(3) === 0) await nextTurn(); // publish some of the time, coalesce otherwise
-      if (revision % 100 === 0) hub.apply({ kind: 'reset', epoch: 'e1', revision, policies: [...mirror.values()] });
+      if (revision % 100 === 0) hub.apply({ kind: 'reset', epoch: 'e1', revision, policies: [...mirror.values()], halts: [] });
       const expected = compileRuleSet([...mirror.values()], { epoch: 'e1', version: revision });
       assert.deepEqual(hub.current(), expected, `after revision ${revision}`);
     }
@@ -75,7 +75,7 @@ describe('publication', () => {
 
   test('held polls of one identity are all answered with the same cached bytes', async () => {
     const hub = new RuleSetHub({ clock: new ManualClock() });
-    hub.apply({ kind: 'reset', epoch: 'e1', revision: 1, policies: [stored('a', 1), stored('other', 1, { service: 'cart' })] });
+    hub.apply({ kind: 'reset', epoch: 'e1', revision: 1, policies: [stored('a', 1), stored('other', 1, { service: 'cart' })], halts: [] });
     const polls = new LongPolls(hub);
     const answers: PollAnswer[] = [];
     const identity = { service: 'frontend', namespace: 'demo' };
@@ -97,7 +97,7 @@ describe('publication', () => {
 
   test('a poll arriving while a publication is pending is held, then woken by it', async () => {
     const hub = new RuleSetHub({ clock: new ManualClock() });
-    hub.apply({ kind: 'reset', epoch: 'e1', revision: 1, policies: [] });
+    hub.apply({ kind: 'reset', epoch: 'e1', revision: 1, policies: [], halts: [] });
     hub.flush();
     const polls = new LongPolls(hub);
     hub.apply({ kind: 'put', revision: 2, policy: stored('a', 2) });
@@ -117,7 +117,7 @@ describe('publication', () => {
 
   test('a cancelled poll is never answered', async () => {
     const hub = new RuleSetHub({ clock: new ManualClock() });
-    hub.apply({ kind: 'reset', epoch: 'e1', revision: 1, policies: [] });
+    hub.apply({ kind: 'reset', epoch: 'e1', revision: 1, policies: [], halts: [] });
     const polls = new LongPolls(hub);
     let answered = 0;
     const cancel = polls.answer(

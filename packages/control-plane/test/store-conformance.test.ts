@@ -141,11 +141,94 @@ function conformance(backend: string, makeStore: () => Factory): void {
       assert.ok(events[2]!.revision > put.revision && put.revision > reset.revision);
     });
 
+    test('halts: one per selector; halting again takes the new reason and keeps createdAt; listed by selector', async () => {
+      const store = await open();
+      const first = await store.putHalt({ selector: { service: 'frontend', namespace: '*' }, reason: 'incident 1' }, { nowMs: T0 });
+      assert.equal(first.created, true);
+      assert.deepEqual(first.halt, {
+        selector: { service: 'frontend', namespace: '*' },
+        reason: 'incident 1',
+        createdAt: new Date(T0).toISOString(),
+        version: first.halt.version,
+      });
+      const again = await store.putHalt(
+        { selector: { service: 'frontend', namespace: '*' }, reason: 'incident 2', actor: 'ana' },
+        { nowMs: T0 + 1000 },
+      );
+      assert.equal(again.created, false);
+      assert.equal(again.halt.createdAt, first.halt.createdAt);
+      assert.equal(again.halt.actor, 'ana');
+      assert.ok(Number(again.halt.version) > Number(first.halt.version), 'every halt write is a new revision');
+      await store.putHalt({ selector: { service: '*', namespace: '*' }, reason: '' }, { nowMs: T0 });
+      assert.deepEqual(
+        (await store.listHalts()).map((h) => [h.selector.service, h.selector.namespace, h.reason]),
+        [
+          ['*', '*', ''],
+          ['frontend', '*', 'incident 2'],
+        ],
+      );
+    });
+
+    test('resume: one selector, or every halt in one revision; nothing to resume leaves the revision as it is', async () => {
+      const store = await open();
+      for (const service of ['a', 'b', 'c'])
+        await store.putHalt({ selector: { service, namespace: 'demo' }, reason: service }, { nowMs: T0 });
+      const one = await store.resume({ service: 'b', namespace: 'demo' });
+      assert.deepEqual(
+        one.removed.map((h) => h.reason),
+        ['b'],
+      );
+      const none = await store.resume({ service: 'b', namespace: 'demo' });
+      assert.deepEqual(none, { removed: [], revision: one.revision });
+      const events: StoreEvent[] = [];
+      await store.watch((e) => events.push(e));
+      const all = await store.resume();
+      assert.deepEqual(
+        all.removed.map((h) => h.reason),
+        ['a', 'c'],
+      );
+      assert.ok(all.revision > one.revision);
+      assert.deepEqual(await store.listHalts(), []);
+      await until(events, (e) => e.length >= 3);
+      assert.deepEqual(
+        events.slice(1).map((e) => [e.kind, e.revision]),
+        [
+          ['resume', all.revision],
+          ['resume', all.revision],
+        ],
+      );
+    });
+
+    test('watch: the reset carries the halts; halt writes are events in the same revision order as policy writes', async () => {
+      const store = await open();
+      await store.putHalt({ selector: { service: '*', namespace: 'prod' }, reason: 'freeze' }, { nowMs: T0 });
+      const events: StoreEvent[] = [];
+      await store.watch((e) => events.push(e));
+      const reset = events[0] as Extract<StoreEvent, { kind: 'reset' }>;
+      assert.deepEqual(
+        reset.halts.map((h) => h.reason),
+        ['freeze'],
+      );
+      const policyWrite = (await store.put(canonical('p'), { nowMs: T0 })).policy;
+      const haltWrite = (await store.putHalt({ selector: { service: 'frontend', namespace: '*' }, reason: 'x' }, { nowMs: T0 })).halt;
+      const resumed = await store.resume({ service: '*', namespace: 'prod' });
+      await until(events, (e) => e.length >= 4);
+      assert.deepEqual(
+        events.slice(1).map((e) => e.kind),
+        ['put', 'halt', 'resume'],
+      );
+      assert.deepEqual((events[2] as Extract<StoreEvent, { kind: 'halt' }>).halt, haltWrite);
+      assert.deepEqual((events[3] as Extract<StoreEvent, { kind: 'resume' }>).selector, { service: '*', namespace: 'prod' });
+      assert.ok(Number(policyWrite.metadata.version) < Number(haltWrite.version) && Number(haltWrite.version) < resumed.revision);
+      assert.equal(events[3]!.revision, resumed.revision);
+    });
+
     test('ping answers; a closed store refuses writes', async () => {
       const store = await makeStore()();
       await store.ping();
       await store.close();
       await rejectsWith(store.put(canonical('late'), { nowMs: T0 }), 'HFI_STORE_UNAVAILABLE');
+      await rejectsWith(store.putHalt({ selector: { service: '*', namespace: '*' }, reason: '' }, { nowMs: T0 }), 'HFI_STORE_UNAVAILABLE');
     });
   });
 }
@@ -165,9 +248,31 @@ before(async () => {
 after(async () => {
   await etcd?.stop();
 });
+const etcdStore = (root: string, max = 100): EtcdPolicyStore =>
+  new EtcdPolicyStore({ endpoints: [etcd!.endpoint], maxPolicies: max, clock: realClock, root });
 conformance(
   'etcd',
   () =>
     async (max = 100) =>
-      new EtcdPolicyStore({ endpoints: [etcd!.endpoint], maxPolicies: max, clock: realClock, prefix: `/hfi-test/${++prefixCounter}/` }),
+      etcdStore(`/hfi-test/${++prefixCounter}/`, max),
 );
+
+test('etcd: halts survive the store being closed and opened again (a control-plane restart), and are shared by replicas', async () => {
+  const root = `/hfi-test/${++prefixCounter}/`;
+  const first = etcdStore(root);
+  const halt = (await first.putHalt({ selector: { service: 'frontend', namespace: 'demo' }, reason: 'pager' }, { nowMs: T0 })).halt;
+  const replica = etcdStore(root);
+  const events: StoreEvent[] = [];
+  await replica.watch((e) => events.push(e));
+  await first.close();
+  const reopened = etcdStore(root);
+  try {
+    assert.deepEqual(await reopened.listHalts(), [halt]);
+    assert.deepEqual((events[0] as Extract<StoreEvent, { kind: 'reset' }>).halts, [halt]);
+    await reopened.resume();
+    await until(events, (e) => e.some((x) => x.kind === 'resume'));
+  } finally {
+    await reopened.close();
+    await replica.close();
+  }
+});

@@ -8,10 +8,15 @@ import {
   DEFAULT_CONTROL_PLANE_AUTHORITY,
   DEFAULT_CONTROL_PLANE_CLUSTER,
   DEFAULT_DEBUG,
+  FAULT_LEASE_SEC_DEFAULT_MS,
+  FAULT_LEASE_SEC_MAX,
+  FAULT_LEASE_SEC_MIN,
+  FAULT_LEASE_SEC_RANGE,
   KEY_CONTROL_PLANE_ADDR,
   KEY_CONTROL_PLANE_AUTHORITY,
   KEY_CONTROL_PLANE_CLUSTER,
   KEY_DEBUG,
+  KEY_FAULT_LEASE_SEC,
   KEY_POLL_HOLD_SEC,
   KEY_POLL_TIMEOUT_SEC,
   KEY_RETRY_INTERVAL_SEC,
@@ -37,6 +42,8 @@ export class Config {
   pollHoldMs: i64 = POLL_HOLD_SEC_DEFAULT_MS;
   pollTimeoutMs: i64 = POLL_HOLD_SEC_DEFAULT_MS + POLL_TIMEOUT_SEC_HOLD_PLUS_MS;
   retryIntervalMs: i64 = RETRY_INTERVAL_SEC_DEFAULT_MS;
+  /** fault_lease_sec: stop injecting after this long without an answer from the control plane; 0 = off. */
+  faultLeaseMs: i64 = FAULT_LEASE_SEC_DEFAULT_MS;
   token: string = '';
   debug: bool = DEFAULT_DEBUG;
 }
@@ -143,6 +150,8 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
           RETRY_INTERVAL_SEC_MAX,
           RETRY_INTERVAL_SEC_RANGE,
         );
+      else if (r.keyIs(KEY_FAULT_LEASE_SEC))
+        config.faultLeaseMs = reader.seconds(KEY_FAULT_LEASE_SEC, FAULT_LEASE_SEC_MIN, FAULT_LEASE_SEC_MAX, FAULT_LEASE_SEC_RANGE);
       else if (r.keyIs(KEY_TOKEN)) config.token = reader.text(KEY_TOKEN);
       else if (r.keyIs(KEY_DEBUG)) {
         if (r.kind() == JsonKind.True || r.kind() == JsonKind.False) config.debug = r.readBool();
@@ -175,6 +184,8 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
   if (cluster.length > 0) config.cluster = cluster;
   if (authority.length > 0) config.authority = authority;
   else if (cluster.length > 0) config.authority = authorityOfCluster(cluster);
+  // A healthy held poll must never outlast the lease: the hold is at most half of it.
+  if (config.faultLeaseMs > 0 && config.pollHoldMs > config.faultLeaseMs / 2) config.pollHoldMs = config.faultLeaseMs / 2;
   config.pollTimeoutMs = timeoutMs >= 0 ? timeoutMs : config.pollHoldMs + POLL_TIMEOUT_SEC_HOLD_PLUS_MS;
   if (config.pollTimeoutMs <= config.pollHoldMs) {
     result.error = KEY_POLL_TIMEOUT_SEC + ': must exceed ' + KEY_POLL_HOLD_SEC + ', or the call times out before the server answers';

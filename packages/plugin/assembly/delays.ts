@@ -22,6 +22,11 @@ export class DelayQueue {
     this.up(i);
   }
 
+  /** Every waiting stream, in no particular order (a copy: the caller may remove them). */
+  waiting(): Stream[] {
+    return this.heap.slice(0);
+  }
+
   /** Removes and returns the earliest stream whose deadline is at or before `nowMs`, or null. */
   popDue(nowMs: i64): Stream | null {
     if (this.heap.length == 0) return null;

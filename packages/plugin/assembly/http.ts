@@ -24,11 +24,10 @@ function faults(rule: Rule): bool {
 }
 
 export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
-  const set = root.ruleSet;
+  const set = root.activeSet;
   if (set === null || set.rules.length == 0) return FilterHeadersStatus.Continue;
   const rule = findMatchingRule(set);
   if (rule === null || !faults(rule)) return FilterHeadersStatus.Continue;
-  if (rule.counters === null) rule.counters = root.counterFor(rule.id);
   const stream = new Stream(streamId, root.id, rule);
   noteGarbage(1);
   const waitMs = <i64>rule.startDelayMs + <i64>rule.delayMs;
@@ -38,9 +37,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
     if (!root.wait(stream, now)) return FilterHeadersStatus.Continue;
     faulted.set(streamId, stream);
     if (rule.delayMs > 0) {
-      root.delayed++;
-      const counters = rule.counters;
-      if (counters !== null) counters.delays++;
+      root.countersOf(rule).delays++;
       countDelay(waitMs);
     }
     if (isDebug()) logDebug('request delayed ' + waitMs.toString() + ' ms by rule ' + rule.id);
@@ -59,7 +56,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
 export function onResponseHeaders(streamId: u32): u32 {
   if (!faulted.has(streamId)) return FilterHeadersStatus.Continue;
   const stream = faulted.get(streamId);
-  if (!stream.localReplySent) {
+  if (!stream.localReplySent && !stream.released) {
     const id = stream.rule.idBytes;
     proxy_add_header_map_value(
       MapType.HttpResponseHeaders,

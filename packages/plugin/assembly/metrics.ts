@@ -12,6 +12,11 @@ let delaysId: u32 = 0;
 let delayDurationId: u32 = 0;
 let updatesId: u32 = 0;
 let errorsId: u32 = 0;
+let releasedId: u32 = 0;
+let haltedId: u32 = 0;
+let leaseExpiredId: u32 = 0;
+let leaseExpiriesId: u32 = 0;
+let epochChangesId: u32 = 0;
 
 function define(type: u32, name: string): u32 {
   const bytes = String.UTF8.encode(name);
@@ -27,6 +32,11 @@ export function defineMetrics(): void {
   delayDurationId = define(MetricType.Histogram, 'wasmcustom_hfi_faults_delay_duration_milliseconds');
   updatesId = define(MetricType.Counter, 'wasmcustom_hfi_ruleset_updates_total');
   errorsId = define(MetricType.Counter, 'wasmcustom_hfi_control_plane_errors_total');
+  releasedId = define(MetricType.Counter, 'wasmcustom_hfi_faults_released_total');
+  haltedId = define(MetricType.Gauge, 'wasmcustom_hfi_halted');
+  leaseExpiredId = define(MetricType.Gauge, 'wasmcustom_hfi_lease_expired');
+  leaseExpiriesId = define(MetricType.Counter, 'wasmcustom_hfi_lease_expiries_total');
+  epochChangesId = define(MetricType.Counter, 'wasmcustom_hfi_epoch_changes_total');
 }
 
 function increment(id: u32): void {
@@ -48,4 +58,27 @@ export function countRuleSetUpdate(): void {
 
 export function countControlPlaneError(): void {
   increment(errorsId);
+}
+
+/** Delayed requests let go early because their rule stopped applying. */
+export function countReleased(n: i32): void {
+  if (defined && releasedId != 0 && n > 0) proxy_increment_metric(releasedId, n);
+}
+
+/** The gauges count worker VMs in a state (Envoy shares one stat between them): +1 on entering it, -1 on leaving. */
+function step(id: u32, entering: bool): void {
+  if (defined && id != 0) proxy_increment_metric(id, entering ? 1 : -1);
+}
+
+export function countHalted(entering: bool): void {
+  step(haltedId, entering);
+}
+
+export function countLeaseExpired(entering: bool): void {
+  step(leaseExpiredId, entering);
+  if (entering) increment(leaseExpiriesId);
+}
+
+export function countEpochChange(): void {
+  increment(epochChangesId);
 }

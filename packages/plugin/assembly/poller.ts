@@ -4,11 +4,10 @@
 import { Config } from './config';
 import { Identity } from './identity';
 import { jsonQuote } from './json';
-import { MAX_COUNTED_RULES, WIRE_VERSION } from './limits';
+import { WIRE_VERSION } from './limits';
 import { Xorshift64Star } from './random';
-import { RuleCounters } from './ruleset';
 
-/** Never poll more often than this, even when a server answers 304 at once. */
+/** Never poll more often than this after an answer that changed nothing, even when a server answers 304 at once. */
 const MIN_POLL_SPACING_MS: i64 = 1_000;
 const MAX_BACKOFF_MS: i64 = 60_000;
 
@@ -31,13 +30,17 @@ export class Poller {
     this.dueAtMs = -1;
   }
 
-  /** A successful answer: poll again right away (but not faster than MIN_POLL_SPACING_MS). */
-  succeeded(nowMs: i64): bool {
+  /**
+   * A successful answer: poll again at once after one that changed the held version (the next change may
+   * follow closely); otherwise not sooner than MIN_POLL_SPACING_MS after the previous poll started, so a
+   * server that answers 304 at once cannot make the plugin spin.
+   */
+  succeeded(nowMs: i64, changed: bool): bool {
     this.inFlight = false;
     this.failures = 0;
     const recovered = this.lastFailure.length > 0;
     this.lastFailure = '';
-    const earliest = this.startedAtMs + MIN_POLL_SPACING_MS;
+    const earliest = changed ? nowMs : this.startedAtMs + MIN_POLL_SPACING_MS;
     this.dueAtMs = earliest > nowMs ? earliest : nowMs;
     return recovered;
   }
@@ -60,16 +63,7 @@ export class Poller {
   }
 }
 
-export function pollBody(
-  config: Config,
-  identity: Identity,
-  instance: string,
-  epoch: string,
-  version: i64,
-  aborts: i64,
-  delays: i64,
-  rules: Map<string, RuleCounters>,
-): string {
+export function pollBody(config: Config, identity: Identity, instance: string, epoch: string, version: i64, counters: string): string {
   let body = '{"wireVersion":' + WIRE_VERSION.toString();
   body += ',"identity":{"service":' + (identity.hasService ? jsonQuote(identity.service) : 'null');
   body += ',"namespace":' + (identity.hasNamespace ? jsonQuote(identity.namespace) : 'null');
@@ -78,15 +72,6 @@ export function pollBody(
   body += ',"epoch":' + jsonQuote(epoch);
   body += ',"version":' + version.toString();
   body += ',"holdMs":' + config.pollHoldMs.toString();
-  body += ',"counters":{"aborts":' + aborts.toString() + ',"delays":' + delays.toString() + ',"rules":{';
-  const ids = rules.keys();
-  // The control plane refuses a poll with more rule counters than it accepts: such a data plane would
-  // never get a rule set again. Counters beyond the cap stay out of this poll.
-  const counted = ids.length < MAX_COUNTED_RULES ? ids.length : MAX_COUNTED_RULES;
-  for (let i = 0; i < counted; i++) {
-    const c = rules.get(ids[i]);
-    if (i > 0) body += ',';
-    body += jsonQuote(ids[i]) + ':{"aborts":' + c.aborts.toString() + ',"delays":' + c.delays.toString() + '}';
-  }
-  return body + '}}}';
+  if (counters.length > 0) body += ',"counters":' + counters;
+  return body + '}';
 }

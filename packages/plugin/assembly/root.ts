@@ -1,5 +1,5 @@
-// The root context: configuration, identity, the current rule set, the long-poll client and the
-// queue of delayed requests. One per plugin per worker VM.
+// The root context: configuration, identity, the current rule set, the long-poll client, the fault
+// counters, the lease and the queue of delayed requests. One per plugin per worker VM.
 
 import { BufferType, MapType, Status, StreamType } from './abi/constants';
 import { fetchBuffer, fetchedPtr, fetchedSize, fetchedString, fetchHeader, nowMs } from './abi/host';
@@ -13,6 +13,7 @@ import {
 import { PairsBuilder } from './abi/pairs';
 import { HostBufferSource } from './body-source';
 import { Config, parseConfig } from './config';
+import { FaultTally, RuleCounters } from './counters';
 import { DelayQueue } from './delays';
 import { abortHeaderPairs } from './fault-header';
 import { Identity, readIdentity } from './identity';
@@ -20,9 +21,18 @@ import { JsonReader } from './json';
 import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
 import { loadRuleSet } from './loader/ruleset';
 import { isDebug, logDebug, logError, logInfo, logWarn, setDebug } from './logger';
-import { countAbort, countControlPlaneError, countRuleSetUpdate, defineMetrics } from './metrics';
+import {
+  countAbort,
+  countControlPlaneError,
+  countEpochChange,
+  countHalted,
+  countLeaseExpired,
+  countReleased,
+  countRuleSetUpdate,
+  defineMetrics,
+} from './metrics';
 import { Poller, pollBody } from './poller';
-import { RuleCounters, RuleSet } from './ruleset';
+import { Rule, RuleSet } from './ruleset';
 import { Stream } from './stream';
 import { jitter, startVm, vmTag } from './vm';
 
@@ -35,13 +45,16 @@ export class RootContext {
   config: Config | null = null;
   identity: Identity = new Identity();
   instance: string = '';
+  /** The latest rule set taken from the control plane (its epoch and version are what polls report). */
   ruleSet: RuleSet | null = null;
+  /** What requests are decided against: the held set, or null while the lease has expired. */
+  activeSet: RuleSet | null = null;
   readonly delays: DelayQueue = new DelayQueue();
   poller: Poller = new Poller(jitter);
-  /** Cumulative since this instance started; reported with every poll. */
-  aborts: i64 = 0;
-  delayed: i64 = 0;
-  readonly ruleCounters: Map<string, RuleCounters> = new Map<string, RuleCounters>();
+  readonly tally: FaultTally = new FaultTally();
+  /** When the control plane last answered (200 with a good set, or 304); -1 before the first answer. */
+  private lastContactMs: i64 = -1;
+  private leaseExpired: bool = false;
   private tickPeriodMs: i64 = 0;
   private tickExpectedAtMs: i64 = 0;
   private queueFullLogged: bool = false;
@@ -87,10 +100,14 @@ export class RootContext {
     return true;
   }
 
-  counterFor(ruleId: string): RuleCounters {
-    if (this.ruleCounters.has(ruleId)) return this.ruleCounters.get(ruleId);
-    const c = new RuleCounters();
-    this.ruleCounters.set(ruleId, c);
+  /** A faulted rule's counters (on the fault path only, never for requests that pass). */
+  countersOf(rule: Rule): RuleCounters {
+    let c = rule.counters;
+    // A rule of an older set (a request still waiting on it) may hold counters the tally has forgotten.
+    if (c === null || c.removed) {
+      c = this.tally.counterFor(rule.id);
+      rule.counters = c;
+    }
     return c;
   }
 
@@ -133,10 +150,66 @@ export class RootContext {
       pairs.byteLength,
       abort.grpcStatus,
     );
-    this.aborts++;
-    const counters = stream.rule.counters;
-    if (counters !== null) counters.aborts++;
+    this.countersOf(stream.rule).aborts++;
     countAbort();
+  }
+
+  /**
+   * Lets go at once every delayed request whose rule is no longer in effect: absent from `next` or changed
+   * in it, or every one (`all`: a halt, an epoch change, an expired lease). Released requests continue to
+   * the upstream without their fault (docs/plugin.md "Release at once"). Runs when a set loads or the lease
+   * expires, never on the request path.
+   */
+  private releaseStale(next: RuleSet | null, all: bool): void {
+    const queue = this.delays;
+    if (queue.size == 0) return;
+    const waiting = queue.waiting();
+    const kept = all || next === null ? new Set<u64>() : tagsStillIn(next, waiting);
+    let released = 0;
+    for (let i = 0; i < waiting.length; i++) {
+      const stream = waiting[i];
+      if (kept.has(stream.rule.tag)) continue;
+      queue.remove(stream);
+      stream.released = true;
+      released++;
+      // A stream that went away is refused by the host; there is nothing left to release then.
+      if (proxy_set_effective_context(stream.id) == Status.Ok) proxy_continue_stream(StreamType.HttpRequest);
+    }
+    if (released > 0) {
+      countReleased(released);
+      logInfo('released ' + released.toString() + ' delayed request(s) at once: their rule is no longer in effect');
+    }
+  }
+
+  // ---- lease ------------------------------------------------------------------------------------
+
+  /** When the lease runs out without an answer; -1 when there is no lease to run out. */
+  private leaseDeadline(): i64 {
+    const config = this.config;
+    if (config === null || config.faultLeaseMs <= 0 || this.ruleSet === null || this.leaseExpired || this.lastContactMs < 0) return -1;
+    return this.lastContactMs + config.faultLeaseMs;
+  }
+
+  private checkLease(now: i64): void {
+    const deadline = this.leaseDeadline();
+    if (deadline < 0 || now < deadline) return;
+    this.leaseExpired = true;
+    this.activeSet = null;
+    countLeaseExpired(true);
+    const leaseMs = this.config!.faultLeaseMs;
+    const seconds = leaseMs % 1000 == 0 ? (leaseMs / 1000).toString() : (<f64>leaseMs / 1000).toString();
+    logWarn('no answer from the control plane for ' + seconds + ' s (fault_lease_sec): injecting no faults until it answers again');
+    this.releaseStale(null, true);
+  }
+
+  /** The control plane answered: the lease starts over, and an expired one is renewed. */
+  private heardFromControlPlane(now: i64): void {
+    this.lastContactMs = now;
+    if (!this.leaseExpired) return;
+    this.leaseExpired = false;
+    this.activeSet = this.ruleSet;
+    countLeaseExpired(false);
+    logInfo('the control plane answered again: lease renewed, faults apply again');
   }
 
   private releaseDue(now: i64): void {
@@ -154,17 +227,20 @@ export class RootContext {
 
   onTick(): void {
     const now = nowMs();
+    this.checkLease(now);
     this.releaseDue(now);
     const p = this.poller;
     if (this.config !== null && !p.inFlight && p.dueAtMs >= 0 && now >= p.dueAtMs) this.poll(now);
     this.rearm(now, true);
   }
 
-  /** One timer per root context: armed for the earliest of the next deadline and the next poll, off when idle. */
+  /** One timer per root context: armed for the earliest of the next deadline, the next poll and the lease, off when idle. */
   private rearm(now: i64, inTick: bool): void {
     let next: i64 = this.delays.nextDeadline();
     const p = this.poller;
     if (this.config !== null && !p.inFlight && p.dueAtMs >= 0 && (next < 0 || p.dueAtMs < next)) next = p.dueAtMs;
+    const lease = this.leaseDeadline();
+    if (lease >= 0 && (next < 0 || lease < next)) next = lease;
     if (next < 0) {
       if (this.tickPeriodMs != 0) {
         proxy_set_tick_period_milliseconds(0);
@@ -193,16 +269,7 @@ export class RootContext {
     if (config === null) return;
     const set = this.ruleSet;
     const body = String.UTF8.encode(
-      pollBody(
-        config,
-        this.identity,
-        this.instance,
-        set === null ? '' : set.epoch,
-        set === null ? 0 : set.version,
-        this.aborts,
-        this.delayed,
-        this.ruleCounters,
-      ),
+      pollBody(config, this.identity, this.instance, set === null ? '' : set.epoch, set === null ? 0 : set.version, this.tally.report()),
     );
     const headers = new PairsBuilder()
       .addString(':method', 'POST')
@@ -265,13 +332,17 @@ export class RootContext {
     let status: i32 = 0;
     if (fetchHeader(MapType.HttpCallResponseHeaders, STATUS)) status = I32.parseInt(fetchedString());
     if (status == 304) {
-      this.pollSucceeded(now);
+      this.tally.acknowledged();
+      this.heardFromControlPlane(now);
+      this.pollSucceeded(now, false);
       return;
     }
     if (status != 200) {
       this.pollFailed(now, 'HTTP ' + status.toString() + (status == 401 ? ' (check the token)' : ''));
       return;
     }
+    // The control plane took the counters when the poll arrived, whatever the body turns out to be.
+    this.tally.acknowledged();
     if (bodySize > MAX_RULE_SET_BYTES) {
       this.pollFailed(now, 'rule set of ' + bodySize.toString() + ' bytes exceeds ' + MAX_RULE_SET_BYTES.toString());
       return;
@@ -284,28 +355,70 @@ export class RootContext {
       this.pollFailed(now, 'rule set refused: ' + loaded.error);
       return;
     }
+    this.heardFromControlPlane(now);
     const current = this.ruleSet;
-    if (current === null || next.epoch != current.epoch || next.version > current.version) {
-      // The new set is complete before it replaces the old one: requests see one or the other.
-      this.ruleSet = next;
-      countRuleSetUpdate();
-      logInfo(
-        'rule set ' +
-          next.epoch +
-          '/' +
-          next.version.toString() +
-          ' loaded: ' +
-          next.rules.length.toString() +
-          ' of ' +
-          next.totalRules.toString() +
-          ' rules apply to this workload',
-      );
-    }
-    this.pollSucceeded(now);
+    const newer = current === null || next.epoch != current.epoch || next.version > current.version;
+    if (newer) this.adopt(next);
+    this.pollSucceeded(now, newer);
   }
 
-  private pollSucceeded(now: i64): void {
-    if (this.poller.succeeded(now)) logInfo('control plane reachable again');
+  /** Takes a newer rule set: the new set is complete before it replaces the old one, so requests see one or the other. */
+  private adopt(next: RuleSet): void {
+    const current = this.ruleSet;
+    const epochChanged = current !== null && next.epoch != current.epoch;
+    if (epochChanged) {
+      countEpochChange();
+      logWarn(
+        'control plane epoch changed from ' +
+          current!.epoch +
+          ' to ' +
+          next.epoch +
+          ': its store was reset; dropping ' +
+          current!.rules.length.toString() +
+          ' rules',
+      );
+    }
+    const halted = next.haltReason !== null;
+    const wasHalted = current !== null && current.haltReason !== null;
+    if (halted != wasHalted) {
+      countHalted(halted);
+      if (halted) logWarn('halted by the control plane (' + next.haltReason! + '): injecting no faults until resumed');
+      else logInfo('halt lifted: faults apply again');
+    }
+    this.ruleSet = next;
+    if (!this.leaseExpired) this.activeSet = next;
+    this.tally.newRuleSet();
+    countRuleSetUpdate();
+    this.releaseStale(next, epochChanged || halted);
+    logInfo(
+      'rule set ' +
+        next.epoch +
+        '/' +
+        next.version.toString() +
+        ' loaded: ' +
+        next.rules.length.toString() +
+        ' of ' +
+        next.totalRules.toString() +
+        ' rules apply to this workload' +
+        (halted ? ' (halted)' : ''),
+    );
+  }
+
+  private pollSucceeded(now: i64, changed: bool): void {
+    if (this.poller.succeeded(now, changed)) logInfo('control plane reachable again');
     else if (isDebug()) logDebug('poll answered');
   }
+}
+
+/** The tags of waiting streams' rules that `next` holds unchanged (equal tag: same id, same policy version). */
+function tagsStillIn(next: RuleSet, waiting: Stream[]): Set<u64> {
+  const wanted = new Set<u64>();
+  for (let i = 0; i < waiting.length; i++) wanted.add(waiting[i].rule.tag);
+  const kept = new Set<u64>();
+  const rules = next.rules;
+  for (let i = 0; i < rules.length; i++) {
+    const tag = rules[i].tag;
+    if (wanted.has(tag)) kept.add(tag);
+  }
+  return kept;
 }

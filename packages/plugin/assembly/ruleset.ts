@@ -3,6 +3,7 @@
 // loads. Rules whose selector cannot match this workload were dropped at load time.
 
 import { EMPTY, sameBytes } from './bytes';
+import { RuleCounters } from './counters';
 import { HeaderSlots } from './decide';
 import { HeaderCondition, StringMatcher } from './matchers';
 import { PathIndex } from './path-index';
@@ -10,11 +11,6 @@ import { PathIndex } from './path-index';
 // Shared by every rule that has none: a loaded set allocates only what it keeps (never mutated).
 export const NO_CONDITIONS = new StaticArray<HeaderCondition>(0);
 const NO_BUFFERS: ArrayBuffer[] = [];
-
-export class RuleCounters {
-  aborts: i64 = 0;
-  delays: i64 = 0;
-}
 
 /** An abort as sent; rules with equal aborts share one object (the x-hfi-fault value is per rule). */
 export class Abort {
@@ -44,12 +40,14 @@ export class Rule {
   abort: Abort | null = null;
   /** Built on the first abort (abortHeaderPairs). */
   abortPairs: ArrayBuffer | null = null;
-  /** Attached on first fault, from the root context's per-rule counters. */
+  /** Attached on first fault, from the root context's tally (counters.ts). */
   counters: RuleCounters | null = null;
   perMillion: i32 = 0;
   /** At most MAX_DELAY_MS (24 h) each, so their sum fits an i32. */
   delayMs: i32 = 0;
   startDelayMs: i32 = 0;
+  /** Hash of id and policyVersion: equal tags in two sets mean the same rule, unchanged (a policy's rules change only with its version). */
+  tag: u64 = 0;
   activeFromMs: i64 = 0;
   expiresAtMs: i64 = 0;
   /** Whether the selector can match this workload (rules that cannot are dropped at load). */
@@ -68,8 +66,10 @@ export class RuleSet {
   version: i64 = 0;
   /** Rules in the whole set as sent. */
   totalRules: i32 = 0;
-  /** Rules that can apply to this workload, in evaluation order. */
+  /** Rules that can apply to this workload, in evaluation order; none while a halt covers it. */
   rules: Rule[] = [];
+  /** A halt in the set covers this workload (docs/wire-format.md "Halts"): its reason, else null. */
+  haltReason: string | null = null;
   /** Which rules a request can match, by the start of its path (built once the rules are known). */
   index: PathIndex = new PathIndex();
   /** Distinct header names the rules read; a condition's `slot` indexes this list. */

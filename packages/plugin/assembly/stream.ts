@@ -7,6 +7,8 @@ export class Stream {
   heapIndex: i32 = -1;
   deadlineMs: i64 = 0;
   localReplySent: bool = false;
+  /** Let go before its deadline because its rule stopped applying: no abort, no x-hfi-fault. */
+  released: bool = false;
 
   constructor(
     readonly id: u32,

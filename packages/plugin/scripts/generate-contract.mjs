@@ -45,7 +45,9 @@ const lines = [
     `export const ${upper(key)}_RANGE: string = ${text(`${setting.min}..${setting.max}`)};`,
     typeof setting.default === 'number'
       ? `export const ${upper(key)}_DEFAULT_MS: i64 = ${setting.default * 1000};`
-      : `export const ${upper(key)}_HOLD_PLUS_MS: i64 = ${setting.default.holdPlus * 1000};`,
+      : setting.default === 'off'
+        ? `export const ${upper(key)}_DEFAULT_MS: i64 = 0; // unset: off`
+        : `export const ${upper(key)}_HOLD_PLUS_MS: i64 = ${setting.default.holdPlus * 1000};`,
   ]),
   '',
 ];

@@ -182,16 +182,17 @@ test('a timeout is the poll timeout: hold + 5 s by default, and the request carr
     assert.equal(body.epoch, 'ep');
     assert.equal(body.version, 7);
     assert.equal(body.holdMs, 20_000);
-    assert.deepEqual(body.counters, { aborts: 0, delays: 1, rules: { 'a/0': { aborts: 0, delays: 1 } } });
+    assert.deepEqual(body.counters, { seq: 1, aborts: 0, delays: 1, rules: { 'a/0': { aborts: 0, delays: 1 } } });
     const first = JSON.parse(new TextDecoder().decode(calls[0]!.body));
     assert.equal(first.epoch, '');
     assert.equal(first.version, 0);
+    assert.equal(first.counters, undefined, 'nothing counted yet: no counters member');
   } finally {
     host.close();
   }
 });
 
-test('304 polls again at once; each worker VM runs its own poll', async () => {
+test('304s answered at once are paced at one poll a second; each worker VM runs its own poll', async () => {
   let n = 0;
   const host = await startPlugin({
     workers: 2,
@@ -199,10 +200,11 @@ test('304 polls again at once; each worker VM runs its own poll', async () => {
     controlPlane: () => (++n <= 2 ? { status: 200, body: JSON.stringify(ruleSet([], 1)) } : { status: 304 }),
   });
   try {
-    assert.equal(host.httpCalls.length, 2, 'one poll per worker VM, none from the canary');
+    const instances = new Set(host.httpCalls.map((c) => JSON.parse(new TextDecoder().decode(c.body)).instance));
+    assert.equal(instances.size, 2, 'one poller per worker VM, none from the canary');
     await advanceTo(host, host.now() + 10_000, []);
-    // 304s come back at once here, so the 1 s floor between polls sets the pace: ~10 per VM.
-    assert.ok(host.httpCalls.length >= 18 && host.httpCalls.length <= 24, `calls: ${host.httpCalls.length}`);
+    // 304s come back at once here, so the 1 s floor between polls sets the pace: ~11 per VM.
+    assert.ok(host.httpCalls.length >= 20 && host.httpCalls.length <= 26, `calls: ${host.httpCalls.length}`);
   } finally {
     host.close();
   }
@@ -216,6 +218,9 @@ for (const bad of [
   '[1,2]',
   '{"poll_hold_sec": 30, "poll_timeout_sec": 10}',
   '{"control_plane_addr": "hfi-control-plane:8080"}',
+  '{"fault_lease_sec": 1}',
+  '{"fault_lease_sec": "forever"}',
+  '{"fault_lease_sec": 10, "poll_timeout_sec": 4}',
 ]) {
   test(`malformed configuration ${bad}: one clear error, traffic passes, no polling`, async () => {
     const host = await startPlugin({ ruleSet: ruleSet([rule('a/0', { abort: abort503 })]), pluginConfig: bad });

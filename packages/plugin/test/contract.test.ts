@@ -1,6 +1,8 @@
 // The plugin keeps the contract of @hfi/api: it reads exactly the PluginConfig keys with their ranges
 // (its constants are generated from the same schema), and the poll it sends fits DataPlanePollBody.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   COMPONENT_SCHEMAS,
@@ -12,6 +14,7 @@ import {
   PluginConfig,
 } from '@hfi/api';
 import { CLUSTER, startPlugin } from './harness.js';
+import { pluginConfigExamples } from './paths.js';
 import { ruleSet } from './rules.js';
 
 const schema = compileChecker(PluginConfig);
@@ -46,6 +49,16 @@ for (const key of [...Object.keys(PLUGIN_TEXT_SETTINGS), ...Object.keys(PLUGIN_F
     assert.equal(schema.check(refused), false);
   });
 }
+
+test('every example under examples/plugin-config/ fits PluginConfig, and the plugin takes it', async () => {
+  const files = readdirSync(pluginConfigExamples).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length >= 2, files.join(', '));
+  for (const file of files) {
+    const config = JSON.parse(readFileSync(join(pluginConfigExamples, file), 'utf8'));
+    assert.deepEqual(schema.errors(config), [], file);
+    assert.equal(await configError({ ...config, control_plane_cluster: CLUSTER }), '', file);
+  }
+});
 
 test('the poll the plugin sends fits the DataPlanePoll schema', async () => {
   const host = await startPlugin({ ruleSet: ruleSet([]) });

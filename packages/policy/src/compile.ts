@@ -1,6 +1,8 @@
 // Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
 import { createHash } from 'node:crypto';
+import { byHaltSelector, haltCovers } from './halt.js';
 import { compileRegex } from './regex/dfa.js';
+import { selects } from './selector.js';
 import type {
   CompiledAbort,
   CompiledHeaderMatch,
@@ -8,6 +10,7 @@ import type {
   CompiledRuleSet,
   CompiledStringMatch,
   Fault,
+  Halt,
   HeaderMatch,
   Identity,
   StoredPolicy,
@@ -70,32 +73,60 @@ function compileAbort(fault: Fault): CompiledAbort | null {
   return { status: abort.httpStatus, grpcStatus: abort.grpcStatus ?? -1, body: abort.body ?? '', headers };
 }
 
-/** Orders rules (priority desc, policy name, rule index), hashes them, stamps epoch and version. */
-export function assembleRuleSet(
-  rules: ReadonlyArray<readonly CompiledRule[]>,
-  options: { epoch: string; version: number },
-): CompiledRuleSet {
+export interface RuleSetHeader {
+  epoch: string;
+  version: number;
+  /** Active halts; none when absent. */
+  halts?: readonly Halt[];
+}
+
+/** Orders rules (priority desc, policy name, rule index), hashes them, stamps epoch, version and the halts. */
+export function assembleRuleSet(rules: ReadonlyArray<readonly CompiledRule[]>, header: RuleSetHeader): CompiledRuleSet {
   const ordered = rules.flat().sort(evaluationOrder);
-  return { wireVersion: WIRE_VERSION, epoch: options.epoch, version: options.version, hash: hashRules(ordered), rules: ordered };
+  return withHalts(
+    { wireVersion: WIRE_VERSION, epoch: header.epoch, version: header.version, hash: hashRules(ordered), rules: ordered },
+    header.halts ?? [],
+  );
 }
 
 /** compilePolicyRules over every policy, then assembleRuleSet. */
-export function compileRuleSet(policies: readonly StoredPolicy[], options: { epoch: string; version: number }): CompiledRuleSet {
-  return assembleRuleSet(policies.map(compilePolicyRules), options);
+export function compileRuleSet(policies: readonly StoredPolicy[], header: RuleSetHeader): CompiledRuleSet {
+  return assembleRuleSet(policies.map(compilePolicyRules), header);
 }
 
-/** The subset whose selectors can match `identity` (same epoch and version, its own hash). */
+/**
+ * What one data plane receives: the rules whose selectors can match `identity`, none at all when a halt
+ * covers it, and the halts that cover it (same epoch and version, its own hash).
+ */
 export function ruleSetForIdentity(ruleSet: CompiledRuleSet, identity: Identity): CompiledRuleSet {
-  const rules = ruleSet.rules.filter(
-    (rule) => selects(rule.selector.service, identity.service) && selects(rule.selector.namespace, identity.namespace),
-  );
-  if (rules.length === ruleSet.rules.length) return ruleSet;
-  return { wireVersion: ruleSet.wireVersion, epoch: ruleSet.epoch, version: ruleSet.version, hash: hashRules(rules), rules };
+  const all = ruleSet.halts ?? [];
+  const halts = all.filter((halt) => haltCovers(halt, identity));
+  const rules =
+    halts.length > 0
+      ? []
+      : ruleSet.rules.filter(
+          (rule) => selects(rule.selector.service, identity.service) && selects(rule.selector.namespace, identity.namespace),
+        );
+  if (rules.length === ruleSet.rules.length && halts.length === all.length) return ruleSet;
+  const { wireVersion, epoch, version } = ruleSet;
+  return withHalts({ wireVersion, epoch, version, hash: hashRules(rules), rules }, halts);
 }
 
-/** '*' selects everyone; a named selector needs a known, equal identity field. */
-export function selects(selector: string, actual: string | null | undefined): boolean {
-  return selector === '*' || (actual !== null && actual !== undefined && selector === actual);
+/** `halts` is present only when there are some, so a set without halts is byte for byte what it was before halts existed. */
+function withHalts(ruleSet: CompiledRuleSet, halts: readonly Halt[]): CompiledRuleSet {
+  if (halts.length === 0) return ruleSet;
+  return { ...ruleSet, halts: [...halts].sort(byHaltSelector).map(wireHalt) };
+}
+
+/** Only the fields of the wire form, in a fixed order (a stored halt also carries its version). */
+function wireHalt(halt: Halt): Halt {
+  const { selector, reason, createdAt, actor } = halt;
+  return {
+    selector: { service: selector.service, namespace: selector.namespace },
+    reason,
+    createdAt,
+    ...(actor !== undefined ? { actor } : {}),
+  };
 }
 
 function evaluationOrder(a: CompiledRule, b: CompiledRule): number {
@@ -136,5 +167,6 @@ function hashRules(rules: readonly CompiledRule[]): string {
  */
 export function serializeRuleSet(ruleSet: CompiledRuleSet): string {
   const head = JSON.stringify({ wireVersion: ruleSet.wireVersion, epoch: ruleSet.epoch, version: ruleSet.version, hash: ruleSet.hash });
-  return `${head.slice(0, -1)},"rules":[${ruleSet.rules.map(jsonOf).join(',')}]}`;
+  const halts = ruleSet.halts === undefined ? '' : `,"halts":${JSON.stringify(ruleSet.halts)}`;
+  return `${head.slice(0, -1)},"rules":[${ruleSet.rules.map(jsonOf).join(',')}]${halts}}`;
 }

@@ -1,8 +1,9 @@
 // The reference decision function (docs/wire-format.md "Evaluating a request"): the oracle the wasm plugin is
 // tested against. A rule set is turned into closures once (cached per rule-set object); each request then runs
 // early-return checks only.
-import { selects } from './compile.js';
+import { haltCovers } from './halt.js';
 import { dfaRunner } from './regex/match.js';
+import { selects } from './selector.js';
 import type {
   CompiledHeaderMatch,
   CompiledRule,
@@ -40,6 +41,8 @@ export function decideFault(
   nowMs: number,
   random: PerMillionSource,
 ): Decision {
+  // A halt covering this data plane empties its rule set (docs/wire-format.md "Halts").
+  if (ruleSet.halts?.some((halt) => haltCovers(halt, identity))) return PASS;
   const plan = prepare(ruleSet);
   const query = request.path.indexOf('?');
   const path = query === -1 ? request.path : request.path.slice(0, query);

@@ -1,9 +1,17 @@
 // Public entry point of @hfi/policy. The signatures below are the contract the control plane, the CLI
 // and the tests code against; bodies live in the modules they re-export.
 
-export { assembleRuleSet, compilePolicyRules, compileRuleSet, ruleSetForIdentity, serializeRuleSet } from './compile.js';
+export {
+  assembleRuleSet,
+  compilePolicyRules,
+  compileRuleSet,
+  type RuleSetHeader,
+  ruleSetForIdentity,
+  serializeRuleSet,
+} from './compile.js';
 export { decideFault } from './decide.js';
 export { childPath, describe, ErrorSink, isRecord, own, rejectUnknownKeys } from './errors.js';
+export { byHaltSelector, haltCovers, haltScope, validateHaltRequest } from './halt.js';
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';
 export { LIMITS } from './limits.js';
 export { parsePolicyDocuments } from './parse.js';

@@ -10,18 +10,21 @@ export type {
   CompiledStringMatch,
   Fault,
   FaultInjectionPolicy,
+  Halt,
   HeaderMatch,
   PolicyMetadata,
+  PolicyPhase,
   PolicySpec,
   Rule,
   RuleMatch,
   Selector,
+  StoredHalt,
   StoredPolicy,
   StringMatch,
 } from '@hfi/api';
 export { WIRE_VERSION } from '@hfi/api/constants';
 
-import type { CompiledAbort, FaultInjectionPolicy } from '@hfi/api';
+import type { CompiledAbort, FaultInjectionPolicy, Halt } from '@hfi/api';
 
 /** One validation error: where, and what was expected. */
 export interface FieldError {
@@ -33,6 +36,12 @@ export interface FieldError {
 }
 
 export type ValidationResult = { ok: true; policy: FaultInjectionPolicy } | { ok: false; errors: FieldError[] };
+
+// ---------------------------------------------------------------------------------------------
+// Halts: the kill switch. A halt stops every fault on the data planes its selector matches.
+
+/** A POST /v1/halt body once validated (validateHaltRequest): no selector = both fields '*' = everything; reason "" when not given. */
+export type HaltRequest = Omit<Halt, 'createdAt'>;
 
 // ---------------------------------------------------------------------------------------------
 // The reference decision function's inputs and output.

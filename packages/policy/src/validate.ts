@@ -207,7 +207,7 @@ function readSpec(sink: ErrorSink, value: unknown): FaultInjectionPolicy['spec']
   return { selector, priority, rules };
 }
 
-function readSelector(sink: ErrorSink, path: string, value: unknown): Selector | undefined {
+export function readSelector(sink: ErrorSink, path: string, value: unknown): Selector | undefined {
   if (value === undefined || value === null || value === '' || value === '*') return { service: '*', namespace: '*' };
   if (!isRecord(value)) {
     sink.add(path, `expected an object {service, namespace}, found ${describe(value)}`);

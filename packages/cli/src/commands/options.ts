@@ -14,3 +14,9 @@ export function wholeSeconds(value: string): number {
   }
   return parsed.ms / 1000;
 }
+
+/** --service / --namespace of halt and resume: a field left out is "*", none given = everything. */
+export function selectorOf(options: { service?: string; namespace?: string }): { service: string; namespace: string } | undefined {
+  if (options.service === undefined && options.namespace === undefined) return undefined;
+  return { service: options.service ?? '*', namespace: options.namespace ?? '*' };
+}

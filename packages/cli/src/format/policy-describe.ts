@@ -3,6 +3,7 @@
 import type { PolicyWithStatus } from '@hfi/client';
 import type { HeaderMatch, Rule, StringMatch } from '@hfi/policy';
 import type { Palette } from './color.js';
+import { describeHalt, describeScope } from './halts.js';
 import { formatPhase } from './policy-table.js';
 import { relative, spokenMs, spokenSeconds } from './time.js';
 
@@ -23,6 +24,9 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   field('Priority', `${policy.spec.priority ?? 0} (higher is evaluated first)`);
   field('Status', formatPhase(policy, palette));
   if (status) {
+    for (const halt of status.halts) {
+      field(halt.scope === 'whole' ? 'Halted by' : 'Partial halt', describeHalt(halt, nowMs));
+    }
     field('Time window', describeWindow(status.phase, status.activeFrom, status.expiresAt, nowMs));
     field(
       'Data planes',
@@ -37,10 +41,7 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
 }
 
 function describeSelector(policy: PolicyWithStatus): string {
-  const { service, namespace } = policy.spec.selector ?? { service: '*', namespace: '*' };
-  const who = service === '*' ? 'every service' : `service "${service}"`;
-  const where = namespace === '*' ? 'in every namespace' : `in namespace "${namespace}"`;
-  return `${who} ${where}`;
+  return describeScope(policy.spec.selector);
 }
 
 function describeWindow(phase: string, activeFrom: string | null, expiresAt: string | null, nowMs: number): string {

@@ -1,8 +1,8 @@
 // The `policy list` / `policy get` table: one row per policy, kubectl style.
 
 import type { PolicyWithStatus } from '@hfi/client';
-import type { Selector } from '@hfi/policy';
 import type { Palette } from './color.js';
+import { formatSelector } from './halts.js';
 import { renderTable } from './table.js';
 import { formatAge, relative } from './time.js';
 
@@ -20,19 +20,12 @@ const POLICY_WIDE_COLUMNS = [
   'AGE',
 ] as const;
 
-/** `frontend.demo`, `frontend.*`, `*.demo`, or `*` for every service everywhere. */
-function formatSelector(selector: Selector | undefined): string {
-  const service = selector?.service ?? '*';
-  const namespace = selector?.namespace ?? '*';
-  if (service === '*' && namespace === '*') return '*';
-  return `${service}.${namespace}`;
-}
-
 export function formatPhase(policy: PolicyWithStatus, palette: Palette): string {
   const phase = policy.status?.phase;
   if (phase === 'Active') return palette.green(phase);
   if (phase === 'Pending') return palette.yellow(phase);
   if (phase === 'Expired') return palette.dim(phase);
+  if (phase === 'Halted') return palette.red(phase);
   return phase ?? '<unknown>';
 }
 

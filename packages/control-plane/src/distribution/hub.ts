@@ -4,7 +4,7 @@
 // their revision. Reads and data planes are served from here, so they keep working while the store is
 // unreachable.
 
-import type { CompiledRuleSet, Identity, StoredPolicy } from '@hfi/policy';
+import type { CompiledRuleSet, Identity, StoredHalt, StoredPolicy } from '@hfi/policy';
 import type { Clock } from '../clock.js';
 import type { StoreEvent } from '../store/types.js';
 import { IncrementalAssembly } from './incremental-assembly.js';
@@ -37,10 +37,11 @@ export class RuleSetHub {
 
   /** The store listener: keeps the mirror and schedules a publication. */
   readonly apply = (event: StoreEvent): void => {
-    if (event.kind !== 'reset' && event.revision <= this.mirror.revision && this.ruleSet) return; // already seen (e.g. replayed)
+    // Already seen (e.g. replayed). Several events of one transaction share a revision; applying one twice is harmless.
+    if (event.kind !== 'reset' && event.revision < this.mirror.revision && this.ruleSet) return;
     const change = this.mirror.apply(event);
     if (change.kind === 'reset') this.assembly.reset(change.epochChanged);
-    else this.assembly.policyChanged(change.name);
+    else if (change.kind === 'policy') this.assembly.policyChanged(change.name);
     this.revisionWaiters.reached(this.mirror.revision);
     this.pacer.schedule();
   };
@@ -64,6 +65,11 @@ export class RuleSetHub {
 
   policy(name: string): StoredPolicy | undefined {
     return this.mirror.policy(name);
+  }
+
+  /** Active halts, by selector. */
+  halts(): StoredHalt[] {
+    return this.mirror.halts();
   }
 
   /** The current compiled rule set, or undefined before the store was first read. */
@@ -108,7 +114,8 @@ export class RuleSetHub {
     const epoch = this.mirror.epoch;
     if (epoch === undefined) return;
     const previous = this.ruleSet;
-    const ruleSet = this.pacer.timed(() => this.assembly.assemble(this.mirror.byName, previous, { epoch, version: this.mirror.revision }));
+    const header = { epoch, version: this.mirror.revision, halts: this.mirror.halts() };
+    const ruleSet = this.pacer.timed(() => this.assembly.assemble(this.mirror.byName, previous, header));
     this.ruleSet = ruleSet;
     for (const listener of this.listeners) listener(ruleSet);
   }

@@ -1,6 +1,6 @@
 // Builds each new rule set from the previous one: compiled rules are cached per policy name+version, and
 // after single changes only the changed policies are recompiled and merged into the previous order.
-import type { CompiledRule, CompiledRuleSet, StoredPolicy } from '@hfi/policy';
+import type { CompiledRule, CompiledRuleSet, RuleSetHeader, StoredPolicy } from '@hfi/policy';
 import { assembleRuleSet, compilePolicyRules } from '@hfi/policy';
 
 export class IncrementalAssembly {
@@ -23,11 +23,7 @@ export class IncrementalAssembly {
     this.reassembleAll = true;
   }
 
-  assemble(
-    policies: ReadonlyMap<string, StoredPolicy>,
-    previous: CompiledRuleSet | undefined,
-    header: { epoch: string; version: number },
-  ): CompiledRuleSet {
+  assemble(policies: ReadonlyMap<string, StoredPolicy>, previous: CompiledRuleSet | undefined, header: RuleSetHeader): CompiledRuleSet {
     return assembleRuleSet(this.ruleParts(policies, previous, header.epoch), header);
   }
 

@@ -1,6 +1,8 @@
 // The data-plane poll body (docs/wire-format.md "Data-plane long-poll"): its schema in @hfi/api is checked
-// at the edge (the route's body schema); here the checked body is completed with its defaults.
-import type { DataPlaneIdentity, DataPlanePollBody, PollCounters } from '@hfi/api';
+// at the edge (the route's body schema); here the checked body is completed with its defaults. Only what
+// answering needs can refuse a poll (identity, held version, hold); the counters are read apart from it
+// (../telemetry/counter-report.ts), so that telemetry never cuts off a data plane.
+import type { DataPlaneIdentity, DataPlanePollBody } from '@hfi/api';
 import { WIRE_VERSION } from '@hfi/api';
 
 export interface DataPlanePoll {
@@ -10,15 +12,13 @@ export interface DataPlanePoll {
   epoch: string;
   version: number;
   holdMs: number;
-  counters: PollCounters;
+  /** As sent: read by readCounterReport, which drops what it cannot use. */
+  counters: unknown;
 }
 
-/** Absent identity fields are unknown (null); absent counters are zero. */
+/** Absent identity fields are unknown (null). */
 export function pollFrom(body: DataPlanePollBody): DataPlanePoll {
   const identity = body.identity;
-  const counters = body.counters ?? {};
-  const rules: PollCounters['rules'] = {};
-  for (const [id, c] of Object.entries(counters.rules ?? {})) rules[id] = { aborts: c.aborts ?? 0, delays: c.delays ?? 0 };
   return {
     wireVersion: WIRE_VERSION,
     identity: { service: identity.service ?? null, namespace: identity.namespace ?? null, pod: identity.pod ?? null },
@@ -26,6 +26,6 @@ export function pollFrom(body: DataPlanePollBody): DataPlanePoll {
     epoch: body.epoch,
     version: body.version,
     holdMs: body.holdMs,
-    counters: { aborts: counters.aborts ?? 0, delays: counters.delays ?? 0, rules },
+    counters: body.counters,
   };
 }

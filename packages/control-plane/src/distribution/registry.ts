@@ -1,11 +1,14 @@
-// Data planes known from their polls: who they are, what they hold, what they counted.
-// Instances not seen for `forgetAfterMs` are forgotten (pods come and go).
-import type { DataPlane, PollCounters } from '@hfi/api';
+// Data planes known from their polls: who they are and what they hold (what they counted is in
+// ../telemetry/fault-ledger.ts). Instances not seen for `forgetAfterMs` are forgotten (pods come and go).
+import type { DataPlane } from '@hfi/api';
 import type { Clock } from '../clock.js';
 import type { DataPlanePoll } from './poll-request.js';
 
+/** A data plane as the API lists it, but for its counters (the fault ledger's). */
+export type DataPlaneRecord = Omit<DataPlane, 'counters'>;
+
 interface Entry {
-  poll: DataPlanePoll;
+  poll: DataPlaneView;
   lastSeenMs: number;
   held: number;
 }
@@ -16,7 +19,6 @@ export interface DataPlaneView {
   identity: DataPlanePoll['identity'];
   epoch: string;
   version: number;
-  counters: PollCounters;
 }
 
 export class DataPlaneRegistry {
@@ -45,7 +47,8 @@ export class DataPlaneRegistry {
     this.generationValue++;
     const existing = this.entries.get(poll.instance);
     const now = this.clock.now();
-    this.entries.set(poll.instance, { poll, lastSeenMs: now, held: existing?.held ?? 0 });
+    const { instance, identity, epoch, version } = poll;
+    this.entries.set(instance, { poll: { instance, identity, epoch, version }, lastSeenMs: now, held: existing?.held ?? 0 });
     this.earliestSeenMs = Math.min(this.earliestSeenMs, now);
   }
 
@@ -66,7 +69,7 @@ export class DataPlaneRegistry {
     }
   }
 
-  list(): DataPlane[] {
+  list(): DataPlaneRecord[] {
     this.forgetStale();
     return [...this.entries.values()]
       .map(({ poll, lastSeenMs, held }) => ({
@@ -75,7 +78,6 @@ export class DataPlaneRegistry {
         epoch: poll.epoch,
         version: poll.version,
         lastSeen: new Date(lastSeenMs).toISOString(),
-        counters: poll.counters,
         connected: held > 0,
       }))
       .sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { BEARER, ERROR_RESPONSES } from '../contract/responses.js';
 import { pollFrom } from '../distribution/poll-request.js';
 import { HfiError } from '../errors.js';
+import { readCounterReport } from '../telemetry/counter-report.js';
 import { identityOf } from './ruleset.js';
 
 const tags = ['distribution'];
@@ -32,6 +33,18 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post('/v1/dataplane/poll', { config: { access: 'dataplane' }, schema: pollSchema }, async (request, reply) => {
       const poll = pollFrom(request.body);
       ctx.dataPlanes.record(poll);
+      // Recorded on receipt: any answer acknowledges the delta, and a resend of the same seq is not counted again.
+      const counters = readCounterReport(poll.counters);
+      if (counters.report) ctx.faults.record(poll.instance, counters.report);
+      if (counters.dropped) {
+        ctx.metrics.countersDropped.inc({ reason: counters.dropped.reason });
+        if (ctx.faults.firstDrop(poll.instance)) {
+          request.log.warn(
+            { instance: poll.instance, ...counters.dropped },
+            'fault counters of a data plane dropped (logged once per instance); its polls are answered',
+          );
+        }
+      }
       if (!ctx.hub.published()) throw new HfiError('HFI_NO_RULE_SET');
       const response = reply.hijack().raw;
       let open = true;
@@ -104,7 +117,11 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: ref(DataPlaneList), ...ERROR_RESPONSES },
         },
       },
-      async () => ({ items: ctx.dataPlanes.list() }),
+      async () => ({
+        items: ctx.dataPlanes
+          .list()
+          .map(({ connected, ...plane }) => ({ ...plane, counters: ctx.faults.instanceTotals(plane.instance), connected })),
+      }),
     );
   };
 }

@@ -1,24 +1,34 @@
-// etcd store: one JSON value per policy under a key prefix. Every write is a transaction that compares
-// mod_revision (update) or create_revision 0 (create), so concurrent writers through any replica
-// cannot overwrite each other. A policy's version is its key's mod_revision; the rule-set version is
-// the etcd revision; the epoch is the etcd cluster id. Every call carries a deadline, so an
-// unreachable etcd turns into HFI_STORE_UNAVAILABLE quickly instead of a hang.
+// etcd store: one JSON value per policy and one per halt, under one key prefix (policies/ and halts/).
+// Every write is a transaction that compares mod_revision (update) or create_revision 0 (create), so
+// concurrent writers through any replica cannot overwrite each other. A policy's version is its key's
+// mod_revision; the rule-set version is the etcd revision; the epoch is the etcd cluster id. Every call
+// carries a deadline, so an unreachable etcd turns into HFI_STORE_UNAVAILABLE quickly instead of a hang.
 
-import { type FaultInjectionPolicy, type StoredPolicy, validatePolicy } from '@hfi/policy';
+import {
+  byHaltSelector,
+  type FaultInjectionPolicy,
+  type HaltRequest,
+  type Selector,
+  type StoredHalt,
+  type StoredPolicy,
+  validateHaltRequest,
+  validatePolicy,
+} from '@hfi/policy';
 import { ConstantBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type IResponseHeader, type Watcher } from 'etcd3';
 import type { Clock } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
+import { haltKey, stampHalt } from './halts.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
-import type { PolicyStore, PutOptions, PutResult, StoreEvent, StoreListener } from './types.js';
+import type { PolicyStore, PutOptions, PutResult, ResumeResult, StoreEvent, StoreListener } from './types.js';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
   maxPolicies: number;
   clock: Clock;
-  /** Key prefix; policies live at `<prefix><name>`. */
-  prefix?: string;
+  /** Key prefix: policies live at `<root>policies/<name>`, halts at `<root>halts/<service>/<namespace>`. */
+  root?: string;
   /** Deadline of every unary call. */
   operationTimeoutMs?: number;
   /** Called on every failed etcd call and every dropped watch (for logs and metrics). */
@@ -34,10 +44,25 @@ interface StoredEntry {
   modRevision: string;
 }
 
+interface HaltEntry {
+  halt: StoredHalt;
+  modRevision: string;
+}
+
+interface Snapshot {
+  epoch: string;
+  revision: number;
+  policies: StoredPolicy[];
+  halts: StoredHalt[];
+}
+
 export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
   private readonly client: Etcd3;
+  /** Everything the store keeps is under root: one list and one watch see policies and halts together. */
+  private readonly root: string;
   private readonly prefix: string;
+  private readonly haltPrefix: string;
   private readonly timeoutMs: number;
   private watcher: Watcher | undefined;
   /** Bumped on every (re)subscription, so that events of an abandoned watcher are ignored. */
@@ -48,7 +73,9 @@ export class EtcdPolicyStore implements PolicyStore {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EtcdStoreOptions) {
-    this.prefix = options.prefix ?? '/hfi/policies/';
+    this.root = options.root ?? '/hfi/';
+    this.prefix = `${this.root}policies/`;
+    this.haltPrefix = `${this.root}halts/`;
     this.timeoutMs = options.operationTimeoutMs ?? 2000;
     this.client = new Etcd3({
       hosts: options.endpoints,
@@ -64,6 +91,11 @@ export class EtcdPolicyStore implements PolicyStore {
   async list(): Promise<StoredPolicy[]> {
     const { policies } = await this.listAt();
     return policies;
+  }
+
+  async listHalts(): Promise<StoredHalt[]> {
+    const { halts } = await this.listAt();
+    return halts;
   }
 
   async get(name: string): Promise<StoredPolicy | undefined> {
@@ -110,6 +142,33 @@ export class EtcdPolicyStore implements PolicyStore {
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the delete; try again`);
   }
 
+  async putHalt(request: HaltRequest, options: { nowMs: number }): Promise<{ halt: StoredHalt; created: boolean }> {
+    const key = this.haltPrefix + haltKey(request.selector);
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const existing = await this.getHaltEntry(request.selector);
+      const { version: _version, ...value } = stampHalt(request, existing?.halt, options.nowMs, '');
+      const guard = existing ? this.client.if(key, 'Mod', '==', existing.modRevision) : this.client.if(key, 'Create', '==', 0);
+      const result = await this.call('halt', () => guard.then(this.client.put(key).value(JSON.stringify(value))).commit());
+      if (result.succeeded) return { halt: { ...value, version: String(result.header.revision) }, created: !existing };
+    }
+    throw new HfiError('HFI_VERSION_CONFLICT', 'the halt kept changing during the write; try again');
+  }
+
+  async resume(selector?: Selector): Promise<ResumeResult> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const found = selector ? await this.getHaltEntries(selector) : await this.getHaltEntries();
+      if (found.entries.length === 0) return { removed: [], revision: found.revision };
+      // One transaction: every halt read is still as read, and all of them go (one revision).
+      const [first, ...rest] = found.entries.map((e) => ({ key: this.haltPrefix + haltKey(e.halt.selector), modRevision: e.modRevision }));
+      let guard = this.client.if(first!.key, 'Mod', '==', first!.modRevision);
+      for (const e of rest) guard = guard.and(e.key, 'Mod', '==', e.modRevision);
+      const deletes = [first!, ...rest].map((e) => this.client.delete().key(e.key));
+      const result = await this.call('resume', () => guard.then(...deletes).commit());
+      if (result.succeeded) return { removed: found.entries.map((e) => e.halt), revision: Number(result.header.revision) };
+    }
+    throw new HfiError('HFI_VERSION_CONFLICT', 'the halts kept changing during the resume; try again');
+  }
+
   async watch(listener: StoreListener): Promise<void> {
     await this.resync(listener);
   }
@@ -144,7 +203,7 @@ export class EtcdPolicyStore implements PolicyStore {
       const watcher = await withTimeout(
         this.client
           .watch()
-          .prefix(this.prefix)
+          .prefix(this.root)
           .startRevision(String(snapshot.revision + 1))
           .create(),
         this.timeoutMs * 2,
@@ -157,7 +216,7 @@ export class EtcdPolicyStore implements PolicyStore {
       this.watcher = watcher;
       if (this.resyncFailures > 0) this.options.onRecovered?.(this.resyncFailures);
       this.resyncFailures = 0;
-      listener({ kind: 'reset', epoch: snapshot.epoch, revision: snapshot.revision, policies: snapshot.policies });
+      listener({ kind: 'reset', ...snapshot });
       const lost = (error: unknown): void => {
         if (generation !== this.generation) return;
         this.options.onError?.('watch', error);
@@ -165,16 +224,13 @@ export class EtcdPolicyStore implements PolicyStore {
       };
       watcher.on('put', (kv) => {
         if (generation !== this.generation) return;
-        const entry = this.decode(kv);
-        if (entry) listener({ kind: 'put', revision: Number(kv.mod_revision), policy: entry.policy });
+        const event = this.putEvent(kv);
+        if (event) listener(event);
       });
       watcher.on('delete', (kv) => {
         if (generation !== this.generation) return;
-        listener({
-          kind: 'delete',
-          revision: Number(kv.mod_revision),
-          name: kv.key.toString().slice(this.prefix.length),
-        } satisfies StoreEvent);
+        const event = this.deleteEvent(kv);
+        if (event) listener(event);
       });
       watcher.on('disconnected', lost);
       watcher.on('error', lost);
@@ -199,15 +255,81 @@ export class EtcdPolicyStore implements PolicyStore {
 
   // -------------------------------------------------------------------------------------------
 
-  private async listAt(): Promise<{ epoch: string; revision: number; policies: StoredPolicy[] }> {
-    const response = await this.call('list', () => this.client.getAll().prefix(this.prefix).exec());
-    const policies: StoredPolicy[] = [];
-    for (const kv of response.kvs) {
+  /** A watched key's new value as a store event; keys outside policies/ and halts/ are not ours. */
+  private putEvent(kv: IKeyValue): StoreEvent | undefined {
+    const key = kv.key.toString();
+    const revision = Number(kv.mod_revision);
+    if (key.startsWith(this.prefix)) {
       const entry = this.decode(kv);
-      if (entry) policies.push(entry.policy);
+      return entry && { kind: 'put', revision, policy: entry.policy };
+    }
+    if (key.startsWith(this.haltPrefix)) {
+      const entry = this.decodeHalt(kv);
+      return entry && { kind: 'halt', revision, halt: entry.halt };
+    }
+    return undefined;
+  }
+
+  private deleteEvent(kv: IKeyValue): StoreEvent | undefined {
+    const key = kv.key.toString();
+    const revision = Number(kv.mod_revision);
+    if (key.startsWith(this.prefix)) return { kind: 'delete', revision, name: key.slice(this.prefix.length) };
+    const selector = key.startsWith(this.haltPrefix) ? selectorOfKey(key.slice(this.haltPrefix.length)) : undefined;
+    return selector && { kind: 'resume', revision, selector };
+  }
+
+  /** Policies and halts at one revision: one range over the root. */
+  private async listAt(): Promise<Snapshot> {
+    const response = await this.call('list', () => this.client.getAll().prefix(this.root).exec());
+    const policies: StoredPolicy[] = [];
+    const halts: StoredHalt[] = [];
+    for (const kv of response.kvs) {
+      const key = kv.key.toString();
+      if (key.startsWith(this.prefix)) {
+        const entry = this.decode(kv);
+        if (entry) policies.push(entry.policy);
+      } else if (key.startsWith(this.haltPrefix)) {
+        const entry = this.decodeHalt(kv);
+        if (entry) halts.push(entry.halt);
+      }
     }
     policies.sort(byName);
-    return { ...headerPosition(response.header), policies };
+    halts.sort(byHaltSelector);
+    return { ...headerPosition(response.header), policies, halts };
+  }
+
+  private async getHaltEntry(selector: Selector): Promise<HaltEntry | undefined> {
+    return (await this.getHaltEntries(selector)).entries[0];
+  }
+
+  /** The halt of one selector, or every halt, with the revision they were read at. */
+  private async getHaltEntries(selector?: Selector): Promise<{ entries: HaltEntry[]; revision: number }> {
+    const response = await this.call('get', () =>
+      selector ? this.client.get(this.haltPrefix + haltKey(selector)).exec() : this.client.getAll().prefix(this.haltPrefix).exec(),
+    );
+    const entries: HaltEntry[] = [];
+    for (const kv of response.kvs) {
+      const entry = this.decodeHalt(kv);
+      if (entry) entries.push(entry);
+    }
+    return { entries, revision: Number(response.header.revision) };
+  }
+
+  /** A stored halt back to a halt; values that are not valid (written by hand?) are skipped and reported. */
+  private decodeHalt(kv: IKeyValue): HaltEntry | undefined {
+    const key = kv.key.toString();
+    try {
+      const { createdAt, ...request } = JSON.parse(kv.value.toString()) as Record<string, unknown>;
+      const result = validateHaltRequest(request);
+      if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+      if (haltKey(result.request.selector) !== key.slice(this.haltPrefix.length)) throw new Error('the selector does not match the key');
+      if (typeof createdAt !== 'string') throw new Error('createdAt: expected an ISO-8601 time');
+      const version = String(kv.mod_revision);
+      return { halt: { ...result.request, createdAt, version }, modRevision: version };
+    } catch (error) {
+      this.options.onError?.('decode', new Error(`skipping ${key}: ${(error as Error).message}`));
+      return undefined;
+    }
   }
 
   private async getEntry(name: string): Promise<StoredEntry | undefined> {
@@ -245,6 +367,12 @@ export class EtcdPolicyStore implements PolicyStore {
       throw new HfiError('HFI_STORE_UNAVAILABLE', `etcd did not answer (${operation}): ${(error as Error).message}`);
     }
   }
+}
+
+/** `<service>/<namespace>` (haltKey) back to a selector. */
+function selectorOfKey(key: string): Selector | undefined {
+  const [service, namespace, ...rest] = key.split('/');
+  return service && namespace && rest.length === 0 ? { service, namespace } : undefined;
 }
 
 function headerPosition(header: IResponseHeader): { epoch: string; revision: number } {

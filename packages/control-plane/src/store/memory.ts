@@ -1,10 +1,18 @@
 // In-process store: version = a counter, epoch = random per process. Writes are synchronous, so
-// every operation is atomic by construction.
-import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
+// every operation is atomic by construction. Everything is lost when the process ends.
+import {
+  byHaltSelector,
+  type FaultInjectionPolicy,
+  type HaltRequest,
+  type Selector,
+  type StoredHalt,
+  type StoredPolicy,
+} from '@hfi/policy';
 import type { RandomHex } from '../clock.js';
 import { HfiError } from '../errors.js';
+import { haltKey, stampHalt } from './halts.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
-import type { PolicyStore, PutOptions, PutResult, StoreListener } from './types.js';
+import type { PolicyStore, PutOptions, PutResult, ResumeResult, StoreListener } from './types.js';
 
 export interface MemoryStoreOptions {
   maxPolicies: number;
@@ -14,6 +22,7 @@ export interface MemoryStoreOptions {
 export class MemoryPolicyStore implements PolicyStore {
   readonly backend = 'memory' as const;
   private readonly policies = new Map<string, StoredPolicy>();
+  private readonly halts = new Map<string, StoredHalt>();
   private readonly listeners = new Set<StoreListener>();
   private readonly epoch: string;
   private revision = 0;
@@ -59,9 +68,36 @@ export class MemoryPolicyStore implements PolicyStore {
     return existing;
   }
 
+  async listHalts(): Promise<StoredHalt[]> {
+    return [...this.halts.values()].sort(byHaltSelector);
+  }
+
+  async putHalt(request: HaltRequest, options: { nowMs: number }): Promise<{ halt: StoredHalt; created: boolean }> {
+    this.assertOpen();
+    const key = haltKey(request.selector);
+    const existing = this.halts.get(key);
+    const revision = ++this.revision;
+    const halt = deepFreeze(stampHalt(structuredClone(request), existing, options.nowMs, String(revision)));
+    this.halts.set(key, halt);
+    this.emit({ kind: 'halt', revision, halt });
+    return { halt, created: !existing };
+  }
+
+  async resume(selector?: Selector): Promise<ResumeResult> {
+    this.assertOpen();
+    const removed = selector ? [this.halts.get(haltKey(selector))].filter((h) => h !== undefined) : await this.listHalts();
+    if (removed.length === 0) return { removed, revision: this.revision };
+    const revision = ++this.revision;
+    for (const halt of removed) {
+      this.halts.delete(haltKey(halt.selector));
+      this.emit({ kind: 'resume', revision, selector: halt.selector });
+    }
+    return { removed, revision };
+  }
+
   async watch(listener: StoreListener): Promise<void> {
     this.listeners.add(listener);
-    listener({ kind: 'reset', epoch: this.epoch, revision: this.revision, policies: await this.list() });
+    listener({ kind: 'reset', epoch: this.epoch, revision: this.revision, policies: await this.list(), halts: await this.listHalts() });
   }
 
   async ping(): Promise<void> {

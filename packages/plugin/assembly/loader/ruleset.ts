@@ -2,7 +2,7 @@
 // hot path reads (../ruleset.ts), validating everything matching relies on. Rules whose selector cannot
 // match this workload are dropped here.
 
-import { EMPTY } from '../bytes';
+import { EMPTY, HASH_START, hashBytes } from '../bytes';
 import { HeaderSlots } from '../decide';
 import { Identity } from '../identity';
 import { JsonKind, JsonReader } from '../json';
@@ -143,23 +143,55 @@ class RuleSetLoader extends FieldReader {
     return out === null ? NO_CONDITIONS : StaticArray.fromArray<HeaderCondition>(out);
   }
 
-  selector(rule: Rule): void {
+  /** A `{service, namespace}` selector: whether it matches this workload. */
+  selects(field: string): bool {
     const r = this.reader;
-    if (!r.enterObject()) return;
+    if (!r.enterObject()) return false;
     let first = true;
     let hasService = false;
     let hasNamespace = false;
+    let selects = true;
     while (r.nextKey(first)) {
       first = false;
       if (r.keyIs('service')) {
-        if (this.view('selector', '.service') && !this.viewSelects(this.service)) rule.applies = false;
+        if (this.view(field, '.service') && !this.viewSelects(this.service)) selects = false;
         hasService = true;
       } else if (r.keyIs('namespace')) {
-        if (this.view('selector', '.namespace') && !this.viewSelects(this.namespace)) rule.applies = false;
+        if (this.view(field, '.namespace') && !this.viewSelects(this.namespace)) selects = false;
         hasNamespace = true;
       } else r.skipValue();
     }
-    if (!hasService || !hasNamespace) this.fail('selector', '', 'service and namespace are required');
+    if (!hasService || !hasNamespace) this.fail(field, '', 'service and namespace are required');
+    return selects;
+  }
+
+  /** `halts`: [{selector, reason, …}]; the first halt that covers this workload halts the whole set. */
+  halts(set: RuleSet): void {
+    const r = this.reader;
+    if (!r.enterArray()) return;
+    let first = true;
+    while (r.nextItem(first)) {
+      first = false;
+      if (!r.enterObject()) return;
+      let covers = false;
+      let hasSelector = false;
+      let reason = '';
+      let f = true;
+      while (r.nextKey(f)) {
+        f = false;
+        if (r.keyIs('selector')) {
+          covers = this.selects('halts[].selector');
+          hasSelector = true;
+        } else if (r.keyIs('reason')) reason = this.str('halts[].reason', '');
+        else r.skipValue();
+        if (!this.ok) return;
+      }
+      if (!hasSelector) {
+        this.fail('halts[]', '.selector', 'required');
+        return;
+      }
+      if (covers && set.haltReason === null) set.haltReason = reason;
+    }
   }
 
   rule(): Rule {
@@ -167,6 +199,7 @@ class RuleSetLoader extends FieldReader {
     const rule = new Rule();
     if (!r.enterObject()) return rule;
     let seen: u32 = 0;
+    let versionHash: u64 = 0;
     let first = true;
     while (r.nextKey(first)) {
       first = false;
@@ -174,8 +207,10 @@ class RuleSetLoader extends FieldReader {
         rule.idBytes = this.bytes('id', '');
         seen |= 1;
       } else if (r.keyIs('selector')) {
-        this.selector(rule);
+        if (!this.selects('selector')) rule.applies = false;
         seen |= 2;
+      } else if (r.keyIs('policyVersion')) {
+        if (this.view('policyVersion', '')) versionHash = hashBytes(HASH_START, r.viewPtr, r.viewSize);
       } else if (r.keyIs('path')) {
         rule.path = this.stringMatch('path');
         this.ruleLiteral = rule.path === null ? EMPTY : this.matchedLiteral;
@@ -215,6 +250,7 @@ class RuleSetLoader extends FieldReader {
       );
     if (rule.idBytes.byteLength == 0) this.fail('id', '', 'must not be empty');
     rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0;
+    rule.tag = hashBytes(HASH_START ^ versionHash, changetype<usize>(rule.idBytes), rule.idBytes.byteLength);
     return rule;
   }
 }
@@ -258,7 +294,8 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
       } else if (r.keyIs('version')) {
         set.version = <i64>loader.integer('version', '', 0, 9007199254740991);
         hasVersion = true;
-      } else if (r.keyIs('rules')) {
+      } else if (r.keyIs('halts')) loader.halts(set);
+      else if (r.keyIs('rules')) {
         hasRules = true;
         if (r.enterArray()) {
           let f = true;
@@ -297,6 +334,11 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
   if (!loader.ok) {
     result.error = loader.error;
     return result;
+  }
+  // A halted workload keeps no rules: its set is as good as empty (the control plane sent none anyway).
+  if (set.haltReason !== null) {
+    set.rules = [];
+    loader.pathLiterals = [];
   }
   // Slots only for names the kept rules read: renumber so the hot path's per-request cache stays small.
   compactSlots(set, loader.headerNames);

@@ -9,18 +9,40 @@ const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export class HttpCluster implements Cluster {
   private readonly agent: http.Agent;
-  constructor(private readonly target: URL) {
+  /** `maxSockets`: calls in flight at once (each worker VM's long poll holds one). */
+  constructor(
+    private readonly target: URL,
+    maxSockets = 64,
+  ) {
     if (target.protocol !== 'http:') throw new Error(`cluster URL must be http:// (got ${target.href})`);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
   send(request: HttpCallRequest, deliver: (outcome: HttpCallOutcome) => void): { cancel(): void } {
     let done = false;
+    let req: http.ClientRequest | undefined;
     const finish = (outcome: HttpCallOutcome) => {
       if (done) return;
       done = true;
       deliver(outcome);
     };
+    // Started from the event loop, not inside the VM callback that asked for it (Envoy's dispatcher, too,
+    // writes a new request after the callback returns): VMs answered in one pass (a publication answers
+    // every held poll at once) each take their answer before the new polls go out.
+    const start = setImmediate(() => {
+      if (!done) req = this.start(request, finish);
+    });
+    return {
+      cancel: () => {
+        done = true;
+        clearImmediate(start);
+        req?.destroy();
+      },
+    };
+  }
+
+  /** The request on the wire; undefined when Node refuses it (then `finish` has been called). */
+  private start(request: HttpCallRequest, finish: (outcome: HttpCallOutcome) => void): http.ClientRequest | undefined {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of request.headers) {
       if (k.startsWith(':')) continue;
@@ -42,11 +64,7 @@ export class HttpCluster implements Cluster {
       // A header, method or path Node will not send (e.g. a token with a control character): the call
       // fails as a reset stream would, and the plugin's VM lives on.
       finish({ kind: 'reset' });
-      return {
-        cancel: () => {
-          done = true;
-        },
-      };
+      return undefined;
     }
     let gotHeaders = false;
     req.on('response', (res) => {
@@ -76,12 +94,7 @@ export class HttpCluster implements Cluster {
       finish(gotHeaders ? { kind: 'reset' } : { kind: 'response', response: connectFailureResponse() });
     });
     req.end(Buffer.from(request.body));
-    return {
-      cancel: () => {
-        done = true;
-        req.destroy();
-      },
-    };
+    return req;
   }
 
   close(): void {

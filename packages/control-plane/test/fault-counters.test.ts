@@ -1,0 +1,95 @@
+// Fault counters: deltas acknowledged by any answer, counted once per seq, summed per policy; and counters
+// the server cannot use never cost a data plane its rule set.
+
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { API_LIMITS } from '@hfi/api';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { httpClient, listen, type TestClient } from './helpers/client.js';
+import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
+
+describe('fault counters', () => {
+  let app: FastifyInstance;
+  let call: TestClient;
+  let logged = '';
+  const clock = new ManualClock();
+  before(async () => {
+    const sink = new Writable({ write: (chunk, _e, cb) => ((logged += chunk.toString()), cb()) });
+    app = await makeApp({ clock, logger: pino({ level: 'warn' }, sink), dataPlaneForgetAfterMs: 60_000 });
+    call = httpClient(await listen(app));
+    await call('POST', '/v1/policies', { body: policy('counted') });
+    await call('POST', '/v1/policies', { body: policy('other') });
+  });
+  after(() => app.close());
+
+  const poll = (instance: string, counters: unknown) => call('POST', '/v1/dataplane/poll', { body: pollBody({ instance, counters }) });
+  const faultsOf = async (name: string) => (await call('GET', `/v1/policies/${name}`)).json().status.faults;
+  const delta = (seq: number, aborts: number, rules: Record<string, { aborts: number; delays: number }>) => ({
+    seq,
+    aborts,
+    delays: 0,
+    rules,
+  });
+  const dropped = async (reason: string) => {
+    const m = new RegExp(`hfi_control_plane_dataplane_counters_dropped_total\\{reason="${reason}"\\} (\\d+)`).exec(
+      (await call('GET', '/v1/metrics')).text,
+    );
+    return Number(m?.[1] ?? 0);
+  };
+
+  test('deltas add up per policy; a resent seq (its answer was lost) is counted once', async () => {
+    assert.equal((await poll('pod-a/vm1', delta(1, 2, { 'counted/0': { aborts: 2, delays: 0 } }))).status, 200);
+    await poll('pod-a/vm1', delta(1, 2, { 'counted/0': { aborts: 2, delays: 0 } }));
+    await poll('pod-a/vm1', delta(2, 1, { 'counted/0': { aborts: 1, delays: 0 } }));
+    await poll('pod-b/vm1', delta(1, 4, { 'counted/0': { aborts: 3, delays: 0 }, 'other/0': { aborts: 1, delays: 0 } }));
+    assert.deepEqual(await faultsOf('counted'), { aborts: 6, delays: 0 });
+    assert.deepEqual(await faultsOf('other'), { aborts: 1, delays: 0 });
+    const planes = (await call('GET', '/v1/dataplanes')).json().items;
+    assert.deepEqual(planes.find((p: { instance: string }) => p.instance === 'pod-a/vm1').counters, { aborts: 3, delays: 0 });
+  });
+
+  test('totals stay when instances are forgotten or restart (a new instance starts its seq again)', async () => {
+    const before = await faultsOf('counted');
+    clock.advance(61_000);
+    await poll('pod-a/vm2', delta(1, 5, { 'counted/0': { aborts: 5, delays: 0 } }));
+    assert.equal((await call('GET', '/v1/dataplanes')).json().items.length, 1, 'the others were forgotten');
+    assert.deepEqual(await faultsOf('counted'), { aborts: before.aborts + 5, delays: 0 });
+  });
+
+  test("a deleted policy's totals go with it; deltas for policies that do not exist are not kept", async () => {
+    await call('POST', '/v1/policies', { body: policy('brief') });
+    await poll('pod-c/vm1', delta(1, 1, { 'brief/0': { aborts: 1, delays: 0 }, 'never-existed/0': { aborts: 9, delays: 0 } }));
+    assert.deepEqual(await faultsOf('brief'), { aborts: 1, delays: 0 });
+    await call('DELETE', '/v1/policies/brief');
+    await call('POST', '/v1/policies', { body: policy('brief') });
+    assert.deepEqual(await faultsOf('brief'), { aborts: 0, delays: 0 }, 'a new policy of the same name starts from zero');
+  });
+
+  test('counters the server cannot use are dropped and counted; the poll is answered; one log line per instance', async () => {
+    const MAX_COUNTED_RULES = API_LIMITS.countedRulesPerPoll;
+    const tooMany = Object.fromEntries(Array.from({ length: MAX_COUNTED_RULES + 5 }, (_, i) => [`counted/${i}`, { aborts: 1, delays: 0 }]));
+    const before = await faultsOf('counted');
+    for (let i = 1; i <= 3; i++) {
+      const r = await poll('busy/vm1', { seq: i, aborts: MAX_COUNTED_RULES + 5, delays: 0, rules: tooMany });
+      assert.equal(r.status, 200, 'answered with the rule set');
+      assert.ok(Array.isArray(r.json().rules));
+    }
+    assert.equal(await dropped('too_many_rules'), 3);
+    assert.deepEqual(
+      await faultsOf('counted'),
+      { aborts: before.aborts + 3 * MAX_COUNTED_RULES, delays: 0 },
+      'the first rules are counted',
+    );
+
+    for (const counters of ['lots', { seq: -1 }, { seq: 1, rules: [] }, { seq: 4, rules: { 'counted/0': { aborts: -2 } } }]) {
+      assert.equal((await poll('odd/vm1', counters)).status, 200);
+    }
+    assert.equal(await dropped('malformed'), 4);
+    assert.equal((await poll('old/vm1', { aborts: 1, delays: 0, rules: {} })).status, 200);
+    assert.equal(await dropped('no_seq'), 1);
+    const lines = logged.split('\n').filter((l) => l.includes('fault counters of a data plane dropped'));
+    assert.deepEqual(lines.map((l) => JSON.parse(l).instance).sort(), ['busy/vm1', 'odd/vm1', 'old/vm1']);
+  });
+});
