@@ -32,6 +32,16 @@ test('GET /v1/openapi.json serves the committed docs/openapi.json (`npm run open
   assert.deepEqual(served, expected, 'the API changed: run `npm run openapi` and commit docs/openapi.json');
 });
 
+test('the document says what a client may leave out: the body of POST /v1/halt (no body halts everything)', async () => {
+  const operations = served.paths['/v1/halt'] as unknown as Record<string, { requestBody?: { required?: boolean } }>;
+  assert.equal(operations.post?.requestBody?.required, false);
+  assert.equal(operations.post && 'x-hfi-optional-body' in operations.post, false, 'the marker stays out of the document');
+  const halted = await app.inject({ method: 'POST', url: '/v1/halt' });
+  assert.equal(halted.statusCode, 201);
+  assert.deepEqual(halted.json().selector, { service: '*', namespace: '*' });
+  await app.inject({ method: 'DELETE', url: '/v1/halt' });
+});
+
 test('every answer fits the schema the document gives for its route and status; every operation is exercised', async () => {
   const exercised = new Set<string>();
   const checkers = new Map<string, ReturnType<typeof compileChecker>>();

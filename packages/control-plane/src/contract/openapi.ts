@@ -6,6 +6,25 @@ import type { FastifyInstance } from 'fastify';
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 
+/**
+ * Marks a route whose body may be left out (POST /v1/halt). @fastify/swagger writes every body as
+ * required; the document is corrected once it is built.
+ */
+export const OPTIONAL_BODY = { 'x-hfi-optional-body': true } as const;
+
+type Operations = Record<string, Record<string, { requestBody?: { required?: boolean }; 'x-hfi-optional-body'?: boolean }>>;
+
+function markOptionalBodies<T extends { paths?: Operations }>(document: T): T {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      if (operation['x-hfi-optional-body'] !== true) continue;
+      delete operation['x-hfi-optional-body'];
+      if (operation.requestBody) operation.requestBody.required = false;
+    }
+  }
+  return document;
+}
+
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -30,6 +49,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       ],
     },
     // Component schemas keep their names (#/components/schemas/PolicyWithStatus), not def-0, def-1.
+    transformObject: (document) =>
+      'openapiObject' in document ? markOptionalBodies(document.openapiObject as { paths?: Operations }) : document.swaggerObject,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   app.get(OPENAPI_PATH, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

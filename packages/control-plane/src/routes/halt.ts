@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HaltList, HaltRequestBody, Resumed, ResumeQuery, ref, StoredHalt } from '@hfi/api';
 import type { AppContext } from '../context.js';
 import { checkedBy } from '../contract/compilers.js';
+import { OPTIONAL_BODY } from '../contract/openapi.js';
 import { BEARER, ERROR_RESPONSES } from '../contract/responses.js';
 import { resumeSelector } from '../halt-service.js';
 
@@ -21,6 +22,7 @@ export function haltRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           security: BEARER,
           body: checkedBy(ref(HaltRequestBody), HALT_VALIDATOR),
+          ...OPTIONAL_BODY,
           response: {
             200: {
               ...ref(StoredHalt),
