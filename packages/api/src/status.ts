@@ -21,6 +21,9 @@ export const PolicyStatus = Type.Object(
     targetedDataPlanes: Type.Integer({ minimum: 0, description: 'pods whose identity the selector matches' }),
     appliedDataPlanes: Type.Integer({ minimum: 0, description: "of those, the pods that hold the policy's latest write" }),
     faults: Faults,
+    ruleFaults: Type.Array(Type.Object(Faults.properties, CLOSED), {
+      description: "per rule of the policy's spec, by index: the faults injected for that rule index, summed over data planes",
+    }),
     halts: Type.Array(PolicyHalt, { description: 'the active halts that stop this policy on all or part of the data planes it selects' }),
   },
   { ...CLOSED, $id: 'PolicyStatus', description: 'The server\'s view of a policy (docs/api.md "The status block").' },

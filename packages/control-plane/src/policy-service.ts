@@ -126,6 +126,7 @@ export class PolicyService {
         targetedDataPlanes: targeted,
         appliedDataPlanes: applied,
         faults: { ...this.o.faults.policyTotals(policy.metadata.name) },
+        ruleFaults: this.o.faults.ruleTotals(policy.metadata.name, policy.spec.rules.length),
         halts,
       };
     });

@@ -50,6 +50,26 @@ describe('fault counters', () => {
     assert.deepEqual(planes.find((p: { instance: string }) => p.instance === 'pod-a/vm1').counters, { aborts: 3, delays: 0 });
   });
 
+  test("per-rule counts: each rule index of the policy's spec, summed over data planes; ids without an index count in the total only", async () => {
+    const twoRules = policy('two-rules');
+    const spec = twoRules.spec as { rules: unknown[] };
+    spec.rules.push({ fault: { percentage: 100, abort: { httpStatus: 503 } } });
+    await call('POST', '/v1/policies', { body: twoRules });
+    await poll('pod-r/vm1', delta(1, 3, { 'two-rules/1': { aborts: 3, delays: 0 }, 'two-rules/0': { aborts: 0, delays: 2 } }));
+    await poll('pod-r/vm2', delta(1, 2, { 'two-rules/1': { aborts: 1, delays: 0 }, 'two-rules/x': { aborts: 1, delays: 0 } }));
+    const status = (await call('GET', '/v1/policies/two-rules')).json().status;
+    assert.deepEqual(status.faults, { aborts: 5, delays: 2 });
+    assert.deepEqual(status.ruleFaults, [
+      { aborts: 0, delays: 2 },
+      { aborts: 4, delays: 0 },
+    ]);
+    const listed = (await call('GET', '/v1/policies'))
+      .json()
+      .items.find((p: { metadata: { name: string } }) => p.metadata.name === 'counted');
+    assert.deepEqual(listed.status.ruleFaults, [listed.status.faults], 'a one-rule policy: its rule has every fault');
+    await call('DELETE', '/v1/policies/two-rules');
+  });
+
   test('totals stay when instances are forgotten or restart (a new instance starts its seq again)', async () => {
     const before = await faultsOf('counted');
     clock.advance(61_000);

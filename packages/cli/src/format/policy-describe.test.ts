@@ -54,6 +54,7 @@ test('the time window says when a policy expired, and what an expiring one has l
       targetedDataPlanes: 2,
       appliedDataPlanes: 1,
       faults: { aborts: 1, delays: 0 },
+      ruleFaults: [{ aborts: 1, delays: 0 }],
       halts: [],
     },
   });

@@ -1,9 +1,10 @@
 // Fault totals on the server, summed from the deltas data planes report (counter-report.ts). Each instance's
 // last `seq` is remembered, so a delta resent after a lost answer is counted once; totals per policy are
 // kept here, not derived from the instances, so they survive VM restarts, rule-set changes and instances
-// being forgotten. A deleted policy's totals go with it.
+// being forgotten. A deleted policy's totals go with it. Each policy's totals are also kept per rule index
+// (the `<ruleIndex>` of its rule ids), for the per-rule counts of its status.
 
-import type { FaultCounts } from '@hfi/api';
+import { type FaultCounts, LIMITS } from '@hfi/api';
 import type { Clock } from '../clock.js';
 import type { CounterReport } from './counter-report.js';
 
@@ -19,9 +20,14 @@ export type RecordOutcome = 'counted' | 'duplicate';
 
 const ZERO: Readonly<FaultCounts> = Object.freeze({ aborts: 0, delays: 0 });
 
+interface PolicyTotals extends FaultCounts {
+  /** By rule index; an index never reported is a hole (0). */
+  rules: FaultCounts[];
+}
+
 export class FaultLedger {
   private readonly instances = new Map<string, InstanceState>();
-  private readonly byPolicy = new Map<string, FaultCounts>();
+  private readonly byPolicy = new Map<string, PolicyTotals>();
 
   constructor(
     private readonly clock: Clock,
@@ -38,14 +44,19 @@ export class FaultLedger {
     state.totals.aborts += report.aborts;
     state.totals.delays += report.delays;
     for (const [ruleId, c] of report.rules) {
-      const policy = policyOfRule(ruleId);
+      const { policy, index } = parseRuleId(ruleId);
       let totals = this.byPolicy.get(policy);
       if (!totals) {
         if (!this.policyExists(policy)) continue;
-        this.byPolicy.set(policy, (totals = { aborts: 0, delays: 0 }));
+        this.byPolicy.set(policy, (totals = { aborts: 0, delays: 0, rules: [] }));
       }
       totals.aborts += c.aborts;
       totals.delays += c.delays;
+      if (index !== undefined) {
+        const rule = (totals.rules[index] ??= { aborts: 0, delays: 0 });
+        rule.aborts += c.aborts;
+        rule.delays += c.delays;
+      }
     }
     return 'counted';
   }
@@ -60,7 +71,14 @@ export class FaultLedger {
 
   /** Faults injected so far for one policy, by every data plane that reported to this replica. */
   policyTotals(name: string): FaultCounts {
-    return this.byPolicy.get(name) ?? ZERO;
+    const totals = this.byPolicy.get(name);
+    return totals ? { aborts: totals.aborts, delays: totals.delays } : ZERO;
+  }
+
+  /** The same per rule index, for `ruleCount` rules (the policy's current spec). */
+  ruleTotals(name: string, ruleCount: number): FaultCounts[] {
+    const rules = this.byPolicy.get(name)?.rules ?? [];
+    return Array.from({ length: ruleCount }, (_, i) => ({ ...(rules[i] ?? ZERO) }));
   }
 
   /** What one instance has reported since this replica first heard from it. */
@@ -87,8 +105,12 @@ export class FaultLedger {
   }
 }
 
-/** `<policy>/<ruleIndex>` -> policy. */
-function policyOfRule(ruleId: string): string {
+/** `<policy>/<ruleIndex>` -> policy and index (none when the id has no readable index). */
+function parseRuleId(ruleId: string): { policy: string; index: number | undefined } {
   const slash = ruleId.lastIndexOf('/');
-  return slash > 0 ? ruleId.slice(0, slash) : ruleId;
+  if (slash <= 0) return { policy: ruleId, index: undefined };
+  const suffix = ruleId.slice(slash + 1);
+  // A larger index is no rule's: a policy has at most LIMITS.rulesPerPolicy rules.
+  const index = /^\d{1,6}$/.test(suffix) && Number(suffix) < LIMITS.rulesPerPolicy ? Number(suffix) : undefined;
+  return { policy: ruleId.slice(0, slash), index };
 }
