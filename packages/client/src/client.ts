@@ -32,7 +32,7 @@ export interface HfiClientOptions {
   token?: string | undefined;
   /** Per request (for streams: until the response headers arrive). Default 10 s. */
   timeoutMs?: number;
-  /** Defaults to the global fetch (Node 20's). */
+  /** Defaults to the global fetch (Node 20's, or the browser's). */
   fetch?: typeof fetch;
   /** Sent as user-agent. */
   userAgent?: string;
@@ -89,7 +89,8 @@ export class HfiClient {
       server: this.server,
       token: options.token,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      fetch: options.fetch ?? globalThis.fetch,
+      // Bound: a browser's fetch throws when called as a method of another object.
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       userAgent: options.userAgent,
     });
   }
@@ -106,12 +107,23 @@ export class HfiClient {
 
   /** POST /v1/policies: creates or updates one policy. */
   applyPolicy(policy: PolicyInput, options: { dryRun?: boolean } = {}): Promise<ApplyOutcome> {
-    return this.write(policy, options.dryRun === true);
+    return this.write(JSON.stringify(policy), 'application/json', options.dryRun === true);
   }
 
   /** POST /v1/policies?dryRun=true: validates, checks the version and the limit; writes nothing. */
   dryRunPolicy(policy: PolicyInput): Promise<ApplyOutcome> {
-    return this.write(policy, true);
+    return this.write(JSON.stringify(policy), 'application/json', true);
+  }
+
+  /**
+   * POST /v1/policies with the policy as the user wrote it (one YAML or JSON document), so that the
+   * server's errors name the fields of that text (an editor shows them at their lines).
+   */
+  applyPolicyText(
+    text: string,
+    options: { dryRun?: boolean; contentType?: 'application/yaml' | 'application/json' } = {},
+  ): Promise<ApplyOutcome> {
+    return this.write(text, options.contentType ?? 'application/yaml', options.dryRun === true);
   }
 
   /** GET /v1/policies: every policy with its status, sorted by name. */
@@ -201,13 +213,13 @@ export class HfiClient {
     return withInjectedFault(this, policy, fn, options);
   }
 
-  private async write(policy: PolicyInput, dryRun: boolean): Promise<ApplyOutcome> {
+  private async write(body: string, contentType: string, dryRun: boolean): Promise<ApplyOutcome> {
     const response = await this.transport.request('POST', '/v1/policies', {
-      body: JSON.stringify(policy),
-      contentType: 'application/json',
+      body,
+      contentType,
       query: { dryRun: dryRun ? 'true' : undefined },
     });
-    const body = await readJson<AppliedPolicy>(response);
+    const policy = await readJson<AppliedPolicy>(response);
     const header = response.headers.get('hfi-result');
     const result: ApplyResult =
       header === 'created' || header === 'configured' || header === 'unchanged'
@@ -215,6 +227,6 @@ export class HfiClient {
         : response.status === 201
           ? 'created'
           : 'configured';
-    return { result, policy: body };
+    return { result, policy };
   }
 }

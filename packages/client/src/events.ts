@@ -22,13 +22,19 @@ export async function* streamEvents(
     onEvent: (message) => queue.push({ event: message.event ?? 'message', id: message.id, data: message.data }),
   });
   const decoder = new TextDecoder();
+  // A reader rather than `for await`: not every browser can iterate a ReadableStream (the dashboard bundles this).
+  const reader = body.getReader();
   try {
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-      parser.feed(decoder.decode(chunk, { stream: true }));
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      parser.feed(decoder.decode(value, { stream: true }));
       while (queue.length > 0) yield queue.shift() as StreamEvent;
     }
   } catch (error) {
     if (signal.aborted) return;
     throw onError(error);
+  } finally {
+    reader.releaseLock();
   }
 }

@@ -35,6 +35,29 @@ test('apply creates, re-apply is unchanged, a dry run writes nothing', async () 
   await assert.rejects(hfi.getPolicy('client-dry'), (e) => isHfiError(e, 'HFI_NOT_FOUND'));
 });
 
+test('applyPolicyText sends the YAML as written: errors name its fields, a dry run writes nothing, then it applies', async () => {
+  const yaml =
+    'metadata:\n  name: client-text\nspec:\n  selector: { service: frontend, namespace: demo }\n  rules:\n    - fault: { abort: { httpStatus: 503 } }\n';
+  const dry = await hfi.applyPolicyText(yaml, { dryRun: true });
+  assert.equal(dry.result, 'created');
+  await assert.rejects(hfi.getPolicy('client-text'), (e) => isHfiError(e, 'HFI_NOT_FOUND'));
+  const bad = yaml.replace('httpStatus: 503', 'httpStatus: 99');
+  await assert.rejects(
+    hfi.applyPolicyText(bad, { dryRun: true }),
+    (e) =>
+      isHfiError(e, 'HFI_INVALID_POLICY') &&
+      e instanceof HfiApiError &&
+      e.details.some((d) => d.path === 'spec.rules[0].fault.abort.httpStatus'),
+  );
+  assert.equal((await hfi.applyPolicyText(yaml)).result, 'created');
+  const json = JSON.stringify({
+    metadata: { name: 'client-text' },
+    spec: { selector: { service: 'frontend', namespace: 'demo' }, rules: [{ fault: { abort: { httpStatus: 503 } } }] },
+  });
+  assert.equal((await hfi.applyPolicyText(json, { contentType: 'application/json' })).result, 'unchanged', 'the same policy, as JSON');
+  await hfi.deletePolicy('client-text');
+});
+
 test('get, list, statuses, data planes, rule set, delete', async () => {
   await hfi.applyPolicy(delayPolicy('client-read'));
   await pollAsDataPlane(cp.url, { instance: 'frontend-1/vm', service: 'frontend', namespace: 'demo', pod: 'frontend-1' });
