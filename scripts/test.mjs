@@ -15,6 +15,7 @@ const roots = [
   'packages/plugin',
   'packages/control-plane',
   'packages/client',
+  'packages/dashboard',
   'packages/cli',
   'packages/recommender',
   'deploy',

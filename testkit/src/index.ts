@@ -1,4 +1,6 @@
 // Test support shared by every workspace. Each module has one concern; this is the one entry point.
+
+export { type Browser, type BrowserContext, chromiumExecutable, launchChromium, type Page } from './browser.js';
 export {
   applyPolicy,
   type ControlPlaneOptions,

@@ -24,6 +24,7 @@ import { haltRoutes } from './routes/halt.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
 import { ruleSetRoutes } from './routes/ruleset.js';
+import { defaultUiDir, uiRoutes } from './routes/ui.js';
 import { EtcdPolicyStore } from './store/etcd.js';
 import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
@@ -46,6 +47,8 @@ export interface BuildOptions {
   /** Overrides for tests. */
   sseHeartbeatMs?: number;
   dataPlaneForgetAfterMs?: number;
+  /** The dashboard's built files; @hfi/dashboard's dist/ui by default. */
+  uiDir?: string;
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
@@ -166,6 +169,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(haltRoutes(ctx));
   await app.register(ruleSetRoutes(ctx));
   await app.register(dataPlaneRoutes(ctx));
+  await app.register(uiRoutes(options.uiDir ?? defaultUiDir()));
 
   // The store's watch feeds the hub; the first rule set is compiled before the server answers.
   app.addHook('onReady', async () => {

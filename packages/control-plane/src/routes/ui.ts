@@ -1,0 +1,63 @@
+// The dashboard at /ui/: the static files @hfi/dashboard's build wrote, sent as they were precompressed
+// (br, gzip) when the browser accepts it. The page holds no data, so it is public like /v1/health; its
+// API calls carry the token the user enters. Content-hashed assets are cached for good, index.html is
+// revalidated, so a new build is seen at the next load.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+import { HfiError } from '../errors.js';
+
+const UI_PREFIX = '/ui/';
+
+/** Where the dashboard's build puts its files (the package's `./ui/*` export). */
+export function defaultUiDir(): string {
+  return dirname(fileURLToPath(import.meta.resolve('@hfi/dashboard/ui/index.html')));
+}
+
+/** The page may load only its own scripts and styles, and talk only to this server. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Paths as sent: a precompressed variant keeps its suffix (index.html.br). */
+const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css)(\.map)?(\.br|\.gz)?$/;
+const PAGE = /\.html(\.br|\.gz)?$/;
+
+export function uiRoutes(uiDir: string): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect(UI_PREFIX));
+    if (!existsSync(join(uiDir, 'index.html'))) {
+      const missing = async () => {
+        throw new HfiError('HFI_NOT_FOUND', `the dashboard is not built (no ${join(uiDir, 'index.html')}): run \`npm run build\``);
+      };
+      app.get('/ui', { schema: { hide: true } }, missing);
+      app.get(`${UI_PREFIX}*`, { schema: { hide: true } }, missing);
+      return;
+    }
+    await app.register(fastifyStatic, {
+      root: uiDir,
+      prefix: '/ui',
+      redirect: true,
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', HASHED_ASSET.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        reply.header('x-content-type-options', 'nosniff');
+        if (PAGE.test(path)) {
+          reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+          reply.header('referrer-policy', 'no-referrer');
+        }
+      },
+    });
+  };
+}
