@@ -1,11 +1,14 @@
 // Asks for a token when the control plane wants one: a read token to look, the admin token to change
 // anything. It is kept for this tab only (sessionStorage).
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useDashboard } from '../context.js';
 
 export function SignIn() {
   const { session } = useDashboard();
   const [token, setToken] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  // The form is the whole page, so the field takes the focus (the autofocus attribute counts only at load).
+  useEffect(() => field.current?.focus(), []);
   const rejected = session.token.value !== '';
   return (
     <section class="sign-in" aria-labelledby="sign-in-title">
@@ -23,14 +26,13 @@ export function SignIn() {
         <label>
           Access token
           <input
+            ref={field}
             type="password"
             name="token"
             autoComplete="off"
             required
             value={token}
             onInput={(e) => setToken(e.currentTarget.value)}
-            // biome-ignore lint/a11y/noAutofocus: the form is the whole page; typing the token is the only thing to do
-            autoFocus
           />
         </label>
         <button type="submit" class="primary">
