@@ -155,6 +155,7 @@ const hfiCli = `${cp === 'http://127.0.0.1:8080' ? '' : `HFI_SERVER=${cp} `}npx 
 console.log(`
 HFI is running:
   control plane  ${cp}          (memory store)
+  dashboard      ${cp}/ui/
   demo upstream  http://${HOST}:${ports.upstream}   (echoes requests as JSON)
   hfi-proxy      ${px}         -> demo upstream, service=frontend namespace=demo
   proxy admin    http://${HOST}:${ports.admin}/stats/prometheus

@@ -36,7 +36,7 @@ export function DataPlanesView() {
           const lag = lagOf({ epoch: p.epoch, version: p.version }, current);
           return (
             <tr key={p.instance} aria-rowindex={index + 2} data-instance={p.instance}>
-              <td>{p.instance}</td>
+              <td title={p.instance}>{p.instance}</td>
               <td>{p.identity.service ?? '—'}</td>
               <td>{p.identity.namespace ?? '—'}</td>
               <td>{p.identity.pod ?? '—'}</td>
