@@ -1,8 +1,8 @@
 // The dashboard in a real Chromium against the real bins: a control plane with an admin and a read token,
 // hfi-proxy with the built plugin in front of an upstream, and traffic flowing through it. What a person
 // does: sign in, apply a policy in the editor, watch it become Active and its faults rise, see a refused
-// field at its line, halt and resume from the header, do it all by keyboard; a read token looks but cannot
-// change anything.
+// field at its line, halt and resume from the header (everything, or one service), delete a policy, do it
+// all by keyboard; a read token looks but cannot change anything.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -202,6 +202,45 @@ test('halt everything and resume from the header, each after a confirmation (Esc
   assert.deepEqual(problems, []);
 });
 
+test('halt one service from the header, then resume that halt alone; delete a policy from its view after a confirmation', async (t) => {
+  const { page, problems, signIn, close } = await openDashboard(browser, cp.url);
+  t.after(close);
+  await signIn(ADMIN);
+  const statusOf = async () => (await request(`${proxy.url}/api/checkout`)).status;
+  await waitFor(async () => (await statusOf()) === 503, { what: 'the abort from the first test' });
+
+  await page.getByRole('button', { name: 'Halt scope…' }).click();
+  const scoped = page.getByRole('dialog', { name: 'Halt one service or namespace' });
+  await scoped.getByLabel('Service').fill('frontend');
+  await scoped.getByLabel('Reason (optional)').fill('frontend only');
+  await scoped.getByRole('button', { name: 'Halt' }).click();
+  await page.locator('.halt-state', { hasText: 'Halted: service frontend, every namespace' }).waitFor();
+  await waitFor(async () => (await statusOf()) === 200, { what: 'frontend to stop injecting' });
+  assert.deepEqual(
+    ((await adminApi('GET', '/v1/halt')) as { items: { selector: unknown }[] }).items.map((h) => h.selector),
+    [{ service: 'frontend', namespace: '*' }],
+  );
+
+  await page.getByRole('button', { name: 'Resume…' }).click();
+  const resume = page.getByRole('dialog', { name: 'Resume faults?' });
+  await resume.getByLabel(/service frontend, every namespace/).check();
+  await resume.getByRole('button', { name: 'Resume' }).click();
+  await page.locator('.halt-state', { hasText: 'Nothing halted' }).waitFor();
+  await waitFor(async () => (await statusOf()) === 503, { what: 'faults again after the resume' });
+
+  await page.locator('tr[data-policy="checkout-abort"] a').click();
+  await page.getByRole('button', { name: 'Delete…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete policy checkout-abort?' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Delete…' }).click();
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('heading', { name: 'Policies' }).waitFor();
+  await page.locator('tr[data-policy="checkout-abort"]').waitFor({ state: 'detached' });
+  await waitFor(async () => (await statusOf()) === 200, { what: 'the deleted policy to stop injecting' });
+  assert.deepEqual(problems, []);
+});
+
 test('keyboard only: sign in, reach the editor, write a policy and apply it', async (t) => {
   const { page, problems, signingIn, close } = await openDashboard(browser, cp.url);
   t.after(close);
@@ -243,7 +282,7 @@ test('a read token sees the policies but cannot change anything: the editor and 
   const { page, problems, signIn, close } = await openDashboard(browser, cp.url);
   t.after(close);
   await signIn(READ);
-  await page.locator('tr[data-policy="checkout-abort"]').waitFor();
+  await page.locator('tr[data-policy="keyboard-abort"]').waitFor();
   await page.getByRole('link', { name: 'Editor' }).click();
   await page.getByLabel('Policy YAML').fill(policyYaml('read-only-try', '/api'));
   await page.getByRole('button', { name: 'Apply' }).click();
