@@ -5,7 +5,7 @@ export { assembleRuleSet, compilePolicyRules, compileRuleSet, ruleSetForIdentity
 export { decideFault } from './decide.js';
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';
 export { LIMITS } from './limits.js';
-export { parsePolicyDocuments } from './parse.js';
+export { type PolicyTextFormat, parsePolicyDocuments } from './parse/documents.js';
 export { Xorshift64Star } from './random.js';
 export * from './types.js';
 export { validatePolicy } from './validate.js';

@@ -1,7 +1,7 @@
 // Validation and normalisation in one pass: every accepted spelling becomes the canonical FaultInjectionPolicy,
 // and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
 import { parseDurationMs } from '@hfi/duration';
-import { childPath, describe, ErrorSink, hasOwn, isRecord, own, rejectUnknownKeys } from './errors.js';
+import { checkKeys, childPath, describe, ErrorSink, hasOwn, isRecord, own } from './errors.js';
 import { LIMITS } from './limits.js';
 import { compileRegex } from './regex/dfa.js';
 import type {
@@ -58,6 +58,11 @@ export function validatePolicy(input: unknown): ValidationResult {
   try {
     const policy = readPolicy(sink, input);
     if (sink.count > 0 || !policy) return { ok: false, errors: sink.errors };
+    const bytes = Buffer.byteLength(JSON.stringify(policy), 'utf8');
+    if (bytes > LIMITS.policyBytes) {
+      sink.add('', `the policy is ${bytes} bytes as canonical JSON, the limit is ${LIMITS.policyBytes}`);
+      return { ok: false, errors: sink.errors };
+    }
     return { ok: true, policy };
   } catch (error) {
     // Unreachable for JSON/YAML values; kept so that no input can make validation throw.
@@ -71,7 +76,7 @@ function readPolicy(sink: ErrorSink, input: unknown): FaultInjectionPolicy | und
     sink.add('', `expected a FaultInjectionPolicy object, found ${describe(input)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, '', input, TOP_KEYS);
+  checkKeys(sink, '', input, TOP_KEYS);
   const apiVersion = own(input, 'apiVersion');
   if (apiVersion !== undefined && apiVersion !== 'v1') {
     sink.add('apiVersion', `expected "v1" (or no apiVersion), found ${describe(apiVersion)}`);
@@ -92,11 +97,12 @@ function readPolicy(sink: ErrorSink, input: unknown): FaultInjectionPolicy | und
 
 function readMetadata(sink: ErrorSink, value: unknown): PolicyMetadata | undefined {
   const path = 'metadata';
+  if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
     sink.add(path, value === undefined ? 'is required (it holds the policy name)' : `expected an object, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, METADATA_KEYS);
+  checkKeys(sink, path, value, METADATA_KEYS);
   const name = readPolicyName(sink, 'metadata.name', own(value, 'name'));
   const metadata: PolicyMetadata = { name: name ?? '' };
   if (hasOwn(value, 'labels') && own(value, 'labels') !== null) {
@@ -134,7 +140,8 @@ function isIsoTimestamp(value: string): boolean {
 }
 
 function readPolicyName(sink: ErrorSink, path: string, value: unknown): string | undefined {
-  if (value === undefined || value === null) {
+  if (value === null) return undefined; // refused by checkKeys
+  if (value === undefined) {
     sink.add(path, 'is required: a DNS-1123 label such as "api-delay-test"');
     return undefined;
   }
@@ -199,11 +206,12 @@ function isLabelKey(key: string): boolean {
 
 function readSpec(sink: ErrorSink, value: unknown): FaultInjectionPolicy['spec'] | undefined {
   const path = 'spec';
+  if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
     sink.add(path, value === undefined ? 'is required (it holds the rules)' : `expected an object, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, SPEC_KEYS);
+  checkKeys(sink, path, value, SPEC_KEYS);
   const selector = readSelector(sink, 'spec.selector', own(value, 'selector'));
   const priority = readPriority(sink, 'spec.priority', own(value, 'priority'));
   const rules = readRules(sink, 'spec.rules', own(value, 'rules'));
@@ -217,7 +225,7 @@ function readSelector(sink: ErrorSink, path: string, value: unknown): Selector |
     sink.add(path, `expected an object {service, namespace}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, SELECTOR_KEYS);
+  checkKeys(sink, path, value, SELECTOR_KEYS);
   const service = readSelectorField(
     sink,
     `${path}.service`,
@@ -245,6 +253,7 @@ function readPriority(sink: ErrorSink, path: string, value: unknown): number | u
 }
 
 function readRules(sink: ErrorSink, path: string, value: unknown): Rule[] | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   if (!Array.isArray(value)) {
     sink.add(path, value === undefined ? 'is required: a list of at least one rule' : `expected a list of rules, found ${describe(value)}`);
     return undefined;
@@ -270,7 +279,7 @@ function readRule(sink: ErrorSink, path: string, value: unknown): Rule | undefin
     sink.add(path, `expected a rule object {match, fault}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, RULE_KEYS);
+  checkKeys(sink, path, value, RULE_KEYS);
   const before = sink.count;
   const match = readMatch(sink, `${path}.match`, own(value, 'match'));
   const fault = readFault(sink, `${path}.fault`, own(value, 'fault'));
@@ -284,7 +293,7 @@ function readMatch(sink: ErrorSink, path: string, value: unknown): RuleMatch | u
     sink.add(path, `expected an object {path, method, headers}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, MATCH_KEYS);
+  checkKeys(sink, path, value, MATCH_KEYS);
   const match: RuleMatch = {};
   const pathValue = own(value, 'path');
   if (pathValue !== undefined && pathValue !== null) {
@@ -332,7 +341,7 @@ function readStringMatch(sink: ErrorSink, path: string, value: unknown, check: V
     sink.add(path, `expected an object with exactly one of exact, prefix, regex, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, STRING_MATCH_KEYS);
+  checkKeys(sink, path, value, STRING_MATCH_KEYS);
   const kinds = STRING_MATCH_KEYS.filter((key) => hasOwn(value, key));
   if (kinds.length !== 1) {
     sink.add(
@@ -356,6 +365,7 @@ function readStringMatch(sink: ErrorSink, path: string, value: unknown, check: V
 
 /** A match value: a bounded string; a regex must compile to a DFA within the caps. */
 function readMatchValue(sink: ErrorSink, path: string, kind: 'exact' | 'prefix' | 'regex', value: unknown): string | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   if (typeof value !== 'string') {
     const hint = typeof value === 'number' || typeof value === 'boolean' ? ' (quote it in YAML)' : '';
     sink.add(path, `expected a string${hint}, found ${describe(value)}`);
@@ -398,7 +408,7 @@ function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderM
     sink.add(path, `expected an object {name, exact|prefix|regex|present}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, HEADER_MATCH_KEYS);
+  checkKeys(sink, path, value, HEADER_MATCH_KEYS);
   const name = readHeaderName(sink, `${path}.name`, own(value, 'name'), { allowPseudo: true });
   const kinds = (['exact', 'prefix', 'regex', 'present'] as const).filter((key) => hasOwn(value, key));
   if (kinds.length !== 1) {
@@ -413,6 +423,7 @@ function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderM
   const kind = kinds[0]!;
   if (kind === 'present') {
     const present = own(value, 'present');
+    if (present === null) return undefined; // refused by checkKeys
     if (typeof present !== 'boolean') {
       sink.add(`${path}.present`, `expected true (header must be present) or false (header must be absent), found ${describe(present)}`);
       return undefined;
@@ -428,6 +439,7 @@ function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderM
 
 /** A header name, lower-cased; pseudo-headers (`:authority`) only where the caller allows them. */
 function readHeaderName(sink: ErrorSink, path: string, value: unknown, options: { allowPseudo: boolean }): string | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   if (typeof value !== 'string' || value === '') {
     sink.add(path, `expected a header name such as "x-user", found ${describe(value)}`);
     return undefined;
@@ -445,6 +457,7 @@ function readHeaderName(sink: ErrorSink, path: string, value: unknown, options: 
 }
 
 function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
     sink.add(
       path,
@@ -454,7 +467,7 @@ function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undef
     );
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, FAULT_KEYS);
+  checkKeys(sink, path, value, FAULT_KEYS);
   const before = sink.count;
   const percentage = readPercentage(sink, `${path}.percentage`, own(value, 'percentage'));
   const delayMs = readDelay(sink, path, value);
@@ -470,7 +483,7 @@ function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undef
     duration === undefined || duration === null
       ? 0
       : readInteger(sink, `${path}.duration_seconds`, duration, 0, LIMITS.maxDurationSeconds, 'seconds, 0 = until deleted');
-  const given = (key: string): boolean => own(value, key) !== undefined && own(value, key) !== null;
+  const given = (key: string): boolean => own(value, key) !== undefined; // null: refused by checkKeys
   if (!given('delay') && !given('delay_ms') && !given('abort')) {
     sink.add(path, 'needs a delay, an abort, or both');
   }
@@ -521,7 +534,7 @@ function readDelay(sink: ErrorSink, faultPath: string, fault: Record<string, unk
     sink.add(path, `expected an object {fixedDelay: "1s"} or {fixed_delay_ms: 1000}, found ${describe(delay)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, delay, DELAY_KEYS);
+  checkKeys(sink, path, delay, DELAY_KEYS);
   const forms = DELAY_KEYS.filter((key) => hasOwn(delay, key));
   if (forms.length !== 1) {
     sink.add(
@@ -534,6 +547,7 @@ function readDelay(sink: ErrorSink, faultPath: string, fault: Record<string, unk
   }
   if (forms[0] === 'fixed_delay_ms') return readDelayMs(sink, `${path}.fixed_delay_ms`, own(delay, 'fixed_delay_ms'));
   const text = own(delay, 'fixedDelay');
+  if (text === null) return undefined; // refused by checkKeys
   if (typeof text !== 'string') {
     sink.add(`${path}.fixedDelay`, `expected a duration string such as "1s", "250ms" or "1.5s", found ${describe(text)}`);
     return undefined;
@@ -547,6 +561,7 @@ function readDelay(sink: ErrorSink, faultPath: string, fault: Record<string, unk
 }
 
 function readDelayMs(sink: ErrorSink, path: string, value: unknown): number | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   const ms = readInteger(sink, path, value, 0, LIMITS.maxDelayMs, 'milliseconds');
   return ms === undefined ? undefined : checkDelayRange(sink, path, ms);
 }
@@ -568,13 +583,15 @@ function readAbort(sink: ErrorSink, path: string, value: unknown): AbortFault | 
     sink.add(path, `expected an object {httpStatus, grpcStatus, body, headers}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, ABORT_KEYS);
+  checkKeys(sink, path, value, ABORT_KEYS);
   const before = sink.count;
   const status = own(value, 'httpStatus');
   const httpStatus =
-    status === undefined || status === null
-      ? (sink.add(`${path}.httpStatus`, 'is required: an HTTP status from 200 to 599'), undefined)
-      : readInteger(sink, `${path}.httpStatus`, status, 200, 599, 'an HTTP status');
+    status === null
+      ? undefined // refused by checkKeys
+      : status === undefined
+        ? (sink.add(`${path}.httpStatus`, 'is required: an HTTP status from 200 to 599'), undefined)
+        : readInteger(sink, `${path}.httpStatus`, status, 200, 599, 'an HTTP status');
   const abort: AbortFault = { httpStatus: httpStatus ?? 0 };
   const grpc = own(value, 'grpcStatus');
   if (grpc !== undefined && grpc !== null) {
