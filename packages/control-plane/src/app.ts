@@ -14,6 +14,8 @@ import { RuleSetStreams } from './distribution/sse.js';
 import { type ErrorBody, fieldDetails, HfiError, isHfiError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
+import { RegexPool } from './regex/pool.js';
+import { RegexCompiler } from './regex/regex-compiler.js';
 import { dataPlaneRoutes } from './routes/dataplanes.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
@@ -75,12 +77,23 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         })
       : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex }));
 
+  const regexes = new RegexCompiler(new RegexPool());
   const hub = new RuleSetHub({
     clock,
+    dfas: regexes,
     onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile'),
+    onDfaError: (err) => log.error({ err }, 'building regexes on worker threads failed: building them in-process'),
   });
   const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
-  const policies = new PolicyService({ store, hub, dataPlanes, clock, maxPolicies: config.maxPolicies });
+  const policies = new PolicyService({
+    store,
+    hub,
+    dataPlanes,
+    clock,
+    maxPolicies: config.maxPolicies,
+    regexes,
+    regexBudgetMs: config.regexBudgetMs,
+  });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
     bufferSize: config.watchBufferSize,
@@ -158,6 +171,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // The store's watch feeds the hub; the first rule set is compiled before the server answers.
   app.addHook('onReady', async () => {
     await store.watch(hub.apply);
+    await hub.settled();
     hub.flush();
   });
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
@@ -173,6 +187,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => {
     clearInterval(staleDataPlaneSweep);
     await store.close();
+    await regexes.close();
   });
   return app;
 }

@@ -2,13 +2,14 @@
 // detection, read-your-writes, and the status block. Reads come from the hub's mirror, so they keep
 // working while the store is unreachable; writes go to the store.
 
-import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy, StoredPolicy, ValidationResult } from '@hfi/policy';
 import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
 import { fieldDetails, HfiError } from './errors.js';
 import { identityKey, podKey } from './identity-key.js';
+import type { RegexCompiler } from './regex/regex-compiler.js';
 import type { PolicyStore } from './store/types.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
@@ -34,13 +35,16 @@ export interface PolicyServiceOptions {
   dataPlanes: DataPlaneRegistry;
   clock: Clock;
   maxPolicies: number;
+  regexes: RegexCompiler;
+  /** Time budget for building the regexes of one request. */
+  regexBudgetMs: number;
 }
 
 export class PolicyService {
   constructor(private readonly o: PolicyServiceOptions) {}
 
   async apply(input: unknown, options: { dryRun: boolean }): Promise<{ result: ApplyResult; policy: StoredPolicy | FaultInjectionPolicy }> {
-    const validation = validatePolicy(input);
+    const validation = await this.validate(input);
     if (!validation.ok) throw new HfiError('HFI_INVALID_POLICY', describe(validation.errors), fieldDetails(validation.errors));
     const policy = validation.policy;
     const name = policy.metadata.name;
@@ -82,6 +86,20 @@ export class PolicyService {
     });
     await this.o.hub.waitForRevision(Number(written.policy.metadata.version), READ_YOUR_WRITE_MS);
     return { result: written.created ? 'created' : 'configured', policy: written.policy };
+  }
+
+  /**
+   * Validation with regexes built off the event loop: a first pass collects the patterns the cache does not
+   * know, the pool builds them within the request's budget, a second pass answers from what was built.
+   */
+  private async validate(input: unknown): Promise<ValidationResult> {
+    const unknown = new Set<string>();
+    const first = validatePolicy(input, {
+      checkRegex: (source) => this.o.regexes.cached(source) ?? (unknown.add(source), { ok: true }),
+    });
+    if (unknown.size === 0) return first;
+    const built = await this.o.regexes.check([...unknown], this.o.regexBudgetMs);
+    return validatePolicy(input, { checkRegex: (source) => built.get(source) ?? this.o.regexes.cached(source) ?? { ok: true } });
   }
 
   async remove(name: string): Promise<StoredPolicy> {

@@ -92,7 +92,7 @@ function variant(name: string, distinct: boolean): void {
   report('compileRuleSet, cold cache (DFAs built during compile)', cold.ms, GOAL_COMPILE_MS);
   const ruleSet = cold.result;
   // Steady state in the control plane: compiled rules cached per policy name+version, one policy changed.
-  const perPolicy = stored.map(compilePolicyRules);
+  const perPolicy = stored.map((policy) => compilePolicyRules(policy));
   assembleRuleSet(perPolicy, { epoch: 'bench', version: 1 }); // the previous version: every rule's JSON now cached
   const changed = toStored(stored[0]!, 999_999);
   perPolicy[0] = compilePolicyRules({ ...changed, metadata: { ...changed.metadata, updatedAt: '2025-11-22T00:00:01.000Z' } });

@@ -52,9 +52,28 @@ const FAULT_KEYS = ['percentage', 'delay', 'delay_ms', 'abort', 'start_delay_ms'
 const DELAY_KEYS = ['fixedDelay', 'fixed_delay_ms'] as const;
 const ABORT_KEYS = ['httpStatus', 'grpcStatus', 'body', 'headers'] as const;
 
+/** What validation needs to know of a regex: whether it compiles within the caps, and if not, why. */
+export type RegexCheck = (source: string) => { ok: true } | { ok: false; reason: string };
+
+export interface ValidateOptions {
+  /**
+   * Checks each regex (default: builds its DFA here, through the shared cache). A host that builds DFAs
+   * elsewhere (the control plane's worker threads) validates once to collect the patterns, builds them,
+   * then validates again answering from what it built.
+   */
+  checkRegex?: RegexCheck;
+}
+
+/** One validation run: its errors, and how it checks regexes. */
+class ValidationRun extends ErrorSink {
+  constructor(readonly checkRegex: RegexCheck) {
+    super();
+  }
+}
+
 /** Validates any value and normalises it to the canonical FaultInjectionPolicy; reports every error at once. Never throws. */
-export function validatePolicy(input: unknown): ValidationResult {
-  const sink = new ErrorSink();
+export function validatePolicy(input: unknown, options: ValidateOptions = {}): ValidationResult {
+  const sink = new ValidationRun(options.checkRegex ?? compileRegex);
   try {
     const policy = readPolicy(sink, input);
     if (sink.count > 0 || !policy) return { ok: false, errors: sink.errors };
@@ -71,7 +90,7 @@ export function validatePolicy(input: unknown): ValidationResult {
   }
 }
 
-function readPolicy(sink: ErrorSink, input: unknown): FaultInjectionPolicy | undefined {
+function readPolicy(sink: ValidationRun, input: unknown): FaultInjectionPolicy | undefined {
   if (!isRecord(input)) {
     sink.add('', `expected a FaultInjectionPolicy object, found ${describe(input)}`);
     return undefined;
@@ -95,7 +114,7 @@ function readPolicy(sink: ErrorSink, input: unknown): FaultInjectionPolicy | und
   return { apiVersion: 'v1', kind: 'FaultInjectionPolicy', metadata, spec };
 }
 
-function readMetadata(sink: ErrorSink, value: unknown): PolicyMetadata | undefined {
+function readMetadata(sink: ValidationRun, value: unknown): PolicyMetadata | undefined {
   const path = 'metadata';
   if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
@@ -139,7 +158,7 @@ function isIsoTimestamp(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && Number.isFinite(Date.parse(value));
 }
 
-function readPolicyName(sink: ErrorSink, path: string, value: unknown): string | undefined {
+function readPolicyName(sink: ValidationRun, path: string, value: unknown): string | undefined {
   if (value === null) return undefined; // refused by checkKeys
   if (value === undefined) {
     sink.add(path, 'is required: a DNS-1123 label such as "api-delay-test"');
@@ -163,7 +182,7 @@ function readPolicyName(sink: ErrorSink, path: string, value: unknown): string |
   return value;
 }
 
-function readLabels(sink: ErrorSink, path: string, value: unknown): Record<string, string> | undefined {
+function readLabels(sink: ValidationRun, path: string, value: unknown): Record<string, string> | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected an object of string values, found ${describe(value)}`);
     return undefined;
@@ -204,7 +223,7 @@ function isLabelKey(key: string): boolean {
   return prefix === undefined || (prefix.length > 0 && prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
 }
 
-function readSpec(sink: ErrorSink, value: unknown): FaultInjectionPolicy['spec'] | undefined {
+function readSpec(sink: ValidationRun, value: unknown): FaultInjectionPolicy['spec'] | undefined {
   const path = 'spec';
   if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
@@ -219,7 +238,7 @@ function readSpec(sink: ErrorSink, value: unknown): FaultInjectionPolicy['spec']
   return { selector, priority, rules };
 }
 
-function readSelector(sink: ErrorSink, path: string, value: unknown): Selector | undefined {
+function readSelector(sink: ValidationRun, path: string, value: unknown): Selector | undefined {
   if (value === undefined || value === null || value === '' || value === '*') return { service: '*', namespace: '*' };
   if (!isRecord(value)) {
     sink.add(path, `expected an object {service, namespace}, found ${describe(value)}`);
@@ -238,7 +257,7 @@ function readSelector(sink: ErrorSink, path: string, value: unknown): Selector |
   return { service, namespace };
 }
 
-function readSelectorField(sink: ErrorSink, path: string, value: unknown, shape: RegExp, expected: string): string | undefined {
+function readSelectorField(sink: ValidationRun, path: string, value: unknown, shape: RegExp, expected: string): string | undefined {
   if (value === undefined || value === null || value === '' || value === '*') return '*';
   if (typeof value !== 'string' || value.length > 63 || !shape.test(value)) {
     sink.add(path, `expected "*" or ${expected}, found ${describe(value)}`);
@@ -247,12 +266,12 @@ function readSelectorField(sink: ErrorSink, path: string, value: unknown, shape:
   return value;
 }
 
-function readPriority(sink: ErrorSink, path: string, value: unknown): number | undefined {
+function readPriority(sink: ValidationRun, path: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return 0;
   return readInteger(sink, path, value, PRIORITY_MIN, PRIORITY_MAX, 'higher evaluates first');
 }
 
-function readRules(sink: ErrorSink, path: string, value: unknown): Rule[] | undefined {
+function readRules(sink: ValidationRun, path: string, value: unknown): Rule[] | undefined {
   if (value === null) return undefined; // refused by checkKeys
   if (!Array.isArray(value)) {
     sink.add(path, value === undefined ? 'is required: a list of at least one rule' : `expected a list of rules, found ${describe(value)}`);
@@ -274,7 +293,7 @@ function readRules(sink: ErrorSink, path: string, value: unknown): Rule[] | unde
   return rules.length === value.length ? rules : undefined;
 }
 
-function readRule(sink: ErrorSink, path: string, value: unknown): Rule | undefined {
+function readRule(sink: ValidationRun, path: string, value: unknown): Rule | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected a rule object {match, fault}, found ${describe(value)}`);
     return undefined;
@@ -287,7 +306,7 @@ function readRule(sink: ErrorSink, path: string, value: unknown): Rule | undefin
   return match ? { match, fault } : { fault };
 }
 
-function readMatch(sink: ErrorSink, path: string, value: unknown): RuleMatch | undefined {
+function readMatch(sink: ValidationRun, path: string, value: unknown): RuleMatch | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) {
     sink.add(path, `expected an object {path, method, headers}, found ${describe(value)}`);
@@ -336,7 +355,7 @@ function upperCaseMethod(matcher: StringMatch): StringMatch {
   return matcher;
 }
 
-function readStringMatch(sink: ErrorSink, path: string, value: unknown, check: ValueCheck): StringMatch | undefined {
+function readStringMatch(sink: ValidationRun, path: string, value: unknown, check: ValueCheck): StringMatch | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected an object with exactly one of exact, prefix, regex, found ${describe(value)}`);
     return undefined;
@@ -364,7 +383,7 @@ function readStringMatch(sink: ErrorSink, path: string, value: unknown, check: V
 }
 
 /** A match value: a bounded string; a regex must compile to a DFA within the caps. */
-function readMatchValue(sink: ErrorSink, path: string, kind: 'exact' | 'prefix' | 'regex', value: unknown): string | undefined {
+function readMatchValue(sink: ValidationRun, path: string, kind: 'exact' | 'prefix' | 'regex', value: unknown): string | undefined {
   if (value === null) return undefined; // refused by checkKeys
   if (typeof value !== 'string') {
     const hint = typeof value === 'number' || typeof value === 'boolean' ? ' (quote it in YAML)' : '';
@@ -372,7 +391,7 @@ function readMatchValue(sink: ErrorSink, path: string, kind: 'exact' | 'prefix' 
     return undefined;
   }
   if (kind === 'regex') {
-    const compiled = compileRegex(value);
+    const compiled = sink.checkRegex(value);
     if (!compiled.ok) {
       sink.add(path, `regex ${compiled.reason}`);
       return undefined;
@@ -386,7 +405,7 @@ function readMatchValue(sink: ErrorSink, path: string, kind: 'exact' | 'prefix' 
   return value;
 }
 
-function readHeaderMatches(sink: ErrorSink, path: string, value: unknown): HeaderMatch[] | undefined {
+function readHeaderMatches(sink: ValidationRun, path: string, value: unknown): HeaderMatch[] | undefined {
   if (!Array.isArray(value)) {
     sink.add(path, `expected a list of {name, exact|prefix|regex|present}, found ${describe(value)}`);
     return undefined;
@@ -403,7 +422,7 @@ function readHeaderMatches(sink: ErrorSink, path: string, value: unknown): Heade
   return matchers.length === value.length ? matchers : undefined;
 }
 
-function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderMatch | undefined {
+function readHeaderMatch(sink: ValidationRun, path: string, value: unknown): HeaderMatch | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected an object {name, exact|prefix|regex|present}, found ${describe(value)}`);
     return undefined;
@@ -438,7 +457,7 @@ function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderM
 }
 
 /** A header name, lower-cased; pseudo-headers (`:authority`) only where the caller allows them. */
-function readHeaderName(sink: ErrorSink, path: string, value: unknown, options: { allowPseudo: boolean }): string | undefined {
+function readHeaderName(sink: ValidationRun, path: string, value: unknown, options: { allowPseudo: boolean }): string | undefined {
   if (value === null) return undefined; // refused by checkKeys
   if (typeof value !== 'string' || value === '') {
     sink.add(path, `expected a header name such as "x-user", found ${describe(value)}`);
@@ -456,7 +475,7 @@ function readHeaderName(sink: ErrorSink, path: string, value: unknown, options: 
   return value.toLowerCase();
 }
 
-function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undefined {
+function readFault(sink: ValidationRun, path: string, value: unknown): Fault | undefined {
   if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
     sink.add(
@@ -499,7 +518,7 @@ function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undef
 }
 
 /** Percent with at most 4 decimals, so that parts per million are exact. Absent means 100, as in Istio. */
-function readPercentage(sink: ErrorSink, path: string, value: unknown): number | undefined {
+function readPercentage(sink: ValidationRun, path: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return 100;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     sink.add(path, `expected a number from 0 to 100, found ${describe(value)}`);
@@ -518,7 +537,7 @@ function readPercentage(sink: ErrorSink, path: string, value: unknown): number |
 }
 
 /** The three delay spellings: delay.fixedDelay (duration string), delay.fixed_delay_ms, and the shorthand delay_ms. */
-function readDelay(sink: ErrorSink, faultPath: string, fault: Record<string, unknown>): number | undefined {
+function readDelay(sink: ValidationRun, faultPath: string, fault: Record<string, unknown>): number | undefined {
   const delay = own(fault, 'delay');
   const shorthand = own(fault, 'delay_ms');
   const hasDelay = delay !== undefined && delay !== null;
@@ -560,13 +579,13 @@ function readDelay(sink: ErrorSink, faultPath: string, fault: Record<string, unk
   return checkDelayRange(sink, `${path}.fixedDelay`, parsed.ms);
 }
 
-function readDelayMs(sink: ErrorSink, path: string, value: unknown): number | undefined {
+function readDelayMs(sink: ValidationRun, path: string, value: unknown): number | undefined {
   if (value === null) return undefined; // refused by checkKeys
   const ms = readInteger(sink, path, value, 0, LIMITS.maxDelayMs, 'milliseconds');
   return ms === undefined ? undefined : checkDelayRange(sink, path, ms);
 }
 
-function checkDelayRange(sink: ErrorSink, path: string, ms: number): number | undefined {
+function checkDelayRange(sink: ValidationRun, path: string, ms: number): number | undefined {
   if (ms < 1) {
     sink.add(path, 'expected a delay of at least 1ms (omit the delay for none), found 0');
     return undefined;
@@ -578,7 +597,7 @@ function checkDelayRange(sink: ErrorSink, path: string, ms: number): number | un
   return ms;
 }
 
-function readAbort(sink: ErrorSink, path: string, value: unknown): AbortFault | undefined {
+function readAbort(sink: ValidationRun, path: string, value: unknown): AbortFault | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected an object {httpStatus, grpcStatus, body, headers}, found ${describe(value)}`);
     return undefined;
@@ -616,7 +635,7 @@ function readAbort(sink: ErrorSink, path: string, value: unknown): AbortFault | 
   return sink.count > before ? undefined : abort;
 }
 
-function readAbortHeaders(sink: ErrorSink, path: string, value: unknown): Record<string, string> | undefined {
+function readAbortHeaders(sink: ValidationRun, path: string, value: unknown): Record<string, string> | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected an object {name: value}, found ${describe(value)}`);
     return undefined;
@@ -667,7 +686,7 @@ function readAbortHeaders(sink: ErrorSink, path: string, value: unknown): Record
   return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function readInteger(sink: ErrorSink, path: string, value: unknown, min: number, max: number, meaning: string): number | undefined {
+function readInteger(sink: ValidationRun, path: string, value: unknown, min: number, max: number, meaning: string): number | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     sink.add(path, `expected an integer from ${min} to ${max} (${meaning}), found ${describe(value)}`);
     return undefined;

@@ -1,0 +1,70 @@
+// Regex DFAs for the control plane: from the cache shared by validation and compilation, else built on the
+// worker pool. A request's patterns get a time budget (REGEX_BUDGET): what is not built within it is refused
+// as too complex, naming the field, and is not cached (a busy moment must not refuse a pattern for good).
+// Stored policies' patterns get no budget: every replica must end with the same rule set.
+import { setMaxListeners } from 'node:events';
+import { RegexCache, type RegexResult } from '@hfi/policy';
+import type { RegexPool } from './pool.js';
+
+export class RegexCompiler {
+  readonly cache = new RegexCache();
+
+  constructor(private readonly pool: RegexPool) {}
+
+  cached(source: string): RegexResult | undefined {
+    return this.cache.get(source);
+  }
+
+  /** Every source's result, building on the pool what is not cached; those not built within `budgetMs` are refused. */
+  async check(sources: readonly string[], budgetMs: number): Promise<Map<string, RegexResult>> {
+    const signal = AbortSignal.timeout(budgetMs);
+    setMaxListeners(sources.length + 1, signal); // one listener per task, all legitimate
+    const overBudget: RegexResult = {
+      ok: false,
+      reason: `is too complex: its automaton was not built within the time budget of ${budgetMs} ms for the patterns of one request (REGEX_BUDGET)`,
+    };
+    return this.resolve(sources, (source) =>
+      this.pool.build(source, signal).catch((error: unknown) => {
+        if (isAbort(error)) return { timedOut: overBudget };
+        throw error;
+      }),
+    );
+  }
+
+  /** Every source's result, without a budget (stored policies). */
+  prepare(sources: readonly string[]): Promise<Map<string, RegexResult>> {
+    return this.resolve(sources, (source) => this.pool.build(source));
+  }
+
+  private async resolve(
+    sources: readonly string[],
+    build: (source: string) => Promise<RegexResult | { timedOut: RegexResult }>,
+  ): Promise<Map<string, RegexResult>> {
+    const results = new Map<string, RegexResult>();
+    const missing: string[] = [];
+    for (const source of new Set(sources)) {
+      const cached = this.cache.get(source);
+      if (cached) results.set(source, cached);
+      else missing.push(source);
+    }
+    const built = await Promise.all(missing.map(build));
+    missing.forEach((source, i) => {
+      const result = built[i]!;
+      if ('timedOut' in result) {
+        results.set(source, result.timedOut);
+        return;
+      }
+      this.cache.set(source, result);
+      results.set(source, result);
+    });
+    return results;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
