@@ -13,5 +13,6 @@ export { metricValue, scrapeMetric } from './metrics.js';
 export { controlPlaneBin, hfiCliBin, hfiProxyBin, pluginWasm, repoRoot } from './paths.js';
 export { freePort } from './ports.js';
 export { cleanEnv, type LaunchOptions, launchNode, type RunningProcess, supervise } from './process.js';
+export { type RawExchange, type RawOptions, rawBody, rawExchange } from './raw-http.js';
 export { type RunningUpstream, startUpstream } from './upstream.js';
 export { answersOk, refuses, type WaitOptions, waitFor } from './wait.js';

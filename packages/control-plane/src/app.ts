@@ -1,7 +1,7 @@
 // Builds the control plane as a Fastify instance (no listen): stores, hub, distribution, routes,
 // auth, errors, metrics and logs wired together. main.ts binds it to the real world.
 
-import { parsePolicyDocuments } from '@hfi/policy';
+import { LIMITS, parsePolicyDocuments, readJson } from '@hfi/policy';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { Authenticator } from './auth.js';
 import type { Clock, RandomHex } from './clock.js';
@@ -12,6 +12,7 @@ import { LongPolls } from './distribution/long-poll.js';
 import { DataPlaneRegistry } from './distribution/registry.js';
 import { RuleSetStreams } from './distribution/sse.js';
 import { type ErrorBody, fieldDetails, HfiError, isHfiError } from './errors.js';
+import { answerClientError, loggableUrl, serverTimeouts } from './http-edge.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
 import { RegexPool } from './regex/pool.js';
@@ -25,7 +26,12 @@ import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Twice the largest valid policy as canonical JSON (what hfi-cli sends): room for the same policy written as
+ * YAML or indented JSON (test/body-limit.test.ts measures both on the largest policies), not for anything
+ * that could not be valid anyway.
+ */
+export const BODY_LIMIT_BYTES = 2 * LIMITS.policyBytes;
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 /** Routes whose duration is a hold time, not work: kept out of the latency histogram. */
 const HELD_ROUTES = new Set(['/v1/dataplane/poll', '/v1/config/stream']);
@@ -47,18 +53,26 @@ export interface BuildOptions {
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config, clock } = options;
+  const { keepAliveTimeout, ...http } = serverTimeouts(config.requestTimeoutMs);
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
+    http,
     requestTimeout: config.requestTimeoutMs,
-    return503OnClosing: true,
+    keepAliveTimeout,
+    clientErrorHandler: answerClientError,
+    // Answered by the onRequest hook below, in the API's error shape.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     frameworkErrors: (error, _request, reply) => {
-      const body = errorBody(new HfiError('HFI_INVALID_REQUEST', `bad request: ${error.message}`));
+      // Fastify's message repeats the raw URL, which may carry a token in its query: not repeated here.
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid (a malformed percent-escape?)' : error.message;
+      const body = errorBody(new HfiError('HFI_INVALID_REQUEST', `bad request: ${message}`, [{ path: 'url', message }]));
       void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(400).send(body);
     },
   });
+  let closing = false;
   const log = app.log;
 
   const storeErrorLog = new ThrottledErrorLog(log, clock, 'etcd operation failed');
@@ -116,11 +130,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Bodies: JSON and YAML, one policy each; everything else is 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (error) {
-      done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid JSON: ${(error as Error).message}`), undefined);
-    }
+    const { value, errors } = readJson(body as string);
+    if (errors.length > 0)
+      done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid JSON: ${errors[0]!.message}`, fieldDetails(errors)), undefined);
+    else done(null, value);
   });
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => {
     const { documents, errors } = parsePolicyDocuments(body as string);
@@ -131,7 +144,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     else done(null, documents[0]);
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new HfiError('HFI_SHUTTING_DOWN');
+    }
     auth.check(request.routeOptions.config.access ?? 'public', request.headers.authorization);
   });
 
@@ -144,7 +161,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if (!HELD_ROUTES.has(route)) metrics.requestDuration.observe({ route, method: request.method }, seconds);
     const line = {
       method: request.method,
-      url: request.url,
+      url: loggableUrl(request.url),
       route,
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
@@ -181,6 +198,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   staleDataPlaneSweep.unref();
   // Shutdown: held polls answered 304, streams ended, then the store is closed.
   app.addHook('preClose', async () => {
+    closing = true;
     longPolls.releaseAll();
     streams.closeAll();
   });

@@ -126,6 +126,9 @@ async function main(): Promise<void> {
     },
     auth.adminToken ? 'control plane started' : 'control plane started WITHOUT authentication',
   );
+  if (!auth.adminToken && (auth.readTokens.length > 0 || auth.dataplaneToken)) {
+    logger.warn('tokens are configured but no admin token (HFI_ADMIN_TOKEN): every write is refused (401/403)');
+  }
 }
 
 await main();

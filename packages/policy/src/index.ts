@@ -14,6 +14,7 @@ export { decideFault } from './decide.js';
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';
 export { LIMITS } from './limits.js';
 export { type PolicyTextFormat, parsePolicyDocuments } from './parse/documents.js';
+export { readJson } from './parse/json.js';
 export { Xorshift64Star } from './random.js';
 export { buildRegex, compileRegex, RegexCache, type RegexResult } from './regex/dfa.js';
 export * from './types.js';
