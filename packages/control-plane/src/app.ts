@@ -98,7 +98,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile'),
     onDfaError: (err) => log.error({ err }, 'building regexes on worker threads failed: building them in-process'),
   });
-  const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
+  const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs, {
+    maxEntries: config.maxDataPlanes,
+    onEvicted: () => metrics.dataPlanesEvicted.inc(),
+  });
   const policies = new PolicyService({
     store,
     hub,
@@ -111,6 +114,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
     bufferSize: config.watchBufferSize,
+    maxQueuedBytes: config.watchBufferBytes,
+    onDropped: ({ identity, queuedBytes, reason }) => {
+      metrics.sseDropped.inc();
+      log.warn({ identity, queuedBytes, reason }, 'SSE client dropped: it does not read its stream fast enough');
+    },
     ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}),
   });
   const metrics = createMetrics({

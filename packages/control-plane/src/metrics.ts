@@ -78,6 +78,16 @@ export function createMetrics(sources: MetricSources) {
       help: 'Compiled rule sets published',
       registers,
     }),
+    sseDropped: new Counter({
+      name: 'hfi_control_plane_sse_dropped_total',
+      help: 'SSE streams closed because their client did not read (more than WATCH_BUFFER_BYTES queued, or WATCH_BUFFER_SIZE events behind)',
+      registers,
+    }),
+    dataPlanesEvicted: new Counter({
+      name: 'hfi_control_plane_dataplanes_evicted_total',
+      help: 'Data-plane instances forgotten because the registry was full (MAX_DATA_PLANES); their polls are still answered',
+      registers,
+    }),
     storeErrors: new Counter({
       name: 'hfi_control_plane_store_errors_total',
       help: 'Failed store operations (and lost watches) by operation',

@@ -29,6 +29,10 @@ export interface ControlPlaneConfig {
   /** Time budget for building the regex DFAs of one request (REGEX_BUDGET). */
   regexBudgetMs: number;
   watchBufferSize: number;
+  /** Bytes an SSE client may leave unread before its stream is closed (WATCH_BUFFER_BYTES). */
+  watchBufferBytes: number;
+  /** Data-plane instances the registry keeps; the least recently seen is forgotten beyond (MAX_DATA_PLANES). */
+  maxDataPlanes: number;
   maxPolicies: number;
   autoExpireCheckIntervalMs: number;
   auth: AuthConfig;
@@ -42,6 +46,8 @@ export const DEFAULT_CONFIG: ControlPlaneConfig = {
   requestTimeoutMs: 30_000,
   regexBudgetMs: 2_000,
   watchBufferSize: 1000,
+  watchBufferBytes: 16 * 1024 * 1024,
+  maxDataPlanes: 10_000,
   maxPolicies: 10_000,
   autoExpireCheckIntervalMs: 60_000,
   auth: { readTokens: [], allowUnauthenticated: false },
@@ -163,6 +169,8 @@ function applyEnv(config: ControlPlaneConfig, sources: ConfigSources): void {
   if ((v = get('REQUEST_TIMEOUT')) !== undefined) config.requestTimeoutMs = durationSetting('REQUEST_TIMEOUT', v);
   if ((v = get('REGEX_BUDGET')) !== undefined) config.regexBudgetMs = durationSetting('REGEX_BUDGET', v);
   if ((v = get('WATCH_BUFFER_SIZE')) !== undefined) config.watchBufferSize = positiveInt('WATCH_BUFFER_SIZE', v);
+  if ((v = get('WATCH_BUFFER_BYTES')) !== undefined) config.watchBufferBytes = positiveInt('WATCH_BUFFER_BYTES', v);
+  if ((v = get('MAX_DATA_PLANES')) !== undefined) config.maxDataPlanes = positiveInt('MAX_DATA_PLANES', v);
   if ((v = get('MAX_POLICIES')) !== undefined) config.maxPolicies = positiveInt('MAX_POLICIES', v);
 
   if ((v = get('HFI_TOKEN_FILE')) !== undefined) applyTokenFile(config.auth, readText(sources, v, 'HFI_TOKEN_FILE'));
