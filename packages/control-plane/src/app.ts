@@ -97,6 +97,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     dfas: regexes,
     onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile'),
     onDfaError: (err) => log.error({ err }, 'building regexes on worker threads failed: building them in-process'),
+    onSkippedKey: ({ key, reason }) =>
+      log.error({ key, reason }, 'store key skipped: its value is not a valid policy (DELETE /v1/policies/<name> or a create repairs it)'),
   });
   const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs, {
     maxEntries: config.maxDataPlanes,
@@ -127,6 +129,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     connectedDataPlanes: () => dataPlanes.size(),
     heldPolls: () => longPolls.held,
     sseStreams: () => streams.count,
+    skippedStoreKeys: () => hub.skippedKeys().length,
   });
   hub.subscribe((ruleSet) => {
     metrics.ruleSetsPublished.inc();

@@ -7,6 +7,7 @@ export interface MetricSources {
   connectedDataPlanes: () => number;
   heldPolls: () => number;
   sseStreams: () => number;
+  skippedStoreKeys: () => number;
 }
 
 export function createMetrics(sources: MetricSources) {
@@ -87,6 +88,14 @@ export function createMetrics(sources: MetricSources) {
       name: 'hfi_control_plane_dataplanes_evicted_total',
       help: 'Data-plane instances forgotten because the registry was full (MAX_DATA_PLANES); their polls are still answered',
       registers,
+    }),
+    skippedStoreKeys: new Gauge({
+      name: 'hfi_control_plane_store_skipped_keys',
+      help: 'Keys under the policy prefix whose values are not valid policies (skipped by every replica; listed in /ready)',
+      registers,
+      collect() {
+        this.set(sources.skippedStoreKeys());
+      },
     }),
     storeErrors: new Counter({
       name: 'hfi_control_plane_store_errors_total',

@@ -10,7 +10,7 @@ import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.j
 import { fieldDetails, HfiError } from './errors.js';
 import { identityKey, podKey } from './identity-key.js';
 import type { RegexCompiler } from './regex/regex-compiler.js';
-import type { PolicyStore } from './store/types.js';
+import type { PolicyStore, SkippedKey } from './store/types.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 export type PolicyPhase = 'Pending' | 'Active' | 'Expired';
@@ -102,7 +102,7 @@ export class PolicyService {
     return validatePolicy(input, { checkRegex: (source) => built.get(source) ?? this.o.regexes.cached(source) ?? { ok: true } });
   }
 
-  async remove(name: string): Promise<StoredPolicy> {
+  async remove(name: string): Promise<StoredPolicy | SkippedKey> {
     const deleted = await this.o.store.delete(name);
     if (!deleted) throw notFound(name);
     return deleted;

@@ -6,7 +6,7 @@
 
 import { type CompiledRuleSet, compileRegex, type Identity, type StoredPolicy } from '@hfi/policy';
 import type { Clock } from '../clock.js';
-import type { StoreEvent } from '../store/types.js';
+import type { SkippedKey, StoreEvent } from '../store/types.js';
 import { IncrementalAssembly } from './incremental-assembly.js';
 import { PublicationPacer } from './publication-pacer.js';
 import { type DfaSource, RegexPreparation } from './regex-preparation.js';
@@ -22,6 +22,8 @@ export interface RuleSetHubOptions {
   dfas?: DfaSource;
   /** Building DFAs off the event loop failed (they are then built in-process). */
   onDfaError?: (error: unknown) => void;
+  /** A store key now holds a value that is not a valid policy: it is skipped (for an error log naming it). */
+  onSkippedKey?: (skipped: SkippedKey) => void;
 }
 
 /** Builds in-process, at once: with it every event is applied when it arrives. */
@@ -39,7 +41,7 @@ export class RuleSetHub {
   private readonly preparation: RegexPreparation;
   private ruleSet: CompiledRuleSet | undefined;
 
-  constructor(options: RuleSetHubOptions) {
+  constructor(private readonly options: RuleSetHubOptions) {
     this.mirror = new StoreMirror(options.clock);
     this.assembly = new IncrementalAssembly(options.onCompileError);
     this.preparation = new RegexPreparation(
@@ -63,6 +65,7 @@ export class RuleSetHub {
   private applyPrepared(event: StoreEvent): void {
     if (event.kind !== 'reset' && event.revision <= this.mirror.revision && this.ruleSet) return; // already seen (e.g. replayed)
     const change = this.mirror.apply(event);
+    for (const skipped of change.newlySkipped) this.options.onSkippedKey?.(skipped);
     if (change.kind === 'reset') this.assembly.reset(change.epochChanged);
     else this.assembly.policyChanged(change.name);
     // Compiled now, with the DFAs prepared for this event; publishing then only assembles.
@@ -93,6 +96,11 @@ export class RuleSetHub {
 
   policy(name: string): StoredPolicy | undefined {
     return this.mirror.policy(name);
+  }
+
+  /** Store keys skipped because their values are not valid policies. */
+  skippedKeys(): SkippedKey[] {
+    return this.mirror.skipped();
   }
 
   /** The current compiled rule set, or undefined before the store was first read. */

@@ -36,6 +36,8 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.delete<{ Params: { name: string } }>('/v1/policies/:name', { config: { access: 'write' } }, async (request) => {
       const deleted = await ctx.policies.remove(request.params.name);
+      // A key whose value was skipped (not a valid policy) is removed all the same: that is how it is repaired.
+      if ('key' in deleted) return { key: deleted.key, skipped: true, reason: deleted.reason };
       return ctx.policies.withStatus([deleted])[0];
     });
   };

@@ -11,7 +11,7 @@ import type { Clock } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
-import type { PolicyStore, PutOptions, PutResult, StoreEvent, StoreListener } from './types.js';
+import type { PolicyStore, PutOptions, PutResult, SkippedKey, StoreEvent, StoreListener } from './types.js';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
@@ -29,10 +29,8 @@ export interface EtcdStoreOptions {
 
 const MAX_WRITE_ATTEMPTS = 5;
 
-interface StoredEntry {
-  policy: StoredPolicy;
-  modRevision: string;
-}
+/** What a key holds: a policy, or a value every replica skips. */
+type StoredEntry = { policy: StoredPolicy; modRevision: string } | { skipped: SkippedKey; modRevision: string };
 
 export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
@@ -67,37 +65,39 @@ export class EtcdPolicyStore implements PolicyStore {
   }
 
   async get(name: string): Promise<StoredPolicy | undefined> {
-    return (await this.getEntry(name))?.policy;
+    return policyOf(await this.getEntry(name));
   }
 
   async put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult> {
     const name = policy.metadata.name;
     const key = this.prefix + name;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const existing = await this.getEntry(name);
-      if (options.expectedVersion !== undefined && existing?.policy.metadata.version !== options.expectedVersion) {
-        throw versionConflict(name, options.expectedVersion, existing?.policy);
+      const entry = await this.getEntry(name);
+      const existing = policyOf(entry);
+      if (options.expectedVersion !== undefined && existing?.metadata.version !== options.expectedVersion) {
+        throw versionConflict(name, options.expectedVersion, existing);
       }
-      if (!existing) {
+      // A key holding a skipped value counts already; writing over it is a create (it held no policy).
+      if (!entry) {
         const count = await this.call('count', () => this.client.getAll().prefix(this.prefix).count());
         if (count >= this.options.maxPolicies) throw policyLimit(this.options.maxPolicies);
       }
       const now = isoTime(options.nowMs);
-      const createdAt = existing?.policy.metadata.createdAt ?? now;
+      const createdAt = existing?.metadata.createdAt ?? now;
       const value = encodeValue(stampPolicy(policy, { version: '', createdAt, updatedAt: now }));
-      const guard = existing ? this.client.if(key, 'Mod', '==', existing.modRevision) : this.client.if(key, 'Create', '==', 0);
+      const guard = entry ? this.client.if(key, 'Mod', '==', entry.modRevision) : this.client.if(key, 'Create', '==', 0);
       const result = await this.call('put', () => guard.then(this.client.put(key).value(value)).commit());
       if (result.succeeded) {
         const version = String(result.header.revision);
         return { policy: stampPolicy(policy, { version, createdAt, updatedAt: now }), created: !existing };
       }
       // Someone else wrote in between: with an expected version that is a conflict, otherwise try again.
-      if (options.expectedVersion !== undefined) throw versionConflict(name, options.expectedVersion, (await this.getEntry(name))?.policy);
+      if (options.expectedVersion !== undefined) throw versionConflict(name, options.expectedVersion, policyOf(await this.getEntry(name)));
     }
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the write; try again`);
   }
 
-  async delete(name: string): Promise<StoredPolicy | undefined> {
+  async delete(name: string): Promise<StoredPolicy | SkippedKey | undefined> {
     const key = this.prefix + name;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const existing = await this.getEntry(name);
@@ -105,7 +105,7 @@ export class EtcdPolicyStore implements PolicyStore {
       const result = await this.call('delete', () =>
         this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key)).commit(),
       );
-      if (result.succeeded) return existing.policy;
+      if (result.succeeded) return 'policy' in existing ? existing.policy : existing.skipped;
     }
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the delete; try again`);
   }
@@ -157,7 +157,13 @@ export class EtcdPolicyStore implements PolicyStore {
       this.watcher = watcher;
       if (this.resyncFailures > 0) this.options.onRecovered?.(this.resyncFailures);
       this.resyncFailures = 0;
-      listener({ kind: 'reset', epoch: snapshot.epoch, revision: snapshot.revision, policies: snapshot.policies });
+      listener({
+        kind: 'reset',
+        epoch: snapshot.epoch,
+        revision: snapshot.revision,
+        policies: snapshot.policies,
+        skipped: snapshot.skipped,
+      });
       const lost = (error: unknown): void => {
         if (generation !== this.generation) return;
         this.options.onError?.('watch', error);
@@ -166,7 +172,8 @@ export class EtcdPolicyStore implements PolicyStore {
       watcher.on('put', (kv) => {
         if (generation !== this.generation) return;
         const entry = this.decode(kv);
-        if (entry) listener({ kind: 'put', revision: Number(kv.mod_revision), policy: entry.policy });
+        const revision = Number(kv.mod_revision);
+        listener('policy' in entry ? { kind: 'put', revision, policy: entry.policy } : { kind: 'skip', revision, skipped: entry.skipped });
       });
       watcher.on('delete', (kv) => {
         if (generation !== this.generation) return;
@@ -199,15 +206,17 @@ export class EtcdPolicyStore implements PolicyStore {
 
   // -------------------------------------------------------------------------------------------
 
-  private async listAt(): Promise<{ epoch: string; revision: number; policies: StoredPolicy[] }> {
+  private async listAt(): Promise<{ epoch: string; revision: number; policies: StoredPolicy[]; skipped: SkippedKey[] }> {
     const response = await this.call('list', () => this.client.getAll().prefix(this.prefix).exec());
     const policies: StoredPolicy[] = [];
+    const skipped: SkippedKey[] = [];
     for (const kv of response.kvs) {
       const entry = this.decode(kv);
-      if (entry) policies.push(entry.policy);
+      if ('policy' in entry) policies.push(entry.policy);
+      else skipped.push(entry.skipped);
     }
     policies.sort(byName);
-    return { ...headerPosition(response.header), policies };
+    return { ...headerPosition(response.header), policies, skipped };
   }
 
   private async getEntry(name: string): Promise<StoredEntry | undefined> {
@@ -216,9 +225,13 @@ export class EtcdPolicyStore implements PolicyStore {
     return kv ? this.decode(kv) : undefined;
   }
 
-  /** A stored value back to a policy; values that are not valid policies (written by hand?) are skipped and reported. */
-  private decode(kv: IKeyValue): StoredEntry | undefined {
-    const name = kv.key.toString().slice(this.prefix.length);
+  /**
+   * A stored value back to a policy. A value that is not a valid policy (written by hand?) is skipped, the same
+   * way in every code path (list, watch, resync, get), so every replica ends with the same view.
+   */
+  private decode(kv: IKeyValue): StoredEntry {
+    const key = kv.key.toString();
+    const name = key.slice(this.prefix.length);
     try {
       const raw = JSON.parse(kv.value.toString()) as { metadata?: { createdAt?: unknown; updatedAt?: unknown } };
       const result = validatePolicy(raw);
@@ -229,8 +242,9 @@ export class EtcdPolicyStore implements PolicyStore {
       const version = String(kv.mod_revision);
       return { policy: stampPolicy(result.policy, { version, createdAt, updatedAt }), modRevision: version };
     } catch (error) {
-      this.options.onError?.('decode', new Error(`skipping ${kv.key.toString()}: ${(error as Error).message}`));
-      return undefined;
+      const reason = `the value is not a valid policy: ${(error as Error).message}`;
+      this.options.onError?.('decode', new Error(`skipping ${key}: ${reason}`));
+      return { skipped: { key, name, reason: reason.slice(0, 500) }, modRevision: String(kv.mod_revision) };
     }
   }
 
@@ -245,6 +259,10 @@ export class EtcdPolicyStore implements PolicyStore {
       throw new HfiError('HFI_STORE_UNAVAILABLE', `etcd did not answer (${operation}): ${(error as Error).message}`);
     }
   }
+}
+
+function policyOf(entry: StoredEntry | undefined): StoredPolicy | undefined {
+  return entry && 'policy' in entry ? entry.policy : undefined;
 }
 
 function headerPosition(header: IResponseHeader): { epoch: string; revision: number } {

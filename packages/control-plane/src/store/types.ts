@@ -15,10 +15,22 @@ export interface PutResult {
   created: boolean;
 }
 
+/**
+ * A key under the policy prefix whose value is not a valid policy (written around the API, or by another
+ * version): every replica skips it alike, as if the key held no policy, and lists it in /ready.
+ */
+export interface SkippedKey {
+  key: string;
+  /** The policy name the key stands for (`DELETE /v1/policies/<name>` removes it, a create overwrites it). */
+  name: string;
+  reason: string;
+}
+
 /** One change, in store order. `reset` replaces everything (initial load and every resynchronisation). */
 export type StoreEvent =
-  | { kind: 'reset'; epoch: string; revision: number; policies: StoredPolicy[] }
+  | { kind: 'reset'; epoch: string; revision: number; policies: StoredPolicy[]; skipped?: SkippedKey[] }
   | { kind: 'put'; revision: number; policy: StoredPolicy }
+  | { kind: 'skip'; revision: number; skipped: SkippedKey }
   | { kind: 'delete'; revision: number; name: string };
 
 export type StoreListener = (event: StoreEvent) => void;
@@ -30,8 +42,8 @@ export interface PolicyStore {
   get(name: string): Promise<StoredPolicy | undefined>;
   /** Atomic create-or-update. Throws HfiError HFI_VERSION_CONFLICT, HFI_POLICY_LIMIT or HFI_STORE_UNAVAILABLE. */
   put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult>;
-  /** The deleted policy, or undefined when there was none. */
-  delete(name: string): Promise<StoredPolicy | undefined>;
+  /** The deleted policy (or the skipped value that the key held), or undefined when there was none. */
+  delete(name: string): Promise<StoredPolicy | SkippedKey | undefined>;
   /**
    * Delivers a `reset` with the current contents, then every change in order (again a `reset` after any
    * resynchronisation). Resolves once the first `reset` was delivered, or once the first attempt failed
