@@ -12,7 +12,7 @@ import { LongPolls } from './distribution/long-poll.js';
 import { DataPlaneRegistry } from './distribution/registry.js';
 import { RuleSetStreams } from './distribution/sse.js';
 import { type ErrorBody, fieldDetails, HfiError, isHfiError } from './errors.js';
-import { answerClientError, loggableUrl, serverTimeouts } from './http-edge.js';
+import { answerClientError, answerConnect, loggableUrl, serverTimeouts } from './http-edge.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
 import { RegexPool } from './regex/pool.js';
@@ -72,6 +72,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(400).send(body);
     },
   });
+  app.server.on('connect', answerConnect);
   let closing = false;
   const log = app.log;
 

@@ -1,6 +1,6 @@
 // What happens to a request before it reaches a route: Node's parser errors and timeouts answered in the API's
 // error shape, the server's timeouts derived from REQUEST_TIMEOUT, and request URLs made safe to log.
-import { maxHeaderSize, type ServerOptions } from 'node:http';
+import { type IncomingMessage, maxHeaderSize, type ServerOptions, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { HfiError } from './errors.js';
 
@@ -31,18 +31,24 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
       : error.code === 'HPE_HEADER_OVERFLOW'
         ? new HfiError('HFI_HEADERS_TOO_LARGE', `the request line and headers exceed the ${maxHeaderSize} bytes the server reads`)
         : new HfiError('HFI_INVALID_REQUEST', `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`);
+  answerRaw(socket, hfi);
+}
+
+/** CONNECT is no route of the API (without this, Node closes the connection without an answer). */
+export function answerConnect(request: IncomingMessage, socket: Socket): void {
+  answerRaw(socket, new HfiError('HFI_NOT_FOUND', `no route for ${request.method} (the API does not tunnel)`));
+}
+
+/** An error answer written on the socket itself (no request object exists), then the connection closed. */
+function answerRaw(socket: Socket, hfi: HfiError): void {
   const body = JSON.stringify(hfi.toJSON());
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${hfi.statusCode} ${reason(hfi.statusCode)}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `HTTP/1.1 ${hfi.statusCode} ${STATUS_CODES[hfi.statusCode]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy();
-}
-
-function reason(status: number): string {
-  return status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
 }
 
 /** The URL as logged: values of query parameters the API does not read are replaced (tokens sent there must not leak). */
