@@ -1,4 +1,5 @@
 // Every control-plane metric, declared in one table. Names carry the hfi_control_plane_ prefix.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface MetricSources {
@@ -10,9 +11,14 @@ export interface MetricSources {
   skippedStoreKeys: () => number;
 }
 
+/** Event-loop delay sampled every 5 ms; each scrape reports the interval since the previous one. */
+const EVENT_LOOP_RESOLUTION_MS = 5;
+
 export function createMetrics(sources: MetricSources) {
   const registry = new Registry();
   const registers = [registry];
+  const loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+  loopDelay.enable();
   const metrics = {
     requests: new Counter({
       name: 'hfi_control_plane_http_requests_total',
@@ -97,6 +103,19 @@ export function createMetrics(sources: MetricSources) {
         this.set(sources.skippedStoreKeys());
       },
     }),
+    eventLoopDelay: new Gauge({
+      name: 'hfi_control_plane_event_loop_delay_seconds',
+      help: 'Event-loop delay since the previous scrape (sampled every 5 ms): its p50, p99 and max',
+      labelNames: ['stat'] as const,
+      registers,
+      collect() {
+        const seconds = (ns: number): number => (Number.isFinite(ns) ? ns / 1e9 : 0);
+        this.set({ stat: 'p50' }, seconds(loopDelay.percentile(50)));
+        this.set({ stat: 'p99' }, seconds(loopDelay.percentile(99)));
+        this.set({ stat: 'max' }, seconds(loopDelay.max));
+        loopDelay.reset();
+      },
+    }),
     storeErrors: new Counter({
       name: 'hfi_control_plane_store_errors_total',
       help: 'Failed store operations (and lost watches) by operation',
@@ -104,7 +123,7 @@ export function createMetrics(sources: MetricSources) {
       registers,
     }),
   };
-  return { registry, ...metrics };
+  return { registry, ...metrics, close: () => loopDelay.disable() };
 }
 
 export type ControlPlaneMetrics = ReturnType<typeof createMetrics>;

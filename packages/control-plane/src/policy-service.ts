@@ -9,8 +9,8 @@ import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
 import { fieldDetails, HfiError } from './errors.js';
 import { identityKey, podKey } from './identity-key.js';
-import type { RegexCompiler } from './regex/regex-compiler.js';
 import type { PolicyStore, SkippedKey } from './store/types.js';
+import type { RegexCompiler } from './workers/regex-compiler.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 export type PolicyPhase = 'Pending' | 'Active' | 'Expired';

@@ -72,7 +72,8 @@ describe('regexes off the event loop', () => {
   });
 
   test('an accepted policy with costly patterns is validated and compiled off the loop; its rules carry the DFAs', async () => {
-    const roomy = await makeApp({ config: testConfig() }); // the default budget
+    // A roomy budget: this test is about acceptance, and a loaded machine starves the (niced) worker threads.
+    const roomy = await makeApp({ config: testConfig({ regexBudgetMs: 60_000 }) });
     const call = httpClient(await listen(roomy));
     // Accepted, but each takes tens of ms: a minimal DFA of exactly 1024 states.
     const patterns = Array.from({ length: 6 }, (_, i) => `.*${String.fromCharCode(97 + i)}.{9}`);

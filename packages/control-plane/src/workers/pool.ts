@@ -1,9 +1,9 @@
-// Worker threads that build regex DFAs, so that a costly pattern never holds up the event loop (health,
-// polls, other requests). Piscina runs the pool: a task aborted while it runs stops its thread, which is
+// Worker threads that build regex DFAs and parse YAML bodies, so that a costly pattern or a large body never
+// holds up the event loop (health, polls, other requests). Piscina runs the pool: a task aborted while it runs stops its thread, which is
 // how a request's time budget is enforced. The threads run at a lower priority than the event loop, and
 // start on first use; beyond the first, they stop when idle.
 import { availableParallelism } from 'node:os';
-import type { RegexResult } from '@hfi/policy';
+import type { parsePolicyDocuments, RegexResult } from '@hfi/policy';
 import { Piscina } from 'piscina';
 
 const WORKER = new URL('./worker.js', import.meta.url).href;
@@ -11,7 +11,7 @@ const IDLE_MS = 30_000;
 /** Above the event loop's priority (0): under CPU contention the server keeps answering. */
 const NICE_INCREMENT = 10;
 
-export class RegexPool {
+export class PolicyWorkers {
   private pool: Piscina | undefined;
 
   /** `threads`: by default one fewer than the cores (at least one), leaving a core to the event loop. */
@@ -19,6 +19,15 @@ export class RegexPool {
 
   /** Builds one pattern on a worker thread; rejects with an AbortError when `signal` fires first. */
   build(source: string, signal?: AbortSignal): Promise<RegexResult> {
+    return this.piscina().run(source, signal ? { signal } : {});
+  }
+
+  /** Parses a YAML body on a worker thread. */
+  parseYaml(text: string): Promise<ReturnType<typeof parsePolicyDocuments>> {
+    return this.piscina().run(text, { name: 'parseYaml' });
+  }
+
+  private piscina(): Piscina {
     this.pool ??= new Piscina({
       filename: WORKER,
       minThreads: 1, // a thread stopped by an abort is replaced at once, not on the next request
@@ -26,7 +35,7 @@ export class RegexPool {
       idleTimeout: IDLE_MS,
       niceIncrement: NICE_INCREMENT,
     });
-    return this.pool.run(source, signal ? { signal } : {});
+    return this.pool;
   }
 
   async close(): Promise<void> {

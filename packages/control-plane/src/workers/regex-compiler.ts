@@ -4,12 +4,12 @@
 // Stored policies' patterns get no budget: every replica must end with the same rule set.
 import { setMaxListeners } from 'node:events';
 import { RegexCache, type RegexResult } from '@hfi/policy';
-import type { RegexPool } from './pool.js';
+import type { PolicyWorkers } from './pool.js';
 
 export class RegexCompiler {
   readonly cache = new RegexCache();
 
-  constructor(private readonly pool: RegexPool) {}
+  constructor(private readonly pool: PolicyWorkers) {}
 
   cached(source: string): RegexResult | undefined {
     return this.cache.get(source);
@@ -58,10 +58,6 @@ export class RegexCompiler {
       results.set(source, result);
     });
     return results;
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
   }
 }
 

@@ -1,0 +1,12 @@
+// Runs in a thread of the worker pool: the CPU-heavy steps of taking in a policy, kept off the event loop.
+import { buildRegex, parsePolicyDocuments, type RegexResult } from '@hfi/policy';
+
+/** One pattern's DFA, within the per-pattern caps of LIMITS. */
+export default function build(source: string): RegexResult {
+  return buildRegex(source);
+}
+
+/** A YAML body's documents (a 256 KiB policy takes ~150 ms to parse as YAML). */
+export function parseYaml(text: string): ReturnType<typeof parsePolicyDocuments> {
+  return parsePolicyDocuments(text);
+}
