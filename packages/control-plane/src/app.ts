@@ -77,7 +77,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const log = app.log;
 
   const storeErrorLog = new ThrottledErrorLog(log, clock, 'etcd operation failed');
-  const store =
+  const store: PolicyStore =
     options.store ??
     (config.storage.backend === 'etcd'
       ? new EtcdPolicyStore({
@@ -93,7 +93,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex }));
 
   const workers = new PolicyWorkers();
-  const regexes = new RegexCompiler(workers);
+  const regexes = new RegexCompiler(workers, store.tables);
   const hub = new RuleSetHub({
     clock,
     dfas: regexes,

@@ -3,7 +3,7 @@
 // working while the store is unreachable; writes go to the store.
 
 import type { FaultInjectionPolicy, StoredPolicy, ValidationResult } from '@hfi/policy';
-import { policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
+import { policyPhase, policyRegexSources, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
@@ -80,12 +80,25 @@ export class PolicyService {
         : { ...policy, metadata };
       return { result: existing ? 'configured' : 'created', policy: preview };
     }
+    // Written first, so that a replica learning of the policy finds its tables.
+    await this.o.regexes.keep(policyRegexSources(policy));
     const written = await this.o.store.put(withoutVersion(policy), {
       ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       nowMs: this.o.clock.now(),
     });
     await this.o.hub.waitForRevision(Number(written.policy.metadata.version), READ_YOUR_WRITE_MS);
+    if (existing) void this.forgetUnused(policyRegexSources(existing));
     return { result: written.created ? 'created' : 'configured', policy: written.policy };
+  }
+
+  /**
+   * Stored tables of `sources` that no policy in the mirror uses any more are deleted. Best effort: a replica
+   * writing a policy with one of them meanwhile only finds it missing, and builds it again.
+   */
+  private async forgetUnused(sources: readonly string[]): Promise<void> {
+    if (sources.length === 0) return;
+    const used = new Set(this.o.hub.policies().flatMap(policyRegexSources));
+    await this.o.regexes.forget(sources.filter((s) => !used.has(s)));
   }
 
   /**
@@ -105,6 +118,11 @@ export class PolicyService {
   async remove(name: string): Promise<StoredPolicy | SkippedKey> {
     const deleted = await this.o.store.delete(name);
     if (!deleted) throw notFound(name);
+    if (!('key' in deleted)) {
+      // Once the mirror no longer holds it, in the background (the answer does not wait for it).
+      const sources = policyRegexSources(deleted);
+      void this.o.hub.waitForRevision(this.o.hub.revision + 1, READ_YOUR_WRITE_MS).then(() => this.forgetUnused(sources));
+    }
     return deleted;
   }
 

@@ -4,14 +4,15 @@
 // the etcd revision; the epoch is the etcd cluster id. Every call carries a deadline, so an
 // unreachable etcd turns into HFI_STORE_UNAVAILABLE quickly instead of a hang.
 
-import { type FaultInjectionPolicy, type StoredPolicy, validatePolicy } from '@hfi/policy';
+import { createHash } from 'node:crypto';
+import { type CompiledDfa, type FaultInjectionPolicy, type RegexResult, type StoredPolicy, validatePolicy } from '@hfi/policy';
 import { ConstantBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type IResponseHeader, type Watcher } from 'etcd3';
 import type { Clock } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
-import type { PolicyStore, PutOptions, PutResult, SkippedKey, StoreEvent, StoreListener } from './types.js';
+import type { DfaTableStore, PolicyStore, PutOptions, PutResult, SkippedKey, StoreEvent, StoreListener } from './types.js';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
@@ -32,8 +33,14 @@ const MAX_WRITE_ATTEMPTS = 5;
 /** What a key holds: a policy, or a value every replica skips. */
 type StoredEntry = { policy: StoredPolicy; modRevision: string } | { skipped: SkippedKey; modRevision: string };
 
+/** Bump when a table built from the same pattern could differ (a change to the regex compiler). */
+const TABLE_FORMAT = 'v1';
+/** Past this many patterns, one range read of all tables is cheaper than a read per pattern. */
+const TABLE_RANGE_READ = 64;
+
 export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
+  readonly tables: DfaTableStore;
   private readonly client: Etcd3;
   private readonly prefix: string;
   private readonly timeoutMs: number;
@@ -47,6 +54,15 @@ export class EtcdPolicyStore implements PolicyStore {
 
   constructor(private readonly options: EtcdStoreOptions) {
     this.prefix = options.prefix ?? '/hfi/policies/';
+    // Beside the policy prefix, never under it: `/hfi/policies/` -> `/hfi/dfa/v1/`, `/x/` -> `/x-dfa/v1/`.
+    const tablePrefix = this.prefix.endsWith('/policies/')
+      ? `${this.prefix.slice(0, -'policies/'.length)}dfa/`
+      : `${this.prefix.slice(0, -1)}-dfa/`;
+    this.tables = new EtcdDfaTables(
+      () => this.client,
+      `${tablePrefix}${TABLE_FORMAT}/`,
+      (operation, error) => this.options.onError?.(operation, error),
+    );
     this.timeoutMs = options.operationTimeoutMs ?? 2000;
     this.client = new Etcd3({
       hosts: options.endpoints,
@@ -259,6 +275,81 @@ export class EtcdPolicyStore implements PolicyStore {
       throw new HfiError('HFI_STORE_UNAVAILABLE', `etcd did not answer (${operation}): ${(error as Error).message}`);
     }
   }
+}
+
+/** Tables at `<prefix><sha256 of the pattern>`, each holding its pattern (checked on read) and its table. */
+class EtcdDfaTables implements DfaTableStore {
+  constructor(
+    private readonly client: () => Etcd3,
+    private readonly prefix: string,
+    private readonly onError: (operation: string, error: unknown) => void,
+  ) {}
+
+  async getTables(sources: readonly string[]): Promise<Map<string, RegexResult>> {
+    const found = new Map<string, RegexResult>();
+    if (sources.length === 0) return found;
+    try {
+      const wanted = new Set(sources);
+      const values =
+        sources.length > TABLE_RANGE_READ
+          ? Object.values(await this.client().getAll().prefix(this.prefix).strings())
+          : (await Promise.all(sources.map((source) => this.client().get(this.keyOf(source)).string()))).filter((v) => v !== null);
+      for (const value of values) {
+        const stored = JSON.parse(value) as { source?: unknown; dfa?: CompiledDfa };
+        if (typeof stored.source === 'string' && wanted.has(stored.source) && isTable(stored.dfa)) {
+          found.set(stored.source, { ok: true, dfa: Object.freeze(stored.dfa) });
+        }
+      }
+    } catch (error) {
+      this.onError('tables', error);
+      found.clear();
+    }
+    return found;
+  }
+
+  async putTables(results: ReadonlyMap<string, RegexResult>): Promise<void> {
+    try {
+      await Promise.all(
+        [...results].flatMap(([source, result]) =>
+          result.ok
+            ? [
+                this.client()
+                  .put(this.keyOf(source))
+                  .value(JSON.stringify({ source, dfa: result.dfa })),
+              ]
+            : [],
+        ),
+      );
+    } catch (error) {
+      this.onError('tables', error);
+    }
+  }
+
+  async deleteTables(sources: readonly string[]): Promise<void> {
+    try {
+      await Promise.all(sources.map((source) => this.client().delete().key(this.keyOf(source))));
+    } catch (error) {
+      this.onError('tables', error);
+    }
+  }
+
+  private keyOf(source: string): string {
+    return this.prefix + createHash('sha256').update(source).digest('hex');
+  }
+}
+
+/** The shape of a wire table (the plugin checks it again, to the byte). */
+function isTable(dfa: unknown): dfa is CompiledDfa {
+  const d = dfa as CompiledDfa | undefined;
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    Number.isInteger(d.states) &&
+    Number.isInteger(d.classes) &&
+    typeof d.classMap === 'string' &&
+    typeof d.table === 'string' &&
+    Array.isArray(d.accept)
+  );
 }
 
 function policyOf(entry: StoredEntry | undefined): StoredPolicy | undefined {

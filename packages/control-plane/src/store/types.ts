@@ -1,7 +1,7 @@
 // The policy store: the only place policies are kept. Implementations: memory (default), etcd.
 // Versions are store revisions: a policy's metadata.version is the revision of its latest write,
 // and the rule-set version is the revision of the latest change seen.
-import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy, RegexResult, StoredPolicy } from '@hfi/policy';
 
 export interface PutOptions {
   /** Optimistic concurrency: the write happens only if the stored version equals this (absent policy: never). */
@@ -35,8 +35,21 @@ export type StoreEvent =
 
 export type StoreListener = (event: StoreEvent) => void;
 
+/**
+ * Built regex tables kept beside the policies (etcd), content-addressed by pattern, so that a replica starting
+ * on a full store reads them instead of building them. A cache: anything missing or unreadable is rebuilt.
+ */
+export interface DfaTableStore {
+  /** The stored tables among `sources` (those not found are left out; errors leave them all out). */
+  getTables(sources: readonly string[]): Promise<Map<string, RegexResult>>;
+  putTables(results: ReadonlyMap<string, RegexResult>): Promise<void>;
+  deleteTables(sources: readonly string[]): Promise<void>;
+}
+
 export interface PolicyStore {
   readonly backend: 'memory' | 'etcd';
+  /** Where built regex tables are kept, when the store keeps them. */
+  readonly tables?: DfaTableStore;
   /** Every policy, sorted by name. */
   list(): Promise<StoredPolicy[]>;
   get(name: string): Promise<StoredPolicy | undefined>;

@@ -4,12 +4,17 @@
 // Stored policies' patterns get no budget: every replica must end with the same rule set.
 import { setMaxListeners } from 'node:events';
 import { RegexCache, type RegexResult } from '@hfi/policy';
+import type { DfaTableStore } from '../store/types.js';
 import type { PolicyWorkers } from './pool.js';
 
 export class RegexCompiler {
   readonly cache = new RegexCache();
 
-  constructor(private readonly pool: PolicyWorkers) {}
+  /** `tables`: where built tables are kept beside the policies (etcd), read before building. */
+  constructor(
+    private readonly pool: PolicyWorkers,
+    private readonly tables?: DfaTableStore,
+  ) {}
 
   cached(source: string): RegexResult | undefined {
     return this.cache.get(source);
@@ -31,9 +36,34 @@ export class RegexCompiler {
     );
   }
 
-  /** Every source's result, without a budget (stored policies). */
-  prepare(sources: readonly string[]): Promise<Map<string, RegexResult>> {
-    return this.resolve(sources, (source) => this.pool.build(source));
+  /**
+   * Every source's result, without a budget (stored policies): from the cache, else from the stored tables,
+   * else built on the pool (and then stored, so that the next replica to start reads it).
+   */
+  async prepare(sources: readonly string[]): Promise<Map<string, RegexResult>> {
+    const stored = this.tables ? await this.tables.getTables(sources.filter((s) => !this.cache.get(s))) : new Map();
+    for (const [source, result] of stored) this.cache.set(source, result);
+    const results = await this.resolve(sources, (source) => this.pool.build(source));
+    const built = new Map([...results].filter(([source, result]) => result.ok && !stored.has(source)));
+    if (built.size > 0) void this.tables?.putTables(built);
+    return results;
+  }
+
+  /** Keeps the tables of a policy about to be written beside it (they were built when it was validated). */
+  async keep(sources: readonly string[]): Promise<void> {
+    if (!this.tables || sources.length === 0) return;
+    const results = new Map(
+      sources.flatMap((s) => {
+        const r = this.cache.get(s);
+        return r?.ok ? [[s, r] as const] : [];
+      }),
+    );
+    await this.tables.putTables(results);
+  }
+
+  /** Drops stored tables no policy uses any more. */
+  async forget(sources: readonly string[]): Promise<void> {
+    if (this.tables && sources.length > 0) await this.tables.deleteTables(sources);
   }
 
   private async resolve(
