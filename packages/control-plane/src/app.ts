@@ -65,6 +65,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Answered by the onRequest hook below, in the API's error shape.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // onReady waits for the first rule set, whose DFAs a cold start on a full store may take long to build.
+    pluginTimeout: 0,
     frameworkErrors: (error, _request, reply) => {
       // Fastify's message repeats the raw URL, which may carry a token in its query: not repeated here.
       const message = error.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid (a malformed percent-escape?)' : error.message;

@@ -22,6 +22,11 @@ export class PolicyWorkers {
     return this.piscina().run(source, signal ? { signal } : {});
   }
 
+  /** Builds many patterns in one task, in order. */
+  buildMany(sources: readonly string[]): Promise<RegexResult[]> {
+    return this.piscina().run(sources, { name: 'buildMany' });
+  }
+
   /** Parses a YAML body on a worker thread. */
   parseYaml(text: string): Promise<ReturnType<typeof parsePolicyDocuments>> {
     return this.piscina().run(text, { name: 'parseYaml' });

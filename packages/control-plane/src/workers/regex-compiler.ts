@@ -7,6 +7,9 @@ import { RegexCache, type RegexResult } from '@hfi/policy';
 import type { DfaTableStore } from '../store/types.js';
 import type { PolicyWorkers } from './pool.js';
 
+/** Patterns per task when building for stored policies. */
+const BATCH = 200;
+
 export class RegexCompiler {
   readonly cache = new RegexCache();
 
@@ -43,9 +46,31 @@ export class RegexCompiler {
   async prepare(sources: readonly string[]): Promise<Map<string, RegexResult>> {
     const stored = this.tables ? await this.tables.getTables(sources.filter((s) => !this.cache.get(s))) : new Map();
     for (const [source, result] of stored) this.cache.set(source, result);
-    const results = await this.resolve(sources, (source) => this.pool.build(source));
+    const results = await this.resolveInBatches(sources);
     const built = new Map([...results].filter(([source, result]) => result.ok && !stored.has(source)));
     if (built.size > 0) void this.tables?.putTables(built);
+    return results;
+  }
+
+  /** Like resolve, building the missing patterns in tasks of BATCH each. */
+  private async resolveInBatches(sources: readonly string[]): Promise<Map<string, RegexResult>> {
+    const results = new Map<string, RegexResult>();
+    const missing: string[] = [];
+    for (const source of new Set(sources)) {
+      const cached = this.cache.get(source);
+      if (cached) results.set(source, cached);
+      else missing.push(source);
+    }
+    const batches: string[][] = [];
+    for (let i = 0; i < missing.length; i += BATCH) batches.push(missing.slice(i, i + BATCH));
+    const built = await Promise.all(batches.map((batch) => this.pool.buildMany(batch)));
+    for (const [b, batch] of batches.entries()) {
+      for (const [i, source] of batch.entries()) {
+        const result = built[b]![i]!;
+        this.cache.set(source, result);
+        results.set(source, result);
+      }
+    }
     return results;
   }
 
