@@ -6,7 +6,15 @@ import { ErrorBody } from './errors.js';
 import { Health, Ready } from './health.js';
 import { PluginConfig } from './plugin-config.js';
 import { FaultInjectionPolicy, PolicyDocument, StoredPolicy } from './policy.js';
-import { AppliedPolicy, PolicyList, PolicyStatus, PolicyStatusItem, PolicyStatusList, PolicyWithStatus } from './status.js';
+import {
+  AppliedPolicy,
+  DeletedSkippedKey,
+  PolicyList,
+  PolicyStatus,
+  PolicyStatusItem,
+  PolicyStatusList,
+  PolicyWithStatus,
+} from './status.js';
 import { CompiledRuleSet } from './wire.js';
 
 export const COMPONENT_SCHEMAS: readonly TSchema[] = [
@@ -17,6 +25,7 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   PolicyStatus,
   AppliedPolicy,
   PolicyWithStatus,
+  DeletedSkippedKey,
   PolicyList,
   PolicyStatusItem,
   PolicyStatusList,

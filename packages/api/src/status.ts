@@ -37,6 +37,17 @@ export const PolicyWithStatus = Type.Object(
 );
 export type PolicyWithStatus = Static<typeof PolicyWithStatus>;
 
+/** What deleting a store key answers when its value was skipped (not a valid policy): deleting it is the repair. */
+export const DeletedSkippedKey = Type.Object(
+  {
+    key: Type.String({ description: 'the store key removed, e.g. `/hfi/policies/<name>`' }),
+    skipped: Type.Literal(true),
+    reason: Type.String({ description: 'why its value was skipped' }),
+  },
+  { ...CLOSED, $id: 'DeletedSkippedKey', description: 'A deleted store key whose value was not a valid policy.' },
+);
+export type DeletedSkippedKey = Static<typeof DeletedSkippedKey>;
+
 export const PolicyList = listOf(PolicyWithStatus, 'PolicyList', 'Every policy, sorted by name.');
 export type PolicyList = Static<typeof PolicyList>;
 

@@ -6,6 +6,7 @@ import type {
   CompiledRuleSet,
   DataPlane,
   DataPlaneList,
+  DeletedSkippedKey,
   FaultInjectionPolicy,
   Health,
   PolicyDocument,
@@ -105,8 +106,11 @@ export class HfiClient {
     return (await this.getPolicy(name)).status;
   }
 
-  /** DELETE /v1/policies/{name}: answers what was deleted; HFI_NOT_FOUND when there was none. */
-  deletePolicy(name: string): Promise<PolicyWithStatus> {
+  /**
+   * DELETE /v1/policies/{name}: answers what was deleted (a store key whose value was not a valid policy is
+   * deleted too, and answered as such); HFI_NOT_FOUND when there was none.
+   */
+  deletePolicy(name: string): Promise<PolicyWithStatus | DeletedSkippedKey> {
     return this.transport.json('DELETE', `/v1/policies/${encodeURIComponent(name)}`);
   }
 

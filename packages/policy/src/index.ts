@@ -1,12 +1,22 @@
 // Public entry point of @hfi/policy. The signatures below are the contract the control plane, the CLI
 // and the tests code against; bodies live in the modules they re-export.
 
-export { assembleRuleSet, compilePolicyRules, compileRuleSet, ruleSetForIdentity, serializeRuleSet } from './compile.js';
+export {
+  assembleRuleSet,
+  type CompileOptions,
+  compilePolicyRules,
+  compileRuleSet,
+  policyRegexSources,
+  ruleSetForIdentity,
+  serializeRuleSet,
+} from './compile.js';
 export { decideFault } from './decide.js';
 export { childPath, describe, ErrorSink, isRecord, own, rejectUnknownKeys } from './errors.js';
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';
 export { LIMITS } from './limits.js';
-export { parsePolicyDocuments } from './parse.js';
+export { type PolicyTextFormat, parsePolicyDocuments } from './parse/documents.js';
+export { readJson } from './parse/json.js';
 export { Xorshift64Star } from './random.js';
+export { buildRegex, compileRegex, RegexCache, type RegexResult } from './regex/dfa.js';
 export * from './types.js';
-export { validatePolicy } from './validate.js';
+export { type RegexCheck, type ValidateOptions, validatePolicy } from './validate.js';

@@ -4,14 +4,15 @@
 // the etcd revision; the epoch is the etcd cluster id. Every call carries a deadline, so an
 // unreachable etcd turns into HFI_STORE_UNAVAILABLE quickly instead of a hang.
 
-import { type FaultInjectionPolicy, type StoredPolicy, validatePolicy } from '@hfi/policy';
+import { createHash } from 'node:crypto';
+import { type CompiledDfa, type FaultInjectionPolicy, type RegexResult, type StoredPolicy, validatePolicy } from '@hfi/policy';
 import { ConstantBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type IResponseHeader, type Watcher } from 'etcd3';
 import type { Clock } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
-import type { PolicyStore, PutOptions, PutResult, StoreEvent, StoreListener } from './types.js';
+import type { DfaTableStore, PolicyStore, PutOptions, PutResult, SkippedKey, StoreEvent, StoreListener } from './types.js';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
@@ -29,13 +30,17 @@ export interface EtcdStoreOptions {
 
 const MAX_WRITE_ATTEMPTS = 5;
 
-interface StoredEntry {
-  policy: StoredPolicy;
-  modRevision: string;
-}
+/** What a key holds: a policy, or a value every replica skips. */
+type StoredEntry = { policy: StoredPolicy; modRevision: string } | { skipped: SkippedKey; modRevision: string };
+
+/** Bump when a table built from the same pattern could differ (a change to the regex compiler). */
+const TABLE_FORMAT = 'v1';
+/** Past this many patterns, one range read of all tables is cheaper than a read per pattern. */
+const TABLE_RANGE_READ = 64;
 
 export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
+  readonly tables: DfaTableStore;
   private readonly client: Etcd3;
   private readonly prefix: string;
   private readonly timeoutMs: number;
@@ -49,6 +54,15 @@ export class EtcdPolicyStore implements PolicyStore {
 
   constructor(private readonly options: EtcdStoreOptions) {
     this.prefix = options.prefix ?? '/hfi/policies/';
+    // Beside the policy prefix, never under it: `/hfi/policies/` -> `/hfi/dfa/v1/`, `/x/` -> `/x-dfa/v1/`.
+    const tablePrefix = this.prefix.endsWith('/policies/')
+      ? `${this.prefix.slice(0, -'policies/'.length)}dfa/`
+      : `${this.prefix.slice(0, -1)}-dfa/`;
+    this.tables = new EtcdDfaTables(
+      () => this.client,
+      `${tablePrefix}${TABLE_FORMAT}/`,
+      (operation, error) => this.options.onError?.(operation, error),
+    );
     this.timeoutMs = options.operationTimeoutMs ?? 2000;
     this.client = new Etcd3({
       hosts: options.endpoints,
@@ -67,37 +81,39 @@ export class EtcdPolicyStore implements PolicyStore {
   }
 
   async get(name: string): Promise<StoredPolicy | undefined> {
-    return (await this.getEntry(name))?.policy;
+    return policyOf(await this.getEntry(name));
   }
 
   async put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult> {
     const name = policy.metadata.name;
     const key = this.prefix + name;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const existing = await this.getEntry(name);
-      if (options.expectedVersion !== undefined && existing?.policy.metadata.version !== options.expectedVersion) {
-        throw versionConflict(name, options.expectedVersion, existing?.policy);
+      const entry = await this.getEntry(name);
+      const existing = policyOf(entry);
+      if (options.expectedVersion !== undefined && existing?.metadata.version !== options.expectedVersion) {
+        throw versionConflict(name, options.expectedVersion, existing);
       }
-      if (!existing) {
+      // A key holding a skipped value counts already; writing over it is a create (it held no policy).
+      if (!entry) {
         const count = await this.call('count', () => this.client.getAll().prefix(this.prefix).count());
         if (count >= this.options.maxPolicies) throw policyLimit(this.options.maxPolicies);
       }
       const now = isoTime(options.nowMs);
-      const createdAt = existing?.policy.metadata.createdAt ?? now;
+      const createdAt = existing?.metadata.createdAt ?? now;
       const value = encodeValue(stampPolicy(policy, { version: '', createdAt, updatedAt: now }));
-      const guard = existing ? this.client.if(key, 'Mod', '==', existing.modRevision) : this.client.if(key, 'Create', '==', 0);
+      const guard = entry ? this.client.if(key, 'Mod', '==', entry.modRevision) : this.client.if(key, 'Create', '==', 0);
       const result = await this.call('put', () => guard.then(this.client.put(key).value(value)).commit());
       if (result.succeeded) {
         const version = String(result.header.revision);
         return { policy: stampPolicy(policy, { version, createdAt, updatedAt: now }), created: !existing };
       }
       // Someone else wrote in between: with an expected version that is a conflict, otherwise try again.
-      if (options.expectedVersion !== undefined) throw versionConflict(name, options.expectedVersion, (await this.getEntry(name))?.policy);
+      if (options.expectedVersion !== undefined) throw versionConflict(name, options.expectedVersion, policyOf(await this.getEntry(name)));
     }
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the write; try again`);
   }
 
-  async delete(name: string): Promise<StoredPolicy | undefined> {
+  async delete(name: string): Promise<StoredPolicy | SkippedKey | undefined> {
     const key = this.prefix + name;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const existing = await this.getEntry(name);
@@ -105,7 +121,7 @@ export class EtcdPolicyStore implements PolicyStore {
       const result = await this.call('delete', () =>
         this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key)).commit(),
       );
-      if (result.succeeded) return existing.policy;
+      if (result.succeeded) return 'policy' in existing ? existing.policy : existing.skipped;
     }
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the delete; try again`);
   }
@@ -157,7 +173,13 @@ export class EtcdPolicyStore implements PolicyStore {
       this.watcher = watcher;
       if (this.resyncFailures > 0) this.options.onRecovered?.(this.resyncFailures);
       this.resyncFailures = 0;
-      listener({ kind: 'reset', epoch: snapshot.epoch, revision: snapshot.revision, policies: snapshot.policies });
+      listener({
+        kind: 'reset',
+        epoch: snapshot.epoch,
+        revision: snapshot.revision,
+        policies: snapshot.policies,
+        skipped: snapshot.skipped,
+      });
       const lost = (error: unknown): void => {
         if (generation !== this.generation) return;
         this.options.onError?.('watch', error);
@@ -166,7 +188,8 @@ export class EtcdPolicyStore implements PolicyStore {
       watcher.on('put', (kv) => {
         if (generation !== this.generation) return;
         const entry = this.decode(kv);
-        if (entry) listener({ kind: 'put', revision: Number(kv.mod_revision), policy: entry.policy });
+        const revision = Number(kv.mod_revision);
+        listener('policy' in entry ? { kind: 'put', revision, policy: entry.policy } : { kind: 'skip', revision, skipped: entry.skipped });
       });
       watcher.on('delete', (kv) => {
         if (generation !== this.generation) return;
@@ -199,15 +222,17 @@ export class EtcdPolicyStore implements PolicyStore {
 
   // -------------------------------------------------------------------------------------------
 
-  private async listAt(): Promise<{ epoch: string; revision: number; policies: StoredPolicy[] }> {
+  private async listAt(): Promise<{ epoch: string; revision: number; policies: StoredPolicy[]; skipped: SkippedKey[] }> {
     const response = await this.call('list', () => this.client.getAll().prefix(this.prefix).exec());
     const policies: StoredPolicy[] = [];
+    const skipped: SkippedKey[] = [];
     for (const kv of response.kvs) {
       const entry = this.decode(kv);
-      if (entry) policies.push(entry.policy);
+      if ('policy' in entry) policies.push(entry.policy);
+      else skipped.push(entry.skipped);
     }
     policies.sort(byName);
-    return { ...headerPosition(response.header), policies };
+    return { ...headerPosition(response.header), policies, skipped };
   }
 
   private async getEntry(name: string): Promise<StoredEntry | undefined> {
@@ -216,12 +241,17 @@ export class EtcdPolicyStore implements PolicyStore {
     return kv ? this.decode(kv) : undefined;
   }
 
-  /** A stored value back to a policy; values that are not valid policies (written by hand?) are skipped and reported. */
-  private decode(kv: IKeyValue): StoredEntry | undefined {
-    const name = kv.key.toString().slice(this.prefix.length);
+  /**
+   * A stored value back to a policy. A value that is not a valid policy (written by hand?) is skipped, the same
+   * way in every code path (list, watch, resync, get), so every replica ends with the same view.
+   */
+  private decode(kv: IKeyValue): StoredEntry {
+    const key = kv.key.toString();
+    const name = key.slice(this.prefix.length);
     try {
       const raw = JSON.parse(kv.value.toString()) as { metadata?: { createdAt?: unknown; updatedAt?: unknown } };
-      const result = validatePolicy(raw);
+      // Regexes are not built here (on the event loop): the hub builds them on the worker pool before compiling.
+      const result = validatePolicy(raw, { checkRegex: () => ({ ok: true }) });
       if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
       if (result.policy.metadata.name !== name) throw new Error(`metadata.name "${result.policy.metadata.name}" does not match the key`);
       const createdAt = typeof raw.metadata?.createdAt === 'string' ? raw.metadata.createdAt : '';
@@ -229,8 +259,9 @@ export class EtcdPolicyStore implements PolicyStore {
       const version = String(kv.mod_revision);
       return { policy: stampPolicy(result.policy, { version, createdAt, updatedAt }), modRevision: version };
     } catch (error) {
-      this.options.onError?.('decode', new Error(`skipping ${kv.key.toString()}: ${(error as Error).message}`));
-      return undefined;
+      const reason = `the value is not a valid policy: ${(error as Error).message}`;
+      this.options.onError?.('decode', new Error(`skipping ${key}: ${reason}`));
+      return { skipped: { key, name, reason: reason.slice(0, 500) }, modRevision: String(kv.mod_revision) };
     }
   }
 
@@ -245,6 +276,85 @@ export class EtcdPolicyStore implements PolicyStore {
       throw new HfiError('HFI_STORE_UNAVAILABLE', `etcd did not answer (${operation}): ${(error as Error).message}`);
     }
   }
+}
+
+/** Tables at `<prefix><sha256 of the pattern>`, each holding its pattern (checked on read) and its table. */
+class EtcdDfaTables implements DfaTableStore {
+  constructor(
+    private readonly client: () => Etcd3,
+    private readonly prefix: string,
+    private readonly onError: (operation: string, error: unknown) => void,
+  ) {}
+
+  async getTables(sources: readonly string[]): Promise<Map<string, RegexResult>> {
+    const found = new Map<string, RegexResult>();
+    if (sources.length === 0) return found;
+    try {
+      const wanted = new Set(sources);
+      const values =
+        sources.length > TABLE_RANGE_READ
+          ? Object.values(await this.client().getAll().prefix(this.prefix).strings())
+          : (await Promise.all(sources.map((source) => this.client().get(this.keyOf(source)).string()))).filter((v) => v !== null);
+      for (const value of values) {
+        const stored = JSON.parse(value) as { source?: unknown; dfa?: CompiledDfa };
+        if (typeof stored.source === 'string' && wanted.has(stored.source) && isTable(stored.dfa)) {
+          found.set(stored.source, { ok: true, dfa: Object.freeze(stored.dfa) });
+        }
+      }
+    } catch (error) {
+      this.onError('tables', error);
+      found.clear();
+    }
+    return found;
+  }
+
+  async putTables(results: ReadonlyMap<string, RegexResult>): Promise<void> {
+    try {
+      await Promise.all(
+        [...results].flatMap(([source, result]) =>
+          result.ok
+            ? [
+                this.client()
+                  .put(this.keyOf(source))
+                  .value(JSON.stringify({ source, dfa: result.dfa })),
+              ]
+            : [],
+        ),
+      );
+    } catch (error) {
+      this.onError('tables', error);
+    }
+  }
+
+  async deleteTables(sources: readonly string[]): Promise<void> {
+    try {
+      await Promise.all(sources.map((source) => this.client().delete().key(this.keyOf(source))));
+    } catch (error) {
+      this.onError('tables', error);
+    }
+  }
+
+  private keyOf(source: string): string {
+    return this.prefix + createHash('sha256').update(source).digest('hex');
+  }
+}
+
+/** The shape of a wire table (the plugin checks it again, to the byte). */
+function isTable(dfa: unknown): dfa is CompiledDfa {
+  const d = dfa as CompiledDfa | undefined;
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    Number.isInteger(d.states) &&
+    Number.isInteger(d.classes) &&
+    typeof d.classMap === 'string' &&
+    typeof d.table === 'string' &&
+    Array.isArray(d.accept)
+  );
+}
+
+function policyOf(entry: StoredEntry | undefined): StoredPolicy | undefined {
+  return entry && 'policy' in entry ? entry.policy : undefined;
 }
 
 function headerPosition(header: IResponseHeader): { epoch: string; revision: number } {

@@ -1,7 +1,7 @@
 // The policy store: the only place policies are kept. Implementations: memory (default), etcd.
 // Versions are store revisions: a policy's metadata.version is the revision of its latest write,
 // and the rule-set version is the revision of the latest change seen.
-import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy, RegexResult, StoredPolicy } from '@hfi/policy';
 
 export interface PutOptions {
   /** Optimistic concurrency: the write happens only if the stored version equals this (absent policy: never). */
@@ -15,23 +15,48 @@ export interface PutResult {
   created: boolean;
 }
 
+/**
+ * A key under the policy prefix whose value is not a valid policy (written around the API, or by another
+ * version): every replica skips it alike, as if the key held no policy, and lists it in /ready.
+ */
+export interface SkippedKey {
+  key: string;
+  /** The policy name the key stands for (`DELETE /v1/policies/<name>` removes it, a create overwrites it). */
+  name: string;
+  reason: string;
+}
+
 /** One change, in store order. `reset` replaces everything (initial load and every resynchronisation). */
 export type StoreEvent =
-  | { kind: 'reset'; epoch: string; revision: number; policies: StoredPolicy[] }
+  | { kind: 'reset'; epoch: string; revision: number; policies: StoredPolicy[]; skipped?: SkippedKey[] }
   | { kind: 'put'; revision: number; policy: StoredPolicy }
+  | { kind: 'skip'; revision: number; skipped: SkippedKey }
   | { kind: 'delete'; revision: number; name: string };
 
 export type StoreListener = (event: StoreEvent) => void;
 
+/**
+ * Built regex tables kept beside the policies (etcd), content-addressed by pattern, so that a replica starting
+ * on a full store reads them instead of building them. A cache: anything missing or unreadable is rebuilt.
+ */
+export interface DfaTableStore {
+  /** The stored tables among `sources` (those not found are left out; errors leave them all out). */
+  getTables(sources: readonly string[]): Promise<Map<string, RegexResult>>;
+  putTables(results: ReadonlyMap<string, RegexResult>): Promise<void>;
+  deleteTables(sources: readonly string[]): Promise<void>;
+}
+
 export interface PolicyStore {
   readonly backend: 'memory' | 'etcd';
+  /** Where built regex tables are kept, when the store keeps them. */
+  readonly tables?: DfaTableStore;
   /** Every policy, sorted by name. */
   list(): Promise<StoredPolicy[]>;
   get(name: string): Promise<StoredPolicy | undefined>;
   /** Atomic create-or-update. Throws HfiError HFI_VERSION_CONFLICT, HFI_POLICY_LIMIT or HFI_STORE_UNAVAILABLE. */
   put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult>;
-  /** The deleted policy, or undefined when there was none. */
-  delete(name: string): Promise<StoredPolicy | undefined>;
+  /** The deleted policy (or the skipped value that the key held), or undefined when there was none. */
+  delete(name: string): Promise<StoredPolicy | SkippedKey | undefined>;
   /**
    * Delivers a `reset` with the current contents, then every change in order (again a `reset` after any
    * resynchronisation). Resolves once the first `reset` was delivered, or once the first attempt failed
