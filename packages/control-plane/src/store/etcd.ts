@@ -4,12 +4,13 @@
 // the etcd revision; the epoch is the etcd cluster id. Every call carries a deadline, so an
 // unreachable etcd turns into HFI_STORE_UNAVAILABLE quickly instead of a hang.
 
-import { createHash } from 'node:crypto';
-import { type CompiledDfa, type FaultInjectionPolicy, type RegexResult, type StoredPolicy, validatePolicy } from '@hfi/policy';
+import { type FaultInjectionPolicy, LIMITS, type StoredPolicy, validatePolicy } from '@hfi/policy';
 import { ConstantBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type IResponseHeader, type Watcher } from 'etcd3';
 import type { Clock } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
+import { EtcdDfaTables } from './etcd-dfa-tables.js';
+import { readPrefix } from './etcd-range.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
 import type { DfaTableStore, PolicyStore, PutOptions, PutResult, SkippedKey, StoreEvent, StoreListener } from './types.js';
@@ -26,6 +27,10 @@ export interface EtcdStoreOptions {
   onError?: (operation: string, error: unknown) => void;
   /** The watch is back after `failures` failed resync attempts. */
   onRecovered?: (failures: number) => void;
+  /** Keys per page of the initial list and of table reads (tests make it small). */
+  pageKeys?: number;
+  /** The gRPC client's cap on one answer (tests make it small). */
+  receiveMaxBytes?: number;
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -35,8 +40,13 @@ type StoredEntry = { policy: StoredPolicy; modRevision: string } | { skipped: Sk
 
 /** Bump when a table built from the same pattern could differ (a change to the regex compiler). */
 const TABLE_FORMAT = 'v1';
-/** Past this many patterns, one range read of all tables is cheaper than a read per pattern. */
-const TABLE_RANGE_READ = 64;
+/** Keys per page of a prefix read (store/etcd-range.ts). */
+const PAGE_KEYS = 200;
+/**
+ * gRPC's cap on one answer (its default, 4 MiB, is what one list of 10,000 policies exceeded): a page of the
+ * largest policies, with room for keys and framing. A table is smaller than a policy can be.
+ */
+const RECEIVE_MAX_BYTES = PAGE_KEYS * (LIMITS.policyBytes + 4096);
 
 export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
@@ -44,6 +54,7 @@ export class EtcdPolicyStore implements PolicyStore {
   private readonly client: Etcd3;
   private readonly prefix: string;
   private readonly timeoutMs: number;
+  private readonly pageKeys: number;
   private watcher: Watcher | undefined;
   /** Bumped on every (re)subscription, so that events of an abandoned watcher are ignored. */
   private generation = 0;
@@ -54,16 +65,19 @@ export class EtcdPolicyStore implements PolicyStore {
 
   constructor(private readonly options: EtcdStoreOptions) {
     this.prefix = options.prefix ?? '/hfi/policies/';
+    this.timeoutMs = options.operationTimeoutMs ?? 2000;
+    this.pageKeys = options.pageKeys ?? PAGE_KEYS;
     // Beside the policy prefix, never under it: `/hfi/policies/` -> `/hfi/dfa/v1/`, `/x/` -> `/x-dfa/v1/`.
     const tablePrefix = this.prefix.endsWith('/policies/')
       ? `${this.prefix.slice(0, -'policies/'.length)}dfa/`
       : `${this.prefix.slice(0, -1)}-dfa/`;
-    this.tables = new EtcdDfaTables(
-      () => this.client,
-      `${tablePrefix}${TABLE_FORMAT}/`,
-      (operation, error) => this.options.onError?.(operation, error),
-    );
-    this.timeoutMs = options.operationTimeoutMs ?? 2000;
+    this.tables = new EtcdDfaTables(() => this.client, {
+      prefix: `${tablePrefix}${TABLE_FORMAT}/`,
+      pageKeys: this.pageKeys,
+      // The tables report their own errors: a table not read or not stored is only rebuilt.
+      call: (run) => withTimeout(run(), this.timeoutMs + 500, 'tables'),
+      onError: (operation, error) => this.options.onError?.(operation, error),
+    });
     this.client = new Etcd3({
       hosts: options.endpoints,
       dialTimeout: this.timeoutMs,
@@ -71,7 +85,12 @@ export class EtcdPolicyStore implements PolicyStore {
       // failing writes for seconds after etcd is back).
       faultHandling: { host: () => noop, global: noop, watchBackoff: new ConstantBackoff(500).next() },
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: new Date(options.clock.now() + this.timeoutMs) }),
-      grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000, 'grpc.keepalive_permit_without_calls': 1 },
+      grpcOptions: {
+        'grpc.keepalive_time_ms': 10_000,
+        'grpc.keepalive_timeout_ms': 5_000,
+        'grpc.keepalive_permit_without_calls': 1,
+        'grpc.max_receive_message_length': options.receiveMaxBytes ?? RECEIVE_MAX_BYTES,
+      },
     });
   }
 
@@ -223,7 +242,7 @@ export class EtcdPolicyStore implements PolicyStore {
   // -------------------------------------------------------------------------------------------
 
   private async listAt(): Promise<{ epoch: string; revision: number; policies: StoredPolicy[]; skipped: SkippedKey[] }> {
-    const response = await this.call('list', () => this.client.getAll().prefix(this.prefix).exec());
+    const response = await readPrefix(this.client, this.prefix, { pageKeys: this.pageKeys, call: (run) => this.call('list', run) });
     const policies: StoredPolicy[] = [];
     const skipped: SkippedKey[] = [];
     for (const kv of response.kvs) {
@@ -276,81 +295,6 @@ export class EtcdPolicyStore implements PolicyStore {
       throw new HfiError('HFI_STORE_UNAVAILABLE', `etcd did not answer (${operation}): ${(error as Error).message}`);
     }
   }
-}
-
-/** Tables at `<prefix><sha256 of the pattern>`, each holding its pattern (checked on read) and its table. */
-class EtcdDfaTables implements DfaTableStore {
-  constructor(
-    private readonly client: () => Etcd3,
-    private readonly prefix: string,
-    private readonly onError: (operation: string, error: unknown) => void,
-  ) {}
-
-  async getTables(sources: readonly string[]): Promise<Map<string, RegexResult>> {
-    const found = new Map<string, RegexResult>();
-    if (sources.length === 0) return found;
-    try {
-      const wanted = new Set(sources);
-      const values =
-        sources.length > TABLE_RANGE_READ
-          ? Object.values(await this.client().getAll().prefix(this.prefix).strings())
-          : (await Promise.all(sources.map((source) => this.client().get(this.keyOf(source)).string()))).filter((v) => v !== null);
-      for (const value of values) {
-        const stored = JSON.parse(value) as { source?: unknown; dfa?: CompiledDfa };
-        if (typeof stored.source === 'string' && wanted.has(stored.source) && isTable(stored.dfa)) {
-          found.set(stored.source, { ok: true, dfa: Object.freeze(stored.dfa) });
-        }
-      }
-    } catch (error) {
-      this.onError('tables', error);
-      found.clear();
-    }
-    return found;
-  }
-
-  async putTables(results: ReadonlyMap<string, RegexResult>): Promise<void> {
-    try {
-      await Promise.all(
-        [...results].flatMap(([source, result]) =>
-          result.ok
-            ? [
-                this.client()
-                  .put(this.keyOf(source))
-                  .value(JSON.stringify({ source, dfa: result.dfa })),
-              ]
-            : [],
-        ),
-      );
-    } catch (error) {
-      this.onError('tables', error);
-    }
-  }
-
-  async deleteTables(sources: readonly string[]): Promise<void> {
-    try {
-      await Promise.all(sources.map((source) => this.client().delete().key(this.keyOf(source))));
-    } catch (error) {
-      this.onError('tables', error);
-    }
-  }
-
-  private keyOf(source: string): string {
-    return this.prefix + createHash('sha256').update(source).digest('hex');
-  }
-}
-
-/** The shape of a wire table (the plugin checks it again, to the byte). */
-function isTable(dfa: unknown): dfa is CompiledDfa {
-  const d = dfa as CompiledDfa | undefined;
-  return (
-    typeof d === 'object' &&
-    d !== null &&
-    Number.isInteger(d.states) &&
-    Number.isInteger(d.classes) &&
-    typeof d.classMap === 'string' &&
-    typeof d.table === 'string' &&
-    Array.isArray(d.accept)
-  );
 }
 
 function policyOf(entry: StoredEntry | undefined): StoredPolicy | undefined {
