@@ -8,6 +8,9 @@ import { buildRegex, type RegexResult, type StoredPolicy, validatePolicy } from 
 import type { FastifyInstance } from 'fastify';
 import { RuleSetHub } from '../src/distribution/hub.js';
 import { stampPolicy } from '../src/store/stamp.js';
+import type { DfaTableStore } from '../src/store/types.js';
+import { PolicyWorkers } from '../src/workers/pool.js';
+import { RegexCompiler } from '../src/workers/regex-compiler.js';
 import { httpClient, listen, type TestClient } from './helpers/client.js';
 import { ManualClock, makeApp, testConfig } from './helpers/fixtures.js';
 
@@ -137,5 +140,32 @@ describe('store events wait for their DFAs', () => {
     const dfa = built.get('/b/[0-9]+');
     assert.ok(dfa?.ok);
     assert.equal(ruleSet.rules[0]!.path?.kind === 'regex' && ruleSet.rules[0]!.path.dfa, dfa.dfa, 'the prepared table object itself');
+  });
+});
+
+describe('stored tables', () => {
+  test('are used for every pattern of a cold start, even when there are more patterns than the cache holds', async () => {
+    const sources = Array.from({ length: 50 }, (_, i) => `/p${i}/[a-z]+`);
+    // Altered tables: a result equal to one of them was read, not built.
+    const stored = new Map<string, RegexResult>(
+      sources.map((source) => {
+        const built = buildRegex(source);
+        assert.ok(built.ok);
+        return [source, { ok: true, dfa: { ...built.dfa, accept: [...built.dfa.accept, 0] } }];
+      }),
+    );
+    const tables: DfaTableStore = {
+      getTables: async (wanted) => new Map(wanted.flatMap((s) => (stored.has(s) ? [[s, stored.get(s)!] as const] : []))),
+      putTables: async () => assert.fail('nothing was built, so nothing is stored'),
+      deleteTables: async () => undefined,
+    };
+    const workers = new PolicyWorkers(1);
+    try {
+      const results = await new RegexCompiler(workers, tables, 10).prepare(sources);
+      assert.equal(results.size, sources.length);
+      for (const source of sources) assert.deepEqual(results.get(source), stored.get(source), source);
+    } finally {
+      await workers.close();
+    }
   });
 });

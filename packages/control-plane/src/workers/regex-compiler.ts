@@ -11,13 +11,17 @@ import type { PolicyWorkers } from './pool.js';
 const BATCH = 200;
 
 export class RegexCompiler {
-  readonly cache = new RegexCache();
+  readonly cache: RegexCache;
 
   /** `tables`: where built tables are kept beside the policies (etcd), read before building. */
   constructor(
     private readonly pool: PolicyWorkers,
     private readonly tables?: DfaTableStore,
-  ) {}
+    /** The cache's size (the default is RegexCache's; tests make it small). */
+    cacheEntries?: number,
+  ) {
+    this.cache = new RegexCache(cacheEntries);
+  }
 
   cached(source: string): RegexResult | undefined {
     return this.cache.get(source);
@@ -41,36 +45,29 @@ export class RegexCompiler {
 
   /**
    * Every source's result, without a budget (stored policies): from the cache, else from the stored tables,
-   * else built on the pool (and then stored, so that the next replica to start reads it).
+   * else built on the pool (and then stored, so that the next replica to start reads it). The answer holds
+   * every result itself: the cache may hold fewer entries than the store has patterns (a cold start on 20,000
+   * evicted 3,600 stored tables from it, then built them again).
    */
   async prepare(sources: readonly string[]): Promise<Map<string, RegexResult>> {
-    const stored = this.tables ? await this.tables.getTables(sources.filter((s) => !this.cache.get(s))) : new Map();
-    for (const [source, result] of stored) this.cache.set(source, result);
-    const results = await this.resolveInBatches(sources);
-    const built = new Map([...results].filter(([source, result]) => result.ok && !stored.has(source)));
-    if (built.size > 0) void this.tables?.putTables(built);
-    return results;
-  }
-
-  /** Like resolve, building the missing patterns in tasks of BATCH each. */
-  private async resolveInBatches(sources: readonly string[]): Promise<Map<string, RegexResult>> {
-    const results = new Map<string, RegexResult>();
+    const { results, missing: unknown } = this.fromCache(sources);
+    const stored = this.tables ? await this.tables.getTables(unknown) : new Map<string, RegexResult>();
     const missing: string[] = [];
-    for (const source of new Set(sources)) {
-      const cached = this.cache.get(source);
-      if (cached) results.set(source, cached);
+    for (const source of unknown) {
+      const table = stored.get(source);
+      if (table) this.remember(results, source, table);
       else missing.push(source);
     }
     const batches: string[][] = [];
     for (let i = 0; i < missing.length; i += BATCH) batches.push(missing.slice(i, i + BATCH));
-    const built = await Promise.all(batches.map((batch) => this.pool.buildMany(batch)));
+    const built = new Map<string, RegexResult>();
+    const answers = await Promise.all(batches.map((batch) => this.pool.buildMany(batch)));
     for (const [b, batch] of batches.entries()) {
-      for (const [i, source] of batch.entries()) {
-        const result = built[b]![i]!;
-        this.cache.set(source, result);
-        results.set(source, result);
-      }
+      for (const [i, source] of batch.entries()) built.set(source, answers[b]![i]!);
     }
+    for (const [source, result] of built) this.remember(results, source, result);
+    const storable = new Map([...built].filter(([, result]) => result.ok));
+    if (storable.size > 0) void this.tables?.putTables(storable);
     return results;
   }
 
@@ -95,6 +92,18 @@ export class RegexCompiler {
     sources: readonly string[],
     build: (source: string) => Promise<RegexResult | { timedOut: RegexResult }>,
   ): Promise<Map<string, RegexResult>> {
+    const { results, missing } = this.fromCache(sources);
+    const built = await Promise.all(missing.map(build));
+    missing.forEach((source, i) => {
+      const result = built[i]!;
+      if ('timedOut' in result) results.set(source, result.timedOut);
+      else this.remember(results, source, result);
+    });
+    return results;
+  }
+
+  /** The cached results among `sources` (each once), and the sources not cached. */
+  private fromCache(sources: readonly string[]): { results: Map<string, RegexResult>; missing: string[] } {
     const results = new Map<string, RegexResult>();
     const missing: string[] = [];
     for (const source of new Set(sources)) {
@@ -102,17 +111,12 @@ export class RegexCompiler {
       if (cached) results.set(source, cached);
       else missing.push(source);
     }
-    const built = await Promise.all(missing.map(build));
-    missing.forEach((source, i) => {
-      const result = built[i]!;
-      if ('timedOut' in result) {
-        results.set(source, result.timedOut);
-        return;
-      }
-      this.cache.set(source, result);
-      results.set(source, result);
-    });
-    return results;
+    return { results, missing };
+  }
+
+  private remember(results: Map<string, RegexResult>, source: string, result: RegexResult): void {
+    this.cache.set(source, result);
+    results.set(source, result);
   }
 }
 
