@@ -1,17 +1,22 @@
-// A replica's cold start on 10,000 policies with 20,000 distinct regexes: process start -> /ready (the first
-// rule set published), on etcd with the built tables stored beside the policies and without them, and on a
-// memory store handed the same policies in-process (a memory store starts empty, so this is its equivalent).
+// A replica's cold start on N policies with 2N distinct regexes (3,000 and 10,000 by default; BENCH_POLICIES
+// takes a comma list): process start -> /ready (the first rule set published) of the real bin on etcd, with
+// the built tables stored beside the policies and without them, and the bin's boot on an empty etcd (what
+// any start costs). A memory store starts empty, so its equivalent is the app built in-process on a memory
+// store handed the same policies (DFAs built on the pool, as in the bin).
 // Run: node dist/bench/cold-start.bench.js (part of npm run bench -w @hfi/control-plane).
 import { readFileSync } from 'node:fs';
-import { policyRegexSources, type StoredPolicy, validatePolicy } from '@hfi/policy';
+import { loadavg } from 'node:os';
+import { type FaultInjectionPolicy, policyRegexSources, type StoredPolicy, validatePolicy } from '@hfi/policy';
 import { startControlPlane, startEtcd, waitFor } from '@hfi/testkit';
 import { Etcd3 } from 'etcd3';
 import { buildApp } from '../src/app.js';
 import { DEFAULT_CONFIG } from '../src/config/config.js';
 import { MemoryPolicyStore } from '../src/store/memory.js';
 
-const POLICIES = Number(process.env.BENCH_POLICIES ?? 10_000);
+const SIZES = (process.env.BENCH_POLICIES ?? '3000,10000').split(',').map(Number);
 const STAMP = '2026-01-01T00:00:00.000Z';
+const TABLES = '/hfi/dfa/v1/';
+const READY_TIMEOUT_MS = 300_000;
 
 function policyInput(i: number) {
   return {
@@ -35,25 +40,18 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 }
 
+const load = () => loadavg()[0]!.toFixed(1);
+
 async function chunked<T>(items: T[], size: number, run: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
 }
 
-const policies = Array.from({ length: POLICIES }, (_, i) => {
-  const r = validatePolicy(policyInput(i));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.policy;
-});
-const sources = policies.flatMap(policyRegexSources);
-console.log(`\n== cold start: ${POLICIES} policies, ${sources.length} distinct regexes ==`);
-
-// memory (in-process): the hub prepares every policy's DFAs on the worker pool.
-{
-  const store = new MemoryPolicyStore({ maxPolicies: POLICIES, randomHex: () => 'cafe' });
+async function memoryInProcess(policies: FaultInjectionPolicy[]): Promise<void> {
+  const store = new MemoryPolicyStore({ maxPolicies: policies.length, randomHex: () => 'cafe' });
   for (const p of policies) await store.put(p, { nowMs: Date.parse(STAMP) });
   const started = performance.now();
   const app = await buildApp({
-    config: { ...structuredClone(DEFAULT_CONFIG), port: 0, maxPolicies: POLICIES, logging: { level: 'silent', format: 'json' } },
+    config: { ...structuredClone(DEFAULT_CONFIG), port: 0, maxPolicies: policies.length, logging: { level: 'silent', format: 'json' } },
     clock: { now: () => Date.now() },
     randomHex: () => 'cafe',
     version: 'bench',
@@ -68,40 +66,57 @@ console.log(`\n== cold start: ${POLICIES} policies, ${sources.length} distinct r
   await app.close();
 }
 
-const etcd = await startEtcd();
-const client = new Etcd3({ hosts: etcd.endpoint });
-try {
-  await chunked(policies, 500, (p) => {
-    const value: Omit<StoredPolicy, 'metadata'> & { metadata: object } = {
-      ...p,
-      metadata: { ...p.metadata, createdAt: STAMP, updatedAt: STAMP },
-    };
-    return client.put(`/hfi/policies/${p.metadata.name}`).value(JSON.stringify(value)).exec();
-  });
-  const startReplica = async (label: string, whileRunning: () => Promise<void> = async () => undefined) => {
+async function onEtcd(policies: FaultInjectionPolicy[], sources: number): Promise<void> {
+  const etcd = await startEtcd();
+  const client = new Etcd3({ hosts: etcd.endpoint });
+  const startReplica = async (label: string, whileRunning: (readyAt: number) => Promise<void> = async () => undefined) => {
     const started = performance.now();
     const server = await startControlPlane({
-      env: { STORAGE_BACKEND: 'etcd', ETCD_ENDPOINTS: etcd.endpoint, MAX_POLICIES: String(POLICIES), LOG_LEVEL: 'error' },
-      readyTimeoutMs: 300_000,
+      env: { STORAGE_BACKEND: 'etcd', ETCD_ENDPOINTS: etcd.endpoint, MAX_POLICIES: String(policies.length), LOG_LEVEL: 'error' },
+      readyTimeoutMs: READY_TIMEOUT_MS,
     });
-    const ms = performance.now() - started;
-    console.log(`etcd, ${label}: ready after ${ms.toFixed(0)} ms, RSS ${rssMb(server.child.pid!).toFixed(0)} MB`);
-    await whileRunning();
+    const readyAt = performance.now();
+    console.log(
+      `etcd, ${label}: ready after ${(readyAt - started).toFixed(0)} ms, RSS ${rssMb(server.child.pid!).toFixed(0)} MB (load ${load()})`,
+    );
+    await whileRunning(readyAt);
     await server.stop();
   };
-  await client.delete().prefix('/hfi/dfa/');
-  // The replica stores what it built in the background: wait until all of it is there before stopping it.
-  await startReplica('no stored tables (built on the pool, then stored)', () =>
-    waitFor(async () => (await client.getAll().prefix('/hfi/dfa/v1/').count()) === sources.length, {
-      what: 'the built tables to be stored',
-      timeoutMs: 300_000,
-      intervalMs: 1_000,
-    }).then(() => console.log(`  tables stored by that replica: ${sources.length}`)),
-  );
-  await startReplica('tables stored beside the policies');
-  await client.delete().prefix('/hfi/dfa/');
-  await startReplica('no stored tables, again');
-} finally {
-  client.close();
-  await etcd.stop();
+  try {
+    await startReplica('empty store (the boot alone)');
+    await chunked(policies, 500, (p) => {
+      const value: Omit<StoredPolicy, 'metadata'> & { metadata: object } = {
+        ...p,
+        metadata: { ...p.metadata, createdAt: STAMP, updatedAt: STAMP },
+      };
+      return client.put(`/hfi/policies/${p.metadata.name}`).value(JSON.stringify(value)).exec();
+    });
+    // The replica stores what it built in the background: wait until all of it is there before stopping it.
+    await startReplica('no stored tables (built on the pool, then stored)', async (readyAt) => {
+      await waitFor(async () => (await client.getAll().prefix(TABLES).count()) === sources, {
+        what: 'the built tables to be stored',
+        timeoutMs: READY_TIMEOUT_MS,
+        intervalMs: 250,
+      });
+      console.log(`  all ${sources} tables stored ${(performance.now() - readyAt).toFixed(0)} ms after ready`);
+    });
+    await startReplica('tables stored beside the policies');
+    await client.delete().prefix(TABLES);
+    await startReplica('no stored tables, again');
+  } finally {
+    client.close();
+    await etcd.stop();
+  }
+}
+
+for (const size of SIZES) {
+  const policies = Array.from({ length: size }, (_, i) => {
+    const r = validatePolicy(policyInput(i));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.policy;
+  });
+  const sources = policies.flatMap(policyRegexSources).length;
+  console.log(`\n== cold start: ${size} policies, ${sources} distinct regexes (load ${load()}) ==`);
+  await memoryInProcess(policies);
+  await onEtcd(policies, sources);
 }
