@@ -131,7 +131,7 @@ test('sign in with the admin token, apply a policy in the editor, see it Active 
   assert.deepEqual(problems, []);
 });
 
-test('a value the server refuses is shown at its field path and line; Validate writes nothing', async (t) => {
+test('a value the server refuses is shown at its field path and line, a key written twice at its line; Validate writes nothing', async (t) => {
   const { page, problems, signIn, close } = await openDashboard(browser, cp.url, '#/editor');
   t.after(close);
   await signIn(ADMIN);
@@ -159,7 +159,16 @@ test('a value the server refuses is shown at its field path and line; Validate w
     ),
     false,
   );
-  // The refused dry run is the one 400 the page was answered.
+
+  // A key written twice is refused by the server (the text cannot be read); the editor shows where.
+  await page
+    .getByLabel('Policy YAML')
+    .fill(policyYaml('twice', '/api').replace('    namespace: demo\n', '    namespace: demo\n    service: other\n'));
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.locator('.field-errors li', { hasText: /^line 9 / }).waitFor();
+  assert.equal(await page.locator('.gutter [data-line="9"]').getAttribute('class'), 'error-line');
+
+  // The refused dry runs are the 400s the page was answered.
   assert.deepEqual(
     problems.filter((p) => !/status of 400/.test(p)),
     [],
