@@ -279,9 +279,9 @@ test('keyboard only: sign in, reach the editor, write a policy and apply it', as
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: /keyboard-abort/ }).waitFor();
   const focusRing = await page.evaluate(() => {
-    const apply = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Edit');
-    apply?.focus();
-    return getComputedStyle(apply!).outlineStyle;
+    const edit = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Edit');
+    edit?.focus();
+    return getComputedStyle(edit!).outlineStyle;
   });
   assert.notEqual(focusRing, 'none', 'a focused button shows where the focus is');
   assert.deepEqual(problems, []);
