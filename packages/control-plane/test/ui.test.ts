@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
-import { defaultUiDir } from '../src/routes/ui.js';
+import Fastify from 'fastify';
+import { defaultUiDir, uiRoutes } from '../src/routes/ui.js';
 import { makeApp, testConfig } from './helpers/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hfi-ui-'));
@@ -74,8 +75,22 @@ test('without a built dashboard, /ui answers 404 HFI_NOT_FOUND saying how to bui
   }
 });
 
+test('without @hfi/dashboard installed (an image with the API alone), /ui answers 404 HFI_NOT_FOUND saying so', async () => {
+  const app = Fastify();
+  await app.register(uiRoutes(undefined));
+  try {
+    const res = await app.inject('/ui/');
+    assert.equal(res.statusCode, 404);
+    assert.equal(res.json().code, 'HFI_NOT_FOUND');
+    assert.match(res.json().message, /the dashboard is not installed/);
+  } finally {
+    await app.close();
+  }
+});
+
 test("the default folder is @hfi/dashboard's build: its page names assets that exist, each precompressed", async () => {
   const ui = defaultUiDir();
+  assert.ok(ui, '@hfi/dashboard resolves in the repository');
   const page = readFileSync(join(ui, 'index.html'), 'utf8');
   const assets = [...page.matchAll(/(?:src|href)="(app-[A-Z0-9]{8}\.(?:js|css))"/g)].map((m) => m[1]!);
   assert.equal(assets.length, 2, page);

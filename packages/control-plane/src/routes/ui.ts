@@ -11,9 +11,16 @@ import { HfiError } from '../errors.js';
 
 const UI_PREFIX = '/ui/';
 
-/** Where the dashboard's build puts its files (the package's `./ui/*` export). */
-export function defaultUiDir(): string {
-  return dirname(fileURLToPath(import.meta.resolve('@hfi/dashboard/ui/index.html')));
+/**
+ * Where the dashboard's build puts its files (the package's `./ui/*` export); undefined when the package is
+ * not installed (an image that ships the API alone): then /ui says so and the API serves on.
+ */
+export function defaultUiDir(): string | undefined {
+  try {
+    return dirname(fileURLToPath(import.meta.resolve('@hfi/dashboard/ui/index.html')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The page may load only its own scripts and styles, and talk only to this server. */
@@ -33,12 +40,16 @@ const CONTENT_SECURITY_POLICY = [
 const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css)(\.map)?(\.br|\.gz)?$/;
 const PAGE = /\.html(\.br|\.gz)?$/;
 
-export function uiRoutes(uiDir: string): FastifyPluginAsync {
+export function uiRoutes(uiDir: string | undefined): FastifyPluginAsync {
   return async (app) => {
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect(UI_PREFIX));
-    if (!existsSync(join(uiDir, 'index.html'))) {
+    if (uiDir === undefined || !existsSync(join(uiDir, 'index.html'))) {
+      const why =
+        uiDir === undefined
+          ? 'the dashboard is not installed (no @hfi/dashboard beside the control plane)'
+          : `the dashboard is not built (no ${join(uiDir, 'index.html')}): run \`npm run build\``;
       const missing = async () => {
-        throw new HfiError('HFI_NOT_FOUND', `the dashboard is not built (no ${join(uiDir, 'index.html')}): run \`npm run build\``);
+        throw new HfiError('HFI_NOT_FOUND', why);
       };
       app.get('/ui', { schema: { hide: true } }, missing);
       app.get(`${UI_PREFIX}*`, { schema: { hide: true } }, missing);
