@@ -2,13 +2,16 @@
 // Versions are store revisions: a policy's metadata.version is the revision of its latest write,
 // and the rule-set version is the revision of the latest change seen.
 import type { FaultInjectionPolicy, HaltRequest, RegexResult, Selector, StoredHalt, StoredPolicy } from '@hfi/policy';
+import type { AuditLog, Change } from './audit.js';
 
-export interface PutOptions {
+export interface PutOptions extends Change {
   /** Optimistic concurrency: the write happens only if the stored version equals this (absent policy: never). */
   expectedVersion?: string;
   /** Epoch ms of the write: becomes metadata.updatedAt (and createdAt on create). */
   nowMs: number;
 }
+
+/* Every write records its audit entry (store/audit.ts) with it: `Change` says who and when. */
 
 export interface PutResult {
   policy: StoredPolicy;
@@ -68,19 +71,21 @@ export interface PolicyStore {
   readonly backend: 'memory' | 'etcd';
   /** Where built regex tables are kept, when the store keeps them. */
   readonly tables?: DfaTableStore;
+  /** The history of changes, shared by every replica of the store. */
+  readonly audit: AuditLog;
   /** Every policy, sorted by name. */
   list(): Promise<StoredPolicy[]>;
   get(name: string): Promise<StoredPolicy | undefined>;
   /** Atomic create-or-update. Throws HfiError HFI_VERSION_CONFLICT, HFI_POLICY_LIMIT or HFI_STORE_UNAVAILABLE. */
   put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult>;
   /** The deleted policy (or the skipped value that the key held), or undefined when there was none. */
-  delete(name: string): Promise<StoredPolicy | SkippedKey | undefined>;
+  delete(name: string, change: Change): Promise<StoredPolicy | SkippedKey | undefined>;
   /** Every halt, by selector. */
   listHalts(): Promise<StoredHalt[]>;
   /** Halts one selector (one halt per selector): a new halt, or the reason and actor of the existing one updated. */
-  putHalt(request: HaltRequest, options: { nowMs: number }): Promise<{ halt: StoredHalt; created: boolean }>;
+  putHalt(request: HaltRequest, change: Change): Promise<{ halt: StoredHalt; created: boolean }>;
   /** Removes the halt of one selector, or every halt (no selector), in one atomic write. */
-  resume(selector?: Selector): Promise<ResumeResult>;
+  resume(selector: Selector | undefined, change: Change): Promise<ResumeResult>;
   /**
    * Delivers a `reset` with the current contents, then every change in order (again a `reset` after any
    * resynchronisation). Resolves once the first `reset` was delivered, or once the first attempt failed
