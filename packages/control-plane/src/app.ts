@@ -31,6 +31,7 @@ import { EtcdPolicyStore } from './store/etcd.js';
 import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
 import { FaultLedger } from './telemetry/fault-ledger.js';
+import { SharedFaultTotals } from './telemetry/shared-fault-totals.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
 import { PolicyWorkers } from './workers/pool.js';
 import { RegexCompiler } from './workers/regex-compiler.js';
@@ -123,11 +124,21 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       faults.forget(instance);
     },
   });
+  // With several replicas (etcd), each knows the faults of the data planes polling it: shared through the store.
+  const replicaErrorLog = new ThrottledErrorLog(log, clock, 'sharing fault totals with the other replicas failed');
+  const sharedFaults = store.replicas
+    ? new SharedFaultTotals(
+        faults,
+        store.replicas,
+        (name) => hub.policy(name) !== undefined,
+        (error) => replicaErrorLog.report('faults', error),
+      )
+    : undefined;
   const policies = new PolicyService({
     store,
     hub,
     dataPlanes,
-    faults,
+    faults: sharedFaults ?? faults,
     clock,
     maxPolicies: config.maxPolicies,
     regexes,
@@ -243,6 +254,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await store.watch(hub.apply);
     await hub.settled();
     hub.flush();
+    sharedFaults?.start();
   });
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
   // too), so that it stays bounded while pods come and go. Phases need no sweep: they are computed when
@@ -263,6 +275,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   app.addHook('onClose', async () => {
     clearInterval(staleDataPlaneSweep);
+    sharedFaults?.stop();
     await store.close();
     await workers.close();
     metrics.close();

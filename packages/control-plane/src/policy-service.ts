@@ -11,7 +11,7 @@ import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.j
 import { fieldDetails, HfiError } from './errors.js';
 import { identityKey, podKey } from './identity-key.js';
 import type { PolicyStore, SkippedKey } from './store/types.js';
-import type { FaultLedger } from './telemetry/fault-ledger.js';
+import type { PolicyFaultTotals } from './telemetry/fault-ledger.js';
 import type { RegexCompiler } from './workers/regex-compiler.js';
 
 /** Names that would collide with fixed routes under /v1/policies/. */
@@ -23,7 +23,8 @@ export interface PolicyServiceOptions {
   store: PolicyStore;
   hub: RuleSetHub;
   dataPlanes: DataPlaneRegistry;
-  faults: FaultLedger;
+  /** Summed over every replica when the store is shared (telemetry/shared-fault-totals.ts). */
+  faults: PolicyFaultTotals;
   clock: Clock;
   maxPolicies: number;
   regexes: RegexCompiler;

@@ -25,6 +25,7 @@ import { EtcdAuditLog } from './etcd-audit.js';
 import { EtcdDfaTables } from './etcd-dfa-tables.js';
 import { ReplicaLease } from './etcd-lease.js';
 import { readRange } from './etcd-range.js';
+import { EtcdReplicaBoard } from './etcd-replica-board.js';
 import { haltKey, stampHalt } from './halts.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
@@ -85,8 +86,9 @@ export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
   readonly tables: DfaTableStore;
   readonly audit: EtcdAuditLog;
+  readonly replicas: EtcdReplicaBoard;
   /** This replica's lease (keys that go with it). */
-  readonly lease: ReplicaLease;
+  private readonly lease: ReplicaLease;
   private readonly client: Etcd3;
   private readonly prefix: string;
   private readonly haltPrefix: string;
@@ -121,6 +123,12 @@ export class EtcdPolicyStore implements PolicyStore {
       onError: (operation, error) => this.options.onError?.(operation, error),
     });
     this.lease = new ReplicaLease(() => this.client, options.randomHex(4), REPLICA_LEASE_SECONDS);
+    this.replicas = new EtcdReplicaBoard(
+      () => this.client,
+      this.lease,
+      `${root}replicas/`,
+      (operation, run) => this.call(operation, run),
+    );
     this.audit = new EtcdAuditLog(() => this.client, {
       prefix: `${root}audit/`,
       prunerKey: `${root}replicas/roles/audit-pruner`,

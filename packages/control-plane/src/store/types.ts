@@ -67,12 +67,25 @@ export interface DfaTableStore {
   deleteTables(sources: readonly string[]): Promise<void>;
 }
 
+/**
+ * Per-replica summaries: each replica publishes its own summary of a topic (kept while it lives) and reads
+ * the other live replicas' latest.
+ */
+export interface ReplicaBoard {
+  readonly replicaId: string;
+  publish(topic: string, summary: string): Promise<void>;
+  /** The other replicas' summaries of `topic`, by replica id. */
+  read(topic: string): Promise<Map<string, string>>;
+}
+
 export interface PolicyStore {
   readonly backend: 'memory' | 'etcd';
   /** Where built regex tables are kept, when the store keeps them. */
   readonly tables?: DfaTableStore;
   /** The history of changes, shared by every replica of the store. */
   readonly audit: AuditLog;
+  /** Where replicas share what each alone knows (etcd); absent when there is one process (memory). */
+  readonly replicas?: ReplicaBoard;
   /** Every policy, sorted by name. */
   list(): Promise<StoredPolicy[]>;
   get(name: string): Promise<StoredPolicy | undefined>;
