@@ -39,14 +39,16 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("policy history NAME: the policy's changes, newest first, with who made them and what changed", async () => {
+test("policy history NAME: the policy's changes and the halts that covered it, newest first, with who and what", async () => {
   const r = await cli(['policy', 'history', 'checkout-abort'], { server: cp.url, env: { HFI_TOKEN: ALICE } });
   assert.equal(r.code, 0, explain(r));
   const lines = r.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^AGE\s+KIND\s+ACTOR\s+TARGET\s+CHANGE$/);
-  assert.match(lines[1]!, /^\d+s\s+update\s+bob\s+checkout-abort\s+version \d+ -> \d+ \(rules\)$/);
-  assert.match(lines[2]!, /^\d+s\s+create\s+alice\s+checkout-abort\s+version \d+$/);
-  assert.equal(lines.length, 3);
+  assert.match(lines[1]!, /^\d+s\s+resume\s+alice\s+checkout\.\*\s+lifted \(reason was "INC-9"\)$/);
+  assert.match(lines[2]!, /^\d+s\s+halt\s+bob\s+checkout\.\*\s+reason "INC-9"$/);
+  assert.match(lines[3]!, /^\d+s\s+update\s+bob\s+checkout-abort\s+version \d+ -> \d+ \(rules\)$/);
+  assert.match(lines[4]!, /^\d+s\s+create\s+alice\s+checkout-abort\s+version \d+$/);
+  assert.equal(lines.length, 5);
 });
 
 test('policy history --all: every change, halts too; --kind and --limit narrow it; -o json is the entries', async () => {

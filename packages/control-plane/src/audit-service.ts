@@ -27,9 +27,11 @@ export class AuditService {
       const message = `expected 1-${API_LIMITS.auditEntriesPerQuery}, got ${query.limit}`;
       throw new HfiError('HFI_INVALID_REQUEST', `query parameter limit: ${message}`, [{ path: 'limit', message }]);
     }
+    const selector = query.policy === undefined ? undefined : this.o.hub.policy(query.policy)?.spec.selector;
     return this.o.store.audit.list({
       limit,
       ...(query.policy !== undefined ? { policy: query.policy } : {}),
+      ...(selector !== undefined ? { selector } : {}),
       ...(query.kind !== undefined ? { kind: query.kind } : {}),
     });
   }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type EtcdProcess, startEtcd, waitFor } from '@hfi/testkit';
+import { Etcd3 } from 'etcd3';
 import type { FastifyInstance } from 'fastify';
 import type { ControlPlaneConfig } from '../src/config/config.js';
 import { EtcdPolicyStore } from '../src/store/etcd.js';
@@ -110,7 +111,8 @@ function auditSuite(backend: 'memory' | 'etcd', open: (overrides?: Partial<Contr
       await call('POST', '/v1/halt', { headers: as(ALICE) });
       assert.deepEqual(
         (await history(call, '?policy=one')).map((e) => e.kind),
-        ['update', 'create'],
+        ['halt', 'update', 'create'],
+        'a halt of everything covers it',
       );
       assert.deepEqual(
         (await history(call, '?kind=create')).map((e) => e.policy),
@@ -130,6 +132,25 @@ function auditSuite(backend: 'memory' | 'etcd', open: (overrides?: Partial<Contr
       assert.equal(kind.status, 400);
       assert.equal(kind.json().details[0].path, 'kind');
       await call('DELETE', '/v1/halt', { headers: as(ALICE) });
+    });
+
+    test('?policy= also keeps the halts and resumes that covered a selector the policy had then', async () => {
+      const call = await start();
+      const halt = (service: string) => call('POST', '/v1/halt', { body: { selector: { service }, reason: service }, headers: as(BOB) });
+      const resume = (service: string) => call('DELETE', `/v1/halt?service=${service}`, { headers: as(BOB) });
+      await halt('frontend'); // before the policy existed
+      await resume('frontend');
+      await call('POST', '/v1/policies', { body: policy('moving', { service: 'frontend' }), headers: as(ALICE) });
+      await halt('cart'); // not its service
+      await halt('frontend');
+      await call('POST', '/v1/policies', { body: policy('moving', { service: 'cart' }), headers: as(ALICE) });
+      await resume('frontend'); // no longer its service
+      await resume('cart');
+      await call('DELETE', '/v1/policies/moving', { headers: as(ALICE) });
+      await halt('cart'); // after it was deleted
+      const kept = (await history(call, '?policy=moving')).map((e) => `${e.kind} ${e.policy ?? e.selector?.service}`);
+      assert.deepEqual(kept, ['delete moving', 'resume cart', 'update moving', 'halt frontend', 'create moving']);
+      await resume('cart');
     });
 
     test('reading the history needs a read token: none is 401, a data-plane token 403', async () => {
@@ -216,6 +237,25 @@ function etcdReplica(config: ControlPlaneConfig, root: string): Promise<FastifyI
 auditSuite('etcd', (overrides) => etcdReplica(testConfig(overrides), `/hfi-audit-${++roots}/`));
 
 describe('audit history on etcd: replicas and restarts', () => {
+  test('a key under the audit prefix whose value is not an entry (written around the API) is skipped', async () => {
+    const root = `/hfi-audit-bogus-${++roots}/`;
+    const app = await etcdReplica(testConfig({ auth: namedTokens }), root);
+    const client = new Etcd3({ hosts: etcd!.endpoint });
+    try {
+      const call = httpClient(await listen(app));
+      await call('POST', '/v1/policies', { body: policy('kept'), headers: as(ALICE) });
+      await client.put(`${root}audit/999999999999999-bogus`).value('{"kind":"rename"}');
+      await client.put(`${root}audit/999999999999998-bogus`).value('not json');
+      assert.deepEqual(
+        (await history(call)).map((e) => [e.kind, e.policy]),
+        [['create', 'kept']],
+      );
+    } finally {
+      client.close();
+      await app.close();
+    }
+  });
+
   test('two replicas share one history, an expiry is recorded once between them, and it outlives both', async () => {
     const root = `/hfi-audit-shared-${++roots}/`;
     const config = testConfig({ auth: namedTokens, autoExpireCheckIntervalMs: 100 });

@@ -2,7 +2,7 @@
 // the in-process ring of the memory store. The etcd store writes its entries in the change's own
 // transaction (store/etcd-audit.ts), so that a change is never without its entry.
 import { type AuditEntry, type AuditKind, SYSTEM_ACTOR } from '@hfi/api';
-import type { Selector, StoredHalt, StoredPolicy } from '@hfi/policy';
+import { haltScope, type Selector, type StoredHalt, type StoredPolicy } from '@hfi/policy';
 import { isoTime } from './stamp.js';
 
 /** Who made a change and when: written with it. No actor: a change no token made ("system"). */
@@ -12,8 +12,10 @@ export interface Change {
 }
 
 export interface AuditQuery {
-  /** Entries of this policy only. */
+  /** This policy's entries, and the halts and resumes that covered it (AuditMatcher). */
   policy?: string;
+  /** The policy's selector now, when it exists. */
+  selector?: Selector;
   kind?: AuditKind;
   limit: number;
 }
@@ -76,8 +78,31 @@ export function sortableTime(ms: number): string {
   return String(Math.max(0, Math.floor(ms))).padStart(15, '0');
 }
 
-export function matches(entry: AuditEntry, query: AuditQuery): boolean {
-  return (query.policy === undefined || entry.policy === query.policy) && (query.kind === undefined || entry.kind === query.kind);
+/**
+ * Which entries a query keeps, fed newest first. With `policy`: the policy's own entries, and the halts and
+ * resumes that covered a selector it had at the time: its selector now, then, going back, the one each of
+ * its entries says it had before (an update's or a delete's `before`); before its create it had none.
+ */
+export class AuditMatcher {
+  private selectors: Selector[];
+
+  constructor(private readonly query: AuditQuery) {
+    this.selectors = query.selector ? [query.selector] : [];
+  }
+
+  accepts(entry: AuditEntry): boolean {
+    const { policy, kind } = this.query;
+    const kindMatches = kind === undefined || entry.kind === kind;
+    if (policy === undefined) return kindMatches;
+    if (entry.policy === policy) {
+      const earlier = entry.kind === 'expire' ? entry.after : entry.before;
+      this.selectors = earlier && 'spec' in earlier ? [earlier.spec.selector] : [];
+      return kindMatches;
+    }
+    const halt = entry.selector;
+    if (!kindMatches || halt === undefined || (entry.kind !== 'halt' && entry.kind !== 'resume')) return false;
+    return this.selectors.some((selector) => haltScope({ selector: halt }, selector) !== 'none');
+  }
 }
 
 /** The memory store's history: a ring of the newest `maxEntries`, lost with the process. */
@@ -103,9 +128,10 @@ export class AuditRing implements AuditLog {
 
   async list(query: AuditQuery): Promise<AuditEntry[]> {
     const found: AuditEntry[] = [];
+    const matcher = new AuditMatcher(query);
     for (let i = this.ring.length - 1; i >= 0 && found.length < query.limit; i--) {
       const entry = this.ring[(this.start + i) % this.ring.length]!;
-      if (matches(entry, query)) found.push(entry);
+      if (matcher.accepts(entry)) found.push(entry);
     }
     return found;
   }

@@ -8,12 +8,12 @@ import type { StoredPolicy } from '@hfi/policy';
 import { type Etcd3, type IKeyValue, type PutBuilder, Range } from 'etcd3';
 import {
   type AuditLog,
+  AuditMatcher,
   type AuditQuery,
   type AuditRecord,
   type AuditRetention,
   expiryId,
   expiryRecord,
-  matches,
   sortableTime,
 } from './audit.js';
 import type { ReplicaLease } from './etcd-lease.js';
@@ -51,6 +51,7 @@ export class EtcdAuditLog implements AuditLog {
 
   async list(query: AuditQuery): Promise<AuditEntry[]> {
     const found: AuditEntry[] = [];
+    const matcher = new AuditMatcher(query);
     const start = Range.prefix(this.o.prefix).start;
     let end = Range.prefix(this.o.prefix).end;
     // Newest first, a page at a time, until enough entries match or none are left.
@@ -60,7 +61,7 @@ export class EtcdAuditLog implements AuditLog {
       );
       for (const kv of page.kvs) {
         const entry = this.decode(kv);
-        if (entry && matches(entry, query)) found.push(entry);
+        if (entry && matcher.accepts(entry)) found.push(entry);
         if (found.length === query.limit) break;
       }
       const last = page.kvs.at(-1);
