@@ -130,7 +130,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ? new SharedFaultTotals(
         faults,
         store.replicas,
-        (name) => hub.policy(name) !== undefined,
+        (name) => hub.policy(name)?.metadata.createdAt,
         (error) => replicaErrorLog.report('faults', error),
       )
     : undefined;
@@ -275,7 +275,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   app.addHook('onClose', async () => {
     clearInterval(staleDataPlaneSweep);
-    sharedFaults?.stop();
+    // Hands the faults this replica counted on to the others, before its lease (and its summary) goes.
+    await sharedFaults?.retire().catch((error: unknown) => replicaErrorLog.report('retire', error));
     await store.close();
     await workers.close();
     metrics.close();

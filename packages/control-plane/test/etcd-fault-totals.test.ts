@@ -17,6 +17,8 @@ describe('fault totals with two replicas on etcd', () => {
   const apps: FastifyInstance[] = [];
   let a: TestClient;
   let b: TestClient;
+  /** A replica started after B stopped. */
+  let c: TestClient;
   const replica = async (): Promise<TestClient> => {
     const config = testConfig();
     const store = new EtcdPolicyStore({ endpoints: [etcd.endpoint], maxPolicies: 100, clock: realClock, root: ROOT, ...storeDefaults });
@@ -97,10 +99,35 @@ describe('fault totals with two replicas on etcd', () => {
     }
   });
 
-  test("a deleted policy's totals leave every replica; a replica that stops takes its share with it (its lease)", async () => {
+  test("a deleted policy's totals leave every replica", async () => {
     assert.equal((await b('DELETE', '/v1/policies/elsewhere')).status, 200);
-    await waitFor(async () => (await statuses(a)).elsewhere === undefined, { what: 'the policy gone on A' });
+    await waitFor(async () => (await statuses(a)).elsewhere === undefined && (await statuses(b)).elsewhere === undefined, {
+      what: 'the policy gone on both',
+    });
+  });
+
+  test('a replica that stops hands its share on: the totals stay, also on a replica started after it', async () => {
     await apps[1]!.close();
-    await waitFor(async () => (await faults(a, 'shared')).aborts === 3, { what: "B's share gone from A's totals", timeoutMs: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // A reads the summaries twice meanwhile
+    assert.deepEqual(await faults(a, 'shared'), { aborts: 13, delays: 2 });
+    c = await replica();
+    await waitFor(async () => (await faults(c, 'shared')).aborts === 13, { what: "the retired share and A's on C" });
+    assert.deepEqual(await faults(c, 'shared'), { aborts: 13, delays: 2 });
+    await report(c, 'pod-c/vm1', 1, { 'shared/0': { aborts: 1, delays: 0 } });
+    await waitFor(async () => (await faults(a, 'shared')).aborts === 14, { what: "C's count on A" });
+  });
+
+  test('a policy deleted and created again starts from zero on every replica, handed-on shares included', async () => {
+    assert.equal((await a('DELETE', '/v1/policies/shared')).status, 200);
+    await waitFor(
+      async () => (await a('GET', '/v1/policies/shared')).status === 404 && (await c('GET', '/v1/policies/shared')).status === 404,
+      {
+        what: 'the policy gone on A and C',
+      },
+    );
+    assert.equal((await a('POST', '/v1/policies', { body: policy('shared') })).status, 201);
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // summaries read twice meanwhile
+    assert.deepEqual(await faults(a, 'shared'), { aborts: 0, delays: 0 });
+    assert.deepEqual(await faults(c, 'shared'), { aborts: 0, delays: 0 });
   });
 });

@@ -69,13 +69,24 @@ export interface DfaTableStore {
 
 /**
  * Per-replica summaries: each replica publishes its own summary of a topic (kept while it lives) and reads
- * the other live replicas' latest.
+ * the other live replicas' latest; a replica that stops hands its summary on to the topic's retired one.
  */
 export interface ReplicaBoard {
   readonly replicaId: string;
   publish(topic: string, summary: string): Promise<void>;
-  /** The other replicas' summaries of `topic`, by replica id. */
-  read(topic: string): Promise<Map<string, string>>;
+  /** The other live replicas' summaries of `topic`, and the retired summary, read at one revision. */
+  read(topic: string): Promise<ReplicaSummaries>;
+  /**
+   * Replaces the retired summary with `merge(retired)` and removes this replica's own, atomically: what it
+   * counted is in one of them at every moment.
+   */
+  retire(topic: string, merge: (retired: string | undefined) => string): Promise<void>;
+}
+
+export interface ReplicaSummaries {
+  /** By replica id, this replica's own left out. */
+  live: Map<string, string>;
+  retired: string | undefined;
 }
 
 export interface PolicyStore {

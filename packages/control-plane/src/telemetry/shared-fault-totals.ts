@@ -1,8 +1,9 @@
 // Fault totals whichever replica answers (issue 15): each replica counts the deltas of the data planes that
 // poll it (fault-ledger.ts), publishes its per-policy totals as its summary on the replica board (etcd,
 // bound to its lease) about every second when they changed, and reads the other replicas'. A policy's
-// status.faults is this replica's totals plus the others' latest summaries. A summary that cannot be read
-// is left out and reported; it never fails a status.
+// status.faults is this replica's totals plus the others' latest summaries plus what stopped replicas handed
+// on (the retired summary, per policy incarnation: a policy deleted and created again starts from zero).
+// A summary that cannot be read is left out and reported; it never fails a status.
 import type { FaultCounts } from '@hfi/api';
 import type { ReplicaBoard } from '../store/types.js';
 import type { FaultLedger, PolicyFaultTotals } from './fault-ledger.js';
@@ -13,20 +14,25 @@ const SHARE_INTERVAL_MS = 1000;
 /** Publishes again even when nothing changed, so a summary lost with a lease (etcd restarted) comes back. */
 const REPUBLISH_EVERY = 10;
 
-type Summary = Record<string, FaultCounts>;
+/** A live replica's summary: its totals per policy. */
+type LiveSummary = Record<string, FaultCounts>;
+/** The retired summary: per policy, the incarnation (createdAt) the totals belong to. */
+type RetiredSummary = Record<string, FaultCounts & { createdAt: string }>;
 
 export class SharedFaultTotals implements PolicyFaultTotals {
-  /** The other replicas' totals, summed per policy. */
+  /** The other replicas' totals and the retired ones, summed per policy. */
   private others = new Map<string, FaultCounts>();
   private publishedChanges = -1;
   private ticks = 0;
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private round: Promise<void> | undefined;
+  private retired = false;
 
   constructor(
     private readonly ledger: FaultLedger,
     private readonly board: ReplicaBoard,
-    private readonly policyExists: (name: string) => boolean,
+    /** The createdAt of the policy of that name this replica holds (undefined: none). */
+    private readonly policyCreatedAt: (name: string) => string | undefined,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -42,58 +48,93 @@ export class SharedFaultTotals implements PolicyFaultTotals {
     this.timer.unref();
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  /** One round: publish this replica's totals if they changed, then read every other replica's. */
+  share(): Promise<void> {
+    this.round ??= this.shareOnce().finally(() => {
+      this.round = undefined;
+    });
+    return this.round;
   }
 
-  /** One round: publish this replica's totals if they changed, then read every other replica's. */
-  async share(): Promise<void> {
-    if (this.running) return; // a slow store: the next tick does it
-    this.running = true;
+  /** Stops sharing and hands this replica's totals on to the retired summary (a replica stopping). */
+  async retire(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+    this.retired = true;
+    await this.board.retire(TOPIC, (text) => JSON.stringify(this.merged(text)));
+  }
+
+  private async shareOnce(): Promise<void> {
     try {
       await this.publish();
-      this.others = sumOf(await this.board.read(TOPIC), this.policyExists, this.onError);
+      const { live, retired } = await this.board.read(TOPIC);
+      this.others = this.sumOf(live, retired);
     } catch (error) {
       this.onError(error);
-    } finally {
-      this.running = false;
     }
   }
 
   private async publish(): Promise<void> {
+    if (this.retired) return;
     const changes = this.ledger.changes;
     if (changes === this.publishedChanges && ++this.ticks % REPUBLISH_EVERY !== 0) return;
-    const summary: Summary = {};
+    const summary: LiveSummary = {};
     for (const [name, totals] of this.ledger.allPolicyTotals()) summary[name] = { aborts: totals.aborts, delays: totals.delays };
     await this.board.publish(TOPIC, JSON.stringify(summary));
     this.publishedChanges = changes;
   }
-}
 
-/** The other replicas' summaries summed per policy; a summary that is not one is left out and reported. */
-function sumOf(summaries: ReadonlyMap<string, string>, policyExists: (name: string) => boolean, onError: (error: unknown) => void) {
-  const sums = new Map<string, FaultCounts>();
-  for (const [replica, text] of summaries) {
-    let summary: unknown;
-    try {
-      summary = JSON.parse(text);
-    } catch {
-      onError(new Error(`the fault summary of replica ${replica} is not JSON: left out`));
-      continue;
+  /** The retired summary with this replica's totals added; policies no longer held (or held anew) dropped. */
+  private merged(text: string | undefined): RetiredSummary {
+    const merged: RetiredSummary = {};
+    for (const [name, counts] of Object.entries(this.parse(text, 'retired'))) {
+      if (isCounts(counts) && typeof counts.createdAt === 'string' && this.policyCreatedAt(name) === counts.createdAt) {
+        merged[name] = { createdAt: counts.createdAt, aborts: counts.aborts, delays: counts.delays };
+      }
     }
-    if (typeof summary !== 'object' || summary === null) continue;
-    for (const [name, counts] of Object.entries(summary as Record<string, unknown>)) {
-      if (!policyExists(name) || !isCounts(counts)) continue;
+    for (const [name, totals] of this.ledger.allPolicyTotals()) {
+      const createdAt = this.policyCreatedAt(name);
+      if (createdAt === undefined) continue;
+      const sum = merged[name] ?? { createdAt, aborts: 0, delays: 0 };
+      merged[name] = { createdAt, aborts: sum.aborts + totals.aborts, delays: sum.delays + totals.delays };
+    }
+    return merged;
+  }
+
+  /** The live summaries and the retired one summed per policy, policies this replica does not hold left out. */
+  private sumOf(live: ReadonlyMap<string, string>, retired: string | undefined): Map<string, FaultCounts> {
+    const sums = new Map<string, FaultCounts>();
+    const add = (name: string, counts: FaultCounts): void => {
       const sum = sums.get(name) ?? { aborts: 0, delays: 0 };
       sum.aborts += counts.aborts;
       sum.delays += counts.delays;
       sums.set(name, sum);
+    };
+    for (const [replica, text] of live) {
+      for (const [name, counts] of Object.entries(this.parse(text, `replica ${replica}`))) {
+        if (isCounts(counts) && this.policyCreatedAt(name) !== undefined) add(name, counts);
+      }
     }
+    for (const [name, counts] of Object.entries(this.parse(retired, 'retired'))) {
+      if (isCounts(counts) && this.policyCreatedAt(name) === (counts as { createdAt?: unknown }).createdAt) add(name, counts);
+    }
+    return sums;
   }
-  return sums;
+
+  private parse(text: string | undefined, whose: string): Record<string, unknown> {
+    if (text === undefined) return {};
+    try {
+      const value: unknown = JSON.parse(text);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    this.onError(new Error(`the fault summary of ${whose} is not a JSON object: left out`));
+    return {};
+  }
 }
 
-function isCounts(value: unknown): value is FaultCounts {
+function isCounts(value: unknown): value is FaultCounts & { createdAt?: unknown } {
   const v = value as Partial<FaultCounts> | null;
   return typeof v === 'object' && v !== null && Number.isSafeInteger(v.aborts) && Number.isSafeInteger(v.delays);
 }
