@@ -223,8 +223,9 @@ after(async () => {
 
 /** One etcd for the file, a fresh root per replica set: each test sees only its own history. */
 let roots = 0;
-function etcdReplica(config: ControlPlaneConfig, root: string): Promise<FastifyInstance> {
+function etcdReplica(config: ControlPlaneConfig, root: string, pageKeys?: number): Promise<FastifyInstance> {
   const store = new EtcdPolicyStore({
+    ...(pageKeys !== undefined ? { pageKeys } : {}),
     endpoints: [etcd!.endpoint],
     maxPolicies: config.maxPolicies,
     clock: realClock,
@@ -237,6 +238,28 @@ function etcdReplica(config: ControlPlaneConfig, root: string): Promise<FastifyI
 auditSuite('etcd', (overrides) => etcdReplica(testConfig(overrides), `/hfi-audit-${++roots}/`));
 
 describe('audit history on etcd: replicas and restarts', () => {
+  test('a query reads newest first across pages until enough entries match', async () => {
+    const app = await etcdReplica(testConfig({ auth: namedTokens }), `/hfi-audit-pages-${++roots}/`, 4); // audit pages of 2
+    try {
+      const call = httpClient(await listen(app));
+      for (let i = 1; i <= 4; i++) {
+        await call('POST', '/v1/policies', { body: policy(`paged-${i}`), headers: as(ALICE) });
+        await call('POST', '/v1/policies', { body: policy(`paged-${i}`, { percentage: 7 }), headers: as(BOB) });
+      }
+      assert.deepEqual(
+        (await history(call, '?kind=create&limit=3')).map((e) => e.policy),
+        ['paged-4', 'paged-3', 'paged-2'],
+      );
+      assert.deepEqual(
+        (await history(call, '?policy=paged-1')).map((e) => `${e.kind} ${e.actor}`),
+        ['update bob', 'create alice'],
+      );
+      assert.equal((await history(call)).length, 8);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a key under the audit prefix whose value is not an entry (written around the API) is skipped', async () => {
     const root = `/hfi-audit-bogus-${++roots}/`;
     const app = await etcdReplica(testConfig({ auth: namedTokens }), root);

@@ -35,11 +35,15 @@ const entryChecker = compileChecker(AuditEntrySchema, [...COMPONENT_SCHEMAS]);
 
 export class EtcdAuditLog implements AuditLog {
   private written = 0;
+  /** An entry holds up to two policies (before, after): half the store's page keeps a page within the receive cap. */
+  private readonly pageKeys: number;
 
   constructor(
     private readonly client: () => Etcd3,
     private readonly o: EtcdAuditOptions,
-  ) {}
+  ) {
+    this.pageKeys = Math.max(1, Math.floor(o.pageKeys / 2));
+  }
 
   /** The put that records `record`, for the change's own transaction. */
   entryPut(record: AuditRecord, nowMs: number): PutBuilder {
@@ -57,7 +61,7 @@ export class EtcdAuditLog implements AuditLog {
     // Newest first, a page at a time, until enough entries match or none are left.
     while (found.length < query.limit) {
       const page = await this.o.call('audit', () =>
-        this.client().getAll().inRange(new Range(start, end)).sort('Key', 'Descend').limit(this.o.pageKeys).exec(),
+        this.client().getAll().inRange(new Range(start, end)).sort('Key', 'Descend').limit(this.pageKeys).exec(),
       );
       for (const kv of page.kvs) {
         const entry = this.decode(kv);
