@@ -18,10 +18,14 @@ import {
 } from '@hfi/policy';
 import { ConstantBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type IResponseHeader, Range, type Watcher } from 'etcd3';
-import type { Clock } from '../clock.js';
+import type { Clock, RandomHex } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
+import { type AuditRetention, type Change, haltRecord, policyRecord } from './audit.js';
+import { EtcdAuditLog } from './etcd-audit.js';
 import { EtcdDfaTables } from './etcd-dfa-tables.js';
+import { ReplicaLease } from './etcd-lease.js';
 import { readRange } from './etcd-range.js';
+import { EtcdReplicaBoard } from './etcd-replica-board.js';
 import { haltKey, stampHalt } from './halts.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
@@ -31,9 +35,12 @@ export interface EtcdStoreOptions {
   endpoints: string[];
   maxPolicies: number;
   clock: Clock;
+  randomHex: RandomHex;
+  audit: AuditRetention;
   /**
    * Key prefix: policies live at `<root>policies/<name>`, halts at `<root>halts/<service>/<namespace>`,
-   * built DFA tables at `<root>dfa/v1/<sha256>`.
+   * built DFA tables at `<root>dfa/v1/<sha256>`, audit entries at `<root>audit/<time>-<replica>-<n>`, keys
+   * bound to a replica's lease under `<root>replicas/`.
    */
   root?: string;
   /** Deadline of every unary call. */
@@ -49,6 +56,8 @@ export interface EtcdStoreOptions {
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
+/** How long a replica's lease outlives its last keepalive: its keys (its jobs) pass on after that. */
+const REPLICA_LEASE_SECONDS = 10;
 
 /** What a policy key holds: a policy, or a value every replica skips. */
 type StoredEntry = { policy: StoredPolicy; modRevision: string } | { skipped: SkippedKey; modRevision: string };
@@ -76,6 +85,10 @@ const RECEIVE_MAX_BYTES = PAGE_KEYS * (LIMITS.policyBytes + 4096);
 export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
   readonly tables: DfaTableStore;
+  readonly audit: EtcdAuditLog;
+  readonly replicas: EtcdReplicaBoard;
+  /** This replica's lease (keys that go with it). */
+  private readonly lease: ReplicaLease;
   private readonly client: Etcd3;
   private readonly prefix: string;
   private readonly haltPrefix: string;
@@ -107,6 +120,22 @@ export class EtcdPolicyStore implements PolicyStore {
       pageKeys: this.pageKeys,
       // The tables report their own errors: a table not read or not stored is only rebuilt.
       call: (run) => withTimeout(run(), this.timeoutMs + 500, 'tables'),
+      onError: (operation, error) => this.options.onError?.(operation, error),
+    });
+    this.lease = new ReplicaLease(() => this.client, options.randomHex(4), REPLICA_LEASE_SECONDS);
+    this.replicas = new EtcdReplicaBoard(
+      () => this.client,
+      this.lease,
+      `${root}replicas/`,
+      (operation, run) => this.call(operation, run),
+    );
+    this.audit = new EtcdAuditLog(() => this.client, {
+      prefix: `${root}audit/`,
+      prunerKey: `${root}replicas/roles/audit-pruner`,
+      retention: options.audit,
+      lease: this.lease,
+      pageKeys: this.pageKeys,
+      call: (operation, run) => this.call(operation, run),
       onError: (operation, error) => this.options.onError?.(operation, error),
     });
     this.client = new Etcd3({
@@ -155,9 +184,14 @@ export class EtcdPolicyStore implements PolicyStore {
       }
       const now = isoTime(options.nowMs);
       const createdAt = existing?.metadata.createdAt ?? now;
-      const value = encodeValue(stampPolicy(policy, { version: '', createdAt, updatedAt: now }));
+      const written = stampPolicy(policy, { version: '', createdAt, updatedAt: now });
+      const value = encodeValue(written);
       const guard = entry ? this.client.if(key, 'Mod', '==', entry.modRevision) : this.client.if(key, 'Create', '==', 0);
-      const result = await this.call('put', () => guard.then(this.client.put(key).value(value)).commit());
+      const audit = this.audit.entryPut(
+        policyRecord(existing ? 'update' : 'create', name, existing ?? null, written, options),
+        options.nowMs,
+      );
+      const result = await this.call('put', () => guard.then(this.client.put(key).value(value), audit).commit());
       if (result.succeeded) {
         const version = String(result.header.revision);
         return { policy: stampPolicy(policy, { version, createdAt, updatedAt: now }), created: !existing };
@@ -168,34 +202,37 @@ export class EtcdPolicyStore implements PolicyStore {
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the write; try again`);
   }
 
-  async delete(name: string): Promise<StoredPolicy | SkippedKey | undefined> {
+  async delete(name: string, change: Change): Promise<StoredPolicy | SkippedKey | undefined> {
     const key = this.prefix + name;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const existing = await this.getEntry(name);
       if (!existing) return undefined;
+      const audit = this.audit.entryPut(policyRecord('delete', name, policyOf(existing) ?? null, null, change), change.nowMs);
       const result = await this.call('delete', () =>
-        this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key)).commit(),
+        this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key), audit).commit(),
       );
       if (result.succeeded) return 'policy' in existing ? existing.policy : existing.skipped;
     }
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the delete; try again`);
   }
 
-  async putHalt(request: HaltRequest, options: { nowMs: number }): Promise<{ halt: StoredHalt; created: boolean }> {
+  async putHalt(request: HaltRequest, change: Change): Promise<{ halt: StoredHalt; created: boolean }> {
     const key = this.haltPrefix + haltKey(request.selector);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const entry = (await this.getHaltEntries(request.selector)).entries[0];
       // A key holding a skipped value is written over: that is how it is repaired (it held no halt).
       const existing = entry && 'halt' in entry ? entry.halt : undefined;
-      const { version: _version, ...value } = stampHalt(request, existing, options.nowMs, '');
+      const written = stampHalt(request, existing, change.nowMs, '');
+      const { version: _version, ...value } = written;
       const guard = entry ? this.client.if(key, 'Mod', '==', entry.modRevision) : this.client.if(key, 'Create', '==', 0);
-      const result = await this.call('halt', () => guard.then(this.client.put(key).value(JSON.stringify(value))).commit());
+      const audit = this.audit.entryPut(haltRecord('halt', existing ?? null, written, change), change.nowMs);
+      const result = await this.call('halt', () => guard.then(this.client.put(key).value(JSON.stringify(value)), audit).commit());
       if (result.succeeded) return { halt: { ...value, version: String(result.header.revision) }, created: !existing };
     }
     throw new HfiError('HFI_VERSION_CONFLICT', 'the halt kept changing during the write; try again');
   }
 
-  async resume(selector?: Selector): Promise<ResumeResult> {
+  async resume(selector: Selector | undefined, change: Change): Promise<ResumeResult> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const found = await this.getHaltEntries(selector);
       if (found.entries.length === 0) return { removed: [], skipped: [], revision: found.revision };
@@ -205,7 +242,10 @@ export class EtcdPolicyStore implements PolicyStore {
       let guard = this.client.if(first!.key, 'Mod', '==', first!.modRevision);
       for (const e of rest) guard = guard.and(e.key, 'Mod', '==', e.modRevision);
       const deletes = keys.map((e) => this.client.delete().key(e.key));
-      const result = await this.call('resume', () => guard.then(...deletes).commit());
+      const audits = found.entries.flatMap((e) =>
+        'halt' in e ? [this.audit.entryPut(haltRecord('resume', e.halt, null, change), change.nowMs)] : [],
+      );
+      const result = await this.call('resume', () => guard.then(...deletes, ...audits).commit());
       if (result.succeeded) {
         return {
           removed: found.entries.flatMap((e) => ('halt' in e ? [e.halt] : [])),
@@ -232,6 +272,7 @@ export class EtcdPolicyStore implements PolicyStore {
     const watcher = this.watcher;
     this.watcher = undefined;
     if (watcher) await watcher.cancel().catch(() => undefined);
+    await withTimeout(this.lease.close(), this.timeoutMs, 'revoke').catch(() => undefined);
     this.client.close();
   }
 
