@@ -199,6 +199,15 @@ function conformance(backend: string, makeStore: () => Factory): void {
       );
     });
 
+    test('resume of every halt lifts 150 halts, more than one etcd transaction holds', async () => {
+      const store = await open();
+      for (let i = 0; i < 150; i++) await store.putHalt({ selector: { service: `s${i}`, namespace: 'demo' }, reason: '' }, { nowMs: T0 });
+      const all = await store.resume(undefined, { nowMs: T0 });
+      assert.equal(all.removed.length, 150);
+      assert.equal(new Set(all.removed.map((h) => h.selector.service)).size, 150);
+      assert.deepEqual(await store.listHalts(), []);
+    });
+
     test('watch: the reset carries the halts; halt writes are events in the same revision order as policy writes', async () => {
       const store = await open();
       await store.putHalt({ selector: { service: '*', namespace: 'prod' }, reason: 'freeze' }, { nowMs: T0 });

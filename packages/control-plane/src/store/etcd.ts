@@ -56,6 +56,11 @@ export interface EtcdStoreOptions {
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
+/**
+ * Halts lifted per transaction: each costs a delete and an audit put, and etcd's default --max-txn-ops is
+ * 128. More halts than this are resumed in several transactions, one after the other.
+ */
+const RESUME_BATCH = 60;
 /** How long a replica's lease outlives its last keepalive: its keys (its jobs) pass on after that. */
 const REPLICA_LEASE_SECONDS = 10;
 
@@ -233,28 +238,36 @@ export class EtcdPolicyStore implements PolicyStore {
   }
 
   async resume(selector: Selector | undefined, change: Change): Promise<ResumeResult> {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const done: ResumeResult = { removed: [], skipped: [], revision: 0 };
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; ) {
       const found = await this.getHaltEntries(selector);
-      if (found.entries.length === 0) return { removed: [], skipped: [], revision: found.revision };
-      // One transaction: every key read is still as read, and all of them go (one revision), skipped values too.
-      const keys = found.entries.map((e) => ({ key: 'halt' in e ? this.haltPrefix + haltKey(e.halt.selector) : e.skipped.key, ...e }));
-      const [first, ...rest] = keys;
-      let guard = this.client.if(first!.key, 'Mod', '==', first!.modRevision);
-      for (const e of rest) guard = guard.and(e.key, 'Mod', '==', e.modRevision);
-      const deletes = keys.map((e) => this.client.delete().key(e.key));
-      const audits = found.entries.flatMap((e) =>
-        'halt' in e ? [this.audit.entryPut(haltRecord('resume', e.halt, null, change), change.nowMs)] : [],
-      );
-      const result = await this.call('resume', () => guard.then(...deletes, ...audits).commit());
-      if (result.succeeded) {
-        return {
-          removed: found.entries.flatMap((e) => ('halt' in e ? [e.halt] : [])),
-          skipped: found.entries.flatMap((e) => ('skipped' in e ? [e.skipped] : [])),
-          revision: Number(result.header.revision),
-        };
+      if (found.entries.length === 0) return done.revision ? done : { ...done, revision: found.revision };
+      const batch = found.entries.slice(0, RESUME_BATCH);
+      const revision = await this.deleteHaltEntries(batch, change);
+      if (revision === undefined) {
+        attempt++;
+        continue;
       }
+      done.removed.push(...batch.flatMap((e) => ('halt' in e ? [e.halt] : [])));
+      done.skipped.push(...batch.flatMap((e) => ('skipped' in e ? [e.skipped] : [])));
+      done.revision = revision;
+      if (batch.length === found.entries.length) return done;
     }
     throw new HfiError('HFI_VERSION_CONFLICT', 'the halts kept changing during the resume; try again');
+  }
+
+  /** One transaction: every key still as read, and all of them go (one revision), skipped values too. */
+  private async deleteHaltEntries(entries: HaltEntry[], change: Change): Promise<number | undefined> {
+    const keys = entries.map((e) => ({ key: 'halt' in e ? this.haltPrefix + haltKey(e.halt.selector) : e.skipped.key, ...e }));
+    const [first, ...rest] = keys;
+    let guard = this.client.if(first!.key, 'Mod', '==', first!.modRevision);
+    for (const e of rest) guard = guard.and(e.key, 'Mod', '==', e.modRevision);
+    const deletes = keys.map((e) => this.client.delete().key(e.key));
+    const audits = entries.flatMap((e) =>
+      'halt' in e ? [this.audit.entryPut(haltRecord('resume', e.halt, null, change), change.nowMs)] : [],
+    );
+    const result = await this.call('resume', () => guard.then(...deletes, ...audits).commit());
+    return result.succeeded ? Number(result.header.revision) : undefined;
   }
 
   async watch(listener: StoreListener): Promise<void> {
