@@ -22,7 +22,12 @@ writeFileSync(join(dir, 'app-ABCD1234.js.br'), brotliCompressSync(SCRIPT));
 
 /** A guarded server: the page must not need a token. */
 const guarded = () =>
-  makeApp({ uiDir: dir, config: testConfig({ auth: { adminToken: 'adm', readTokens: [], allowUnauthenticated: false } }) });
+  makeApp({
+    uiDir: dir,
+    config: testConfig({
+      auth: { tokens: { admin: [{ name: 'admin', token: 'adm' }], read: [], dataplane: [] }, allowUnauthenticated: false },
+    }),
+  });
 
 test('/ and /ui lead to /ui/, which is the page, public even when every API route needs a token', async () => {
   const app = await guarded();

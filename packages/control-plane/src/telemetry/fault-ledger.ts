@@ -18,16 +18,25 @@ interface InstanceState {
 
 export type RecordOutcome = 'counted' | 'duplicate';
 
+/** Faults injected per policy and per rule index, as the API's status answers them. */
+export interface PolicyFaultTotals {
+  policyTotals(name: string): FaultCounts;
+  /** The same per rule index, for `ruleCount` rules (the policy's current spec). */
+  ruleTotals(name: string, ruleCount: number): FaultCounts[];
+}
+
 const ZERO: Readonly<FaultCounts> = Object.freeze({ aborts: 0, delays: 0 });
 
-interface PolicyTotals extends FaultCounts {
+export interface PolicyTotals extends FaultCounts {
   /** By rule index; an index never reported is a hole (0). */
   rules: FaultCounts[];
 }
 
-export class FaultLedger {
+export class FaultLedger implements PolicyFaultTotals {
   private readonly instances = new Map<string, InstanceState>();
   private readonly byPolicy = new Map<string, PolicyTotals>();
+  /** Grows whenever a policy's totals change (shared-fault-totals.ts publishes only then). */
+  changes = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -57,6 +66,7 @@ export class FaultLedger {
         rule.aborts += c.aborts;
         rule.delays += c.delays;
       }
+      this.changes++;
     }
     return 'counted';
   }
@@ -81,6 +91,11 @@ export class FaultLedger {
     return Array.from({ length: ruleCount }, (_, i) => ({ ...(rules[i] ?? ZERO) }));
   }
 
+  /** Every policy's totals on this replica (with their per-rule totals). */
+  allPolicyTotals(): ReadonlyMap<string, Readonly<PolicyTotals>> {
+    return this.byPolicy;
+  }
+
   /** What one instance has reported since this replica first heard from it. */
   instanceTotals(instance: string): FaultCounts {
     return this.instances.get(instance)?.totals ?? ZERO;
@@ -88,7 +103,12 @@ export class FaultLedger {
 
   /** Drops the totals of policies that no longer exist (called with each new rule set). */
   retainPolicies(): void {
-    for (const name of this.byPolicy.keys()) if (!this.policyExists(name)) this.byPolicy.delete(name);
+    for (const name of this.byPolicy.keys()) {
+      if (!this.policyExists(name)) {
+        this.byPolicy.delete(name);
+        this.changes++;
+      }
+    }
   }
 
   private state(instance: string): InstanceState {

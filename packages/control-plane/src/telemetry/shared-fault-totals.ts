@@ -1,0 +1,169 @@
+// Fault totals whichever replica answers (issue 15): each replica counts the deltas of the data planes that
+// poll it (fault-ledger.ts), publishes its per-policy totals as its summary on the replica board (etcd,
+// bound to its lease) about every second when they changed, and reads the other replicas'. A policy's
+// status.faults is this replica's totals plus the others' latest summaries plus what stopped replicas handed
+// on (the retired summary, per policy incarnation: a policy deleted and created again starts from zero).
+// The per-rule totals travel with them (`rules`, by rule index); a summary without them counts for the
+// policy's totals only.
+// A summary that cannot be read is left out and reported; it never fails a status.
+import type { FaultCounts } from '@hfi/api';
+import type { ReplicaBoard } from '../store/types.js';
+import type { FaultLedger, PolicyFaultTotals, PolicyTotals } from './fault-ledger.js';
+
+const TOPIC = 'faults';
+/** How often a replica publishes its totals (when they changed) and reads the others'. */
+const SHARE_INTERVAL_MS = 1000;
+/** Publishes again even when nothing changed, so a summary lost with a lease (etcd restarted) comes back. */
+const REPUBLISH_EVERY = 10;
+
+/** A live replica's summary: its totals per policy. */
+type LiveSummary = Record<string, PolicyTotals>;
+/** The retired summary: per policy, the incarnation (createdAt) the totals belong to. */
+type RetiredSummary = Record<string, PolicyTotals & { createdAt: string }>;
+
+export class SharedFaultTotals implements PolicyFaultTotals {
+  /** The other replicas' totals and the retired ones, summed per policy. */
+  private others = new Map<string, PolicyTotals>();
+  private publishedChanges = -1;
+  private ticks = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+  private retired = false;
+
+  constructor(
+    private readonly ledger: FaultLedger,
+    private readonly board: ReplicaBoard,
+    /** The createdAt of the policy of that name this replica holds (undefined: none). */
+    private readonly policyCreatedAt: (name: string) => string | undefined,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  policyTotals(name: string): FaultCounts {
+    const mine = this.ledger.policyTotals(name);
+    const theirs = this.others.get(name);
+    if (!theirs) return mine;
+    return { aborts: mine.aborts + theirs.aborts, delays: mine.delays + theirs.delays };
+  }
+
+  ruleTotals(name: string, ruleCount: number): FaultCounts[] {
+    const mine = this.ledger.ruleTotals(name, ruleCount);
+    const theirs = this.others.get(name)?.rules ?? [];
+    return mine.map((m, i) => ({ aborts: m.aborts + (theirs[i]?.aborts ?? 0), delays: m.delays + (theirs[i]?.delays ?? 0) }));
+  }
+
+  start(intervalMs = SHARE_INTERVAL_MS): void {
+    this.timer = setInterval(() => void this.share(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** One round: publish this replica's totals if they changed, then read every other replica's. */
+  share(): Promise<void> {
+    this.round ??= this.shareOnce().finally(() => {
+      this.round = undefined;
+    });
+    return this.round;
+  }
+
+  /** Stops sharing and hands this replica's totals on to the retired summary (a replica stopping). */
+  async retire(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+    this.retired = true;
+    await this.board.retire(TOPIC, (text) => JSON.stringify(this.merged(text)));
+  }
+
+  private async shareOnce(): Promise<void> {
+    try {
+      await this.publish();
+      const { live, retired } = await this.board.read(TOPIC);
+      this.others = this.sumOf(live, retired);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  private async publish(): Promise<void> {
+    if (this.retired) return;
+    const changes = this.ledger.changes;
+    if (changes === this.publishedChanges && ++this.ticks % REPUBLISH_EVERY !== 0) return;
+    const summary: LiveSummary = {};
+    for (const [name, totals] of this.ledger.allPolicyTotals()) summary[name] = copyOf(totals);
+    await this.board.publish(TOPIC, JSON.stringify(summary));
+    this.publishedChanges = changes;
+  }
+
+  /** The retired summary with this replica's totals added; policies no longer held (or held anew) dropped. */
+  private merged(text: string | undefined): RetiredSummary {
+    const merged: RetiredSummary = {};
+    for (const [name, counts] of Object.entries(this.parse(text, 'retired'))) {
+      if (isCounts(counts) && typeof counts.createdAt === 'string' && this.policyCreatedAt(name) === counts.createdAt) {
+        merged[name] = { createdAt: counts.createdAt, ...copyOf(counts) };
+      }
+    }
+    for (const [name, totals] of this.ledger.allPolicyTotals()) {
+      const createdAt = this.policyCreatedAt(name);
+      if (createdAt === undefined) continue;
+      const sum = merged[name] ?? { createdAt, aborts: 0, delays: 0, rules: [] };
+      addTo(sum, totals);
+      merged[name] = sum;
+    }
+    return merged;
+  }
+
+  /** The live summaries and the retired one summed per policy, policies this replica does not hold left out. */
+  private sumOf(live: ReadonlyMap<string, string>, retired: string | undefined): Map<string, PolicyTotals> {
+    const sums = new Map<string, PolicyTotals>();
+    const add = (name: string, counts: FaultCounts & { rules?: unknown }): void => {
+      const sum = sums.get(name) ?? { aborts: 0, delays: 0, rules: [] };
+      addTo(sum, counts);
+      sums.set(name, sum);
+    };
+    for (const [replica, text] of live) {
+      for (const [name, counts] of Object.entries(this.parse(text, `replica ${replica}`))) {
+        if (isCounts(counts) && this.policyCreatedAt(name) !== undefined) add(name, counts);
+      }
+    }
+    for (const [name, counts] of Object.entries(this.parse(retired, 'retired'))) {
+      if (isCounts(counts) && this.policyCreatedAt(name) === (counts as { createdAt?: unknown }).createdAt) add(name, counts);
+    }
+    return sums;
+  }
+
+  private parse(text: string | undefined, whose: string): Record<string, unknown> {
+    if (text === undefined) return {};
+    try {
+      const value: unknown = JSON.parse(text);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    this.onError(new Error(`the fault summary of ${whose} is not a JSON object: left out`));
+    return {};
+  }
+}
+
+/** Adds `counts` (and its per-rule totals, those that read as counts) into `sum`. */
+function addTo(sum: PolicyTotals, counts: FaultCounts & { rules?: unknown }): void {
+  sum.aborts += counts.aborts;
+  sum.delays += counts.delays;
+  if (!Array.isArray(counts.rules)) return;
+  counts.rules.forEach((rule: unknown, i) => {
+    if (!isCounts(rule)) return;
+    const into = (sum.rules[i] ??= { aborts: 0, delays: 0 });
+    into.aborts += rule.aborts;
+    into.delays += rule.delays;
+  });
+}
+
+/** A plain copy to publish: holes in the per-rule totals (indexes never reported) become zeros. */
+function copyOf(totals: FaultCounts & { rules?: unknown }): PolicyTotals {
+  const sum: PolicyTotals = { aborts: 0, delays: 0, rules: [] };
+  addTo(sum, totals);
+  sum.rules = Array.from(sum.rules, (r) => r ?? { aborts: 0, delays: 0 });
+  return sum;
+}
+
+function isCounts(value: unknown): value is FaultCounts & { createdAt?: unknown; rules?: unknown } {
+  const v = value as Partial<FaultCounts> | null;
+  return typeof v === 'object' && v !== null && Number.isSafeInteger(v.aborts) && Number.isSafeInteger(v.delays);
+}
