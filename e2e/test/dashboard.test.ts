@@ -86,7 +86,7 @@ async function adminApi(method: string, path: string): Promise<unknown> {
   return res.json();
 }
 
-test('sign in with the admin token, apply a policy in the editor, see it Active and its fault count rise while traffic flows', async (t) => {
+test('sign in with the admin token, apply a policy in the editor, see it Active, its fault count rise while traffic flows, and who created it', async (t) => {
   const { page, problems, signIn, close } = await openDashboard(browser, cp.url);
   t.after(close);
   await signIn(ADMIN);
@@ -108,6 +108,9 @@ test('sign in with the admin token, apply a policy in the editor, see it Active 
     assert.match((await page.locator('[data-field="dataplanes"]').textContent()) ?? '', /applied on 1 of 1 targeted/);
     await page.locator('table.rules tbody tr td.num').first().filter({ hasNotText: /^0$/ }).waitFor({ timeout: 10_000 });
     await page.locator('.chart figcaption', { hasText: /faults\/s now/ }).waitFor();
+    const created = page.locator('table.history tr[data-kind="create"]');
+    await created.waitFor();
+    assert.match((await created.textContent()) ?? '', /admincreated \(version \d+\)$/, 'the history names who created it');
     await screenshot(page, 'policy');
 
     await page.getByRole('link', { name: 'Policies' }).click();
@@ -175,7 +178,7 @@ test('a value the server refuses is shown at its field path and line, a key writ
   );
 });
 
-test('halt everything and resume from the header, each after a confirmation (Escape cancels, Enter confirms)', async (t) => {
+test("halt everything and resume from the header, each after a confirmation (Escape cancels, Enter confirms); the halt is in the policy's history", async (t) => {
   const { page, problems, signIn, close } = await openDashboard(browser, cp.url);
   t.after(close);
   await signIn(ADMIN);
@@ -202,6 +205,9 @@ test('halt everything and resume from the header, each after a confirmation (Esc
     [['game day over', 'hfi-dashboard']],
   );
   await screenshot(page, 'halted');
+  await page.locator('tr[data-policy="checkout-abort"] a').click();
+  await page.locator('table.history tr[data-kind="halt"]', { hasText: 'halted: everything' }).waitFor();
+  await screenshot(page, 'policy-halted', { fullPage: true });
 
   await page.getByRole('button', { name: 'Resume…' }).click();
   await page.getByRole('dialog', { name: 'Resume faults?' }).waitFor();
@@ -272,6 +278,8 @@ test('keyboard only: sign in, reach the editor, write a policy and apply it', as
   await tabTo('Editor');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Editor' }).waitFor();
+  // The view's heading takes the focus, as a page load would for a screen reader; Tab goes on from there.
+  await page.locator('main h1:focus', { hasText: 'Editor' }).waitFor();
   await tabTo('Policy YAML');
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(policyYaml('keyboard-abort', '/api/keyboard'));

@@ -45,9 +45,10 @@ export async function openDashboard(browser: Browser, controlPlaneUrl: string, p
   return { page, problems, signIn, signingIn, close: () => context.close() };
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** The viewport, or with `fullPage` the whole page as if scrolled through. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, fullPage: options.fullPage ?? false });
   return path;
 }
 

@@ -2,6 +2,7 @@
 import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { useDashboard } from '../context.js';
 import { FAULT_RATE_WINDOW_MS, type RateSeries } from '../model/fault-rate.js';
 
 const WINDOW_SECONDS = FAULT_RATE_WINDOW_MS / 1000;
@@ -9,6 +10,10 @@ const WINDOW_SECONDS = FAULT_RATE_WINDOW_MS / 1000;
 export function FaultRateChart({ series, label }: { series: RateSeries; label: string }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // Before the first samples the time axis ends now (not at the epoch).
+  const { now } = useDashboard();
+  const nowSeconds = useRef(now.value / 1000);
+  nowSeconds.current = now.value / 1000;
   useEffect(() => {
     const element = host.current;
     if (!element) return;
@@ -19,7 +24,13 @@ export function FaultRateChart({ series, label }: { series: RateSeries; label: s
         legend: { show: false },
         // The last five minutes, whatever the samples span; at least 0..1 faults/s.
         scales: {
-          x: { time: true, range: (_u, _min, max) => [max - WINDOW_SECONDS, max] },
+          x: {
+            time: true,
+            range: (_u, _min, max) => {
+              const end = max || nowSeconds.current;
+              return [end - WINDOW_SECONDS, end];
+            },
+          },
           y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.2)] },
         },
         axes: [{}, { label: 'faults/s', size: 50 }],

@@ -8,7 +8,11 @@ import { ConfirmDialog } from './confirm-dialog.js';
 type Open = 'all' | 'scoped' | 'resume' | undefined;
 
 export function describeHalt(halt: StoredHalt): string {
-  const { service, namespace } = halt.selector;
+  return describeSelector(halt.selector);
+}
+
+/** What a halt's selector covers, in words. */
+export function describeSelector({ service, namespace }: StoredHalt['selector']): string {
   if (service === '*' && namespace === '*') return 'everything';
   if (namespace === '*') return `service ${service}, every namespace`;
   if (service === '*') return `every service in namespace ${namespace}`;

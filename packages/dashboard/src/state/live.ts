@@ -2,7 +2,15 @@
 // that the token travels in a header) announces every publication, and each one re-reads the policies,
 // halts and data planes; a status poll every few seconds brings the fault counts, which change without a
 // publication. Everything is a signal: a view re-renders when what it reads changes.
-import { type DataPlane, type HfiClient, isHfiError, type PolicyStatusItem, type PolicyWithStatus, type StoredHalt } from '@hfi/client';
+import {
+  type AuditEntry,
+  type DataPlane,
+  type HfiClient,
+  isHfiError,
+  type PolicyStatusItem,
+  type PolicyWithStatus,
+  type StoredHalt,
+} from '@hfi/client';
 import { batch, signal } from '@preact/signals';
 import { coalesced } from '../model/coalesce.js';
 import type { HeldRuleSet } from '../model/lag.js';
@@ -64,6 +72,15 @@ export class LiveData {
       }
     });
     return policy;
+  }
+
+  /** The newest `limit` audit entries of one policy; undefined when they could not be read (already told). */
+  async fetchHistory(name: string, limit: number): Promise<AuditEntry[] | undefined> {
+    let entries: AuditEntry[] | undefined;
+    await this.guard(`Reading the history of ${name}`, async () => {
+      entries = await this.client.audit({ policy: name, limit });
+    });
+    return entries;
   }
 
   /** The injected clock's milliseconds. */

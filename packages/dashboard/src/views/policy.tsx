@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { FaultRateChart } from '../components/fault-rate-chart.js';
 import { describeHalt } from '../components/kill-switch.js';
 import { Phase } from '../components/phase.js';
+import { PolicyHistory } from '../components/policy-history.js';
 import { useDashboard } from '../context.js';
 import { FaultRate } from '../model/fault-rate.js';
 import { describeFault, describeMatch, editableYaml, policyYaml } from '../model/policy-text.js';
@@ -121,6 +122,7 @@ export function PolicyView({ params: [name = ''] }: ViewProps) {
           ))}
         </tbody>
       </table>
+      <PolicyHistory name={name} version={policy.metadata.version} />
       <h2>YAML</h2>
       <pre class="yaml">{policyYaml(policy)}</pre>
       {deleting && (
