@@ -3,7 +3,8 @@
 import { FilterHeadersStatus, MapType } from './abi/constants';
 import { proxy_add_header_map_value } from './abi/imports';
 import { findMatchingRule, requestNowMs } from './decide';
-import { HFI_FAULT_HEADER } from './fault-header';
+import { delayOf } from './faults/delay';
+import { HFI_FAULT_HEADER } from './faults/fault-header';
 import { noteGarbage } from './gc';
 import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
@@ -30,13 +31,14 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   if (rule === null || !faults(rule)) return FilterHeadersStatus.Continue;
   const stream = new Stream(streamId, root.id, rule);
   noteGarbage(1);
-  const waitMs = <i64>rule.startDelayMs + <i64>rule.delayMs;
+  const delayMs = delayOf(rule);
+  const waitMs = <i64>rule.startDelayMs + delayMs;
   if (waitMs > 0) {
     const now = requestNowMs();
     stream.deadlineMs = now + waitMs;
     if (!root.wait(stream, now)) return FilterHeadersStatus.Continue;
     faulted.set(streamId, stream);
-    if (rule.delayMs > 0) {
+    if (delayMs > 0) {
       root.countersOf(rule).delays++;
       countDelay(waitMs);
     }

@@ -3,26 +3,19 @@
 
 import { BufferType, MapType, Status, StreamType } from './abi/constants';
 import { fetchBuffer, fetchedPtr, fetchedSize, fetchedString, fetchHeader, nowMs } from './abi/host';
-import {
-  proxy_continue_stream,
-  proxy_http_call,
-  proxy_send_local_response,
-  proxy_set_effective_context,
-  proxy_set_tick_period_milliseconds,
-} from './abi/imports';
+import { proxy_continue_stream, proxy_http_call, proxy_set_effective_context, proxy_set_tick_period_milliseconds } from './abi/imports';
 import { PairsBuilder } from './abi/pairs';
 import { HostBufferSource } from './body-source';
 import { Config, parseConfig } from './config';
 import { FaultTally, RuleCounters } from './counters';
 import { DelayQueue } from './delays';
-import { abortHeaderPairs } from './fault-header';
+import { sendAbort } from './faults/abort';
 import { Identity, readIdentity } from './identity';
 import { JsonReader } from './json';
 import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
 import { loadRuleSet } from './loader/ruleset';
 import { isDebug, logDebug, logError, logInfo, logWarn, setDebug } from './logger';
 import {
-  countAbort,
   countControlPlaneError,
   countEpochChange,
   countHalted,
@@ -37,7 +30,6 @@ import { Stream } from './stream';
 import { jitter, startVm, vmTag } from './vm';
 
 const POLL_PATH = '/v1/dataplane/poll';
-const ABORT_DETAILS = String.UTF8.encode('hfi_fault_abort');
 const STATUS = String.UTF8.encode(':status');
 const tokenSlot = memory.data(4);
 
@@ -135,23 +127,9 @@ export class RootContext {
     this.delays.remove(stream);
   }
 
+  /** Sends the stream's abort and counts it (the effective context must be the stream's). */
   sendAbort(stream: Stream): void {
-    const abort = stream.rule.abort;
-    if (abort === null) return;
-    const pairs = abortHeaderPairs(stream.rule);
-    stream.localReplySent = true;
-    proxy_send_local_response(
-      abort.status,
-      changetype<usize>(ABORT_DETAILS),
-      ABORT_DETAILS.byteLength,
-      changetype<usize>(abort.body),
-      abort.body.byteLength,
-      changetype<usize>(pairs),
-      pairs.byteLength,
-      abort.grpcStatus,
-    );
-    this.countersOf(stream.rule).aborts++;
-    countAbort();
+    if (sendAbort(stream)) this.countersOf(stream.rule).aborts++;
   }
 
   /**

@@ -2,33 +2,15 @@
 // The hot path only reads it: loading validated everything it relies on, so matching can use unchecked
 // loads. Rules whose selector cannot match this workload were dropped at load time.
 
-import { EMPTY, sameBytes } from './bytes';
+import { EMPTY } from './bytes';
 import { RuleCounters } from './counters';
 import { HeaderSlots } from './decide';
+import { Abort } from './faults/abort';
 import { HeaderCondition, StringMatcher } from './matchers';
 import { PathIndex } from './path-index';
 
 // Shared by every rule that has none: a loaded set allocates only what it keeps (never mutated).
 export const NO_CONDITIONS = new StaticArray<HeaderCondition>(0);
-const NO_BUFFERS: ArrayBuffer[] = [];
-
-/** An abort as sent; rules with equal aborts share one object (the x-hfi-fault value is per rule). */
-export class Abort {
-  status: i32 = 0;
-  grpcStatus: i32 = -1;
-  body: ArrayBuffer = EMPTY;
-  /** Response headers besides x-hfi-fault: name, value, name, value, … */
-  headers: ArrayBuffer[] = NO_BUFFERS;
-
-  equals(other: Abort): bool {
-    if (this.status != other.status || this.grpcStatus != other.grpcStatus || !sameBytes(this.body, other.body)) return false;
-    const a = this.headers;
-    const b = other.headers;
-    if (a.length != b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameBytes(a[i], b[i])) return false;
-    return true;
-  }
-}
 
 export class Rule {
   // Fields ordered so the object stays small (references, then 32-bit, then 64-bit, then flags).

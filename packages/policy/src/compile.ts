@@ -1,15 +1,14 @@
 // Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
 import { createHash } from 'node:crypto';
+import { compileFaultKinds } from './faults/registry.js';
 import { byHaltSelector, haltCovers } from './halt.js';
 import { compileRegex } from './regex/dfa.js';
 import { selects } from './selector.js';
 import type {
-  CompiledAbort,
   CompiledHeaderMatch,
   CompiledRule,
   CompiledRuleSet,
   CompiledStringMatch,
-  Fault,
   Halt,
   HeaderMatch,
   Identity,
@@ -40,8 +39,7 @@ export function compilePolicyRules(policy: StoredPolicy): CompiledRule[] {
       method: rule.match?.method ? compileStringMatch(rule.match.method, `${where} method`) : null,
       headers: (rule.match?.headers ?? []).map((header) => compileHeaderMatch(header, `${where} header ${header.name}`)),
       perMillion: Math.round(fault.percentage * 10_000),
-      delayMs: fault.delay?.fixed_delay_ms ?? 0,
-      abort: compileAbort(fault),
+      ...compileFaultKinds(fault),
       startDelayMs: fault.start_delay_ms,
       activeFromMs,
       expiresAtMs: fault.duration_seconds > 0 ? activeFromMs + fault.duration_seconds * 1000 : 0,
@@ -62,15 +60,6 @@ function compileHeaderMatch(header: HeaderMatch, where: string): CompiledHeaderM
   const name = header.name.toLowerCase();
   if ('present' in header) return { name, kind: header.present ? 'present' : 'absent' };
   return { name, ...compileStringMatch(header, where) };
-}
-
-function compileAbort(fault: Fault): CompiledAbort | null {
-  const abort = fault.abort;
-  if (!abort) return null;
-  const headers = Object.entries(abort.headers ?? {})
-    .map(([name, value]): [string, string] => [name.toLowerCase(), value])
-    .sort(([a], [b]) => compareCodeUnits(a, b));
-  return { status: abort.httpStatus, grpcStatus: abort.grpcStatus ?? -1, body: abort.body ?? '', headers };
 }
 
 export interface RuleSetHeader {

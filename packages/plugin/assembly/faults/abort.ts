@@ -1,15 +1,68 @@
-// A rule's abort from the wire: status, gRPC status, body and extra response headers, bounded.
+// The abort kind (docs/policy.md "abort"): loads a rule's abort from the wire (status, gRPC status, body and
+// extra response headers, bounded) and sends it as Envoy's local reply.
 
+import { proxy_send_local_response } from '../abi/imports';
+import { EMPTY, sameBytes } from '../bytes';
 import { JsonKind } from '../json';
 import { MAX_ABORT_HEADERS } from '../limits';
-import { Abort } from '../ruleset';
-import { FieldReader } from './fields';
+import { FieldReader } from '../loader/fields';
+import { countAbort } from '../metrics';
+import { Rule } from '../ruleset';
+import { Stream } from '../stream';
+import { abortHeaderPairs } from './fault-header';
+
+const NO_BUFFERS: ArrayBuffer[] = [];
+const ABORT_DETAILS = String.UTF8.encode('hfi_fault_abort');
+
+/** An abort as sent; rules with equal aborts share one object (the x-hfi-fault value is per rule). */
+export class Abort {
+  status: i32 = 0;
+  grpcStatus: i32 = -1;
+  body: ArrayBuffer = EMPTY;
+  /** Response headers besides x-hfi-fault: name, value, name, value, … */
+  headers: ArrayBuffer[] = NO_BUFFERS;
+
+  equals(other: Abort): bool {
+    if (this.status != other.status || this.grpcStatus != other.grpcStatus || !sameBytes(this.body, other.body)) return false;
+    const a = this.headers;
+    const b = other.headers;
+    if (a.length != b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameBytes(a[i], b[i])) return false;
+    return true;
+  }
+}
+
+/** Sends the stream's abort as a local reply (the effective context must be the stream's); false when it has none. */
+export function sendAbort(stream: Stream): bool {
+  const rule = stream.rule;
+  const abort = rule.abort;
+  if (abort === null) return false;
+  const pairs = abortHeaderPairs(rule);
+  stream.localReplySent = true;
+  proxy_send_local_response(
+    abort.status,
+    changetype<usize>(ABORT_DETAILS),
+    ABORT_DETAILS.byteLength,
+    changetype<usize>(abort.body),
+    abort.body.byteLength,
+    changetype<usize>(pairs),
+    pairs.byteLength,
+    abort.grpcStatus,
+  );
+  countAbort();
+  return true;
+}
+
+/** The `abort` field of a rule: reads it into `rule` (sharing an equal abort of `seen`). */
+export function readAbortField(fields: FieldReader, rule: Rule, seen: Abort[]): void {
+  rule.abort = readAbort(fields, seen);
+}
 
 /** How many distinct aborts a load remembers for sharing (bounds the linear search). */
 const MAX_SHARED_ABORTS: i32 = 64;
 
 /** `null` or an abort object; an equal one in `seen` (the distinct aborts loaded so far) if there is one. */
-export function readAbort(fields: FieldReader, seen: Abort[]): Abort | null {
+function readAbort(fields: FieldReader, seen: Abort[]): Abort | null {
   const r = fields.reader;
   if (r.kind() == JsonKind.Null) {
     r.readNull();

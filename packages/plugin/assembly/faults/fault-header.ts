@@ -1,8 +1,8 @@
 // `x-hfi-fault: <rule id>` tells a client which rule faulted its request: added to a delayed request's
-// response (http.ts), and first among an abort's local-reply headers, whose pairs are built here.
+// response (../http.ts), and first among an abort's local-reply headers, whose pairs are built here.
 
-import { PairsBuilder } from './abi/pairs';
-import { Rule } from './ruleset';
+import { PairsBuilder } from '../abi/pairs';
+import { Rule } from '../ruleset';
 
 export const HFI_FAULT_HEADER = String.UTF8.encode('x-hfi-fault');
 

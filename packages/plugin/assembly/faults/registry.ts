@@ -1,0 +1,29 @@
+// The fault kinds the plugin knows, by the compiled-rule fields they own (docs/wire-format.md "A compiled
+// rule"). The loader hands each field it does not read itself to the kind that owns it; a new kind is a module
+// in this folder, its fields here, and its action where the stream is (../http.ts, ../root.ts).
+
+import { JsonReader } from '../json';
+import { FieldReader } from '../loader/fields';
+import { Rule } from '../ruleset';
+import { Abort, readAbortField } from './abort';
+import { readDelayField } from './delay';
+
+const DELAY_MS: u32 = 1 << 0;
+const ABORT: u32 = 1 << 1;
+
+/** Fields every rule must carry, whatever its fault. */
+export const REQUIRED_FAULT_FIELDS: u32 = DELAY_MS | ABORT;
+export const REQUIRED_FAULT_FIELD_NAMES = 'delayMs, abort';
+
+/** Reads the value at the current key when a fault kind owns it, and returns that field's bit; 0 when none does. */
+export function readFaultField(r: JsonReader, fields: FieldReader, rule: Rule, aborts: Abort[]): u32 {
+  if (r.keyIs('delayMs')) {
+    readDelayField(fields, rule);
+    return DELAY_MS;
+  }
+  if (r.keyIs('abort')) {
+    readAbortField(fields, rule, aborts);
+    return ABORT;
+  }
+  return 0;
+}
