@@ -5,6 +5,7 @@ export { COMPONENT_SCHEMAS } from './components.js';
 export * from './constants.js';
 export * from './dataplane.js';
 export * from './errors.js';
+export * from './faults/delay.js';
 export * from './halt.js';
 export * from './health.js';
 export * from './plugin-config.js';

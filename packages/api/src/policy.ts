@@ -5,6 +5,7 @@
 // exactly one delay). PolicyDocument is therefore a superset of what it accepts, never a subset
 // (packages/policy/test/schema-agreement.test.ts runs every fixture through both).
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { DelayFault, DelayInput, DelayMs } from './faults/delay.js';
 import { LIMITS } from './limits.js';
 import { CLOSED, Nullable } from './schema.js';
 
@@ -66,7 +67,6 @@ export const AbortFault = Type.Object(
 );
 export type AbortFault = Static<typeof AbortFault>;
 
-const DelayMs = Type.Integer({ minimum: 1, maximum: LIMITS.maxDelayMs });
 const StartDelayMs = Type.Integer({ minimum: 0, maximum: LIMITS.maxDelayMs, description: 'per request, before the fault; 0 = none' });
 const DurationSeconds = Type.Integer({
   minimum: 0,
@@ -78,7 +78,7 @@ const Percentage = Type.Number({ minimum: 0, maximum: 100, description: 'percent
 export const Fault = Type.Object(
   {
     percentage: Percentage,
-    delay: Type.Optional(Type.Object({ fixed_delay_ms: DelayMs }, CLOSED)),
+    delay: Type.Optional(DelayFault),
     abort: Type.Optional(AbortFault),
     start_delay_ms: StartDelayMs,
     duration_seconds: DurationSeconds,
@@ -159,11 +159,6 @@ export type StoredPolicy = Static<typeof StoredPolicy>;
 function optional<T extends TSchema>(schema: T) {
   return Type.Optional(Nullable(schema));
 }
-
-const DelayInput = Type.Union([
-  Type.Object({ fixedDelay: Type.String({ description: 'a duration: "1s", "250ms", "1.5s"' }) }, CLOSED),
-  Type.Object({ fixed_delay_ms: DelayMs }, CLOSED),
-]);
 
 const FaultInput = Type.Object(
   {

@@ -3,6 +3,7 @@
 // input); the last is the plugin's own.
 
 export {
+  DELAY_TABLE_SIZE,
   MAX_ABORT_HEADERS,
   MAX_COUNTED_RULES,
   MAX_DELAY_MS,

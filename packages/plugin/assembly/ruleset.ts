@@ -6,6 +6,7 @@ import { EMPTY } from './bytes';
 import { RuleCounters } from './counters';
 import { HeaderSlots } from './decide';
 import { Abort } from './faults/abort';
+import { DelayDistribution } from './faults/delay';
 import { HeaderCondition, StringMatcher } from './matchers';
 import { PathIndex } from './path-index';
 
@@ -24,6 +25,8 @@ export class Rule {
   abortPairs: ArrayBuffer | null = null;
   /** Attached on first fault, from the root context's tally (counters.ts). */
   counters: RuleCounters | null = null;
+  /** What wire version 2 added to this rule (faults/*.ts); null for a plain delay/abort rule, which so costs nothing more. */
+  extra: RuleExtra | null = null;
   perMillion: i32 = 0;
   /** At most MAX_DELAY_MS (24 h) each, so their sum fits an i32. */
   delayMs: i32 = 0;
@@ -41,6 +44,22 @@ export class Rule {
   get id(): string {
     return String.UTF8.decode(this.idBytes);
   }
+}
+
+/** A rule's wire-version-2 parts, each owned by its kind's module in faults/. */
+export class RuleExtra {
+  /** A drawn delay (faults/delay.ts); null when the delay is fixed. */
+  delay: DelayDistribution | null = null;
+}
+
+/** Lazily attached: plain rules never get one. */
+export function extraOf(rule: Rule): RuleExtra {
+  let extra = rule.extra;
+  if (extra === null) {
+    extra = new RuleExtra();
+    rule.extra = extra;
+  }
+  return extra;
 }
 
 export class RuleSet {

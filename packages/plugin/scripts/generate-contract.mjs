@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   DATA_PLANE_LIMITS,
+  DELAY_TABLE_SIZE,
   PLUGIN_CONFIG_KEYS,
   PLUGIN_DEFAULT_AUTHORITY,
   PLUGIN_FLAG_SETTINGS,
@@ -30,6 +31,7 @@ const lines = [
   `export const MAX_DFA_STATES: i32 = ${DATA_PLANE_LIMITS.dfaMaxStates};`,
   `export const MAX_DFA_CELLS: i32 = ${DATA_PLANE_LIMITS.dfaMaxCells};`,
   `export const MAX_COUNTED_RULES: i32 = ${DATA_PLANE_LIMITS.countedRulesPerPoll};`,
+  `export const DELAY_TABLE_SIZE: i32 = ${DELAY_TABLE_SIZE};`,
   '',
   '// Configuration keys (PluginConfig).',
   ...PLUGIN_CONFIG_KEYS.map((key) => `export const KEY_${upper(key)}: string = ${text(key)};`),

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { WIRE_VERSION } from '@hfi/api/constants';
 import type { HttpCallResult } from '@hfi/proxy-host';
 import { advanceTo, CLUSTER, send, startPlugin } from './harness.js';
 import { abort503, rule, ruleSet, T0 } from './rules.js';
@@ -110,7 +111,7 @@ test('control plane trouble: the last good rule set stays, errors are counted, l
     { fail: 'refused' },
     { fail: 'reset' },
     { status: 200, body: '{"wireVersion":1,"epoch":"e1","version":' },
-    { status: 200, body: JSON.stringify({ ...ruleSet([], 9), wireVersion: 2 }) },
+    { status: 200, body: JSON.stringify({ ...ruleSet([], 9), wireVersion: WIRE_VERSION + 1 }) },
     { status: 500, body: 'oops' },
     { status: 200, body: JSON.stringify(ruleSet([rule('b/0', { abort: { ...abort503, status: 418 } })], 2)) },
   ];
@@ -176,7 +177,7 @@ test('a timeout is the poll timeout: hold + 5 s by default, and the request carr
     assert.ok(c.headers.some(([k, v]) => k === 'authorization' && v === 'Bearer s3cret'));
     assert.ok(c.headers.some(([k, v]) => k === 'content-type' && v === 'application/json'));
     const body = JSON.parse(new TextDecoder().decode(c.body));
-    assert.equal(body.wireVersion, 1);
+    assert.equal(body.wireVersion, WIRE_VERSION);
     assert.deepEqual(body.identity, { service: 'frontend', namespace: 'demo', pod: 'frontend-7d9f-abcde' });
     assert.match(body.instance, /^frontend-7d9f-abcde\/[0-9a-f]{12}$/);
     assert.equal(body.epoch, 'ep');

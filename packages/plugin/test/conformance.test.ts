@@ -8,7 +8,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { type CompiledRuleSet, compileRuleSet, type Decision, decideFault, type StoredPolicy, Xorshift64Star } from '@hfi/policy';
 import fc from 'fast-check';
-import { advanceTo, expectedOf, type Observed, type PendingRequest, type RequestSpec, send, startPlugin } from './harness.js';
+import {
+  advanceTo,
+  expectedOf,
+  longestWaitMs,
+  type Observed,
+  type PendingRequest,
+  type RequestSpec,
+  send,
+  startPlugin,
+} from './harness.js';
 import { policyWireFixtures } from './paths.js';
 
 interface WireCase {
@@ -38,8 +47,7 @@ async function runInWasm(
       await advanceTo(host, c.nowMs, pending);
       pending.push(send(host, c.request));
     }
-    const longest = Math.max(0, ...fixture.ruleSet.rules.map((r) => r.startDelayMs + r.delayMs));
-    await advanceTo(host, host.now() + longest + 5, pending);
+    await advanceTo(host, host.now() + longestWaitMs(fixture.ruleSet) + 5, pending);
     assert.ok(
       host.vms.every((vm) => !vm.failed),
       'no VM failed',
@@ -178,7 +186,9 @@ const headerMatchArb = fc.oneof(
 const faultArb = fc
   .record({
     percentage: fc.constantFrom(0, 0.5, 12.3456, 50, 99.9999, 100),
-    delayMs: fc.constantFrom(0, 0, 7, 25),
+    delayMs: fc.constantFrom(0, 7, 25),
+    /** Wire version 2: a jitter around the delay, or a log-normal delay instead of it. */
+    distribution: fc.constantFrom('fixed', 'fixed', 'jitter', 'lognormal'),
     abort: fc.option(
       fc.record({
         httpStatus: fc.constantFrom(400, 429, 503),
@@ -192,6 +202,13 @@ const faultArb = fc
     duration_seconds: fc.constantFrom(0, 0, 30),
   })
   .filter((f) => f.delayMs > 0 || f.abort !== undefined);
+
+function delayOf(f: { delayMs: number; distribution: string }): object | undefined {
+  if (f.delayMs === 0) return undefined;
+  if (f.distribution === 'jitter') return { fixed_delay_ms: f.delayMs, jitter_ms: Math.ceil(f.delayMs / 2) };
+  if (f.distribution === 'lognormal') return { quantiles_ms: { p50: f.delayMs, p99: f.delayMs * 3 } };
+  return { fixed_delay_ms: f.delayMs };
+}
 const ruleArb = fc.record({
   match: fc.option(
     fc.record({
@@ -230,7 +247,7 @@ const policyArb = (i: number) =>
             ...(r.match ? { match: stripUndefined(r.match) } : {}),
             fault: stripUndefined({
               percentage: r.fault.percentage,
-              delay: r.fault.delayMs > 0 ? { fixed_delay_ms: r.fault.delayMs } : undefined,
+              delay: delayOf(r.fault),
               abort: r.fault.abort ? stripUndefined(r.fault.abort) : undefined,
               start_delay_ms: r.fault.start_delay_ms,
               duration_seconds: r.fault.duration_seconds,
@@ -259,7 +276,7 @@ const scenarioArb = fc.record({
 });
 
 test('generated rule sets and requests: wasm and reference decide identically', async (t) => {
-  const kinds = { pass: 0, delay: 0, abort: 0 };
+  const kinds = { pass: 0, delay: 0, abort: 0, drawnDelay: 0 };
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (s) => {
       const ruleSet = compileRuleSet(s.policies, { epoch: 'gen', version: 1 });
@@ -269,11 +286,14 @@ test('generated rule sets and requests: wasm and reference decide identically', 
       const expected = cases.map((c) => expectedOf(decideFault(ruleSet, c.request, s.identity, c.nowMs, rng)));
       const observed = await runInWasm({ seed: s.seed, identity: s.identity, ruleSet }, cases);
       assert.deepEqual(observed, expected);
-      for (const o of observed) kinds[o.action === 'pass' ? 'pass' : o.abort ? 'abort' : 'delay']++;
+      for (const o of observed) {
+        kinds[o.action === 'pass' ? 'pass' : o.abort ? 'abort' : 'delay']++;
+        if (ruleSet.rules.find((r) => r.id === o.ruleId)?.delayDistribution) kinds.drawnDelay++;
+      }
     }),
     { numRuns: 150, seed: 20251122 },
   );
   t.diagnostic(`decisions compared: ${JSON.stringify(kinds)}`);
   // The generators must exercise every outcome, or the comparison proves little.
-  assert.ok(kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20, JSON.stringify(kinds));
+  assert.ok(kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20 && kinds.drawnDelay > 10, JSON.stringify(kinds));
 });

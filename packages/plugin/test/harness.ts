@@ -86,6 +86,17 @@ export async function startPlugin(opts: PluginOptions): Promise<TestHost> {
   return host;
 }
 
+/** The longest any rule of the set can hold a request: its start delay plus its longest delay (fixed or drawn). */
+export function longestWaitMs(ruleSet: CompiledRuleSet): number {
+  let longest = 0;
+  for (const r of ruleSet.rules) {
+    const d = r.delayDistribution;
+    const delay = d === undefined ? r.delayMs : d.kind === 'uniform' ? d.maxMs : Math.max(...d.ms);
+    longest = Math.max(longest, r.startDelayMs + delay);
+  }
+  return longest;
+}
+
 export interface RequestSpec {
   method: string;
   path: string;

@@ -15,7 +15,7 @@ import type {
   StoredPolicy,
   StringMatch,
 } from './types.js';
-import { WIRE_VERSION } from './types.js';
+import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './types.js';
 
 /** One policy's rules in wire form (DFAs built, times absolute). Pure; callers may cache by name+version. */
 export function compilePolicyRules(policy: StoredPolicy): CompiledRule[] {
@@ -73,7 +73,7 @@ export interface RuleSetHeader {
 export function assembleRuleSet(rules: ReadonlyArray<readonly CompiledRule[]>, header: RuleSetHeader): CompiledRuleSet {
   const ordered = rules.flat().sort(evaluationOrder);
   return withHalts(
-    { wireVersion: WIRE_VERSION, epoch: header.epoch, version: header.version, hash: hashRules(ordered), rules: ordered },
+    { wireVersion: wireVersionOf(ordered), epoch: header.epoch, version: header.version, hash: hashRules(ordered), rules: ordered },
     header.halts ?? [],
   );
 }
@@ -97,8 +97,17 @@ export function ruleSetForIdentity(ruleSet: CompiledRuleSet, identity: Identity)
           (rule) => selects(rule.selector.service, identity.service) && selects(rule.selector.namespace, identity.namespace),
         );
   if (rules.length === ruleSet.rules.length && halts.length === all.length) return ruleSet;
-  const { wireVersion, epoch, version } = ruleSet;
-  return withHalts({ wireVersion, epoch, version, hash: hashRules(rules), rules }, halts);
+  const { epoch, version } = ruleSet;
+  return withHalts({ wireVersion: wireVersionOf(rules), epoch, version, hash: hashRules(rules), rules }, halts);
+}
+
+/**
+ * The lowest wire version that expresses every rule: 1 unless a rule has a field a version-1 data plane would
+ * ignore and so misapply (docs/wire-format.md "Wire versions"). Plain delay/abort sets stay readable by old plugins.
+ */
+function wireVersionOf(rules: readonly CompiledRule[]): number {
+  for (const rule of rules) if (WIRE_V2_RULE_FIELDS.some((field) => rule[field] !== undefined)) return WIRE_VERSION;
+  return 1;
 }
 
 /** `halts` is present only when there are some, so a set without halts is byte for byte what it was before halts existed. */

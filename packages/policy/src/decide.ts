@@ -1,6 +1,8 @@
 // The reference decision function (docs/wire-format.md "Evaluating a request"): the oracle the wasm plugin is
 // tested against. A rule set is turned into closures once (cached per rule-set object); each request then runs
 // early-return checks only.
+import type { DecisionStep } from './faults/kind.js';
+import { decisionSteps } from './faults/registry.js';
 import { haltCovers } from './halt.js';
 import { dfaRunner } from './regex/match.js';
 import { selects } from './selector.js';
@@ -10,8 +12,9 @@ import type {
   CompiledRuleSet,
   CompiledStringMatch,
   Decision,
+  DrawSource,
+  FaultDecision,
   Identity,
-  PerMillionSource,
   RequestFacts,
 } from './types.js';
 
@@ -23,7 +26,9 @@ type Predicate = (path: string, method: string, headers: Headers) => boolean;
 interface PreparedRule {
   rule: CompiledRule;
   matches: Predicate;
-  fault: Decision;
+  fault: FaultDecision;
+  /** The kinds' per-request steps (faults/<kind>.ts decision); empty for a plain rule. */
+  steps: DecisionStep[];
 }
 
 interface PreparedRuleSet {
@@ -39,7 +44,7 @@ export function decideFault(
   request: RequestFacts,
   identity: Identity,
   nowMs: number,
-  random: PerMillionSource,
+  random: DrawSource,
 ): Decision {
   // A halt covering this data plane empties its rule set (docs/wire-format.md "Halts").
   if (ruleSet.halts?.some((halt) => haltCovers(halt, identity))) return PASS;
@@ -53,9 +58,12 @@ export function decideFault(
     if (nowMs < rule.activeFromMs || (rule.expiresAtMs !== 0 && nowMs >= rule.expiresAtMs)) continue;
     if (!entry.matches(path, request.method, headers)) continue;
     // First match decides: no fall-through to later rules, whatever the draw says.
-    if (rule.perMillion >= FULL) return entry.fault;
     if (rule.perMillion <= 0) return PASS;
-    return random.drawPerMillion() < rule.perMillion ? entry.fault : PASS;
+    if (rule.perMillion < FULL && random.drawPerMillion() >= rule.perMillion) return PASS;
+    // Then each kind takes its own draws, in registry order (docs/wire-format.md "The draws").
+    let decision = entry.fault;
+    for (const step of entry.steps) decision = step(random, decision);
+    return decision;
   }
   return PASS;
 }
@@ -67,7 +75,7 @@ function prepare(ruleSet: CompiledRuleSet): PreparedRuleSet {
   let plan = prepared.get(ruleSet);
   if (!plan) {
     plan = {
-      rules: ruleSet.rules.map((rule) => ({ rule, matches: rulePredicate(rule), fault: faultDecision(rule) })),
+      rules: ruleSet.rules.map((rule) => ({ rule, matches: rulePredicate(rule), fault: faultDecision(rule), steps: decisionSteps(rule) })),
       needsHeaders: ruleSet.rules.some((rule) => rule.headers.length > 0),
     };
     prepared.set(ruleSet, plan);
@@ -75,7 +83,7 @@ function prepare(ruleSet: CompiledRuleSet): PreparedRuleSet {
   return plan;
 }
 
-function faultDecision(rule: CompiledRule): Decision {
+function faultDecision(rule: CompiledRule): FaultDecision {
   return {
     action: 'fault',
     ruleId: rule.id,

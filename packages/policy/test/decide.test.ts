@@ -1,19 +1,24 @@
 // Semantics of docs/wire-format.md "Evaluating a request", with explicit time and scripted draws.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CompiledRuleSet, Decision, Identity, PerMillionSource, RequestFacts, StoredPolicy } from '../src/index.js';
+import type { CompiledRuleSet, Decision, DrawSource, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
 import { compileRuleSet, decideFault, Xorshift64Star } from '../src/index.js';
 import { policy, stored, T0 } from './helpers.js';
 
 const frontend: Identity = { service: 'frontend', namespace: 'demo' };
 
 /** Draws from a script; fails the test if a draw is taken that the script did not expect. */
-class ScriptedDraws implements PerMillionSource {
+class ScriptedDraws implements DrawSource {
   taken = 0;
   constructor(private readonly draws: number[]) {}
   drawPerMillion(): number {
     const draw = this.draws[this.taken++];
     if (draw === undefined) throw new Error('unexpected draw');
+    return draw;
+  }
+  drawBelow(n: number): number {
+    const draw = this.draws[this.taken++];
+    if (draw === undefined || draw >= n) throw new Error(`unexpected draw below ${n}`);
     return draw;
   }
 }

@@ -129,6 +129,13 @@ export const REFUSALS: readonly Refusal[] = [
   outOfRange(DELAY_MS),
   refusal(under(String.raw`\.fault\.(delay_ms|delay\.fixed_delay_ms|delay\.fixedDelay)`), 'expected a delay of at least 1ms'),
   refusal(FIXED_DELAY, `expected a delay of at most ${LIMITS.maxDelayMs}ms`),
+  // delay distributions
+  refusal(under(String.raw`\.fault\.delay\.jitter(_ms)?`), 'expected a jitter smaller than the fixed delay'),
+  refusal(under(String.raw`\.fault\.delay\.jitter(_ms)?`), 'the longest delay'),
+  refusal(under(String.raw`\.fault\.delay\.jitter_ms`), 'the jitter is given twice'),
+  refusal(under(String.raw`\.fault\.delay`), 'expected either a fixed delay (with or without jitter) or two quantiles, found both'),
+  refusal(under(String.raw`\.fault\.delay(\.quantiles_ms)?`), 'expected exactly two quantiles'),
+  refusal(under(String.raw`\.fault\.delay(\.quantiles_ms)?\.p(50|90|95|99|999)`), /^expected more than p\d+ \(\d+ms\)/),
   // abort
   refusal(under(String.raw`\.fault\.abort`), 'expected an object {httpStatus, grpcStatus, body, headers}'),
   refusal(under(String.raw`\.fault\.abort\.httpStatus`), 'is required: an HTTP status from 200 to 599'),

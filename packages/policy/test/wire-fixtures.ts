@@ -323,6 +323,33 @@ const FIXTURES: FixtureInput[] = [
       { name: 'and another draw', request: get('/half') },
     ],
   },
+  {
+    file: 'delay-distributions.json',
+    description:
+      'wire version 2: uniform jitter (minMs + drawBelow(span)) and a log-normal quantile table (ms[drawBelow(256)]); the percentage draw comes first',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x0bad_cafe_f00d_1234n,
+    policies: [
+      { input: p('jitter', [{ match: { path: { exact: '/jitter' } }, fault: { delay: { fixedDelay: '20ms', jitter: '15ms' } } }]) },
+      {
+        input: p('lognormal', [{ match: { path: { exact: '/lognormal' } }, fault: { delay: { p50: '10ms', p99: '60ms' } } }]),
+      },
+      {
+        input: p('half-jitter-abort', [
+          {
+            match: { path: { exact: '/half' } },
+            fault: { percentage: 50, delay: { fixed_delay_ms: 8, jitter_ms: 7 }, abort: { httpStatus: 503 } },
+          },
+        ]),
+      },
+      { input: p('plain', [{ match: { path: { exact: '/plain' } }, fault: { delay_ms: 5 } }]) },
+    ],
+    cases: [
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `jitter ${i}`, request: get('/jitter') })),
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `log-normal ${i}`, request: get('/lognormal') })),
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `half with jitter ${i}`, request: get(i % 3 === 0 ? '/plain' : '/half') })),
+    ],
+  },
 ];
 
 export interface WireFixtureFile {

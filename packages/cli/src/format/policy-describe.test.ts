@@ -40,6 +40,17 @@ test('faults are put in words: delay, then abort with gRPC status, body and head
   );
 });
 
+test('delay distributions are put in words: the jitter with its range, the quantiles of a log-normal delay', () => {
+  assert.equal(
+    describeFault({ fault: { ...fault, delay: { fixed_delay_ms: 200, jitter_ms: 50 } } }),
+    'delay 200ms ± 50ms (uniform from 150ms to 250ms)',
+  );
+  assert.equal(
+    describeFault({ fault: { ...fault, delay: { quantiles_ms: { p50: 100, p99: 1200 } } } }),
+    'delay drawn from a log-normal distribution with p50 100ms and p99 1.2s',
+  );
+});
+
 test('the time window says when a policy expired, and what an expiring one has left', () => {
   const now = Date.parse('2025-01-01T01:00:00Z');
   const policy = (phase: 'Active' | 'Expired', expiresAt: string | null): PolicyWithStatus => ({

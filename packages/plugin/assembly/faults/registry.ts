@@ -6,10 +6,11 @@ import { JsonReader } from '../json';
 import { FieldReader } from '../loader/fields';
 import { Rule } from '../ruleset';
 import { Abort, readAbortField } from './abort';
-import { readDelayField } from './delay';
+import { readDelayDistributionField, readDelayField } from './delay';
 
 const DELAY_MS: u32 = 1 << 0;
 const ABORT: u32 = 1 << 1;
+const DELAY_DISTRIBUTION: u32 = 1 << 2;
 
 /** Fields every rule must carry, whatever its fault. */
 export const REQUIRED_FAULT_FIELDS: u32 = DELAY_MS | ABORT;
@@ -20,6 +21,10 @@ export function readFaultField(r: JsonReader, fields: FieldReader, rule: Rule, a
   if (r.keyIs('delayMs')) {
     readDelayField(fields, rule);
     return DELAY_MS;
+  }
+  if (r.keyIs('delayDistribution')) {
+    readDelayDistributionField(fields, rule);
+    return DELAY_DISTRIBUTION;
   }
   if (r.keyIs('abort')) {
     readAbortField(fields, rule, aborts);

@@ -284,11 +284,12 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
       first = false;
       if (r.keyIs('wireVersion')) {
         wireVersion = <i32>loader.integer('wireVersion', '', 0, 1_000_000);
-        if (loader.ok && wireVersion != WIRE_VERSION) {
+        // A set carries the lowest version that expresses its rules; this plugin reads every version up to its own.
+        if (loader.ok && (wireVersion < 1 || wireVersion > WIRE_VERSION)) {
           loader.fail(
             'wireVersion',
             '',
-            'unknown version ' + wireVersion.toString() + ' (this plugin reads ' + WIRE_VERSION.toString() + ')',
+            'unknown version ' + wireVersion.toString() + ' (this plugin reads 1 to ' + WIRE_VERSION.toString() + ')',
           );
         }
       } else if (r.keyIs('epoch')) {

@@ -2,7 +2,7 @@
 // module and the registry only. A kind describes *what* a fault does; whether a request is faulted (match,
 // time window, the percentage draw) belongs to the decision engine (decide.ts), as in Toxiproxy's toxics.
 import type { ErrorSink } from '../errors.js';
-import type { CompiledRule, Fault } from '../types.js';
+import type { CompiledRule, DrawSource, Fault, FaultDecision } from '../types.js';
 
 export interface FaultKind {
   /** The kind's canonical field under `fault`. */
@@ -20,4 +20,12 @@ export interface FaultKind {
   compile(fault: Fault): Partial<CompiledRule>;
   /** What the kind does, in words (`hfi-cli policy describe`); undefined when the fault does not use it. */
   describe(fault: Fault): string | undefined;
+  /**
+   * The kind's step of the reference decision for a compiled rule, run for each faulted request after the
+   * percentage draw (in registry order, so the draws come in a fixed order); undefined when it has none.
+   */
+  decision?(rule: CompiledRule): DecisionStep | undefined;
 }
+
+/** Fills a kind's part of one request's decision, drawing what it needs. */
+export type DecisionStep = (random: DrawSource, decision: FaultDecision) => FaultDecision;

@@ -4,7 +4,7 @@
 import type { CompiledRule, Fault } from '../types.js';
 import { abortKind } from './abort.js';
 import { delayKind } from './delay.js';
-import type { FaultKind } from './kind.js';
+import type { DecisionStep, FaultKind } from './kind.js';
 
 export const FAULT_KINDS: readonly FaultKind[] = [delayKind, abortKind];
 
@@ -25,4 +25,14 @@ export function compileFaultKinds(fault: Fault): AlwaysCompiled & Partial<Compil
 export function describeFault(fault: Fault): string {
   const parts = FAULT_KINDS.map((kind) => kind.describe(fault)).filter((text): text is string => text !== undefined);
   return parts.length === 0 ? 'nothing (no delay or abort)' : parts.join(', then ');
+}
+
+/** The kinds' decision steps for a compiled rule, in registry order (none for a plain delay/abort rule). */
+export function decisionSteps(rule: CompiledRule): DecisionStep[] {
+  const steps: DecisionStep[] = [];
+  for (const kind of FAULT_KINDS) {
+    const step = kind.decision?.(rule);
+    if (step) steps.push(step);
+  }
+  return steps;
 }

@@ -1,0 +1,145 @@
+// End to end, one section per fault kind of issue 14: what a client sees through the real hfi-proxy running the
+// real plugin, and that each kind stops when told: the policy deleted, a halt, its expiry, the lease.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  applyPolicy,
+  type RunningControlPlane,
+  type RunningHfiProxy,
+  request,
+  scrapeMetric,
+  startControlPlane,
+  startHfiProxy,
+  waitFor,
+} from '@hfi/testkit';
+import { policy } from './support/policies.js';
+import { teardownAfterAll } from './support/teardown.js';
+
+const { own, upstream } = teardownAfterAll();
+
+const LEASE_SEC = 2;
+
+interface System {
+  cp: RunningControlPlane;
+  proxy: RunningHfiProxy;
+}
+
+/** A control plane and one single-worker hfi-proxy (so per-worker counts are the proxy's), with a lease when asked. */
+async function system(options: { lease?: boolean } = {}): Promise<System> {
+  const up = await upstream();
+  const cp = own(await startControlPlane({ env: { LOG_LEVEL: 'warn' } }));
+  const config = options.lease ? { fault_lease_sec: LEASE_SEC, retry_interval_sec: 0.5 } : {};
+  const proxy = own(
+    await startHfiProxy({
+      upstream: up.url,
+      controlPlane: cp.url,
+      service: 'frontend',
+      args: ['--workers', '1', '--plugin-config', JSON.stringify(config)],
+    }),
+  );
+  return { cp, proxy };
+}
+
+const metric = (proxy: RunningHfiProxy, name: string) => scrapeMetric(`${proxy.admin}/stats/prometheus`, name);
+
+async function halt(cp: RunningControlPlane): Promise<void> {
+  const r = await fetch(`${cp.url}/v1/halt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"e2e"}' });
+  await r.body?.cancel();
+  assert.equal(r.status < 300, true, `halt answered ${r.status}`);
+}
+
+async function remove(cp: RunningControlPlane, name: string): Promise<void> {
+  const r = await fetch(`${cp.url}/v1/policies/${name}`, { method: 'DELETE' });
+  await r.body?.cancel();
+  assert.equal(r.status, 200);
+}
+
+type StopHow = 'delete' | 'halt' | 'expiry' | 'lease';
+
+/**
+ * A held request (a delay of some kind, on either phase) is released by `how` within a few seconds and goes on
+ * without its fault; afterwards the kind no longer applies. `rule` is the kind's rule for paths under `prefix`.
+ */
+async function heldRequestStops(how: StopHow, name: string, rule: (prefix: string) => unknown): Promise<void> {
+  const { cp, proxy } = await system({ lease: how === 'lease' });
+  const prefix = `/${name}`;
+  const expiry = how === 'expiry' ? { duration_seconds: 3 } : {};
+  const withExpiry = (r: unknown) => ({ ...(r as object), fault: { ...(r as { fault: object }).fault, ...expiry } });
+  // A marker rule first: its answer (209) says the policy reached the proxy.
+  const marker = { match: { path: { exact: `${prefix}/ready` } }, fault: { abort: { httpStatus: 209 }, ...expiry } };
+  await applyPolicy(cp.url, policy(name, 'frontend', [marker, withExpiry(rule(prefix))]));
+  const appliedAt = Date.now();
+  await waitFor(async () => (await request(`${proxy.url}${prefix}/ready`)).status === 209, { what: `${name} on the proxy` });
+  const counted = async () => (await metric(proxy, 'wasmcustom_hfi_faults_delays_total')) || 0;
+  const before = await counted();
+  const held = request(`${proxy.url}${prefix}/x`);
+  held.catch(() => {}); // an expiry leaves it waiting until the proxy stops
+  await waitFor(async () => (await counted()) > before, { timeoutMs: 10_000, what: `the ${name} request to be held` });
+  const stoppedAt = Date.now();
+  if (how === 'expiry') {
+    // A request held when its rule expires keeps its deadline (docs/plugin.md); requests after it are not faulted.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, appliedAt + 3_500 - Date.now())));
+    const next = await request(`${proxy.url}${prefix}/next`);
+    assert.equal(next.headers['x-hfi-fault'], undefined, `${name}/expiry: the kind no longer applies`);
+    assert.ok(next.ms < 2_000, `${name}/expiry: not held (${Math.round(next.ms)} ms)`);
+    return;
+  }
+  if (how === 'delete') await remove(cp, name);
+  else if (how === 'halt') await halt(cp);
+  else await cp.kill();
+  const released = await held;
+  assert.equal(released.status, 200, `${name}/${how}: the held request went on`);
+  assert.equal(released.headers['x-hfi-fault'], undefined, `${name}/${how}: released without its fault`);
+  const after = Date.now() - stoppedAt;
+  assert.ok(after < 8_000, `${name}/${how}: released ${after} ms after being stopped`);
+  const next = await request(`${proxy.url}${prefix}/next`);
+  assert.equal(next.headers['x-hfi-fault'], undefined, `${name}/${how}: the kind no longer applies`);
+  assert.ok(next.ms < 2_000, `${name}/${how}: not held (${Math.round(next.ms)} ms)`);
+}
+
+// ---- 1. jitter and distributions ---------------------------------------------------------------------
+
+test('jitter: each request waits a fresh uniform draw within fixed ± jitter', async () => {
+  const { cp, proxy } = await system();
+  await applyPolicy(
+    cp.url,
+    policy('jitter', 'frontend', [{ match: { path: { prefix: '/j' } }, fault: { delay: { fixedDelay: '150ms', jitter: '100ms' } } }]),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/j`)).headers['x-hfi-fault'] === 'jitter/0', { what: 'the jitter rule' });
+  const waits: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const r = await request(`${proxy.url}/j/${i}`);
+    waits.push(r.ms);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['x-hfi-fault'], 'jitter/0');
+  }
+  // 50..250 ms drawn; generous bounds above for a loaded machine, none below (a delay is never cut short).
+  assert.ok(
+    waits.every((w) => w >= 49 && w < 1_000),
+    `waits ${waits.map(Math.round).join(', ')} ms`,
+  );
+  assert.ok(Math.max(...waits) - Math.min(...waits) > 30, `the draws differ: ${waits.map(Math.round).join(', ')} ms`);
+});
+
+test('log-normal delay: the median near p50, a tail towards p99', async () => {
+  const { cp, proxy } = await system();
+  await applyPolicy(
+    cp.url,
+    policy('tail', 'frontend', [{ match: { path: { prefix: '/t' } }, fault: { delay: { p50: '20ms', p99: '200ms' } } }]),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/t`)).headers['x-hfi-fault'] === 'tail/0', { what: 'the log-normal rule' });
+  const waits = await Promise.all(Array.from({ length: 40 }, async (_, i) => (await request(`${proxy.url}/t/${i}`)).ms));
+  waits.sort((a, b) => a - b);
+  const median = waits[20]!;
+  assert.ok(median >= 5 && median < 150, `median ${Math.round(median)} ms (p50 20 ms)`);
+  assert.ok(waits[0]! >= 1, 'every request waited');
+});
+
+for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
+  test(`jitter stops when told: ${how}`, () =>
+    heldRequestStops(how, `jitter-${how}`, (prefix) => ({
+      match: { path: { prefix } },
+      fault: { delay: { fixedDelay: '60s', jitter: '1s' } },
+    })));
+}
