@@ -143,3 +143,51 @@ for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
       fault: { delay: { fixedDelay: '60s', jitter: '1s' } },
     })));
 }
+
+// ---- 4. counted faults -----------------------------------------------------------------------------
+
+test('firstRequests: the first 3 requests fail, then the service recovers (a retry test)', async () => {
+  const { cp, proxy } = await system();
+  await applyPolicy(
+    cp.url,
+    policy('first-three', 'frontend', [
+      { match: { path: { prefix: '/f' } }, fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 3 } } },
+    ]),
+  );
+  // The policy reaches the proxy with its first fault: that one is the first of the three.
+  await waitFor(async () => (await request(`${proxy.url}/f/0`)).status === 503, { what: 'the counted rule' });
+  const statuses: number[] = [];
+  for (let i = 1; i < 6; i++) statuses.push((await request(`${proxy.url}/f/${i}`)).status);
+  assert.deepEqual(statuses, [503, 503, 200, 200, 200]);
+});
+
+test('maxActive: one request held at a time; the others pass and are counted', async () => {
+  const { cp, proxy } = await system();
+  await applyPolicy(
+    cp.url,
+    policy('one-at-a-time', 'frontend', [
+      { match: { path: { exact: '/m/ready' } }, fault: { abort: { httpStatus: 209 } } },
+      { match: { path: { prefix: '/m/' } }, fault: { delay: { fixedDelay: '1500ms' }, maxActive: 1 } },
+    ]),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/m/ready`)).status === 209, { what: 'the policy on the proxy' });
+  const held = request(`${proxy.url}/m/held`);
+  await waitFor(async () => ((await metric(proxy, 'wasmcustom_hfi_faults_delays_total')) || 0) > 0, { what: 'the first request held' });
+  const others = await Promise.all([1, 2, 3].map((i) => request(`${proxy.url}/m/${i}`)));
+  assert.ok(
+    others.every((r) => r.status === 200 && r.headers['x-hfi-fault'] === undefined && r.ms < 1_000),
+    `the others passed at once: ${others.map((r) => `${r.status}/${Math.round(r.ms)}ms`).join(', ')}`,
+  );
+  assert.equal(await metric(proxy, 'wasmcustom_hfi_faults_over_max_active_total'), 3);
+  const first = await held;
+  assert.equal(first.headers['x-hfi-fault'], 'one-at-a-time/1');
+  assert.ok(first.ms >= 1_400, `held ${Math.round(first.ms)} ms`);
+});
+
+for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
+  test(`counted faults stop when told: ${how}`, () =>
+    heldRequestStops(how, `counted-${how}`, (prefix) => ({
+      match: { path: { prefix } },
+      fault: { delay: { fixedDelay: '60s' }, maxActive: 2, limit: { firstRequests: 5, perSecond: 10 } },
+    })));
+}

@@ -6,6 +6,7 @@
 // (packages/policy/test/schema-agreement.test.ts runs every fixture through both).
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { DelayFault, DelayInput, DelayMs } from './faults/delay.js';
+import { FaultLimit, FaultLimitInput, MaxActive } from './faults/limit.js';
 import { LIMITS } from './limits.js';
 import { CLOSED, Nullable } from './schema.js';
 
@@ -80,6 +81,8 @@ export const Fault = Type.Object(
     percentage: Percentage,
     delay: Type.Optional(DelayFault),
     abort: Type.Optional(AbortFault),
+    limit: Type.Optional(FaultLimit),
+    maxActive: Type.Optional(MaxActive),
     start_delay_ms: StartDelayMs,
     duration_seconds: DurationSeconds,
   },
@@ -176,6 +179,8 @@ const FaultInput = Type.Object(
         CLOSED,
       ),
     ),
+    limit: optional(FaultLimitInput),
+    maxActive: optional(MaxActive),
     start_delay_ms: optional(StartDelayMs),
     duration_seconds: optional(DurationSeconds),
   },

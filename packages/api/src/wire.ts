@@ -4,6 +4,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './constants.js';
 import { CompiledDelayDistribution } from './faults/delay.js';
+import { CompiledLimit } from './faults/limit.js';
 import { Halt } from './halt.js';
 import { CLOSED, Nullable, ref } from './schema.js';
 
@@ -70,6 +71,7 @@ export const CompiledRule = Type.Object(
     expiresAtMs: Type.Integer({ minimum: 0, description: 'epoch ms; 0 = never expires' }),
     // Wire version 2: present only when used (WIRE_V2_RULE_FIELDS).
     delayDistribution: Type.Optional(CompiledDelayDistribution),
+    limit: Type.Optional(CompiledLimit),
   },
   CLOSED,
 );

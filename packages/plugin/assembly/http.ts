@@ -5,6 +5,7 @@ import { proxy_add_header_map_value } from './abi/imports';
 import { findMatchingRule, requestNowMs } from './decide';
 import { delayOf } from './faults/delay';
 import { HFI_FAULT_HEADER } from './faults/fault-header';
+import { admitted } from './faults/limit';
 import { noteGarbage } from './gc';
 import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
@@ -28,7 +29,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   const set = root.activeSet;
   if (set === null || set.rules.length == 0) return FilterHeadersStatus.Continue;
   const rule = findMatchingRule(set);
-  if (rule === null || !faults(rule)) return FilterHeadersStatus.Continue;
+  if (rule === null || !faults(rule) || !admitted(rule)) return FilterHeadersStatus.Continue;
   const stream = new Stream(streamId, root.id, rule);
   noteGarbage(1);
   const delayMs = delayOf(rule);

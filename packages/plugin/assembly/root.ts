@@ -10,6 +10,7 @@ import { Config, parseConfig } from './config';
 import { FaultTally, RuleCounters } from './counters';
 import { DelayQueue } from './delays';
 import { sendAbort } from './faults/abort';
+import { carryCounts } from './faults/limit';
 import { Identity, readIdentity } from './identity';
 import { JsonReader } from './json';
 import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
@@ -363,6 +364,7 @@ export class RootContext {
       if (halted) logWarn('halted by the control plane (' + next.haltReason! + '): injecting no faults until resumed');
       else logInfo('halt lifted: faults apply again');
     }
+    carryCounts(current, next);
     this.ruleSet = next;
     if (!this.leaseExpired) this.activeSet = next;
     this.tally.newRuleSet();

@@ -7,6 +7,7 @@ import { RuleCounters } from './counters';
 import { HeaderSlots } from './decide';
 import { Abort } from './faults/abort';
 import { DelayDistribution } from './faults/delay';
+import { Limit } from './faults/limit';
 import { HeaderCondition, StringMatcher } from './matchers';
 import { PathIndex } from './path-index';
 
@@ -50,6 +51,8 @@ export class Rule {
 export class RuleExtra {
   /** A drawn delay (faults/delay.ts); null when the delay is fixed. */
   delay: DelayDistribution | null = null;
+  /** Counted faults (faults/limit.ts); null when the rule has no limit. */
+  limit: Limit | null = null;
 }
 
 /** Lazily attached: plain rules never get one. */

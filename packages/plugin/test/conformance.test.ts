@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { type CompiledRuleSet, compileRuleSet, type Decision, decideFault, type StoredPolicy, Xorshift64Star } from '@hfi/policy';
+import {
+  type CompiledRuleSet,
+  CountedFaults,
+  compileRuleSet,
+  type Decision,
+  decideFault,
+  type StoredPolicy,
+  Xorshift64Star,
+} from '@hfi/policy';
 import fc from 'fast-check';
 import {
   advanceTo,
@@ -75,6 +83,7 @@ test('every golden wire fixture runs in the wasm, and each of its cases decides 
       for (const [i, c] of f.cases.entries()) assert.deepEqual(observed[i], expectedOf(c.expected), `${file} case ${i} "${c.name}"`);
       // The reference, run now, agrees with its own recording (so the fixtures are not stale).
       const rng = new Xorshift64Star(BigInt(f.seed));
+      const counted = new CountedFaults();
       f.cases.forEach((c, i) => {
         const d = decideFault(
           f.ruleSet,
@@ -82,6 +91,7 @@ test('every golden wire fixture runs in the wasm, and each of its cases decides 
           f.identity,
           c.nowMs,
           rng,
+          counted,
         );
         assert.deepEqual(expectedOf(d), expectedOf(c.expected), `${file} case ${i}: reference`);
       });
@@ -200,6 +210,17 @@ const faultArb = fc
     ),
     start_delay_ms: fc.constantFrom(0, 0, 3),
     duration_seconds: fc.constantFrom(0, 0, 30),
+    /** Counted faults: how many of the picked requests are faulted. */
+    limit: fc.constantFrom(
+      undefined,
+      undefined,
+      undefined,
+      { firstRequests: 1 },
+      { firstRequests: 3 },
+      { perSecond: 1 },
+      { perSecond: 2, firstRequests: 4 },
+    ),
+    maxActive: fc.constantFrom(undefined, undefined, undefined, 1, 2),
   })
   .filter((f) => f.delayMs > 0 || f.abort !== undefined);
 
@@ -249,6 +270,9 @@ const policyArb = (i: number) =>
               percentage: r.fault.percentage,
               delay: delayOf(r.fault),
               abort: r.fault.abort ? stripUndefined(r.fault.abort) : undefined,
+              limit: r.fault.limit,
+              // maxActive counts held requests: only for a rule that holds them.
+              maxActive: r.fault.delayMs > 0 || r.fault.start_delay_ms > 0 ? r.fault.maxActive : undefined,
               start_delay_ms: r.fault.start_delay_ms,
               duration_seconds: r.fault.duration_seconds,
             }),
@@ -276,24 +300,27 @@ const scenarioArb = fc.record({
 });
 
 test('generated rule sets and requests: wasm and reference decide identically', async (t) => {
-  const kinds = { pass: 0, delay: 0, abort: 0, drawnDelay: 0 };
+  const kinds = { pass: 0, delay: 0, abort: 0, drawnDelay: 0, limited: 0 };
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (s) => {
       const ruleSet = compileRuleSet(s.policies, { epoch: 'gen', version: 1 });
       let now = T0;
       const cases = s.requests.map(([request, step]) => ({ request, nowMs: (now += step) }));
       const rng = new Xorshift64Star(s.seed);
-      const expected = cases.map((c) => expectedOf(decideFault(ruleSet, c.request, s.identity, c.nowMs, rng)));
+      const counted = new CountedFaults();
+      const expected = cases.map((c) => expectedOf(decideFault(ruleSet, c.request, s.identity, c.nowMs, rng, counted)));
       const observed = await runInWasm({ seed: s.seed, identity: s.identity, ruleSet }, cases);
       assert.deepEqual(observed, expected);
       for (const o of observed) {
         kinds[o.action === 'pass' ? 'pass' : o.abort ? 'abort' : 'delay']++;
-        if (ruleSet.rules.find((r) => r.id === o.ruleId)?.delayDistribution) kinds.drawnDelay++;
+        const rule = ruleSet.rules.find((r) => r.id === o.ruleId);
+        if (rule?.delayDistribution) kinds.drawnDelay++;
+        if (rule?.limit) kinds.limited++;
       }
     }),
-    { numRuns: 150, seed: 20251122 },
+    { numRuns: 250, seed: 20251122 },
   );
   t.diagnostic(`decisions compared: ${JSON.stringify(kinds)}`);
   // The generators must exercise every outcome, or the comparison proves little.
-  assert.ok(kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20 && kinds.drawnDelay > 10, JSON.stringify(kinds));
+  assert.ok(kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20 && kinds.drawnDelay > 10 && kinds.limited > 10, JSON.stringify(kinds));
 });

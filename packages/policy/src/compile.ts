@@ -1,5 +1,6 @@
 // Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
 import { createHash } from 'node:crypto';
+import { compileLimits } from './faults/limit.js';
 import { compileFaultKinds } from './faults/registry.js';
 import { byHaltSelector, haltCovers } from './halt.js';
 import { compileRegex } from './regex/dfa.js';
@@ -43,6 +44,7 @@ export function compilePolicyRules(policy: StoredPolicy): CompiledRule[] {
       startDelayMs: fault.start_delay_ms,
       activeFromMs,
       expiresAtMs: fault.duration_seconds > 0 ? activeFromMs + fault.duration_seconds * 1000 : 0,
+      ...compileLimits(fault),
     };
   });
 }

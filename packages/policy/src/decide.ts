@@ -2,6 +2,7 @@
 // tested against. A rule set is turned into closures once (cached per rule-set object); each request then runs
 // early-return checks only.
 import type { DecisionStep } from './faults/kind.js';
+import { CountedFaults } from './faults/limit.js';
 import { decisionSteps } from './faults/registry.js';
 import { haltCovers } from './halt.js';
 import { dfaRunner } from './regex/match.js';
@@ -38,13 +39,18 @@ interface PreparedRuleSet {
 
 const prepared = new WeakMap<CompiledRuleSet, PreparedRuleSet>();
 
-/** The reference decision function: the oracle the wasm plugin is tested against. See docs/wire-format.md. */
+/**
+ * The reference decision function: the oracle the wasm plugin is tested against. See docs/wire-format.md.
+ * `counted` holds one worker's counts for rules with limits (docs/wire-format.md "Counted faults"); pass the
+ * same one for every request of that worker. Without it, a request is decided as a worker's first would be.
+ */
 export function decideFault(
   ruleSet: CompiledRuleSet,
   request: RequestFacts,
   identity: Identity,
   nowMs: number,
   random: DrawSource,
+  counted: CountedFaults = new CountedFaults(),
 ): Decision {
   // A halt covering this data plane empties its rule set (docs/wire-format.md "Halts").
   if (ruleSet.halts?.some((halt) => haltCovers(halt, identity))) return PASS;
@@ -60,9 +66,13 @@ export function decideFault(
     // First match decides: no fall-through to later rules, whatever the draw says.
     if (rule.perMillion <= 0) return PASS;
     if (rule.perMillion < FULL && random.drawPerMillion() >= rule.perMillion) return PASS;
+    // The limits count only requests the draw picked; one over a limit passes, and takes no more draws.
+    const limit = rule.limit;
+    if (limit !== undefined && !counted.admit(rule, limit, nowMs)) return PASS;
     // Then each kind takes its own draws, in registry order (docs/wire-format.md "The draws").
     let decision = entry.fault;
     for (const step of entry.steps) decision = step(random, decision);
+    if (limit !== undefined && limit.maxActive > 0) counted.held(rule, nowMs + decision.startDelayMs + decision.delayMs);
     return decision;
   }
   return PASS;

@@ -11,6 +11,7 @@ export {
 } from './compile.js';
 export { decideFault } from './decide.js';
 export { childPath, describe, ErrorSink, isRecord, own, rejectUnknownKeys } from './errors.js';
+export { CountedFaults } from './faults/limit.js';
 export { describeFault, FAULT_KINDS } from './faults/registry.js';
 export { byHaltSelector, haltCovers, haltScope, validateHaltRequest } from './halt.js';
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';

@@ -1,8 +1,9 @@
 // Validation and normalisation in one pass: every accepted spelling becomes the canonical FaultInjectionPolicy,
 // and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
 import { childPath, describe, ErrorSink, hasOwn, isRecord, own, rejectUnknownKeys } from './errors.js';
+import { LIMIT_INPUT_KEYS, readLimits } from './faults/limit.js';
 import { FAULT_KIND_KEYS, FAULT_KINDS } from './faults/registry.js';
-import { readHeaderName, readInteger, TOKEN } from './fields.js';
+import { given, readHeaderName, readInteger, TOKEN } from './fields.js';
 import { LIMITS } from './limits.js';
 import { compileRegex } from './regex/dfa.js';
 import type {
@@ -29,7 +30,7 @@ const RULE_KEYS = ['match', 'fault'] as const;
 const MATCH_KEYS = ['path', 'method', 'headers'] as const;
 const STRING_MATCH_KEYS = ['exact', 'prefix', 'regex'] as const;
 const HEADER_MATCH_KEYS = ['name', 'exact', 'prefix', 'regex', 'present'] as const;
-const FAULT_KEYS = ['percentage', ...FAULT_KIND_KEYS, 'start_delay_ms', 'duration_seconds'];
+const FAULT_KEYS = ['percentage', ...FAULT_KIND_KEYS, ...LIMIT_INPUT_KEYS, 'start_delay_ms', 'duration_seconds'];
 
 /** Validates any value and normalises it to the canonical FaultInjectionPolicy; reports every error at once. Never throws. */
 export function validatePolicy(input: unknown): ValidationResult {
@@ -437,9 +438,18 @@ function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undef
   if (!FAULT_KINDS.some((kind) => kind.isGiven(value))) {
     sink.add(path, 'needs a delay, an abort, or both');
   }
-  if (sink.count > before || percentage === undefined || kinds === undefined || startDelayMs === undefined || durationSeconds === undefined)
+  const holds = given(value, 'delay') || given(value, 'delay_ms') || (startDelayMs ?? 0) > 0;
+  const limits = readLimits(sink, path, value, holds);
+  if (
+    sink.count > before ||
+    percentage === undefined ||
+    kinds === undefined ||
+    limits === undefined ||
+    startDelayMs === undefined ||
+    durationSeconds === undefined
+  )
     return undefined;
-  return { percentage, ...kinds, start_delay_ms: startDelayMs, duration_seconds: durationSeconds };
+  return { percentage, ...kinds, ...limits, start_delay_ms: startDelayMs, duration_seconds: durationSeconds };
 }
 
 /** Percent with at most 4 decimals, so that parts per million are exact. Absent means 100, as in Istio. */

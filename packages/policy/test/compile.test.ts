@@ -155,6 +155,26 @@ test('a log-normal delay compiles to 256 increasing quantiles that pass through 
   assert.ok(table.ms[0]! >= 1);
 });
 
+test('limits compile to one version-2 field, 0 for a limit not set; a rule without limits has none', () => {
+  const [limited, capped, plain] = compilePolicyRules(
+    stored(
+      policy('counted', [
+        { fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 3 } } },
+        { fault: { delay_ms: 50, maxActive: 4, limit: { perSecond: 10 } } },
+        { fault: { delay_ms: 50 } },
+      ]),
+    ),
+  );
+  assert.deepEqual(limited?.limit, { firstRequests: 3, perSecond: 0, maxActive: 0 });
+  assert.deepEqual(capped?.limit, { firstRequests: 0, perSecond: 10, maxActive: 4 });
+  assert.equal(plain && 'limit' in plain, false);
+  assert.equal(
+    compileRuleSet([stored(policy('counted', [{ fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 3 } } }]))], options)
+      .wireVersion,
+    2,
+  );
+});
+
 test('the hash changes with any rule change and not with input order', () => {
   const a = stored(policy('a', [{ fault: { delay_ms: 1 } }]));
   const b = stored(policy('b', [{ fault: { delay_ms: 1 } }]));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CompiledRuleSet, Decision, DrawSource, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
-import { compileRuleSet, decideFault, Xorshift64Star } from '../src/index.js';
+import { CountedFaults, compileRuleSet, decideFault, Xorshift64Star } from '../src/index.js';
 import { policy, stored, T0 } from './helpers.js';
 
 const frontend: Identity = { service: 'frontend', namespace: 'demo' };
@@ -202,4 +202,63 @@ test('drawPerMillion is close to uniform: a 20% rule faults about 20% of request
   let faulted = 0;
   for (let i = 0; i < 100_000; i++) if (decideFault(rules, request('/'), frontend, T0, random).action === 'fault') faulted++;
   assert.ok(Math.abs(faulted / 100_000 - 0.2) < 0.01, `faulted ${faulted}`);
+});
+
+// ---- counted faults (faults/limit.ts): one worker's counts, passed to every request of that worker ----------
+
+function counting(ruleSet: CompiledRuleSet, counted: CountedFaults) {
+  return (path: string, now = T0 + 1, draws: number[] = []): string | undefined =>
+    ruleId(decideFault(ruleSet, request(path), frontend, now, new ScriptedDraws(draws), counted));
+}
+
+test('fault.limit.firstRequests: the first N requests the draw picks are faulted, then all pass; a new policy version starts over', () => {
+  const limited = (version: string) =>
+    set(
+      stored(
+        policy('first', [
+          { match: { path: { exact: '/f' } }, fault: { percentage: 50, abort: { httpStatus: 503 }, limit: { firstRequests: 2 } } },
+        ]),
+        {
+          version,
+        },
+      ),
+      stored(policy('other', [{ fault: { abort: { httpStatus: 500 } } }], { priority: -1 })),
+    );
+  const counted = new CountedFaults();
+  const decide = counting(limited('1'), counted);
+  // Draws below 500,000 pick the request; a request the draw passes does not count.
+  assert.deepEqual(
+    [decide('/f', T0 + 1, [0]), decide('/f', T0 + 1, [999_999]), decide('/f', T0 + 1, [1]), decide('/f', T0 + 1, [2])],
+    ['first/0', undefined, 'first/0', undefined],
+    'two faulted, then the rule passes: no fall-through to the rule below',
+  );
+  assert.equal(decide('/other'), 'other/0', 'other rules are not counted');
+  assert.equal(counting(limited('1'), counted)('/f', T0 + 1, [0]), undefined, 'the same policy version in a new rule set keeps its counts');
+  assert.equal(counting(limited('2'), counted)('/f', T0 + 1, [0]), 'first/0', 'a new write of the policy starts over');
+});
+
+test('fault.limit.perSecond: a bucket N deep that refills at N a second, in thousandths of a token', () => {
+  const rules = set(stored(policy('rate', [{ fault: { abort: { httpStatus: 429 }, limit: { perSecond: 2 } } }])));
+  const decide = counting(rules, new CountedFaults());
+  const at = (ms: number) => decide('/', T0 + ms);
+  assert.deepEqual([at(0), at(0), at(0)], ['rate/0', 'rate/0', undefined], 'starts full: two at once');
+  assert.equal(at(499), undefined, '499 ms refill 998 thousandths: not yet a token');
+  assert.equal(at(500), 'rate/0', 'one token after 500 ms');
+  assert.deepEqual([at(5_000), at(5_000), at(5_000)], ['rate/0', 'rate/0', undefined], 'never more than N deep');
+});
+
+test('fault.maxActive: at most N requests held at once; one over passes and is counted', () => {
+  const rules = set(stored(policy('held', [{ fault: { delay_ms: 100, start_delay_ms: 10, maxActive: 2 } }])));
+  const counted = new CountedFaults();
+  const decide = counting(rules, counted);
+  assert.deepEqual([decide('/', T0), decide('/', T0 + 50), decide('/', T0 + 60)], ['held/0', 'held/0', undefined]);
+  assert.equal(counted.overMaxActive, 1);
+  assert.equal(decide('/', T0 + 109), undefined, 'the first is held until start delay + delay have passed (110 ms)');
+  assert.equal(decide('/', T0 + 110), 'held/0', 'then its place is free');
+});
+
+test('without counts given, a limited rule decides as a fresh worker would', () => {
+  const rules = set(stored(policy('first', [{ fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 1 } } }])));
+  assert.equal(decide(rules, request('/')).action, 'fault');
+  assert.equal(decide(rules, request('/')).action, 'fault');
 });

@@ -136,6 +136,12 @@ export const REFUSALS: readonly Refusal[] = [
   refusal(under(String.raw`\.fault\.delay`), 'expected either a fixed delay (with or without jitter) or two quantiles, found both'),
   refusal(under(String.raw`\.fault\.delay(\.quantiles_ms)?`), 'expected exactly two quantiles'),
   refusal(under(String.raw`\.fault\.delay(\.quantiles_ms)?\.p(50|90|95|99|999)`), /^expected more than p\d+ \(\d+ms\)/),
+  // counted faults (faults/limit.ts)
+  refusal(under(String.raw`\.fault\.limit`), 'expected an object {firstRequests, perSecond}'),
+  refusal(under(String.raw`\.fault\.limit`), 'expected firstRequests or perSecond (or both), found neither'),
+  notAnInteger(under(String.raw`\.fault\.limit\.(firstRequests|perSecond)`)),
+  outOfRange(under(String.raw`\.fault\.(limit\.(firstRequests|perSecond)|maxActive)`)),
+  refusal(under(String.raw`\.fault\.maxActive`), 'this rule holds none (it has no delay or start_delay_ms)'),
   // abort
   refusal(under(String.raw`\.fault\.abort`), 'expected an object {httpStatus, grpcStatus, body, headers}'),
   refusal(under(String.raw`\.fault\.abort\.httpStatus`), 'is required: an HTTP status from 200 to 599'),

@@ -2,7 +2,7 @@
 // compiler, request cases, and the decisions of the reference decideFault. See testdata/wire/README.md.
 
 import type { Decision, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
-import { compileRuleSet, decideFault, validatePolicy, Xorshift64Star } from '../src/index.js';
+import { CountedFaults, compileRuleSet, decideFault, validatePolicy, Xorshift64Star } from '../src/index.js';
 
 const UPDATED_AT_MS = Date.parse('2025-11-22T00:00:00.000Z');
 const NOW = UPDATED_AT_MS + 1_000;
@@ -350,6 +350,37 @@ const FIXTURES: FixtureInput[] = [
       ...Array.from({ length: 12 }, (_, i) => ({ name: `half with jitter ${i}`, request: get(i % 3 === 0 ? '/plain' : '/half') })),
     ],
   },
+  {
+    file: 'counted-faults.json',
+    description:
+      'wire version 2: fault.limit.firstRequests (the first N picked, then pass), fault.limit.perSecond (a token bucket N deep, refilled at N a second) and fault.maxActive (at most N held at once), counted per worker after the percentage draw',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x5eed_c0de_0000_0014n,
+    policies: [
+      { input: p('first', [{ match: { path: { exact: '/first' } }, fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 3 } } }]) },
+      {
+        input: p('half-first', [
+          { match: { path: { exact: '/half' } }, fault: { percentage: 50, abort: { httpStatus: 500 }, limit: { firstRequests: 2 } } },
+        ]),
+      },
+      { input: p('rate', [{ match: { path: { exact: '/rate' } }, fault: { abort: { httpStatus: 429 }, limit: { perSecond: 2 } } }]) },
+      { input: p('held', [{ match: { path: { exact: '/held' } }, fault: { delay_ms: 100, maxActive: 1 } }]) },
+    ],
+    cases: [
+      ...Array.from({ length: 5 }, (_, i) => ({ name: `first ${i}: faulted while fewer than 3 were`, request: get('/first') })),
+      ...Array.from({ length: 8 }, (_, i) => ({ name: `half ${i}: only picked requests count`, request: get('/half') })),
+      ...[0, 0, 0, 250, 499, 500, 500, 1_500, 1_500, 1_500, 1_500].map((t, i) => ({
+        name: `rate ${i} at +${t} ms`,
+        request: get('/rate'),
+        nowMs: NOW + t,
+      })),
+      ...[2_000, 2_000, 2_050, 2_099, 2_100, 2_100, 2_150].map((t, i) => ({
+        name: `held ${i} at +${t} ms: one at a time`,
+        request: get('/held'),
+        nowMs: NOW + t,
+      })),
+    ],
+  },
 ];
 
 export interface WireFixtureFile {
@@ -363,6 +394,8 @@ export function buildWireFixtures(): WireFixtureFile[] {
     const policies = fixture.policies.map((entry, i) => storedPolicy(entry.input, entry.updatedAtMs ?? UPDATED_AT_MS, i + 1));
     const ruleSet = compileRuleSet(policies, { epoch: 'fixture', version: 1 });
     const random = new Xorshift64Star(fixture.seed);
+    // One worker: the fixture's requests share its counts (fault limits).
+    const counted = new CountedFaults();
     const cases = fixture.cases.map((input) => {
       const request: RequestFacts = {
         method: input.request.method ?? 'GET',
@@ -370,7 +403,7 @@ export function buildWireFixtures(): WireFixtureFile[] {
         headers: input.request.headers ?? [],
       };
       const nowMs = input.nowMs ?? NOW;
-      const expected: Decision = decideFault(ruleSet, request, fixture.identity, nowMs, random);
+      const expected: Decision = decideFault(ruleSet, request, fixture.identity, nowMs, random, counted);
       return { name: input.name, request, nowMs, expected };
     });
     const body = { description: fixture.description, seed: fixture.seed.toString(), identity: fixture.identity, ruleSet, cases };

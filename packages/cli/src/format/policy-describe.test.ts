@@ -51,6 +51,17 @@ test('delay distributions are put in words: the jitter with its range, the quant
   );
 });
 
+test('limits are put in words after what the fault does, and say they count per worker', () => {
+  assert.equal(
+    describeFault({ fault: { ...fault, delay: { fixed_delay_ms: 2000 }, limit: { firstRequests: 3, perSecond: 5 }, maxActive: 10 } }),
+    'delay 2s; only the first 3 requests, then none, at most 5 a second, at most 10 held at once (counted per worker)',
+  );
+  assert.equal(
+    describeFault({ fault: { ...fault, abort: { httpStatus: 503 }, limit: { firstRequests: 1 } } }),
+    'abort with HTTP 503; only the first 1 request, then none (counted per worker)',
+  );
+});
+
 test('the time window says when a policy expired, and what an expiring one has left', () => {
   const now = Date.parse('2025-01-01T01:00:00Z');
   const policy = (phase: 'Active' | 'Expired', expiresAt: string | null): PolicyWithStatus => ({

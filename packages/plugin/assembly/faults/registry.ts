@@ -7,10 +7,12 @@ import { FieldReader } from '../loader/fields';
 import { Rule } from '../ruleset';
 import { Abort, readAbortField } from './abort';
 import { readDelayDistributionField, readDelayField } from './delay';
+import { readLimitField } from './limit';
 
 const DELAY_MS: u32 = 1 << 0;
 const ABORT: u32 = 1 << 1;
 const DELAY_DISTRIBUTION: u32 = 1 << 2;
+const LIMIT: u32 = 1 << 3;
 
 /** Fields every rule must carry, whatever its fault. */
 export const REQUIRED_FAULT_FIELDS: u32 = DELAY_MS | ABORT;
@@ -25,6 +27,10 @@ export function readFaultField(r: JsonReader, fields: FieldReader, rule: Rule, a
   if (r.keyIs('delayDistribution')) {
     readDelayDistributionField(fields, rule);
     return DELAY_DISTRIBUTION;
+  }
+  if (r.keyIs('limit')) {
+    readLimitField(fields, rule);
+    return LIMIT;
   }
   if (r.keyIs('abort')) {
     readAbortField(fields, rule, aborts);

@@ -5,6 +5,7 @@ import type { CompiledRule, Fault } from '../types.js';
 import { abortKind } from './abort.js';
 import { delayKind } from './delay.js';
 import type { DecisionStep, FaultKind } from './kind.js';
+import { describeLimits } from './limit.js';
 
 export const FAULT_KINDS: readonly FaultKind[] = [delayKind, abortKind];
 
@@ -24,7 +25,9 @@ export function compileFaultKinds(fault: Fault): AlwaysCompiled & Partial<Compil
 /** What a fault does, in words: its kinds' descriptions joined in the order they act. */
 export function describeFault(fault: Fault): string {
   const parts = FAULT_KINDS.map((kind) => kind.describe(fault)).filter((text): text is string => text !== undefined);
-  return parts.length === 0 ? 'nothing (no delay or abort)' : parts.join(', then ');
+  const what = parts.length === 0 ? 'nothing (no delay or abort)' : parts.join(', then ');
+  const limits = describeLimits(fault);
+  return limits === undefined ? what : `${what}; ${limits}`;
 }
 
 /** The kinds' decision steps for a compiled rule, in registry order (none for a plain delay/abort rule). */
