@@ -191,3 +191,45 @@ for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
       fault: { delay: { fixedDelay: '60s' }, maxActive: 2, limit: { firstRequests: 5, perSecond: 10 } },
     })));
 }
+
+// ---- 3. reset ----------------------------------------------------------------------------------------
+
+/** What a client sees of a reset: the request fails without any response (Node: "socket hang up"). */
+async function resetSeen(url: string): Promise<{ code: string | undefined; ms: number }> {
+  const started = Date.now();
+  try {
+    const r = await request(url);
+    assert.fail(`expected a reset, got HTTP ${r.status}`);
+  } catch (error) {
+    if (error instanceof assert.AssertionError) throw error;
+    return { code: (error as NodeJS.ErrnoException).code, ms: Date.now() - started };
+  }
+}
+
+test('reset: the client gets no response, the connection closes (at once, or after the delay)', async () => {
+  const { cp, proxy } = await system();
+  await applyPolicy(
+    cp.url,
+    policy('resets', 'frontend', [
+      { match: { path: { exact: '/r/ready' } }, fault: { abort: { httpStatus: 209 } } },
+      { match: { path: { exact: '/r/now' } }, fault: { reset: {} } },
+      { match: { path: { exact: '/r/slow' } }, fault: { delay: { fixedDelay: '300ms' }, reset: {} } },
+    ]),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/r/ready`)).status === 209, { what: 'the policy on the proxy' });
+  const now = await resetSeen(`${proxy.url}/r/now`);
+  assert.equal(now.code, 'ECONNRESET', 'Node reports a connection closed before any response byte as ECONNRESET (socket hang up)');
+  const slow = await resetSeen(`${proxy.url}/r/slow`);
+  assert.equal(slow.code, 'ECONNRESET');
+  assert.ok(slow.ms >= 290, `reset after the delay (${slow.ms} ms)`);
+  assert.equal(await metric(proxy, 'wasmcustom_hfi_faults_resets_total'), 2);
+  assert.equal((await request(`${proxy.url}/r/other`)).status, 200, 'the proxy serves on after resets');
+});
+
+for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
+  test(`a delayed reset stops when told: ${how}`, () =>
+    heldRequestStops(how, `reset-${how}`, (prefix) => ({
+      match: { path: { prefix } },
+      fault: { delay: { fixedDelay: '60s' }, reset: {} },
+    })));
+}

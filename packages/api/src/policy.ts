@@ -7,6 +7,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { DelayFault, DelayInput, DelayMs } from './faults/delay.js';
 import { FaultLimit, FaultLimitInput, MaxActive } from './faults/limit.js';
+import { ResetFault } from './faults/reset.js';
 import { LIMITS } from './limits.js';
 import { CLOSED, Nullable } from './schema.js';
 
@@ -81,6 +82,7 @@ export const Fault = Type.Object(
     percentage: Percentage,
     delay: Type.Optional(DelayFault),
     abort: Type.Optional(AbortFault),
+    reset: Type.Optional(ResetFault),
     limit: Type.Optional(FaultLimit),
     maxActive: Type.Optional(MaxActive),
     start_delay_ms: StartDelayMs,
@@ -179,6 +181,7 @@ const FaultInput = Type.Object(
         CLOSED,
       ),
     ),
+    reset: optional(ResetFault),
     limit: optional(FaultLimitInput),
     maxActive: optional(MaxActive),
     start_delay_ms: optional(StartDelayMs),

@@ -5,6 +5,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './constants.js';
 import { CompiledDelayDistribution } from './faults/delay.js';
 import { CompiledLimit } from './faults/limit.js';
+import { CompiledReset } from './faults/reset.js';
 import { Halt } from './halt.js';
 import { CLOSED, Nullable, ref } from './schema.js';
 
@@ -72,6 +73,7 @@ export const CompiledRule = Type.Object(
     // Wire version 2: present only when used (WIRE_V2_RULE_FIELDS).
     delayDistribution: Type.Optional(CompiledDelayDistribution),
     limit: Type.Optional(CompiledLimit),
+    reset: Type.Optional(CompiledReset),
   },
   CLOSED,
 );

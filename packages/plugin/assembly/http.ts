@@ -6,6 +6,7 @@ import { findMatchingRule, requestNowMs } from './decide';
 import { delayOf } from './faults/delay';
 import { HFI_FAULT_HEADER } from './faults/fault-header';
 import { admitted } from './faults/limit';
+import { resets } from './faults/reset';
 import { noteGarbage } from './gc';
 import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
@@ -50,6 +51,11 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   if (rule.abort !== null) {
     root.sendAbort(stream);
     if (isDebug()) logDebug('request aborted by rule ' + rule.id);
+    return FilterHeadersStatus.StopIteration;
+  }
+  if (resets(rule)) {
+    root.sendReset(stream);
+    if (isDebug()) logDebug('request reset by rule ' + rule.id);
     return FilterHeadersStatus.StopIteration;
   }
   return FilterHeadersStatus.Continue;

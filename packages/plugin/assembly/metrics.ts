@@ -18,6 +18,7 @@ let leaseExpiredId: u32 = 0;
 let leaseExpiriesId: u32 = 0;
 let epochChangesId: u32 = 0;
 let overMaxActiveId: u32 = 0;
+let resetsId: u32 = 0;
 
 function define(type: u32, name: string): u32 {
   const bytes = String.UTF8.encode(name);
@@ -39,6 +40,7 @@ export function defineMetrics(): void {
   leaseExpiriesId = define(MetricType.Counter, 'wasmcustom_hfi_lease_expiries_total');
   epochChangesId = define(MetricType.Counter, 'wasmcustom_hfi_epoch_changes_total');
   overMaxActiveId = define(MetricType.Counter, 'wasmcustom_hfi_faults_over_max_active_total');
+  resetsId = define(MetricType.Counter, 'wasmcustom_hfi_faults_resets_total');
 }
 
 function increment(id: u32): void {
@@ -88,4 +90,9 @@ export function countEpochChange(): void {
 /** A request passed because its rule already held fault.maxActive requests. */
 export function countOverMaxActive(): void {
   increment(overMaxActiveId);
+}
+
+/** A stream was reset by a fault. */
+export function countReset(): void {
+  increment(resetsId);
 }

@@ -11,6 +11,7 @@ import { FaultTally, RuleCounters } from './counters';
 import { DelayQueue } from './delays';
 import { sendAbort } from './faults/abort';
 import { carryCounts } from './faults/limit';
+import { resetStream, resets } from './faults/reset';
 import { Identity, readIdentity } from './identity';
 import { JsonReader } from './json';
 import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
@@ -133,6 +134,12 @@ export class RootContext {
     if (sendAbort(stream)) this.countersOf(stream.rule).aborts++;
   }
 
+  /** Resets the stream; the policy's counts take it as an abort (the caller got a failure, not the upstream's answer). */
+  sendReset(stream: Stream): void {
+    resetStream(stream);
+    this.countersOf(stream.rule).aborts++;
+  }
+
   /**
    * Lets go at once every delayed request whose rule is no longer in effect: absent from `next` or changed
    * in it, or every one (`all`: a halt, an epoch change, an expired lease). Released requests continue to
@@ -198,6 +205,7 @@ export class RootContext {
       // The stream may be gone (client reset): Envoy then refuses the context and we skip it.
       if (proxy_set_effective_context(stream.id) != Status.Ok) continue;
       if (stream.rule.abort !== null) this.sendAbort(stream);
+      else if (resets(stream.rule)) this.sendReset(stream);
       else proxy_continue_stream(StreamType.HttpRequest);
     }
   }

@@ -53,6 +53,8 @@ export class RuleExtra {
   delay: DelayDistribution | null = null;
   /** Counted faults (faults/limit.ts); null when the rule has no limit. */
   limit: Limit | null = null;
+  /** The rule resets its requests (faults/reset.ts). */
+  reset: bool = false;
 }
 
 /** Lazily attached: plain rules never get one. */

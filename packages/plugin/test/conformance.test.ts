@@ -208,6 +208,8 @@ const faultArb = fc
       }),
       { nil: undefined, freq: 2 },
     ),
+    /** Reset instead of abort (never both). */
+    reset: fc.constantFrom(false, false, true),
     start_delay_ms: fc.constantFrom(0, 0, 3),
     duration_seconds: fc.constantFrom(0, 0, 30),
     /** Counted faults: how many of the picked requests are faulted. */
@@ -269,7 +271,8 @@ const policyArb = (i: number) =>
             fault: stripUndefined({
               percentage: r.fault.percentage,
               delay: delayOf(r.fault),
-              abort: r.fault.abort ? stripUndefined(r.fault.abort) : undefined,
+              abort: r.fault.abort && !r.fault.reset ? stripUndefined(r.fault.abort) : undefined,
+              reset: r.fault.reset && r.fault.abort ? {} : undefined,
               limit: r.fault.limit,
               // maxActive counts held requests: only for a rule that holds them.
               maxActive: r.fault.delayMs > 0 || r.fault.start_delay_ms > 0 ? r.fault.maxActive : undefined,
@@ -300,7 +303,7 @@ const scenarioArb = fc.record({
 });
 
 test('generated rule sets and requests: wasm and reference decide identically', async (t) => {
-  const kinds = { pass: 0, delay: 0, abort: 0, drawnDelay: 0, limited: 0 };
+  const kinds = { pass: 0, delay: 0, abort: 0, reset: 0, drawnDelay: 0, limited: 0 };
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (s) => {
       const ruleSet = compileRuleSet(s.policies, { epoch: 'gen', version: 1 });
@@ -312,7 +315,7 @@ test('generated rule sets and requests: wasm and reference decide identically', 
       const observed = await runInWasm({ seed: s.seed, identity: s.identity, ruleSet }, cases);
       assert.deepEqual(observed, expected);
       for (const o of observed) {
-        kinds[o.action === 'pass' ? 'pass' : o.abort ? 'abort' : 'delay']++;
+        kinds[o.action === 'pass' ? 'pass' : o.reset ? 'reset' : o.abort ? 'abort' : 'delay']++;
         const rule = ruleSet.rules.find((r) => r.id === o.ruleId);
         if (rule?.delayDistribution) kinds.drawnDelay++;
         if (rule?.limit) kinds.limited++;
@@ -322,5 +325,8 @@ test('generated rule sets and requests: wasm and reference decide identically', 
   );
   t.diagnostic(`decisions compared: ${JSON.stringify(kinds)}`);
   // The generators must exercise every outcome, or the comparison proves little.
-  assert.ok(kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20 && kinds.drawnDelay > 10 && kinds.limited > 10, JSON.stringify(kinds));
+  assert.ok(
+    kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20 && kinds.reset > 10 && kinds.drawnDelay > 10 && kinds.limited > 10,
+    JSON.stringify(kinds),
+  );
 });

@@ -109,10 +109,13 @@ export interface Observed {
   ruleId?: string;
   waitMs?: number;
   abort?: { status: number; grpcStatus: number; body: string; headers: [string, string][] } | null;
+  /** The stream was reset: the client saw no response, so no x-hfi-fault names the rule. */
+  reset?: true;
 }
 
 export function expectedOf(d: Decision): Observed {
   if (d.action === 'pass') return { action: 'pass' };
+  if (d.reset) return { action: 'fault', waitMs: d.startDelayMs + d.delayMs, reset: true };
   return {
     action: 'fault',
     ruleId: d.ruleId,
@@ -140,6 +143,7 @@ export class PendingRequest {
   observe(): Observed {
     const s = this.stream;
     const waitMs = (this.endedAtMs ?? this.host.now()) - this.startedAtMs;
+    if (s.state === 'reset') return { action: 'fault', waitMs, reset: true };
     if (s.localResponse) {
       const all = s.localResponse.headers;
       const tag = all.find(([k]) => k === 'x-hfi-fault');

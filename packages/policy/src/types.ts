@@ -82,6 +82,8 @@ export interface FaultDecision {
   /** This request's delay: the rule's, or drawn from its distribution. */
   delayMs: number;
   abort: CompiledAbort | null;
+  /** Present (true) only when the rule resets the stream once the wait is over (faults/reset.ts). */
+  reset?: true;
 }
 
 export type Decision = { action: 'pass' } | FaultDecision;

@@ -175,6 +175,13 @@ test('limits compile to one version-2 field, 0 for a limit not set; a rule witho
   );
 });
 
+test('a reset compiles to reset: true (wire version 2) and no abort', () => {
+  const set = compileRuleSet([stored(policy('r', [{ fault: { reset: {} } }]))], options);
+  assert.equal(set.rules[0]?.reset, true);
+  assert.equal(set.rules[0]?.abort, null);
+  assert.equal(set.wireVersion, 2);
+});
+
 test('the hash changes with any rule change and not with input order', () => {
   const a = stored(policy('a', [{ fault: { delay_ms: 1 } }]));
   const b = stored(policy('b', [{ fault: { delay_ms: 1 } }]));

@@ -262,3 +262,21 @@ test('without counts given, a limited rule decides as a fresh worker would', () 
   assert.equal(decide(rules, request('/')).action, 'fault');
   assert.equal(decide(rules, request('/')).action, 'fault');
 });
+
+test('a reset rule decides reset, after its wait; a plain decision carries no reset field', () => {
+  const rules = set(
+    stored(policy('reset', [{ match: { path: { exact: '/r' } }, fault: { delay_ms: 20, reset: {} } }])),
+    stored(policy('plain', [{ fault: { abort: { httpStatus: 503 } } }], { priority: -1 })),
+  );
+  assert.deepEqual(decide(rules, request('/r')), {
+    action: 'fault',
+    ruleId: 'reset/0',
+    policy: 'reset',
+    ruleIndex: 0,
+    startDelayMs: 0,
+    delayMs: 20,
+    abort: null,
+    reset: true,
+  });
+  assert.equal('reset' in decide(rules, request('/x')), false);
+});

@@ -142,6 +142,10 @@ export const REFUSALS: readonly Refusal[] = [
   notAnInteger(under(String.raw`\.fault\.limit\.(firstRequests|perSecond)`)),
   outOfRange(under(String.raw`\.fault\.(limit\.(firstRequests|perSecond)|maxActive)`)),
   refusal(under(String.raw`\.fault\.maxActive`), 'this rule holds none (it has no delay or start_delay_ms)'),
+  // reset (faults/reset.ts)
+  refusal(under(String.raw`\.fault\.reset`), 'expected {} (a reset takes no options)'),
+  refusal(under(String.raw`\.fault\.reset\..+`), 'unknown field (a reset takes no options'),
+  refusal(under(String.raw`\.fault\.reset`), 'a fault either aborts or resets the request, not both'),
   // abort
   refusal(under(String.raw`\.fault\.abort`), 'expected an object {httpStatus, grpcStatus, body, headers}'),
   refusal(under(String.raw`\.fault\.abort\.httpStatus`), 'is required: an HTTP status from 200 to 599'),

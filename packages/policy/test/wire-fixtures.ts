@@ -381,6 +381,24 @@ const FIXTURES: FixtureInput[] = [
       })),
     ],
   },
+  {
+    file: 'reset.json',
+    description:
+      'wire version 2: fault.reset compiles to reset: true; the stream is reset (proxy_close_stream) once any delay is over, and the decision says reset',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x0e5e_7000_0000_0014n,
+    policies: [
+      { input: p('reset', [{ match: { path: { exact: '/reset' } }, fault: { reset: {} } }]) },
+      { input: p('slow-reset', [{ match: { path: { exact: '/slow' } }, fault: { delay_ms: 30, start_delay_ms: 5, reset: {} } }]) },
+      { input: p('half-reset', [{ match: { path: { exact: '/half' } }, fault: { percentage: 50, reset: {} } }]) },
+    ],
+    cases: [
+      { name: 'reset at once', request: get('/reset') },
+      { name: 'held 35 ms, then reset', request: get('/slow') },
+      ...Array.from({ length: 8 }, (_, i) => ({ name: `half ${i}`, request: get('/half') })),
+      { name: 'no rule: passes', request: get('/other') },
+    ],
+  },
 ];
 
 export interface WireFixtureFile {

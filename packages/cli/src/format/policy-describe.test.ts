@@ -62,6 +62,13 @@ test('limits are put in words after what the fault does, and say they count per 
   );
 });
 
+test('a reset is put in words, after its delay', () => {
+  assert.equal(
+    describeFault({ fault: { ...fault, delay: { fixed_delay_ms: 3000 }, reset: {} } }),
+    'delay 3s, then reset the stream (the caller gets no response: the connection closes)',
+  );
+});
+
 test('the time window says when a policy expired, and what an expiring one has left', () => {
   const now = Date.parse('2025-01-01T01:00:00Z');
   const policy = (phase: 'Active' | 'Expired', expiresAt: string | null): PolicyWithStatus => ({

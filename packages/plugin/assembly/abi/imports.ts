@@ -50,5 +50,8 @@ export declare function proxy_set_effective_context(contextId: u32): u32;
 @external("env", "proxy_continue_stream")
 export declare function proxy_continue_stream(streamType: u32): u32;
 
+@external("env", "proxy_close_stream")
+export declare function proxy_close_stream(streamType: u32): u32;
+
 @external("wasi_snapshot_preview1", "random_get")
 export declare function random_get(bufPtr: usize, bufLen: usize): u32;

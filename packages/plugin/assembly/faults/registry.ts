@@ -8,11 +8,13 @@ import { Rule } from '../ruleset';
 import { Abort, readAbortField } from './abort';
 import { readDelayDistributionField, readDelayField } from './delay';
 import { readLimitField } from './limit';
+import { readResetField } from './reset';
 
 const DELAY_MS: u32 = 1 << 0;
 const ABORT: u32 = 1 << 1;
 const DELAY_DISTRIBUTION: u32 = 1 << 2;
 const LIMIT: u32 = 1 << 3;
+const RESET: u32 = 1 << 4;
 
 /** Fields every rule must carry, whatever its fault. */
 export const REQUIRED_FAULT_FIELDS: u32 = DELAY_MS | ABORT;
@@ -31,6 +33,10 @@ export function readFaultField(r: JsonReader, fields: FieldReader, rule: Rule, a
   if (r.keyIs('limit')) {
     readLimitField(fields, rule);
     return LIMIT;
+  }
+  if (r.keyIs('reset')) {
+    readResetField(fields, rule);
+    return RESET;
   }
   if (r.keyIs('abort')) {
     readAbortField(fields, rule, aborts);

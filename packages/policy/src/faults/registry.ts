@@ -6,8 +6,9 @@ import { abortKind } from './abort.js';
 import { delayKind } from './delay.js';
 import type { DecisionStep, FaultKind } from './kind.js';
 import { describeLimits } from './limit.js';
+import { resetKind } from './reset.js';
 
-export const FAULT_KINDS: readonly FaultKind[] = [delayKind, abortKind];
+export const FAULT_KINDS: readonly FaultKind[] = [delayKind, abortKind, resetKind];
 
 /** Every key under `fault` some kind reads. */
 export const FAULT_KIND_KEYS: readonly string[] = FAULT_KINDS.flatMap((kind) => kind.inputKeys);
