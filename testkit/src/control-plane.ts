@@ -10,6 +10,8 @@ export interface ControlPlaneOptions extends LaunchOptions {
   port?: number;
   /** Another build of the program (benchmarks compare them); the repository's bin by default. */
   bin?: string;
+  /** How long it may take to be ready (a cold start on a large store takes longer than the default 30 s). */
+  readyTimeoutMs?: number;
 }
 
 export interface RunningControlPlane extends RunningProcess {
@@ -18,12 +20,12 @@ export interface RunningControlPlane extends RunningProcess {
 }
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<RunningControlPlane> {
-  const { bin = controlPlaneBin, port = await freePort(), ...launch } = options;
+  const { bin = controlPlaneBin, port = await freePort(), readyTimeoutMs, ...launch } = options;
   // Last, so that it wins over an address from the test's env or --config file: tests listen on loopback only.
   const env = { ...launch.env, CONTROL_PLANE_ADDR: `127.0.0.1:${port}` };
   const proc = launchNode(bin, { ...launch, env });
   const url = `http://127.0.0.1:${port}`;
-  await untilReady(proc, 'hfi-control-plane', () => answersOk(`${url}/ready`));
+  await untilReady(proc, 'hfi-control-plane', () => answersOk(`${url}/ready`), readyTimeoutMs);
   return { ...proc, url, port };
 }
 

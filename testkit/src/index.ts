@@ -14,6 +14,7 @@ export { metricValue, scrapeMetric } from './metrics.js';
 export { controlPlaneBin, hfiCliBin, hfiProxyBin, pluginWasm, repoRoot } from './paths.js';
 export { freePort } from './ports.js';
 export { cleanEnv, type LaunchOptions, launchNode, type RunningProcess, supervise } from './process.js';
+export { type RawExchange, type RawOptions, rawBody, rawExchange } from './raw-http.js';
 export { type RunningSystem, startSystem } from './system.js';
 export { type RunningUpstream, startUpstream } from './upstream.js';
 export { answersOk, refuses, type WaitOptions, waitFor } from './wait.js';

@@ -7,6 +7,7 @@ import { Halt, HaltList, HaltRequestBody, Resumed, StoredHalt } from './halt.js'
 import { Health, Ready } from './health.js';
 import { PluginConfig } from './plugin-config.js';
 import { FaultInjectionPolicy, PolicyDocument, StoredPolicy } from './policy.js';
+import { DeletedSkippedKey } from './skipped-key.js';
 import { AppliedPolicy, PolicyList, PolicyStatus, PolicyStatusItem, PolicyStatusList, PolicyWithStatus } from './status.js';
 import { CompiledRuleSet } from './wire.js';
 
@@ -18,6 +19,7 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   PolicyStatus,
   AppliedPolicy,
   PolicyWithStatus,
+  DeletedSkippedKey,
   PolicyList,
   PolicyStatusItem,
   PolicyStatusList,

@@ -11,13 +11,16 @@ export const ERROR_CODES = {
   HFI_UNAUTHORIZED: { status: 401, message: 'a valid bearer token is required' },
   HFI_FORBIDDEN: { status: 403, message: 'this token may not perform this operation' },
   HFI_NOT_FOUND: { status: 404, message: 'not found' },
+  HFI_REQUEST_TIMEOUT: { status: 408, message: 'the request was not received within REQUEST_TIMEOUT' },
   HFI_VERSION_CONFLICT: { status: 409, message: 'metadata.version is not the current version' },
   HFI_BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   HFI_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },
   HFI_POLICY_LIMIT: { status: 422, message: 'the maximum number of policies is reached' },
+  HFI_HEADERS_TOO_LARGE: { status: 431, message: 'the request headers are too large' },
   HFI_INTERNAL: { status: 500, message: 'internal error' },
   HFI_STORE_UNAVAILABLE: { status: 503, message: 'the policy store is unavailable' },
   HFI_NO_RULE_SET: { status: 503, message: 'no rule set has been compiled yet' },
+  HFI_SHUTTING_DOWN: { status: 503, message: 'the server is shutting down' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

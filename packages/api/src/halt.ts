@@ -3,7 +3,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LIMITS } from './limits.js';
 import { Selector, SelectorInput } from './policy.js';
-import { CLOSED, listOf, Nullable, ref } from './schema.js';
+import { CLOSED, listOf, ref } from './schema.js';
+import { DeletedSkippedKey } from './skipped-key.js';
 
 const Reason = Type.String({ maxLength: LIMITS.haltReasonLength, description: 'why, for whoever looks later ("" when none was given)' });
 const Actor = Type.String({ maxLength: LIMITS.haltActorLength, description: 'who halted, when the client said so' });
@@ -31,16 +32,13 @@ export type StoredHalt = Static<typeof StoredHalt>;
 export const HaltList = listOf(StoredHalt, 'HaltList', 'The active halts, by service then namespace.');
 export type HaltList = Static<typeof HaltList>;
 
-/** What a client may send; the halt validator (@hfi/policy validateHaltRequest) checks it, with field paths. */
-export const HaltRequestBody = Type.Union(
-  [
-    Type.Object(
-      { selector: Type.Optional(Nullable(SelectorInput)), reason: Type.Optional(Nullable(Reason)), actor: Type.Optional(Nullable(Actor)) },
-      CLOSED,
-    ),
-    Type.Null(),
-  ],
-  { $id: 'HaltRequest', description: 'The body of POST /v1/halt, optional: no body, or no selector, halts everything.' },
+/**
+ * What a client may send: the body itself is optional (no body, or no selector, halts everything); null is
+ * refused for every field, as in policies. The halt validator (@hfi/policy validateHaltRequest) checks it, with field paths.
+ */
+export const HaltRequestBody = Type.Object(
+  { selector: Type.Optional(SelectorInput), reason: Type.Optional(Reason), actor: Type.Optional(Actor) },
+  { ...CLOSED, $id: 'HaltRequest', description: 'The body of POST /v1/halt, optional: no body, or no selector, halts everything.' },
 );
 export type HaltRequestBody = Static<typeof HaltRequestBody>;
 
@@ -55,6 +53,11 @@ export type ResumeQuery = Static<typeof ResumeQuery>;
 export const Resumed = Type.Object(
   {
     items: Type.Array(ref(StoredHalt), { description: 'the halts removed' }),
+    skipped: Type.Optional(
+      Type.Array(ref(DeletedSkippedKey), {
+        description: 'halt keys removed whose values were not valid halts (listed in /ready until then); absent when none',
+      }),
+    ),
     version: Type.Integer({ minimum: 0, description: 'the rule-set version after the resume' }),
   },
   { ...CLOSED, $id: 'Resumed', description: 'What DELETE /v1/halt removed.' },

@@ -1,5 +1,6 @@
 // Liveness and readiness answers.
 import { type Static, Type } from '@sinclair/typebox';
+import { ErrorDetail } from './errors.js';
 import { CLOSED } from './schema.js';
 
 export const Health = Type.Object(
@@ -14,6 +15,9 @@ export const Ready = Type.Object(
     store: Type.Union([Type.Literal('memory'), Type.Literal('etcd')]),
     epoch: Type.String(),
     version: Type.Integer({ minimum: 0, description: 'the rule-set version this replica serves' }),
+    details: Type.Array(ErrorDetail, {
+      description: 'store keys whose values are not valid policies: skipped alike by every replica, so the replica is still ready',
+    }),
   },
   { ...CLOSED, $id: 'Ready' },
 );

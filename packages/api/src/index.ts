@@ -14,6 +14,7 @@ export * from './plugin-config.js';
 export * from './policy.js';
 export * from './requests.js';
 export { ref } from './schema.js';
+export * from './skipped-key.js';
 export * from './status.js';
 export { type Checker, compileChecker } from './validation.js';
 export * from './wire.js';

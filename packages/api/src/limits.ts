@@ -13,8 +13,18 @@ export const LIMITS = {
   headerValueLength: 1024,
   matchValueLength: 1024,
   regexSourceLength: 512,
+  /** States of a regex's minimal DFA, and cells of its wire table (states x byte classes). */
   dfaMaxStates: 1024,
   dfaMaxCells: 32768,
+  /**
+   * States the subset construction may create for one pattern before minimisation. Building costs grow
+   * faster than linearly with it (4096 allowed ~1.5 s for one pattern, 2048 allows ~0.3 s): it is the
+   * per-pattern bound on the CPU a regex can take; the control plane adds a time budget per request.
+   */
+  dfaMaxBuildStates: 2048,
+  /** Nodes of a pattern's parsed form and of its NFA: the other two per-pattern bounds. */
+  regexMaxParseNodes: 10_000,
+  nfaMaxNodes: 5_000,
   maxDelayMs: 3_600_000,
   maxDurationSeconds: 31_536_000,
   /** fault.limit.firstRequests */
@@ -30,11 +40,21 @@ export const LIMITS = {
   /** A halt's free text (POST /v1/halt). */
   haltReasonLength: 1024,
   haltActorLength: 253,
+  /** A policy as canonical JSON (UTF-8): what is stored and sent back. The API's body limit derives from it. */
+  policyBytes: 256 * 1024,
+  /** Objects and lists nested in one document, checked while parsing (a policy needs 9, a list of them 11). */
+  nestingDepth: 16,
+  /** Keys of one object, checked while parsing (labels, the largest, allow 64). */
+  objectKeys: 256,
 } as const;
 
 export const API_LIMITS = {
-  /** Any request body. */
-  bodyBytes: 1024 * 1024,
+  /**
+   * Any request body: twice the largest valid policy as canonical JSON (what hfi-cli sends), room for the same
+   * policy written as YAML or indented JSON (control-plane test/body-limit.test.ts measures both on the
+   * largest policies), not for anything that could not be valid anyway.
+   */
+  bodyBytes: 2 * LIMITS.policyBytes,
   /** identity.service, identity.namespace, identity.pod of a poll; ?service= and ?namespace=. */
   identityTextLength: 253,
   /** A poll's instance: `<pod>/<vm id>`. */

@@ -9,7 +9,7 @@ import { DelayFault, DelayInput, DelayMs } from './faults/delay.js';
 import { FaultLimit, FaultLimitInput, MaxActive } from './faults/limit.js';
 import { ResetFault } from './faults/reset.js';
 import { LIMITS } from './limits.js';
-import { CLOSED, Nullable } from './schema.js';
+import { CLOSED } from './schema.js';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const HTTP_STATUS = { minimum: 200, maximum: 599 } as const;
@@ -159,33 +159,30 @@ export type StoredPolicy = Static<typeof StoredPolicy>;
 
 // ---------------------------------------------------------------------------------------------
 // What users may write (POST /v1/policies, hfi-cli files): every canonical form, plus the accepted
-// spellings (`delay_ms`, `delay.fixedDelay: "1s"`, selector "*"), plus null for any optional field.
-
-function optional<T extends TSchema>(schema: T) {
-  return Type.Optional(Nullable(schema));
-}
+// spellings (`delay_ms`, `delay.fixedDelay: "1s"`, selector "*"). An optional field is left out to get
+// its default; null is refused (YAML reads an empty value as null: taking it for "absent" made a 1% fault 100%).
 
 const FaultInput = Type.Object(
   {
-    percentage: optional(Percentage),
-    delay: optional(DelayInput),
-    delay_ms: optional(DelayMs),
-    abort: optional(
+    percentage: Type.Optional(Percentage),
+    delay: Type.Optional(DelayInput),
+    delay_ms: Type.Optional(DelayMs),
+    abort: Type.Optional(
       Type.Object(
         {
           httpStatus: Type.Integer(HTTP_STATUS),
-          grpcStatus: optional(Type.Integer(GRPC_STATUS)),
-          body: optional(AbortBody),
-          headers: optional(AbortHeaders),
+          grpcStatus: Type.Optional(Type.Integer(GRPC_STATUS)),
+          body: Type.Optional(AbortBody),
+          headers: Type.Optional(AbortHeaders),
         },
         CLOSED,
       ),
     ),
-    reset: optional(ResetFault),
-    limit: optional(FaultLimitInput),
-    maxActive: optional(MaxActive),
-    start_delay_ms: optional(StartDelayMs),
-    duration_seconds: optional(DurationSeconds),
+    reset: Type.Optional(ResetFault),
+    limit: Type.Optional(FaultLimitInput),
+    maxActive: Type.Optional(MaxActive),
+    start_delay_ms: Type.Optional(StartDelayMs),
+    duration_seconds: Type.Optional(DurationSeconds),
   },
   { ...CLOSED, description: 'needs a delay, an abort, or both; percentage defaults to 100' },
 );
@@ -194,7 +191,7 @@ const SelectorField = Type.String({ maxLength: 63, description: '"*", "" or abse
 
 /** A selector as users write it (a policy's, a halt's): a field left out, "*" or "" means any. */
 export const SelectorInput = Type.Union([
-  Type.Object({ service: optional(SelectorField), namespace: optional(SelectorField) }, CLOSED),
+  Type.Object({ service: Type.Optional(SelectorField), namespace: Type.Optional(SelectorField) }, CLOSED),
   Type.Literal('*'),
   Type.Literal(''),
 ]);
@@ -206,26 +203,26 @@ export const PolicyDocument = Type.Object(
     metadata: Type.Object(
       {
         name: PolicyName,
-        labels: optional(Labels),
-        version: optional(ServerVersion),
-        createdAt: optional(Timestamp),
-        updatedAt: optional(Timestamp),
+        labels: Type.Optional(Labels),
+        version: Type.Optional(ServerVersion),
+        createdAt: Type.Optional(Timestamp),
+        updatedAt: Type.Optional(Timestamp),
       },
       CLOSED,
     ),
     spec: Type.Object(
       {
-        selector: optional(SelectorInput),
-        priority: optional(Type.Integer({ minimum: LIMITS.priorityMin, maximum: LIMITS.priorityMax })),
+        selector: Type.Optional(SelectorInput),
+        priority: Type.Optional(Type.Integer({ minimum: LIMITS.priorityMin, maximum: LIMITS.priorityMax })),
         rules: Type.Array(
           Type.Object(
             {
-              match: optional(
+              match: Type.Optional(
                 Type.Object(
                   {
-                    path: optional(StringMatch),
-                    method: optional(StringMatch),
-                    headers: optional(Type.Array(HeaderMatch, { maxItems: LIMITS.headersPerRule })),
+                    path: Type.Optional(StringMatch),
+                    method: Type.Optional(StringMatch),
+                    headers: Type.Optional(Type.Array(HeaderMatch, { maxItems: LIMITS.headersPerRule })),
                   },
                   CLOSED,
                 ),

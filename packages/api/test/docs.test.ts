@@ -25,13 +25,15 @@ test('docs/api.md lists every error code of the registry, in its order, with its
 
 test('docs/api.md states the API limits the control plane applies', () => {
   const api = readDoc('api.md');
-  assert.ok(api.includes(`body over ${API_LIMITS.bodyBytes / (1024 * 1024)} MiB`), 'the body limit');
+  assert.ok(api.includes(`body over ${API_LIMITS.bodyBytes / 1024} KiB`), 'the body limit');
+  assert.ok(api.includes(`A policy is at most ${LIMITS.policyBytes / 1024} KiB`), 'the policy size the body limit derives from');
   assert.ok(api.includes(`min(holdMs, ${API_LIMITS.maxHoldMs})`), 'the longest hold');
 });
 
 /** The limits table as docs/policy.md must show it, from LIMITS. */
 function limitsTable(): string[][] {
   const hours = (ms: number) => `${ms / 3_600_000} h`;
+  const thousands = (n: number) => n.toLocaleString('en-US');
   return [
     ['name length', `${LIMITS.nameMaxLength}`],
     ['labels per policy', `${LIMITS.labelsMax}`],
@@ -45,6 +47,9 @@ function limitsTable(): string[][] {
     ['abort body', `${LIMITS.abortBodyBytes} bytes`],
     ['abort headers', `${LIMITS.abortHeaders}, values ≤ ${LIMITS.headerValueLength}`],
     ['priority', `${LIMITS.priorityMin}..${LIMITS.priorityMax}`.replace(/-/g, '−')],
+    ['a whole policy', `${thousands(LIMITS.policyBytes)} bytes (${LIMITS.policyBytes / 1024} KiB) as canonical JSON (UTF-8)`],
+    ['nesting, keys per object', `${LIMITS.nestingDepth} levels, ${LIMITS.objectKeys} keys (checked while parsing)`],
+    ['regex build', `${thousands(LIMITS.dfaMaxBuildStates)} states before minimisation, ${thousands(LIMITS.nfaMaxNodes)} NFA nodes`],
   ];
 }
 

@@ -56,7 +56,7 @@ export async function loadBatch(files: readonly SourceFile[], options: BatchOpti
   const batch: Batch = { policies: [], errors: [], counts: new Map() };
   for (const file of files) {
     batch.counts.set(file.label, 0);
-    const parsed = parsePolicyDocuments(file.text);
+    const parsed = parsePolicyDocuments(file.text, { format: /\.json$/i.test(file.label) ? 'json' : 'yaml' });
     if (parsed.errors.length > 0) {
       // Document indices after a syntax error are unreliable: report the syntax, validate nothing of this file.
       for (const e of parsed.errors) {

@@ -75,3 +75,22 @@ test('unknown flags and missing -f are usage errors (exit 2)', async () => {
   const unknownCommand = await cli(['policy', 'frobnicate'], offline);
   assert.equal(unknownCommand.code, 2, explain(unknownCommand));
 });
+
+test('a JSON file with a key given twice, and a YAML empty value (null), are invalid: exit 1 naming the field', async () => {
+  const r = await cli(
+    ['policy', 'validate', '-f', 'testdata/invalid-fields/duplicate-key.json', '-f', 'testdata/invalid-fields/empty-percentage.yaml'],
+    offline,
+  );
+  assert.equal(r.code, 1, explain(r));
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.match(
+    lines[0] ?? '',
+    /^testdata\/invalid-fields\/duplicate-key\.json\[doc 0\]: spec\.rules: line 5, column 5: duplicate key "rules"/,
+  );
+  assert.match(
+    lines[1] ?? '',
+    /^testdata\/invalid-fields\/empty-percentage\.yaml\[doc 0\]: spec\.rules\[0\]\.fault\.percentage: expected a value, found null/,
+  );
+  assert.equal(lines.length, 3, explain(r));
+});

@@ -6,6 +6,7 @@ import type {
   CompiledRuleSet,
   DataPlane,
   DataPlaneList,
+  DeletedSkippedKey,
   FaultInjectionPolicy,
   HaltList,
   HaltRequestBody,
@@ -50,7 +51,7 @@ export interface ApplyOutcome {
 }
 
 /** What to halt: no selector = everything; a selector field left out = "*". `reason` and `actor` are free text. */
-export type HaltInput = Exclude<HaltRequestBody, null>;
+export type HaltInput = HaltRequestBody;
 
 export interface HaltOutcome {
   /** `created`: the selector was not halted; `configured`: it was, and its reason and actor are updated. */
@@ -64,6 +65,8 @@ export type HaltSelector = ResumeQuery;
 export interface ResumeOutcome {
   /** The halts lifted (none when nothing was halted). */
   removed: StoredHalt[];
+  /** Halt keys removed whose values were not valid halts (skipped by the control plane, listed in /ready). */
+  skipped: DeletedSkippedKey[];
   /** The rule-set version after the resume: a data plane holding it is no longer halted. */
   version: number;
 }
@@ -129,8 +132,11 @@ export class HfiClient {
     return (await this.getPolicy(name)).status;
   }
 
-  /** DELETE /v1/policies/{name}: answers what was deleted; HFI_NOT_FOUND when there was none. */
-  deletePolicy(name: string): Promise<PolicyWithStatus> {
+  /**
+   * DELETE /v1/policies/{name}: answers what was deleted (a store key whose value was not a valid policy is
+   * deleted too, and answered as such); HFI_NOT_FOUND when there was none.
+   */
+  deletePolicy(name: string): Promise<PolicyWithStatus | DeletedSkippedKey> {
     return this.transport.json('DELETE', `/v1/policies/${encodeURIComponent(name)}`);
   }
 
@@ -156,10 +162,10 @@ export class HfiClient {
 
   /** DELETE /v1/halt: lifts every halt, or the halt of one selector (HFI_NOT_FOUND when it is not halted). */
   async resume(selector: HaltSelector = {}): Promise<ResumeOutcome> {
-    const { items, version } = await this.transport.json<Resumed>('DELETE', '/v1/halt', {
+    const { items, skipped, version } = await this.transport.json<Resumed>('DELETE', '/v1/halt', {
       query: { service: selector.service, namespace: selector.namespace },
     });
-    return { removed: items, version };
+    return { removed: items, skipped: skipped ?? [], version };
   }
 
   /** GET /v1/dataplanes: the data planes seen polling in the last 5 minutes. */

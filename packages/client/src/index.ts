@@ -5,6 +5,7 @@ export type {
   ApplyResult,
   CompiledRuleSet,
   DataPlane,
+  DeletedSkippedKey,
   ErrorCode,
   ErrorDetail,
   FaultInjectionPolicy,

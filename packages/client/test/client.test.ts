@@ -50,6 +50,7 @@ test('get, list, statuses, data planes, rule set, delete', async () => {
   const elsewhere = await hfi.getRuleSet({ service: 'checkout', namespace: 'demo' });
   assert.ok(!elsewhere.rules.some((r) => r.policy === 'client-read'), 'the subset for another service leaves it out');
   const deleted = await hfi.deletePolicy('client-read');
+  assert.ok('metadata' in deleted, 'a policy, not a skipped store key');
   assert.equal(deleted.metadata.name, 'client-read');
 });
 

@@ -2,7 +2,7 @@
 // auth, errors, metrics and logs wired together. main.ts binds it to the real world.
 
 import { API_LIMITS, type ErrorBody } from '@hfi/api';
-import { parsePolicyDocuments } from '@hfi/policy';
+import { readJson } from '@hfi/policy';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { Authenticator } from './auth.js';
 import type { Clock, RandomHex } from './clock.js';
@@ -16,6 +16,7 @@ import { DataPlaneRegistry } from './distribution/registry.js';
 import { RuleSetStreams } from './distribution/sse.js';
 import { fieldDetails, HfiError, isHfiError } from './errors.js';
 import { HaltService } from './halt-service.js';
+import { answerClientError, answerConnect, loggableUrl, serverTimeouts } from './http-edge.js';
 import { JSON_TYPE, YAML_TYPES } from './media-types.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
@@ -29,6 +30,14 @@ import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
 import { FaultLedger } from './telemetry/fault-ledger.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
+import { PolicyWorkers } from './workers/pool.js';
+import { RegexCompiler } from './workers/regex-compiler.js';
+
+/** How a skipped store key is repaired through the API, for the log line naming it. */
+const SKIPPED_KEY_REPAIR = {
+  policy: 'DELETE /v1/policies/<name> or a create',
+  halt: 'DELETE /v1/halt?service=&namespace= or a halt of the selector',
+} as const;
 
 /** Routes whose duration is a hold time, not work: kept out of the latency histogram. */
 const HELD_ROUTES = new Set(['/v1/dataplane/poll', '/v1/config/stream']);
@@ -50,22 +59,33 @@ export interface BuildOptions {
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config, clock } = options;
+  const { keepAliveTimeout, ...http } = serverTimeouts(config.requestTimeoutMs);
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: API_LIMITS.bodyBytes,
     logController: new LogController({ disableRequestLogging: true }),
+    http,
     requestTimeout: config.requestTimeoutMs,
-    return503OnClosing: true,
+    keepAliveTimeout,
+    clientErrorHandler: answerClientError,
+    // Answered by the onRequest hook below, in the API's error shape.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // onReady waits for the first rule set, whose DFAs a cold start on a full store may take long to build.
+    pluginTimeout: 0,
     frameworkErrors: (error, _request, reply) => {
-      const body = errorBody(new HfiError('HFI_INVALID_REQUEST', `bad request: ${error.message}`));
+      // Fastify's message repeats the raw URL, which may carry a token in its query: not repeated here.
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid (a malformed percent-escape?)' : error.message;
+      const body = errorBody(new HfiError('HFI_INVALID_REQUEST', `bad request: ${message}`, [{ path: 'url', message }]));
       void (reply as unknown as { code(n: number): { send(b: unknown): void } }).code(400).send(body);
     },
   });
+  app.server.on('connect', answerConnect);
+  let closing = false;
   const log = app.log;
 
   const storeErrorLog = new ThrottledErrorLog(log, clock, 'etcd operation failed');
-  const store =
+  const store: PolicyStore =
     options.store ??
     (config.storage.backend === 'etcd'
       ? new EtcdPolicyStore({
@@ -80,17 +100,43 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         })
       : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex }));
 
+  const workers = new PolicyWorkers();
+  const regexes = new RegexCompiler(workers, store.tables);
   const hub = new RuleSetHub({
     clock,
+    dfas: regexes,
     onCompileError: (policy, err) => log.error({ policy, err }, 'policy left out of the rule set: it does not compile'),
+    onDfaError: (err) => log.error({ err }, 'building regexes on worker threads failed: building them in-process'),
+    onSkippedKey: ({ key, kind, reason }) =>
+      log.error({ key, reason }, `store key skipped: its value is not a valid ${kind} (${SKIPPED_KEY_REPAIR[kind]} repairs it)`),
   });
-  const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs);
   const faults = new FaultLedger(clock, (name) => hub.policy(name) !== undefined, options.dataPlaneForgetAfterMs);
-  const policies = new PolicyService({ store, hub, dataPlanes, faults, clock, maxPolicies: config.maxPolicies });
+  const dataPlanes = new DataPlaneRegistry(clock, options.dataPlaneForgetAfterMs, {
+    maxEntries: config.maxDataPlanes,
+    onEvicted: (instance) => {
+      metrics.dataPlanesEvicted.inc();
+      faults.forget(instance);
+    },
+  });
+  const policies = new PolicyService({
+    store,
+    hub,
+    dataPlanes,
+    faults,
+    clock,
+    maxPolicies: config.maxPolicies,
+    regexes,
+    regexBudgetMs: config.regexBudgetMs,
+  });
   const halts = new HaltService({ store, hub, clock });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
     bufferSize: config.watchBufferSize,
+    maxQueuedBytes: config.watchBufferBytes,
+    onDropped: ({ identity, queuedBytes, reason }) => {
+      metrics.sseDropped.inc();
+      log.warn({ identity, queuedBytes, reason }, 'SSE client dropped: it does not read its stream fast enough');
+    },
     ...(options.sseHeartbeatMs ? { heartbeatMs: options.sseHeartbeatMs } : {}),
   });
   const metrics = createMetrics({
@@ -100,6 +146,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     connectedDataPlanes: () => dataPlanes.size(),
     heldPolls: () => longPolls.held,
     sseStreams: () => streams.count,
+    skippedStoreKeys: () => hub.skippedKeys().length,
   });
   hub.subscribe((ruleSet) => {
     faults.retainPolicies();
@@ -111,23 +158,27 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   // Bodies: JSON and YAML, one policy each; everything else is 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (error) {
-      done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid JSON: ${(error as Error).message}`), undefined);
-    }
-  });
-  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => {
-    const { documents, errors } = parsePolicyDocuments(body as string);
+  app.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, (request, body, done) => {
+    const { value, errors } = readJson(body as string, request.routeOptions.config.bodyShape);
     if (errors.length > 0)
-      done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid YAML: ${errors[0]!.message}`, fieldDetails(errors)), undefined);
-    else if (documents.length !== 1)
-      done(new HfiError('HFI_MALFORMED_BODY', `a body holds exactly one policy; found ${documents.length} documents`), undefined);
-    else done(null, documents[0]);
+      done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid JSON: ${errors[0]!.message}`, fieldDetails(errors)), undefined);
+    else done(null, value);
+  });
+  // YAML is parsed on the worker pool: a large valid body costs ~150 ms of CPU that the event loop keeps.
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, async (_request: unknown, body: string | Buffer) => {
+    const { documents, errors } = await workers.parseYaml(body as string);
+    if (errors.length > 0)
+      throw new HfiError('HFI_MALFORMED_BODY', `the body is not valid YAML: ${errors[0]!.message}`, fieldDetails(errors));
+    if (documents.length !== 1)
+      throw new HfiError('HFI_MALFORMED_BODY', `a body holds exactly one policy; found ${documents.length} documents`);
+    return documents[0];
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new HfiError('HFI_SHUTTING_DOWN');
+    }
     auth.check(request.routeOptions.config.access ?? 'public', request.headers.authorization);
   });
 
@@ -140,7 +191,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if (!HELD_ROUTES.has(route)) metrics.requestDuration.observe({ route, method: request.method }, seconds);
     const line = {
       method: request.method,
-      url: request.url,
+      url: loggableUrl(request.url),
       route,
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
@@ -170,6 +221,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // The store's watch feeds the hub; the first rule set is compiled before the server answers.
   app.addHook('onReady', async () => {
     await store.watch(hub.apply);
+    await hub.settled();
     hub.flush();
   });
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
@@ -182,12 +234,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   staleDataPlaneSweep.unref();
   // Shutdown: held polls answered 304, streams ended, then the store is closed.
   app.addHook('preClose', async () => {
+    closing = true;
     longPolls.releaseAll();
     streams.closeAll();
   });
   app.addHook('onClose', async () => {
     clearInterval(staleDataPlaneSweep);
     await store.close();
+    await workers.close();
+    metrics.close();
   });
   return app;
 }

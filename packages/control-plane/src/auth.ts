@@ -1,5 +1,6 @@
 // Bearer-token access. Each route declares what it needs; a class of access is guarded as soon as a
-// token granting it is configured (so an open server stays open only by decision: see config.ts).
+// token granting it is configured, and writes as soon as any token is (so an open server stays open only by
+// decision: see config.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthConfig } from './config/config.js';
 import { HfiError } from './errors.js';
@@ -39,7 +40,8 @@ export class Authenticator {
 
   private guarded(access: Access): boolean {
     const c = this.config;
-    if (access === 'write') return c.adminToken !== undefined;
+    // Writes are guarded once any token exists: with only read tokens, writes would otherwise be open to all.
+    if (access === 'write') return this.tokens.length > 0;
     const readGuarded = c.adminToken !== undefined || c.readTokens.length > 0;
     if (access === 'read') return readGuarded;
     if (access === 'stream') return readGuarded || c.dataplaneToken !== undefined;

@@ -1,5 +1,6 @@
 // What route plugins share. Built once in app.ts.
 
+import type { JsonShapeLimits } from '@hfi/policy';
 import type { Access } from './auth.js';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
@@ -30,5 +31,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route (auth.ts). */
     access?: Access;
+    /** Structural bounds of a JSON body on this route when they are not a policy's. */
+    bodyShape?: JsonShapeLimits;
   }
 }

@@ -6,7 +6,7 @@ import { type Selector, type StoredHalt, validateHaltRequest } from '@hfi/policy
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import { fieldDetails, HfiError } from './errors.js';
-import type { PolicyStore } from './store/types.js';
+import type { PolicyStore, SkippedKey } from './store/types.js';
 
 /** How long a write waits for its own change to reach the mirror before answering. */
 const READ_YOUR_WRITE_MS = 2000;
@@ -39,14 +39,17 @@ export class HaltService {
     return this.o.hub.halts();
   }
 
-  /** Resumes one selector, or every halt; a selector that is not halted is HFI_NOT_FOUND. */
-  async resume(selector: Selector | undefined): Promise<{ removed: StoredHalt[]; version: number }> {
-    const { removed, revision } = await this.o.store.resume(selector);
-    if (selector && removed.length === 0) {
+  /**
+   * Resumes one selector, or every halt; a selector that is not halted is HFI_NOT_FOUND. Halt keys whose values
+   * were skipped (not valid halts) are removed alike: that is their repair.
+   */
+  async resume(selector: Selector | undefined): Promise<{ removed: StoredHalt[]; skipped: SkippedKey[]; version: number }> {
+    const { removed, skipped, revision } = await this.o.store.resume(selector);
+    if (selector && removed.length === 0 && skipped.length === 0) {
       throw new HfiError('HFI_NOT_FOUND', `no halt for service "${selector.service}" in namespace "${selector.namespace}"`);
     }
     await this.o.hub.waitForRevision(revision, READ_YOUR_WRITE_MS);
-    return { removed, version: revision };
+    return { removed, skipped, version: revision };
   }
 }
 

@@ -15,14 +15,16 @@ The HFI control plane: policy API, rule-set compiler and distribution to data pl
 
 Options:
   --config <file>  config.yaml (server.port, server.timeout, storage.backend, storage.etcd.endpoints,
-                   logging.level, logging.format, policies.max_count, policies.auto_expire_check_interval)
+                   logging.level, logging.format, policies.max_count, policies.auto_expire_check_interval,
+                   policies.regex_budget)
   --help           show this help
   --version        print the version
 
 Environment (wins over the file):
   CONTROL_PLANE_PORT (8080)  CONTROL_PLANE_ADDR (127.0.0.1; host or host:port)
   STORAGE_BACKEND (memory|etcd)  ETCD_ENDPOINTS (comma list)  LOG_LEVEL (info)  LOG_FORMAT (json|text)
-  REQUEST_TIMEOUT (30s)  WATCH_BUFFER_SIZE (1000)  MAX_POLICIES (10000)
+  REQUEST_TIMEOUT (30s)  REGEX_BUDGET (2s)  WATCH_BUFFER_SIZE (1000)  WATCH_BUFFER_BYTES (16777216)
+  MAX_POLICIES (10000)  MAX_DATA_PLANES (10000)
   HFI_ADMIN_TOKEN  HFI_READ_TOKENS (comma list)  HFI_DATAPLANE_TOKEN  HFI_TOKEN_FILE  HFI_ALLOW_UNAUTHENTICATED
 
 Without an admin token the server refuses to listen on a non-loopback address unless
@@ -125,6 +127,9 @@ async function main(): Promise<void> {
     },
     auth.adminToken ? 'control plane started' : 'control plane started WITHOUT authentication',
   );
+  if (!auth.adminToken && (auth.readTokens.length > 0 || auth.dataplaneToken)) {
+    logger.warn('tokens are configured but no admin token (HFI_ADMIN_TOKEN): every write is refused (401/403)');
+  }
 }
 
 await main();

@@ -1,4 +1,5 @@
 // Every control-plane metric, declared in one table. Names carry the hfi_control_plane_ prefix.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { PolicyPhase } from '@hfi/api';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -9,11 +10,17 @@ export interface MetricSources {
   connectedDataPlanes: () => number;
   heldPolls: () => number;
   sseStreams: () => number;
+  skippedStoreKeys: () => number;
 }
+
+/** Event-loop delay sampled every 5 ms; each scrape reports the interval since the previous one. */
+const EVENT_LOOP_RESOLUTION_MS = 5;
 
 export function createMetrics(sources: MetricSources) {
   const registry = new Registry();
   const registers = [registry];
+  const loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+  loopDelay.enable();
   const metrics = {
     requests: new Counter({
       name: 'hfi_control_plane_http_requests_total',
@@ -94,6 +101,37 @@ export function createMetrics(sources: MetricSources) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    sseDropped: new Counter({
+      name: 'hfi_control_plane_sse_dropped_total',
+      help: 'SSE streams closed because their client did not read (more than WATCH_BUFFER_BYTES queued, or WATCH_BUFFER_SIZE events behind)',
+      registers,
+    }),
+    dataPlanesEvicted: new Counter({
+      name: 'hfi_control_plane_dataplanes_evicted_total',
+      help: 'Data-plane instances forgotten because the registry was full (MAX_DATA_PLANES); their polls are still answered',
+      registers,
+    }),
+    skippedStoreKeys: new Gauge({
+      name: 'hfi_control_plane_store_skipped_keys',
+      help: 'Store keys whose values are not valid policies or halts (skipped by every replica; listed in /ready)',
+      registers,
+      collect() {
+        this.set(sources.skippedStoreKeys());
+      },
+    }),
+    eventLoopDelay: new Gauge({
+      name: 'hfi_control_plane_event_loop_delay_seconds',
+      help: 'Event-loop delay since the previous scrape (sampled every 5 ms): its p50, p99 and max',
+      labelNames: ['stat'] as const,
+      registers,
+      collect() {
+        const seconds = (ns: number): number => (Number.isFinite(ns) ? ns / 1e9 : 0);
+        this.set({ stat: 'p50' }, seconds(loopDelay.percentile(50)));
+        this.set({ stat: 'p99' }, seconds(loopDelay.percentile(99)));
+        this.set({ stat: 'max' }, seconds(loopDelay.max));
+        loopDelay.reset();
+      },
+    }),
     storeErrors: new Counter({
       name: 'hfi_control_plane_store_errors_total',
       help: 'Failed store operations (and lost watches) by operation',
@@ -101,7 +139,7 @@ export function createMetrics(sources: MetricSources) {
       registers,
     }),
   };
-  return { registry, ...metrics };
+  return { registry, ...metrics, close: () => loopDelay.disable() };
 }
 
 export type ControlPlaneMetrics = ReturnType<typeof createMetrics>;

@@ -3,15 +3,16 @@
 // working while the store is unreachable; writes go to the store.
 
 import type { ApplyResult, PolicyPhase, PolicyStatus } from '@hfi/api';
-import type { FaultInjectionPolicy, StoredPolicy } from '@hfi/policy';
-import { haltScope, policyPhase, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy, StoredPolicy, ValidationResult } from '@hfi/policy';
+import { haltScope, policyPhase, policyRegexSources, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
 import { fieldDetails, HfiError } from './errors.js';
 import { identityKey, podKey } from './identity-key.js';
-import type { PolicyStore } from './store/types.js';
+import type { PolicyStore, SkippedKey } from './store/types.js';
 import type { FaultLedger } from './telemetry/fault-ledger.js';
+import type { RegexCompiler } from './workers/regex-compiler.js';
 
 /** Names that would collide with fixed routes under /v1/policies/. */
 const RESERVED_NAMES = new Set(['status']);
@@ -25,13 +26,16 @@ export interface PolicyServiceOptions {
   faults: FaultLedger;
   clock: Clock;
   maxPolicies: number;
+  regexes: RegexCompiler;
+  /** Time budget for building the regexes of one request. */
+  regexBudgetMs: number;
 }
 
 export class PolicyService {
   constructor(private readonly o: PolicyServiceOptions) {}
 
   async apply(input: unknown, options: { dryRun: boolean }): Promise<{ result: ApplyResult; policy: StoredPolicy | FaultInjectionPolicy }> {
-    const validation = validatePolicy(input);
+    const validation = await this.validate(input);
     if (!validation.ok) throw new HfiError('HFI_INVALID_POLICY', describe(validation.errors), fieldDetails(validation.errors));
     const policy = validation.policy;
     const name = policy.metadata.name;
@@ -67,17 +71,49 @@ export class PolicyService {
         : { ...policy, metadata };
       return { result: existing ? 'configured' : 'created', policy: preview };
     }
+    // Written first, so that a replica learning of the policy finds its tables.
+    await this.o.regexes.keep(policyRegexSources(policy));
     const written = await this.o.store.put(withoutVersion(policy), {
       ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       nowMs: this.o.clock.now(),
     });
     await this.o.hub.waitForRevision(Number(written.policy.metadata.version), READ_YOUR_WRITE_MS);
+    if (existing) void this.forgetUnused(policyRegexSources(existing));
     return { result: written.created ? 'created' : 'configured', policy: written.policy };
   }
 
-  async remove(name: string): Promise<StoredPolicy> {
+  /**
+   * Stored tables of `sources` that no policy in the mirror uses any more are deleted. Best effort: a replica
+   * writing a policy with one of them meanwhile only finds it missing, and builds it again.
+   */
+  private async forgetUnused(sources: readonly string[]): Promise<void> {
+    if (sources.length === 0) return;
+    const used = new Set(this.o.hub.policies().flatMap(policyRegexSources));
+    await this.o.regexes.forget(sources.filter((s) => !used.has(s)));
+  }
+
+  /**
+   * Validation with regexes built off the event loop: a first pass collects the patterns the cache does not
+   * know, the pool builds them within the request's budget, a second pass answers from what was built.
+   */
+  private async validate(input: unknown): Promise<ValidationResult> {
+    const unknown = new Set<string>();
+    const first = validatePolicy(input, {
+      checkRegex: (source) => this.o.regexes.cached(source) ?? (unknown.add(source), { ok: true }),
+    });
+    if (unknown.size === 0) return first;
+    const built = await this.o.regexes.check([...unknown], this.o.regexBudgetMs);
+    return validatePolicy(input, { checkRegex: (source) => built.get(source) ?? this.o.regexes.cached(source) ?? { ok: true } });
+  }
+
+  async remove(name: string): Promise<StoredPolicy | SkippedKey> {
     const deleted = await this.o.store.delete(name);
     if (!deleted) throw notFound(name);
+    if (!('key' in deleted)) {
+      // Once the mirror no longer holds it, in the background (the answer does not wait for it).
+      const sources = policyRegexSources(deleted);
+      void this.o.hub.waitForRevision(this.o.hub.revision + 1, READ_YOUR_WRITE_MS).then(() => this.forgetUnused(sources));
+    }
     return deleted;
   }
 

@@ -84,3 +84,25 @@ describe('authentication', () => {
     for (const secret of [ADMIN, READER, DATAPLANE]) assert.ok(!logged.includes(secret), `${secret} was logged`);
   });
 });
+
+describe('only a read token configured', () => {
+  let app: FastifyInstance;
+  let call: TestClient;
+  before(async () => {
+    app = await makeApp({ config: testConfig({ auth: { readTokens: [READER], allowUnauthenticated: false } }) });
+    call = httpClient(await listen(app));
+  });
+  after(() => app.close());
+
+  test('writes need the admin token: without a token 401, with the read token 403; reads need the read token', async () => {
+    const anonymous = await call('POST', '/v1/policies', { body: policy('open-write') });
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.json().code, 'HFI_UNAUTHORIZED');
+    assert.equal((await call('DELETE', '/v1/policies/open-write')).status, 401);
+    const reader = await call('POST', '/v1/policies', { body: policy('open-write'), headers: bearer(READER) });
+    assert.equal(reader.status, 403);
+    assert.equal(reader.json().code, 'HFI_FORBIDDEN');
+    assert.equal((await call('GET', '/v1/policies')).status, 401);
+    assert.deepEqual((await call('GET', '/v1/policies', { headers: bearer(READER) })).json().items, []);
+  });
+});

@@ -60,15 +60,15 @@ describe('bad input', () => {
     }
   });
 
-  test('a body over 1 MiB is 413 JSON, over real HTTP', async () => {
+  test('a body over the limit is 413 JSON, over real HTTP', async () => {
     const huge = JSON.stringify({ ...policy('huge'), padding: 'x'.repeat(1024 * 1024 + 10) });
     assertError(await http('POST', '/v1/policies', { body: huge, contentType: 'application/json' }), 413, 'HFI_BODY_TOO_LARGE');
     assert.equal((await http('GET', '/v1/health')).status, 200);
   });
 
-  test('a policy with 10,000 rules is 400 naming the limit', async () => {
+  test('a policy with 1,000 rules is 400 naming the limit', async () => {
     const p = policy('many-rules') as any;
-    p.spec.rules = Array.from({ length: 10_000 }, () => p.spec.rules[0]);
+    p.spec.rules = Array.from({ length: 1_000 }, () => p.spec.rules[0]);
     const body = assertError(await http('POST', '/v1/policies', { body: p }), 400, 'HFI_INVALID_POLICY');
     assert.ok(JSON.stringify(body).includes(String(LIMITS.rulesPerPolicy)), JSON.stringify(body).slice(0, 300));
   });

@@ -2,8 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { waitFor } from '@hfi/testkit';
+import { rawBody, refuses, waitFor } from '@hfi/testkit';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { FastifyInstance } from 'fastify';
 import { MemoryPolicyStore } from '../src/store/memory.js';
@@ -170,6 +171,35 @@ describe('graceful close', () => {
     assert.equal((await held).status, 304);
     await streamEnded;
     assert.ok(Date.now() - started < 5000);
+  });
+
+  test('a request that reaches a closing server is 503 HFI_SHUTTING_DOWN, and its connection is closed', async () => {
+    const app = await makeApp();
+    const base = await listen(app);
+    // A dry run whose body is still arriving keeps its connection open through the close; a second request
+    // sent behind it on that connection reaches the server after the close began.
+    const body = JSON.stringify(policy('late'));
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const socketClosed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const requestStarted = new Promise<void>((resolve) => app.server.once('request', () => resolve()));
+    socket.write(
+      `POST /v1/policies?dryRun=true HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await requestStarted;
+    const closed = app.close();
+    await waitFor(() => refuses(base), { what: 'the server to stop accepting connections' });
+    socket.write(`${body.slice(10)}GET /v1/policies HTTP/1.1\r\nhost: x\r\n\r\n`);
+    await socketClosed;
+    await closed;
+    const second = received.indexOf('HTTP/1.1', 1);
+    assert.match(received, /^HTTP\/1\.1 200 /, received);
+    assert.ok(second > 0, `one answer only: ${received}`);
+    const answer = received.slice(second);
+    assert.match(answer, /^HTTP\/1\.1 503 /, answer);
+    assert.match(answer, /\r\nconnection: close\r\n/i, answer);
+    assert.deepEqual(rawBody(answer), { code: 'HFI_SHUTTING_DOWN', message: 'the server is shutting down', details: [] });
   });
 
   test('inject works without a listening socket: it readies the app, which reads the store first, so a poll is 200', async () => {

@@ -3,13 +3,14 @@ import { createHash } from 'node:crypto';
 import { compileLimits } from './faults/limit.js';
 import { compileFaultKinds } from './faults/registry.js';
 import { byHaltSelector, haltCovers } from './halt.js';
-import { compileRegex } from './regex/dfa.js';
+import { compileRegex, type RegexResult } from './regex/dfa.js';
 import { selects } from './selector.js';
 import type {
   CompiledHeaderMatch,
   CompiledRule,
   CompiledRuleSet,
   CompiledStringMatch,
+  FaultInjectionPolicy,
   Halt,
   HeaderMatch,
   Identity,
@@ -18,8 +19,14 @@ import type {
 } from './types.js';
 import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './types.js';
 
+export interface CompileOptions {
+  /** Each regex's DFA (default: built here, through the shared cache); a host may hand in tables built elsewhere. */
+  dfaOf?: (source: string) => RegexResult;
+}
+
 /** One policy's rules in wire form (DFAs built, times absolute). Pure; callers may cache by name+version. */
-export function compilePolicyRules(policy: StoredPolicy): CompiledRule[] {
+export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions = {}): CompiledRule[] {
+  const dfaOf = options.dfaOf ?? compileRegex;
   const name = policy.metadata.name;
   const activeFromMs = Date.parse(policy.metadata.updatedAt);
   if (!Number.isFinite(activeFromMs)) {
@@ -36,9 +43,9 @@ export function compilePolicyRules(policy: StoredPolicy): CompiledRule[] {
       priority: policy.spec.priority,
       policyVersion: policy.metadata.version,
       selector,
-      path: rule.match?.path ? compileStringMatch(rule.match.path, `${where} path`) : null,
-      method: rule.match?.method ? compileStringMatch(rule.match.method, `${where} method`) : null,
-      headers: (rule.match?.headers ?? []).map((header) => compileHeaderMatch(header, `${where} header ${header.name}`)),
+      path: rule.match?.path ? compileStringMatch(rule.match.path, `${where} path`, dfaOf) : null,
+      method: rule.match?.method ? compileStringMatch(rule.match.method, `${where} method`, dfaOf) : null,
+      headers: (rule.match?.headers ?? []).map((header) => compileHeaderMatch(header, `${where} header ${header.name}`, dfaOf)),
       perMillion: Math.round(fault.percentage * 10_000),
       ...compileFaultKinds(fault),
       startDelayMs: fault.start_delay_ms,
@@ -49,19 +56,32 @@ export function compilePolicyRules(policy: StoredPolicy): CompiledRule[] {
   });
 }
 
-function compileStringMatch(match: StringMatch, where: string): CompiledStringMatch {
+function compileStringMatch(match: StringMatch, where: string, dfaOf: (source: string) => RegexResult): CompiledStringMatch {
   if ('exact' in match) return { kind: 'exact', value: match.exact };
   if ('prefix' in match) return { kind: 'prefix', value: match.prefix };
-  const compiled = compileRegex(match.regex);
+  const compiled = dfaOf(match.regex);
   // Stored policies were validated on the way in; a refusal here means the store holds something validation never saw.
   if (!compiled.ok) throw new Error(`${where}: regex ${compiled.reason}`);
   return { kind: 'regex', value: match.regex, dfa: compiled.dfa };
 }
 
-function compileHeaderMatch(header: HeaderMatch, where: string): CompiledHeaderMatch {
+function compileHeaderMatch(header: HeaderMatch, where: string, dfaOf: (source: string) => RegexResult): CompiledHeaderMatch {
   const name = header.name.toLowerCase();
   if ('present' in header) return { name, kind: header.present ? 'present' : 'absent' };
-  return { name, ...compileStringMatch(header, where) };
+  return { name, ...compileStringMatch(header, where, dfaOf) };
+}
+
+/** Every regex source of a (validated) policy, each once: what compiling it needs built. */
+export function policyRegexSources(policy: FaultInjectionPolicy): string[] {
+  const sources = new Set<string>();
+  for (const rule of policy.spec.rules) {
+    const match = rule.match;
+    if (!match) continue;
+    for (const matcher of [match.path, match.method, ...(match.headers ?? [])]) {
+      if (matcher && 'regex' in matcher) sources.add(matcher.regex);
+    }
+  }
+  return [...sources];
 }
 
 export interface RuleSetHeader {
@@ -82,7 +102,10 @@ export function assembleRuleSet(rules: ReadonlyArray<readonly CompiledRule[]>, h
 
 /** compilePolicyRules over every policy, then assembleRuleSet. */
 export function compileRuleSet(policies: readonly StoredPolicy[], header: RuleSetHeader): CompiledRuleSet {
-  return assembleRuleSet(policies.map(compilePolicyRules), header);
+  return assembleRuleSet(
+    policies.map((policy) => compilePolicyRules(policy)),
+    header,
+  );
 }
 
 /**

@@ -60,13 +60,31 @@ function suggest(unknown: string, known: readonly string[]): string | undefined 
 
 /** Reports every own key of `value` not in `known` as an unknown field, with a did-you-mean. */
 export function rejectUnknownKeys(sink: ErrorSink, path: string, value: Record<string, unknown>, known: readonly string[]): void {
+  reportKeys(sink, path, value, known, false);
+}
+
+/**
+ * rejectUnknownKeys, and every known key whose value is null is refused too: policies refuse `null` everywhere, as
+ * YAML reads an empty value (`percentage:`) as null, and taking it for "absent" silently gave the default (a 1%
+ * fault became 100%). Leaving the field out gives the default.
+ */
+export function checkKeys(sink: ErrorSink, path: string, value: Record<string, unknown>, known: readonly string[]): void {
+  reportKeys(sink, path, value, known, true);
+}
+
+function reportKeys(sink: ErrorSink, path: string, value: Record<string, unknown>, known: readonly string[], refuseNull: boolean): void {
   for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const hint = suggest(key, known);
     const where = childPath(path, key);
-    sink.add(where, hint ? `unknown field (did you mean "${hint}"?)` : `unknown field (expected one of: ${known.join(', ')})`);
+    if (!known.includes(key)) {
+      const hint = suggest(key, known);
+      sink.add(where, hint ? `unknown field (did you mean "${hint}"?)` : `unknown field (expected one of: ${known.join(', ')})`);
+    } else if (refuseNull && value[key] === null) {
+      sink.add(where, NULL_REFUSED);
+    }
   }
 }
+
+const NULL_REFUSED = 'expected a value, found null (in YAML, an empty value is null): leave the field out to get its default';
 
 /** Own property read that never reaches the prototype chain (`toString`, `__proto__` are plain keys here). */
 export function own(value: Record<string, unknown>, key: string): unknown {

@@ -19,6 +19,7 @@ export function readInteger(sink: ErrorSink, path: string, value: unknown, min: 
 
 /** A header name, lower-cased; pseudo-headers (`:authority`) only where the caller allows them. */
 export function readHeaderName(sink: ErrorSink, path: string, value: unknown, options: { allowPseudo: boolean }): string | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   if (typeof value !== 'string' || value === '') {
     sink.add(path, `expected a header name such as "x-user", found ${describe(value)}`);
     return undefined;
@@ -35,7 +36,12 @@ export function readHeaderName(sink: ErrorSink, path: string, value: unknown, op
   return value.toLowerCase();
 }
 
-/** Whether a field is given: present and not null (null stands for "absent" in every input form). */
+/** Whether a field is given a value: present and not null (a null was refused by checkKeys already). */
 export function given(value: Record<string, unknown>, key: string): boolean {
   return Object.hasOwn(value, key) && value[key] !== undefined && value[key] !== null;
+}
+
+/** Whether a field is written at all, null included (null is refused by checkKeys, never taken for absent). */
+export function written(value: Record<string, unknown>, key: string): boolean {
+  return Object.hasOwn(value, key) && value[key] !== undefined;
 }

@@ -1,7 +1,7 @@
 // Halts, the kill switch: what a halt request may hold, and which data planes and policies a halt covers.
 // A halt's selector reads like a policy's: '*' in a field matches anything.
 
-import { describe, ErrorSink, isRecord, own, rejectUnknownKeys } from './errors.js';
+import { checkKeys, describe, ErrorSink, isRecord, own } from './errors.js';
 import { LIMITS } from './limits.js';
 import { selects } from './selector.js';
 import type { FieldError, HaltRequest, Identity, Selector } from './types.js';
@@ -9,13 +9,16 @@ import { readSelector } from './validate.js';
 
 const HALT_KEYS = ['selector', 'reason', 'actor'] as const;
 
-/** A POST /v1/halt body (nothing at all = halt everything), normalised; every problem names its field. */
+/**
+ * A POST /v1/halt body (no body at all = halt everything), normalised; every problem names its field. Null is
+ * refused, the body's and every field's, as in policies: leaving a field out gives its default.
+ */
 export function validateHaltRequest(input: unknown): { ok: true; request: HaltRequest } | { ok: false; errors: FieldError[] } {
   const sink = new ErrorSink();
-  if (input === undefined || input === null) return { ok: true, request: { selector: { service: '*', namespace: '*' }, reason: '' } };
+  if (input === undefined) return { ok: true, request: { selector: { service: '*', namespace: '*' }, reason: '' } };
   if (!isRecord(input))
-    return { ok: false, errors: [{ path: '', message: `expected an object {reason, selector}, found ${describe(input)}` }] };
-  rejectUnknownKeys(sink, '', input, HALT_KEYS);
+    return { ok: false, errors: [{ path: '', message: `expected an object {reason, selector} (or no body), found ${describe(input)}` }] };
+  checkKeys(sink, '', input, HALT_KEYS);
   const selector = readSelector(sink, 'selector', own(input, 'selector'));
   const reason = readText(sink, 'reason', own(input, 'reason'), LIMITS.haltReasonLength);
   const actor = readText(sink, 'actor', own(input, 'actor'), LIMITS.haltActorLength);
@@ -24,7 +27,8 @@ export function validateHaltRequest(input: unknown): { ok: true; request: HaltRe
 }
 
 function readText(sink: ErrorSink, path: string, value: unknown, max: number): string | undefined {
-  if (value === undefined || value === null) return '';
+  if (value === undefined) return '';
+  if (value === null) return undefined; // refused by checkKeys
   if (typeof value !== 'string' || value.length > max) {
     sink.add(path, `expected a string of at most ${max} characters, found ${describe(value)}`);
     return undefined;

@@ -3,8 +3,10 @@
 
 export {
   assembleRuleSet,
+  type CompileOptions,
   compilePolicyRules,
   compileRuleSet,
+  policyRegexSources,
   type RuleSetHeader,
   ruleSetForIdentity,
   serializeRuleSet,
@@ -16,7 +18,9 @@ export { describeFault, FAULT_KINDS } from './faults/registry.js';
 export { byHaltSelector, haltCovers, haltScope, validateHaltRequest } from './halt.js';
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';
 export { LIMITS } from './limits.js';
-export { parsePolicyDocuments } from './parse.js';
+export { type PolicyTextFormat, parsePolicyDocuments } from './parse/documents.js';
+export { type JsonShapeLimits, readJson } from './parse/json.js';
 export { Xorshift64Star } from './random.js';
+export { buildRegex, compileRegex, RegexCache, type RegexResult } from './regex/dfa.js';
 export * from './types.js';
-export { validatePolicy } from './validate.js';
+export { type RegexCheck, type ValidateOptions, validatePolicy } from './validate.js';

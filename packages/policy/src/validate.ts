@@ -1,9 +1,9 @@
 // Validation and normalisation in one pass: every accepted spelling becomes the canonical FaultInjectionPolicy,
 // and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
-import { childPath, describe, ErrorSink, hasOwn, isRecord, own, rejectUnknownKeys } from './errors.js';
+import { checkKeys, childPath, describe, ErrorSink, hasOwn, isRecord, own } from './errors.js';
 import { LIMIT_INPUT_KEYS, readLimits } from './faults/limit.js';
 import { FAULT_KIND_KEYS, FAULT_KINDS } from './faults/registry.js';
-import { given, readHeaderName, readInteger, TOKEN } from './fields.js';
+import { readHeaderName, readInteger, TOKEN, written } from './fields.js';
 import { LIMITS } from './limits.js';
 import { compileRegex } from './regex/dfa.js';
 import type {
@@ -32,12 +32,36 @@ const STRING_MATCH_KEYS = ['exact', 'prefix', 'regex'] as const;
 const HEADER_MATCH_KEYS = ['name', 'exact', 'prefix', 'regex', 'present'] as const;
 const FAULT_KEYS = ['percentage', ...FAULT_KIND_KEYS, ...LIMIT_INPUT_KEYS, 'start_delay_ms', 'duration_seconds'];
 
+/** What validation needs to know of a regex: whether it compiles within the caps, and if not, why. */
+export type RegexCheck = (source: string) => { ok: true } | { ok: false; reason: string };
+
+export interface ValidateOptions {
+  /**
+   * Checks each regex (default: builds its DFA here, through the shared cache). A host that builds DFAs
+   * elsewhere (the control plane's worker threads) validates once to collect the patterns, builds them,
+   * then validates again answering from what it built.
+   */
+  checkRegex?: RegexCheck;
+}
+
+/** One validation run: its errors, and how it checks regexes. */
+class ValidationRun extends ErrorSink {
+  constructor(readonly checkRegex: RegexCheck) {
+    super();
+  }
+}
+
 /** Validates any value and normalises it to the canonical FaultInjectionPolicy; reports every error at once. Never throws. */
-export function validatePolicy(input: unknown): ValidationResult {
-  const sink = new ErrorSink();
+export function validatePolicy(input: unknown, options: ValidateOptions = {}): ValidationResult {
+  const sink = new ValidationRun(options.checkRegex ?? compileRegex);
   try {
     const policy = readPolicy(sink, input);
     if (sink.count > 0 || !policy) return { ok: false, errors: sink.errors };
+    const bytes = Buffer.byteLength(JSON.stringify(policy), 'utf8');
+    if (bytes > LIMITS.policyBytes) {
+      sink.add('', `the policy is ${bytes} bytes as canonical JSON, the limit is ${LIMITS.policyBytes}`);
+      return { ok: false, errors: sink.errors };
+    }
     return { ok: true, policy };
   } catch (error) {
     // Unreachable for JSON/YAML values; kept so that no input can make validation throw.
@@ -46,12 +70,12 @@ export function validatePolicy(input: unknown): ValidationResult {
   }
 }
 
-function readPolicy(sink: ErrorSink, input: unknown): FaultInjectionPolicy | undefined {
+function readPolicy(sink: ValidationRun, input: unknown): FaultInjectionPolicy | undefined {
   if (!isRecord(input)) {
     sink.add('', `expected a FaultInjectionPolicy object, found ${describe(input)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, '', input, TOP_KEYS);
+  checkKeys(sink, '', input, TOP_KEYS);
   const apiVersion = own(input, 'apiVersion');
   if (apiVersion !== undefined && apiVersion !== 'v1') {
     sink.add('apiVersion', `expected "v1" (or no apiVersion), found ${describe(apiVersion)}`);
@@ -70,13 +94,14 @@ function readPolicy(sink: ErrorSink, input: unknown): FaultInjectionPolicy | und
   return { apiVersion: 'v1', kind: 'FaultInjectionPolicy', metadata, spec };
 }
 
-function readMetadata(sink: ErrorSink, value: unknown): PolicyMetadata | undefined {
+function readMetadata(sink: ValidationRun, value: unknown): PolicyMetadata | undefined {
   const path = 'metadata';
+  if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
     sink.add(path, value === undefined ? 'is required (it holds the policy name)' : `expected an object, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, METADATA_KEYS);
+  checkKeys(sink, path, value, METADATA_KEYS);
   const name = readPolicyName(sink, 'metadata.name', own(value, 'name'));
   const metadata: PolicyMetadata = { name: name ?? '' };
   if (hasOwn(value, 'labels') && own(value, 'labels') !== null) {
@@ -113,8 +138,9 @@ function isIsoTimestamp(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && Number.isFinite(Date.parse(value));
 }
 
-function readPolicyName(sink: ErrorSink, path: string, value: unknown): string | undefined {
-  if (value === undefined || value === null) {
+function readPolicyName(sink: ValidationRun, path: string, value: unknown): string | undefined {
+  if (value === null) return undefined; // refused by checkKeys
+  if (value === undefined) {
     sink.add(path, 'is required: a DNS-1123 label such as "api-delay-test"');
     return undefined;
   }
@@ -136,7 +162,7 @@ function readPolicyName(sink: ErrorSink, path: string, value: unknown): string |
   return value;
 }
 
-function readLabels(sink: ErrorSink, path: string, value: unknown): Record<string, string> | undefined {
+function readLabels(sink: ValidationRun, path: string, value: unknown): Record<string, string> | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected an object of string values, found ${describe(value)}`);
     return undefined;
@@ -177,13 +203,14 @@ function isLabelKey(key: string): boolean {
   return prefix === undefined || (prefix.length > 0 && prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
 }
 
-function readSpec(sink: ErrorSink, value: unknown): FaultInjectionPolicy['spec'] | undefined {
+function readSpec(sink: ValidationRun, value: unknown): FaultInjectionPolicy['spec'] | undefined {
   const path = 'spec';
+  if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
     sink.add(path, value === undefined ? 'is required (it holds the rules)' : `expected an object, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, SPEC_KEYS);
+  checkKeys(sink, path, value, SPEC_KEYS);
   const selector = readSelector(sink, 'spec.selector', own(value, 'selector'));
   const priority = readPriority(sink, 'spec.priority', own(value, 'priority'));
   const rules = readRules(sink, 'spec.rules', own(value, 'rules'));
@@ -191,13 +218,14 @@ function readSpec(sink: ErrorSink, value: unknown): FaultInjectionPolicy['spec']
   return { selector, priority, rules };
 }
 
+/** A selector as policies and halts write it: absent, "*" or "" means any; null is refused by the caller's checkKeys. */
 export function readSelector(sink: ErrorSink, path: string, value: unknown): Selector | undefined {
   if (value === undefined || value === null || value === '' || value === '*') return { service: '*', namespace: '*' };
   if (!isRecord(value)) {
     sink.add(path, `expected an object {service, namespace}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, SELECTOR_KEYS);
+  checkKeys(sink, path, value, SELECTOR_KEYS);
   const service = readSelectorField(
     sink,
     `${path}.service`,
@@ -219,12 +247,13 @@ function readSelectorField(sink: ErrorSink, path: string, value: unknown, shape:
   return value;
 }
 
-function readPriority(sink: ErrorSink, path: string, value: unknown): number | undefined {
+function readPriority(sink: ValidationRun, path: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return 0;
   return readInteger(sink, path, value, LIMITS.priorityMin, LIMITS.priorityMax, 'higher evaluates first');
 }
 
-function readRules(sink: ErrorSink, path: string, value: unknown): Rule[] | undefined {
+function readRules(sink: ValidationRun, path: string, value: unknown): Rule[] | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   if (!Array.isArray(value)) {
     sink.add(path, value === undefined ? 'is required: a list of at least one rule' : `expected a list of rules, found ${describe(value)}`);
     return undefined;
@@ -245,12 +274,12 @@ function readRules(sink: ErrorSink, path: string, value: unknown): Rule[] | unde
   return rules.length === value.length ? rules : undefined;
 }
 
-function readRule(sink: ErrorSink, path: string, value: unknown): Rule | undefined {
+function readRule(sink: ValidationRun, path: string, value: unknown): Rule | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected a rule object {match, fault}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, RULE_KEYS);
+  checkKeys(sink, path, value, RULE_KEYS);
   const before = sink.count;
   const match = readMatch(sink, `${path}.match`, own(value, 'match'));
   const fault = readFault(sink, `${path}.fault`, own(value, 'fault'));
@@ -258,13 +287,13 @@ function readRule(sink: ErrorSink, path: string, value: unknown): Rule | undefin
   return match ? { match, fault } : { fault };
 }
 
-function readMatch(sink: ErrorSink, path: string, value: unknown): RuleMatch | undefined {
+function readMatch(sink: ValidationRun, path: string, value: unknown): RuleMatch | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) {
     sink.add(path, `expected an object {path, method, headers}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, MATCH_KEYS);
+  checkKeys(sink, path, value, MATCH_KEYS);
   const match: RuleMatch = {};
   const pathValue = own(value, 'path');
   if (pathValue !== undefined && pathValue !== null) {
@@ -307,12 +336,12 @@ function upperCaseMethod(matcher: StringMatch): StringMatch {
   return matcher;
 }
 
-function readStringMatch(sink: ErrorSink, path: string, value: unknown, check: ValueCheck): StringMatch | undefined {
+function readStringMatch(sink: ValidationRun, path: string, value: unknown, check: ValueCheck): StringMatch | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected an object with exactly one of exact, prefix, regex, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, STRING_MATCH_KEYS);
+  checkKeys(sink, path, value, STRING_MATCH_KEYS);
   const kinds = STRING_MATCH_KEYS.filter((key) => hasOwn(value, key));
   if (kinds.length !== 1) {
     sink.add(
@@ -335,14 +364,15 @@ function readStringMatch(sink: ErrorSink, path: string, value: unknown, check: V
 }
 
 /** A match value: a bounded string; a regex must compile to a DFA within the caps. */
-function readMatchValue(sink: ErrorSink, path: string, kind: 'exact' | 'prefix' | 'regex', value: unknown): string | undefined {
+function readMatchValue(sink: ValidationRun, path: string, kind: 'exact' | 'prefix' | 'regex', value: unknown): string | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   if (typeof value !== 'string') {
     const hint = typeof value === 'number' || typeof value === 'boolean' ? ' (quote it in YAML)' : '';
     sink.add(path, `expected a string${hint}, found ${describe(value)}`);
     return undefined;
   }
   if (kind === 'regex') {
-    const compiled = compileRegex(value);
+    const compiled = sink.checkRegex(value);
     if (!compiled.ok) {
       sink.add(path, `regex ${compiled.reason}`);
       return undefined;
@@ -356,7 +386,7 @@ function readMatchValue(sink: ErrorSink, path: string, kind: 'exact' | 'prefix' 
   return value;
 }
 
-function readHeaderMatches(sink: ErrorSink, path: string, value: unknown): HeaderMatch[] | undefined {
+function readHeaderMatches(sink: ValidationRun, path: string, value: unknown): HeaderMatch[] | undefined {
   if (!Array.isArray(value)) {
     sink.add(path, `expected a list of {name, exact|prefix|regex|present}, found ${describe(value)}`);
     return undefined;
@@ -373,12 +403,12 @@ function readHeaderMatches(sink: ErrorSink, path: string, value: unknown): Heade
   return matchers.length === value.length ? matchers : undefined;
 }
 
-function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderMatch | undefined {
+function readHeaderMatch(sink: ValidationRun, path: string, value: unknown): HeaderMatch | undefined {
   if (!isRecord(value)) {
     sink.add(path, `expected an object {name, exact|prefix|regex|present}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, HEADER_MATCH_KEYS);
+  checkKeys(sink, path, value, HEADER_MATCH_KEYS);
   const name = readHeaderName(sink, `${path}.name`, own(value, 'name'), { allowPseudo: true });
   const kinds = (['exact', 'prefix', 'regex', 'present'] as const).filter((key) => hasOwn(value, key));
   if (kinds.length !== 1) {
@@ -393,6 +423,7 @@ function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderM
   const kind = kinds[0]!;
   if (kind === 'present') {
     const present = own(value, 'present');
+    if (present === null) return undefined; // refused by checkKeys
     if (typeof present !== 'boolean') {
       sink.add(`${path}.present`, `expected true (header must be present) or false (header must be absent), found ${describe(present)}`);
       return undefined;
@@ -406,7 +437,8 @@ function readHeaderMatch(sink: ErrorSink, path: string, value: unknown): HeaderM
   return { name, regex: text };
 }
 
-function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undefined {
+function readFault(sink: ValidationRun, path: string, value: unknown): Fault | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
     sink.add(
       path,
@@ -416,7 +448,7 @@ function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undef
     );
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, FAULT_KEYS);
+  checkKeys(sink, path, value, FAULT_KEYS);
   const before = sink.count;
   const percentage = readPercentage(sink, `${path}.percentage`, own(value, 'percentage'));
   // Each kind reads its own fields (faults/<kind>.ts), in registry order: the canonical fault keeps that order.
@@ -438,7 +470,7 @@ function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undef
   if (!FAULT_KINDS.some((kind) => kind.isGiven(value))) {
     sink.add(path, 'needs a delay, an abort, or both');
   }
-  const holds = given(value, 'delay') || given(value, 'delay_ms') || (startDelayMs ?? 0) > 0;
+  const holds = written(value, 'delay') || written(value, 'delay_ms') || (startDelayMs ?? 0) > 0;
   const limits = readLimits(sink, path, value, holds);
   if (
     sink.count > before ||
@@ -453,7 +485,7 @@ function readFault(sink: ErrorSink, path: string, value: unknown): Fault | undef
 }
 
 /** Percent with at most 4 decimals, so that parts per million are exact. Absent means 100, as in Istio. */
-function readPercentage(sink: ErrorSink, path: string, value: unknown): number | undefined {
+function readPercentage(sink: ValidationRun, path: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return 100;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     sink.add(path, `expected a number from 0 to 100, found ${describe(value)}`);

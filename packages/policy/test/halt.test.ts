@@ -41,7 +41,21 @@ test('a bad halt request names every field that is wrong', () => {
   assert.deepEqual(paths, ['actor', 'reason', 'selector.namespace', 'selector.service', 'why']);
   assert.deepEqual(validateHaltRequest([1]), {
     ok: false,
-    errors: [{ path: '', message: 'expected an object {reason, selector}, found a list' }],
+    errors: [{ path: '', message: 'expected an object {reason, selector} (or no body), found a list' }],
+  });
+});
+
+test('a halt request refuses null, the body and every field, as policies do (leaving it out gives the default)', () => {
+  const result = validateHaltRequest({ reason: null, actor: null, selector: { service: null, namespace: 'demo' } });
+  assert.equal(result.ok, false);
+  const errors = result.ok ? [] : result.errors;
+  assert.deepEqual(errors.map((e) => e.path).sort(), ['actor', 'reason', 'selector.service']);
+  for (const error of errors) assert.match(error.message, /found null/);
+  const nullSelector = validateHaltRequest({ selector: null });
+  assert.deepEqual(nullSelector.ok ? [] : nullSelector.errors.map((e) => e.path), ['selector']);
+  assert.deepEqual(validateHaltRequest(null), {
+    ok: false,
+    errors: [{ path: '', message: 'expected an object {reason, selector} (or no body), found null' }],
   });
 });
 

@@ -33,6 +33,13 @@ export const REFUSALS: readonly Refusal[] = [
   // parse.ts
   refusal(/^$/, 'syntax error at line'),
   refusal(/^$/, 'cannot be read: '),
+  refusal(ANY, /duplicate key ".*": a key may appear only once in a mapping/),
+  refusal(/^$/, `are nested more than ${LIMITS.nestingDepth} deep`),
+  refusal(/^$/, `a mapping may have at most ${LIMITS.objectKeys} keys`),
+  // checkKeys: null anywhere
+  refusal(ANY, 'expected a value, found null (in YAML, an empty value is null): leave the field out to get its default'),
+  // the whole policy
+  refusal(/^$/, `bytes as canonical JSON, the limit is ${LIMITS.policyBytes}`),
   // errors.ts: unknown fields anywhere
   refusal(ANY, 'unknown field (did you mean'),
   refusal(ANY, 'unknown field (expected one of'),

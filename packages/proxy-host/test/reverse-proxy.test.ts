@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { rawExchange } from '@hfi/testkit';
 import { createReverseProxy } from '../src/proxy/reverse-proxy.js';
 import { RealScheduler } from '../src/scheduler.js';
 
@@ -53,7 +54,7 @@ function send(url: string, opts: { method?: string; headers?: Record<string, str
 }
 
 before(async () => {
-  upstream = http.createServer((req, res) => {
+  upstream = http.createServer({ maxHeaderSize: 128 * 1024 }, (req, res) => {
     if (req.url === '/hang') return; // never answers
     if (req.url === '/stream') {
       // Two chunks with a pause: the first must reach the client before the upstream finishes.
@@ -154,4 +155,25 @@ test('upstream unreachable: 502 with the reset reason', async () => {
     p.server.closeAllConnections();
     await new Promise((r) => p.server.close(r));
   }
+});
+
+test('request headers over 60 KiB (Envoy max_request_headers_kb) are 431; under it they pass', async () => {
+  const port = Number(new URL(proxyUrl).port);
+  const big = await rawExchange(port, `GET /echo HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(100_000)}\r\n\r\n`);
+  assert.equal(big.status, 431, big.response);
+  assert.match(big.response, /\r\ncontent-length: 0\r\n/);
+  const fits = await send(`${proxyUrl}/echo`, { headers: { 'x-big': 'a'.repeat(40_000) } });
+  assert.equal(fits.status, 200);
+});
+
+test('CONNECT is answered 404 (as Envoy without a connect_matcher), not dropped without an answer', async () => {
+  const port = Number(new URL(proxyUrl).port);
+  const r = await rawExchange(port, 'CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n');
+  assert.equal(r.status, 404, r.response);
+  assert.match(r.response, /\r\ncontent-length: 0\r\n/);
+});
+
+test('a method the parser does not know is 400', async () => {
+  const r = await rawExchange(Number(new URL(proxyUrl).port), 'FROB / HTTP/1.1\r\nhost: x\r\n\r\n');
+  assert.equal(r.status, 400, r.response);
 });

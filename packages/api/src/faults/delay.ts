@@ -3,7 +3,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { DELAY_TABLE_SIZE, type DelayQuantile } from '../constants.js';
 import { LIMITS } from '../limits.js';
-import { CLOSED, Nullable } from '../schema.js';
+import { CLOSED } from '../schema.js';
 
 export const DelayMs = Type.Integer({ minimum: 1, maximum: LIMITS.maxDelayMs });
 const JitterMs = Type.Integer({
@@ -43,8 +43,8 @@ const Duration = () => Type.String({ description: 'a duration: "1s", "250ms", "1
 
 /** What users may write under `fault.delay` (besides the canonical forms). */
 export const DelayInput = Type.Union([
-  Type.Object({ fixedDelay: Duration(), jitter: Type.Optional(Nullable(Duration())) }, CLOSED),
-  Type.Object({ fixed_delay_ms: DelayMs, jitter_ms: Type.Optional(Nullable(JitterMs)) }, CLOSED),
+  Type.Object({ fixedDelay: Duration(), jitter: Type.Optional(Duration()) }, CLOSED),
+  Type.Object({ fixed_delay_ms: DelayMs, jitter_ms: Type.Optional(JitterMs) }, CLOSED),
   Type.Object(quantileFields(Duration), { ...CLOSED, minProperties: 2, maxProperties: 2 }),
   Type.Object({ quantiles_ms: Quantiles }, CLOSED),
 ]);

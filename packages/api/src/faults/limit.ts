@@ -2,7 +2,7 @@
 // requests a rule faults, as users write it and compiled. @hfi/policy src/faults/limit.ts validates and compiles them.
 import { type Static, Type } from '@sinclair/typebox';
 import { LIMITS } from '../limits.js';
-import { CLOSED, Nullable } from '../schema.js';
+import { CLOSED } from '../schema.js';
 
 export const FirstRequests = Type.Integer({
   minimum: 1,
@@ -28,10 +28,7 @@ export const FaultLimit = Type.Object(
 export type FaultLimit = Static<typeof FaultLimit>;
 
 /** What users may write under `fault.limit`. */
-export const FaultLimitInput = Type.Object(
-  { firstRequests: Type.Optional(Nullable(FirstRequests)), perSecond: Type.Optional(Nullable(PerSecond)) },
-  CLOSED,
-);
+export const FaultLimitInput = Type.Object({ firstRequests: Type.Optional(FirstRequests), perSecond: Type.Optional(PerSecond) }, CLOSED);
 
 /** The compiled limits of a rule (wire version 2, absent unless one is used); 0 = that limit is off. */
 export const CompiledLimit = Type.Object(

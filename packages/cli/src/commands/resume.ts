@@ -25,7 +25,8 @@ export function resumeCommand(io: CliIo): Command {
         }
         throw error;
       }
-      if (resumed.removed.length === 0) return ctx.err('No active halts.');
+      for (const key of resumed.skipped) ctx.out(`removed store key ${key.key} (${key.reason})`);
+      if (resumed.removed.length === 0 && resumed.skipped.length === 0) return ctx.err('No active halts.');
       for (const halt of resumed.removed) ctx.out(`resumed: ${describeScope(halt.selector)}`);
     });
 }

@@ -26,7 +26,13 @@ export interface ControlPlaneConfig {
   storage: { backend: StorageBackend; etcdEndpoints: string[] };
   logging: { level: LogLevel; format: LogFormat };
   requestTimeoutMs: number;
+  /** Time budget for building the regex DFAs of one request (REGEX_BUDGET). */
+  regexBudgetMs: number;
   watchBufferSize: number;
+  /** Bytes an SSE client may leave unread before its stream is closed (WATCH_BUFFER_BYTES). */
+  watchBufferBytes: number;
+  /** Data-plane instances the registry keeps; the least recently seen is forgotten beyond (MAX_DATA_PLANES). */
+  maxDataPlanes: number;
   maxPolicies: number;
   autoExpireCheckIntervalMs: number;
   auth: AuthConfig;
@@ -38,7 +44,10 @@ export const DEFAULT_CONFIG: ControlPlaneConfig = {
   storage: { backend: 'memory', etcdEndpoints: ['http://127.0.0.1:2379'] },
   logging: { level: 'info', format: 'json' },
   requestTimeoutMs: 30_000,
+  regexBudgetMs: 2_000,
   watchBufferSize: 1000,
+  watchBufferBytes: 16 * 1024 * 1024,
+  maxDataPlanes: 10_000,
   maxPolicies: 10_000,
   autoExpireCheckIntervalMs: 60_000,
   auth: { readTokens: [], allowUnauthenticated: false },
@@ -87,7 +96,7 @@ const FILE_KEYS: Record<string, readonly string[]> = {
   storage: ['backend', 'etcd'],
   'storage.etcd': ['endpoints'],
   logging: ['level', 'format'],
-  policies: ['max_count', 'auto_expire_check_interval'],
+  policies: ['max_count', 'auto_expire_check_interval', 'regex_budget'],
 };
 
 function applyFile(config: ControlPlaneConfig, text: string): void {
@@ -116,6 +125,7 @@ function applyFile(config: ControlPlaneConfig, text: string): void {
   if (logging.level !== undefined) config.logging.level = levelSetting('logging.level', logging.level);
   if (logging.format !== undefined) config.logging.format = formatSetting('logging.format', logging.format);
   if (policies.max_count !== undefined) config.maxPolicies = positiveInt('policies.max_count', policies.max_count);
+  if (policies.regex_budget !== undefined) config.regexBudgetMs = durationSetting('policies.regex_budget', policies.regex_budget);
   if (policies.auto_expire_check_interval !== undefined) {
     config.autoExpireCheckIntervalMs = durationSetting('policies.auto_expire_check_interval', policies.auto_expire_check_interval);
   }
@@ -157,7 +167,10 @@ function applyEnv(config: ControlPlaneConfig, sources: ConfigSources): void {
   if ((v = get('LOG_LEVEL')) !== undefined) config.logging.level = levelSetting('LOG_LEVEL', v);
   if ((v = get('LOG_FORMAT')) !== undefined) config.logging.format = formatSetting('LOG_FORMAT', v);
   if ((v = get('REQUEST_TIMEOUT')) !== undefined) config.requestTimeoutMs = durationSetting('REQUEST_TIMEOUT', v);
+  if ((v = get('REGEX_BUDGET')) !== undefined) config.regexBudgetMs = durationSetting('REGEX_BUDGET', v);
   if ((v = get('WATCH_BUFFER_SIZE')) !== undefined) config.watchBufferSize = positiveInt('WATCH_BUFFER_SIZE', v);
+  if ((v = get('WATCH_BUFFER_BYTES')) !== undefined) config.watchBufferBytes = positiveInt('WATCH_BUFFER_BYTES', v);
+  if ((v = get('MAX_DATA_PLANES')) !== undefined) config.maxDataPlanes = positiveInt('MAX_DATA_PLANES', v);
   if ((v = get('MAX_POLICIES')) !== undefined) config.maxPolicies = positiveInt('MAX_POLICIES', v);
 
   if ((v = get('HFI_TOKEN_FILE')) !== undefined) applyTokenFile(config.auth, readText(sources, v, 'HFI_TOKEN_FILE'));

@@ -4,11 +4,12 @@
 // their revision. Reads and data planes are served from here, so they keep working while the store is
 // unreachable.
 
-import type { CompiledRuleSet, Identity, StoredHalt, StoredPolicy } from '@hfi/policy';
+import { type CompiledRuleSet, compileRegex, type Identity, type StoredHalt, type StoredPolicy } from '@hfi/policy';
 import type { Clock } from '../clock.js';
-import type { StoreEvent } from '../store/types.js';
+import type { SkippedKey, StoreEvent } from '../store/types.js';
 import { IncrementalAssembly } from './incremental-assembly.js';
 import { PublicationPacer } from './publication-pacer.js';
+import { type DfaSource, RegexPreparation } from './regex-preparation.js';
 import { RevisionWaiters } from './revision-waiters.js';
 import { type ServedRuleSet, ServedRuleSets } from './served-rule-sets.js';
 import { StoreMirror } from './store-mirror.js';
@@ -17,7 +18,16 @@ export interface RuleSetHubOptions {
   clock: Clock;
   /** A policy that cannot be compiled is left out of the rule set and reported here. */
   onCompileError?: (policy: string, error: unknown) => void;
+  /** Where DFAs are built; by default in-process, synchronously (tests). */
+  dfas?: DfaSource;
+  /** Building DFAs off the event loop failed (they are then built in-process). */
+  onDfaError?: (error: unknown) => void;
+  /** A store key now holds a value that is not a valid policy or halt: it is skipped (for an error log naming it). */
+  onSkippedKey?: (skipped: SkippedKey) => void;
 }
+
+/** Builds in-process, at once: with it every event is applied when it arrives. */
+const IN_PROCESS: DfaSource = { cached: compileRegex, prepare: async () => new Map() };
 
 type Listener = (ruleSet: CompiledRuleSet) => void;
 
@@ -28,23 +38,45 @@ export class RuleSetHub {
   private readonly served = new ServedRuleSets();
   private readonly revisionWaiters = new RevisionWaiters();
   private readonly listeners = new Set<Listener>();
+  private readonly preparation: RegexPreparation;
   private ruleSet: CompiledRuleSet | undefined;
 
-  constructor(options: RuleSetHubOptions) {
+  constructor(private readonly options: RuleSetHubOptions) {
     this.mirror = new StoreMirror(options.clock);
     this.assembly = new IncrementalAssembly(options.onCompileError);
+    this.preparation = new RegexPreparation(
+      options.dfas ?? IN_PROCESS,
+      (event) => this.applyPrepared(event),
+      (policy) => this.assembly.holds(policy.metadata.name, policy.metadata.version),
+      options.onDfaError ?? (() => undefined),
+    );
   }
 
-  /** The store listener: keeps the mirror and schedules a publication. */
+  /** The store listener: each event waits for its policies' DFAs, then reaches the mirror in store order. */
   readonly apply = (event: StoreEvent): void => {
+    this.preparation.push(event);
+  };
+
+  /** Resolves once every store event received so far has reached the mirror. */
+  settled(): Promise<void> {
+    return this.preparation.idle();
+  }
+
+  private applyPrepared(event: StoreEvent): void {
     // Already seen (e.g. replayed). Several events of one transaction share a revision; applying one twice is harmless.
     if (event.kind !== 'reset' && event.revision < this.mirror.revision && this.ruleSet) return;
     const change = this.mirror.apply(event);
+    for (const skipped of change.newlySkipped) this.options.onSkippedKey?.(skipped);
     if (change.kind === 'reset') this.assembly.reset(change.epochChanged);
     else if (change.kind === 'policy') this.assembly.policyChanged(change.name);
+    // Compiled now, with the DFAs prepared for this event; publishing then only assembles.
+    const dfaOf = (source: string) => this.preparation.dfaOf(source) ?? compileRegex(source);
+    for (const policy of event.kind === 'reset' ? event.policies : event.kind === 'put' ? [event.policy] : []) {
+      this.assembly.compile(policy, { dfaOf });
+    }
     this.revisionWaiters.reached(this.mirror.revision);
     this.pacer.schedule();
-  };
+  }
 
   get epoch(): string | undefined {
     return this.mirror.epoch;
@@ -70,6 +102,11 @@ export class RuleSetHub {
   /** Active halts, by selector. */
   halts(): StoredHalt[] {
     return this.mirror.halts();
+  }
+
+  /** Store keys skipped because their values are not valid policies or halts. */
+  skippedKeys(): SkippedKey[] {
+    return this.mirror.skipped();
   }
 
   /** The current compiled rule set, or undefined before the store was first read. */

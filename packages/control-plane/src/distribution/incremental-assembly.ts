@@ -1,6 +1,6 @@
 // Builds each new rule set from the previous one: compiled rules are cached per policy name+version, and
 // after single changes only the changed policies are recompiled and merged into the previous order.
-import type { CompiledRule, CompiledRuleSet, RuleSetHeader, StoredPolicy } from '@hfi/policy';
+import type { CompiledRule, CompiledRuleSet, CompileOptions, RuleSetHeader, StoredPolicy } from '@hfi/policy';
 import { assembleRuleSet, compilePolicyRules } from '@hfi/policy';
 
 export class IncrementalAssembly {
@@ -56,12 +56,22 @@ export class IncrementalAssembly {
     return parts;
   }
 
-  private rulesOf(name: string, policy: StoredPolicy): CompiledRule[] {
+  /** Whether `name` is compiled at `version` (its DFAs are not needed again). */
+  holds(name: string, version: string | undefined): boolean {
+    return this.compiled.get(name)?.version === version;
+  }
+
+  /** Compiles a policy now (with the DFAs at hand), so that the next assembly finds its rules. */
+  compile(policy: StoredPolicy, options: CompileOptions): void {
+    this.rulesOf(policy.metadata.name, policy, options);
+  }
+
+  private rulesOf(name: string, policy: StoredPolicy, options: CompileOptions = {}): CompiledRule[] {
     const cached = this.compiled.get(name);
     if (cached && cached.version === policy.metadata.version) return cached.rules;
     let rules: CompiledRule[] = [];
     try {
-      rules = compilePolicyRules(policy);
+      rules = compilePolicyRules(policy, options);
     } catch (error) {
       this.onCompileError?.(name, error);
     }

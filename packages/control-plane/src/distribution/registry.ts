@@ -31,6 +31,8 @@ export class DataPlaneRegistry {
   constructor(
     private readonly clock: Clock,
     private readonly forgetAfterMs = 5 * 60_000,
+    /** At most `maxEntries` instances are kept (MAX_DATA_PLANES): beyond, the least recently seen is forgotten. */
+    private readonly bound: { maxEntries?: number; onEvicted?: (instance: string) => void } = {},
   ) {}
 
   get generation(): number {
@@ -48,6 +50,9 @@ export class DataPlaneRegistry {
     const existing = this.entries.get(poll.instance);
     const now = this.clock.now();
     const { instance, identity, epoch, version } = poll;
+    // Map order is recency order: re-inserting moves an instance last, so the first is the least recently seen.
+    if (existing) this.entries.delete(instance);
+    else this.evictBeyond((this.bound.maxEntries ?? Number.POSITIVE_INFINITY) - 1);
     this.entries.set(instance, { poll: { instance, identity, epoch, version }, lastSeenMs: now, held: existing?.held ?? 0 });
     this.earliestSeenMs = Math.min(this.earliestSeenMs, now);
   }
@@ -66,6 +71,18 @@ export class DataPlaneRegistry {
     if (entry) {
       entry.held = Math.max(0, entry.held + delta);
       entry.lastSeenMs = this.clock.now();
+      this.entries.delete(instance);
+      this.entries.set(instance, entry);
+    }
+  }
+
+  /** Forgets the least recently seen instances until at most `size` remain (their polls are still answered). */
+  private evictBeyond(size: number): void {
+    for (const instance of this.entries.keys()) {
+      if (this.entries.size <= size) return;
+      this.entries.delete(instance);
+      this.generationValue++;
+      this.bound.onEvicted?.(instance);
     }
   }
 

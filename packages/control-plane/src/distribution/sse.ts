@@ -16,6 +16,13 @@ export interface SseOptions {
   heartbeatMs?: number;
   /** A stream whose client falls this many events behind is closed; it reconnects and gets the latest set. */
   bufferSize: number;
+  /**
+   * A stream with more than this many bytes still queued in its socket when the next event is due is closed:
+   * a client that does not read would otherwise keep every rule set it was sent in memory.
+   */
+  maxQueuedBytes: number;
+  /** A slow client was dropped (for one log line and a metric). */
+  onDropped?: (dropped: { identity: Identity | undefined; queuedBytes: number; reason: 'bytes' | 'events' }) => void;
 }
 
 export class RuleSetStreams {
@@ -31,7 +38,7 @@ export class RuleSetStreams {
       for (const stream of this.streams) this.send(stream);
     });
     this.heartbeat = setInterval(() => {
-      for (const stream of this.streams) stream.response.write(': heartbeat\n\n');
+      for (const stream of this.streams) if (this.keeps(stream)) stream.response.write(': heartbeat\n\n');
     }, options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
@@ -64,16 +71,27 @@ export class RuleSetStreams {
 
   private send(stream: Stream): void {
     const served = this.hub.serve(stream.identity);
-    if (!served) return;
+    if (!served || !this.keeps(stream)) return;
     const response = stream.response;
     response.cork();
     response.write(`event: update\nid: ${served.ruleSet.version}\ndata: `);
     response.write(served.body);
     const flushed = response.write('\n\n');
     response.uncork();
-    if (!flushed && ++stream.backlog > this.options.bufferSize) {
-      this.streams.delete(stream);
-      stream.response.destroy();
-    }
+    if (!flushed && ++stream.backlog > this.options.bufferSize) this.drop(stream, 'events');
+  }
+
+  /** False (and the stream dropped) when its client left more than the byte cap unread. */
+  private keeps(stream: Stream): boolean {
+    if (stream.response.writableLength <= this.options.maxQueuedBytes) return true;
+    this.drop(stream, 'bytes');
+    return false;
+  }
+
+  private drop(stream: Stream, reason: 'bytes' | 'events'): void {
+    if (!this.streams.delete(stream)) return;
+    const queuedBytes = stream.response.writableLength;
+    stream.response.destroy();
+    this.options.onDropped?.({ identity: stream.identity, queuedBytes, reason });
   }
 }

@@ -4,13 +4,15 @@ import { byHaltSelector, type StoredHalt, type StoredPolicy } from '@hfi/policy'
 import type { Clock } from '../clock.js';
 import { haltKey } from '../store/halts.js';
 import { byName } from '../store/stamp.js';
-import type { StoreEvent } from '../store/types.js';
+import type { SkippedKey, StoreEvent } from '../store/types.js';
 
 /** What one store event changed: everything (a reset), one policy, or the halts. */
 export type MirrorChange = { kind: 'reset'; epochChanged: boolean } | { kind: 'policy'; name: string } | { kind: 'halts' };
 
 export class StoreMirror {
   private readonly policyMap = new Map<string, StoredPolicy>();
+  /** Keys whose values every replica skips, by kind and name (skipId). */
+  private readonly skippedMap = new Map<string, SkippedKey>();
   private sortedPolicies: StoredPolicy[] | undefined;
   private readonly haltMap = new Map<string, StoredHalt>();
   private sortedHalts: StoredHalt[] | undefined;
@@ -20,8 +22,10 @@ export class StoreMirror {
 
   constructor(private readonly clock: Clock) {}
 
-  apply(event: StoreEvent): MirrorChange {
+  /** Applies one event; `newlySkipped` lists the keys it made skipped that were not before (to be reported). */
+  apply(event: StoreEvent): MirrorChange & { newlySkipped: SkippedKey[] } {
     let change: MirrorChange;
+    const before = new Map(this.skippedMap);
     if (event.kind === 'reset') {
       change = { kind: 'reset', epochChanged: event.epoch !== this.epochValue };
       this.epochValue = event.epoch;
@@ -29,24 +33,36 @@ export class StoreMirror {
       for (const p of event.policies) this.policyMap.set(p.metadata.name, p);
       this.haltMap.clear();
       for (const h of event.halts) this.haltMap.set(haltKey(h.selector), h);
+      this.skippedMap.clear();
+      for (const k of event.skipped ?? []) this.skippedMap.set(skipId(k.kind, k.name), k);
       // A resync may land on the revision already held; it still replaces the contents.
       this.revisionValue = Math.max(this.revisionValue, event.revision);
-    } else if (event.kind === 'halt' || event.kind === 'resume') {
-      this.revisionValue = event.revision;
-      if (event.kind === 'halt') this.haltMap.set(haltKey(event.halt.selector), event.halt);
-      else this.haltMap.delete(haltKey(event.selector));
-      change = { kind: 'halts' };
     } else {
       this.revisionValue = event.revision;
-      const name = event.kind === 'put' ? event.policy.metadata.name : event.name;
-      if (event.kind === 'put') this.policyMap.set(name, event.policy);
-      else this.policyMap.delete(name);
-      change = { kind: 'policy', name };
+      change = this.applyChange(event);
     }
+    const newlySkipped = [...this.skippedMap].filter(([id, k]) => before.get(id)?.reason !== k.reason).map(([, k]) => k);
     this.sortedPolicies = undefined;
     this.sortedHalts = undefined;
     this.lastChangeAtMs = this.clock.now();
-    return change;
+    return { ...change, newlySkipped };
+  }
+
+  /** One key changed: it now holds a policy or a halt, nothing, or a value that does not decode (the same on every replica). */
+  private applyChange(event: Exclude<StoreEvent, { kind: 'reset' }>): MirrorChange {
+    const [kind, name] = keyOf(event);
+    this.skippedMap.delete(skipId(kind, name));
+    if (kind === 'policy') this.policyMap.delete(name);
+    else this.haltMap.delete(name);
+    if (event.kind === 'put') this.policyMap.set(name, event.policy);
+    else if (event.kind === 'halt') this.haltMap.set(name, event.halt);
+    else if (event.kind === 'skip') this.skippedMap.set(skipId(kind, name), event.skipped);
+    return kind === 'policy' ? { kind: 'policy', name } : { kind: 'halts' };
+  }
+
+  /** Keys skipped because their values are not valid policies or halts, sorted by key. */
+  skipped(): SkippedKey[] {
+    return [...this.skippedMap.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   get epoch(): string | undefined {
@@ -82,4 +98,24 @@ export class StoreMirror {
     this.sortedHalts ??= [...this.haltMap.values()].sort(byHaltSelector);
     return this.sortedHalts;
   }
+}
+
+/** Which key an event is about: a policy by name, or a halt by `<service>/<namespace>`. */
+function keyOf(event: Exclude<StoreEvent, { kind: 'reset' }>): [SkippedKey['kind'], string] {
+  switch (event.kind) {
+    case 'put':
+      return ['policy', event.policy.metadata.name];
+    case 'delete':
+      return ['policy', event.name];
+    case 'halt':
+      return ['halt', haltKey(event.halt.selector)];
+    case 'resume':
+      return ['halt', event.haltKey];
+    case 'skip':
+      return [event.skipped.kind, event.skipped.name];
+  }
+}
+
+function skipId(kind: SkippedKey['kind'], name: string): string {
+  return `${kind}:${name}`;
 }

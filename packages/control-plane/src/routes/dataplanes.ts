@@ -1,7 +1,7 @@
 // The data-plane side: the long-poll (docs/wire-format.md), the SSE stream and the registry.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CompiledRuleSet, DataPlaneList, DataPlanePollBody, IdentityQuery, ref } from '@hfi/api';
+import { CompiledRuleSet, DataPlaneList, DataPlanePollBody, IdentityQuery, LIMITS, ref } from '@hfi/api';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { BEARER, ERROR_RESPONSES } from '../contract/responses.js';
@@ -11,6 +11,12 @@ import { readCounterReport } from '../telemetry/counter-report.js';
 import { identityOf } from './ruleset.js';
 
 const tags = ['distribution'];
+
+/**
+ * A poll's counters map may name more rules than a policy has keys; the body limit bounds it, and counters
+ * beyond API_LIMITS.countedRulesPerPoll are dropped, never refused: telemetry never cuts off a data plane.
+ */
+const POLL_BODY_SHAPE = { nestingDepth: LIMITS.nestingDepth, objectKeys: Number.POSITIVE_INFINITY };
 
 export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -30,59 +36,63 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         ...ERROR_RESPONSES,
       },
     };
-    app.post('/v1/dataplane/poll', { config: { access: 'dataplane' }, schema: pollSchema }, async (request, reply) => {
-      const poll = pollFrom(request.body);
-      ctx.dataPlanes.record(poll);
-      // Recorded on receipt: any answer acknowledges the delta, and a resend of the same seq is not counted again.
-      const counters = readCounterReport(poll.counters);
-      if (counters.report) ctx.faults.record(poll.instance, counters.report);
-      if (counters.dropped) {
-        ctx.metrics.countersDropped.inc({ reason: counters.dropped.reason });
-        if (ctx.faults.firstDrop(poll.instance)) {
-          request.log.warn(
-            { instance: poll.instance, ...counters.dropped },
-            'fault counters of a data plane dropped (logged once per instance); its polls are answered',
-          );
-        }
-      }
-      if (!ctx.hub.published()) throw new HfiError('HFI_NO_RULE_SET');
-      const response = reply.hijack().raw;
-      let open = true;
-      ctx.dataPlanes.holding(poll.instance, 1);
-      const cancel = ctx.longPolls.answer(
-        { identity: poll.identity, held: { epoch: poll.epoch, version: poll.version }, holdMs: poll.holdMs },
-        (answer) => {
-          open = false;
-          ctx.dataPlanes.holding(poll.instance, -1);
-          if (answer.kind === 'unchanged') {
-            response.writeHead(304);
-            response.end();
-            return;
+    app.post(
+      '/v1/dataplane/poll',
+      { config: { access: 'dataplane', bodyShape: POLL_BODY_SHAPE }, schema: pollSchema },
+      async (request, reply) => {
+        const poll = pollFrom(request.body);
+        ctx.dataPlanes.record(poll);
+        // Recorded on receipt: any answer acknowledges the delta, and a resend of the same seq is not counted again.
+        const counters = readCounterReport(poll.counters);
+        if (counters.report) ctx.faults.record(poll.instance, counters.report);
+        if (counters.dropped) {
+          ctx.metrics.countersDropped.inc({ reason: counters.dropped.reason });
+          if (ctx.faults.firstDrop(poll.instance)) {
+            request.log.warn(
+              { instance: poll.instance, ...counters.dropped },
+              'fault counters of a data plane dropped (logged once per instance); its polls are answered',
+            );
           }
-          const { ruleSet, body, headers } = answer.served;
-          response.writeHead(200, headers);
-          response.end(body);
-          ctx.dataPlanes.delivered(poll.instance, { epoch: ruleSet.epoch, version: ruleSet.version });
-          if (answer.woken) ctx.metrics.propagationDelay.observe(Math.max(0, ctx.clock.now() - ctx.hub.changedAtMs) / 1000);
-        },
-      );
-      if (!cancel) {
-        // The hub had a rule set a moment ago; it cannot lose it, but never leave a request unanswered.
-        open = false;
-        ctx.dataPlanes.holding(poll.instance, -1);
-        response.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
-        response.end(JSON.stringify(new HfiError('HFI_NO_RULE_SET').toJSON()));
-        return;
-      }
-      if (open) {
-        response.once('close', () => {
-          if (!open) return;
+        }
+        if (!ctx.hub.published()) throw new HfiError('HFI_NO_RULE_SET');
+        const response = reply.hijack().raw;
+        let open = true;
+        ctx.dataPlanes.holding(poll.instance, 1);
+        const cancel = ctx.longPolls.answer(
+          { identity: poll.identity, held: { epoch: poll.epoch, version: poll.version }, holdMs: poll.holdMs },
+          (answer) => {
+            open = false;
+            ctx.dataPlanes.holding(poll.instance, -1);
+            if (answer.kind === 'unchanged') {
+              response.writeHead(304);
+              response.end();
+              return;
+            }
+            const { ruleSet, body, headers } = answer.served;
+            response.writeHead(200, headers);
+            response.end(body);
+            ctx.dataPlanes.delivered(poll.instance, { epoch: ruleSet.epoch, version: ruleSet.version });
+            if (answer.woken) ctx.metrics.propagationDelay.observe(Math.max(0, ctx.clock.now() - ctx.hub.changedAtMs) / 1000);
+          },
+        );
+        if (!cancel) {
+          // The hub had a rule set a moment ago; it cannot lose it, but never leave a request unanswered.
           open = false;
-          cancel();
           ctx.dataPlanes.holding(poll.instance, -1);
-        });
-      }
-    });
+          response.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
+          response.end(JSON.stringify(new HfiError('HFI_NO_RULE_SET').toJSON()));
+          return;
+        }
+        if (open) {
+          response.once('close', () => {
+            if (!open) return;
+            open = false;
+            cancel();
+            ctx.dataPlanes.holding(poll.instance, -1);
+          });
+        }
+      },
+    );
 
     const streamSchema = {
       operationId: 'streamRuleSets',

@@ -62,7 +62,7 @@ export function haltRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: { access: 'write' },
         schema: {
           operationId: 'resume',
-          summary: 'Resume: remove every halt, or the halt of one selector (404 when it is not halted)',
+          summary: 'Resume: remove every halt, or the halt of one selector (404 when it is not halted); skipped halt keys go too',
           tags,
           security: BEARER,
           querystring: checkedBy(ResumeQuery, HALT_VALIDATOR),
@@ -70,9 +70,11 @@ export function haltRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const { removed, version } = await ctx.halts.resume(resumeSelector(request.query));
+        const { removed, skipped, version } = await ctx.halts.resume(resumeSelector(request.query));
         if (removed.length > 0) request.log.warn({ resumed: removed.map((h) => h.selector) }, 'resumed: halts removed');
-        return { items: removed, version };
+        if (skipped.length > 0) request.log.warn({ keys: skipped.map((k) => k.key) }, 'resumed: skipped halt keys removed');
+        const removedKeys = skipped.map(({ key, reason }) => ({ key, skipped: true as const, reason }));
+        return { items: removed, ...(removedKeys.length > 0 ? { skipped: removedKeys } : {}), version };
       },
     );
   };

@@ -47,7 +47,9 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         }
         const ruleSet = ctx.hub.current();
         if (!ruleSet) throw new HfiError('HFI_NO_RULE_SET', 'not ready: no rule set compiled yet');
-        return { status: 'ready' as const, store: ctx.store.backend, epoch: ruleSet.epoch, version: ruleSet.version };
+        // Skipped store keys do not make the server unready (it serves the same view as every replica), but are listed.
+        const details = ctx.hub.skippedKeys().map((k) => ({ path: k.key, message: `skipped: ${k.reason}` }));
+        return { status: 'ready' as const, store: ctx.store.backend, epoch: ruleSet.epoch, version: ruleSet.version, details };
       },
     );
 

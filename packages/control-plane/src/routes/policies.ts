@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   AppliedPolicy,
   ApplyQuery,
+  DeletedSkippedKey,
   PolicyDocument,
   type PolicyList,
   PolicyList as PolicyListSchema,
@@ -12,6 +13,7 @@ import {
   PolicyWithStatus,
   ref,
 } from '@hfi/api';
+import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { checkedBy } from '../contract/compilers.js';
 import { BEARER, ERROR_RESPONSES, preSerialized } from '../contract/responses.js';
@@ -115,15 +117,17 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: { access: 'write' },
         schema: {
           operationId: 'deletePolicy',
-          summary: 'Delete one policy; answers what was deleted',
+          summary: 'Delete one policy; answers what was deleted (or the skipped store key removed)',
           tags,
           security: BEARER,
           params: PolicyNameParams,
-          response: { 200: ref(PolicyWithStatus), ...ERROR_RESPONSES },
+          response: { 200: Type.Union([ref(PolicyWithStatus), ref(DeletedSkippedKey)]), ...ERROR_RESPONSES },
         },
       },
       async (request) => {
         const deleted = await ctx.policies.remove(request.params.name);
+        // A key whose value was skipped (not a valid policy) is removed all the same: that is how it is repaired.
+        if ('key' in deleted) return { key: deleted.key, skipped: true as const, reason: deleted.reason };
         return ctx.policies.withStatus([deleted])[0]!;
       },
     );

@@ -1,13 +1,15 @@
-// etcd store: one JSON value per policy and one per halt, under one key prefix (policies/ and halts/).
-// Every write is a transaction that compares mod_revision (update) or create_revision 0 (create), so
-// concurrent writers through any replica cannot overwrite each other. A policy's version is its key's
-// mod_revision; the rule-set version is the etcd revision; the epoch is the etcd cluster id. Every call
-// carries a deadline, so an unreachable etcd turns into HFI_STORE_UNAVAILABLE quickly instead of a hang.
+// etcd store: one JSON value per policy and one per halt, under one root (policies/ and halts/), and the
+// built DFA tables beside them (dfa/). Every write is a transaction that compares mod_revision (update) or
+// create_revision 0 (create), so concurrent writers through any replica cannot overwrite each other. A
+// policy's version is its key's mod_revision; the rule-set version is the etcd revision; the epoch is the
+// etcd cluster id. Every call carries a deadline, so an unreachable etcd turns into HFI_STORE_UNAVAILABLE
+// quickly instead of a hang.
 
 import {
   byHaltSelector,
   type FaultInjectionPolicy,
   type HaltRequest,
+  LIMITS,
   type Selector,
   type StoredHalt,
   type StoredPolicy,
@@ -15,19 +17,24 @@ import {
   validatePolicy,
 } from '@hfi/policy';
 import { ConstantBackoff, noop } from 'cockatiel';
-import { Etcd3, type IKeyValue, type IResponseHeader, type Watcher } from 'etcd3';
+import { Etcd3, type IKeyValue, type IResponseHeader, Range, type Watcher } from 'etcd3';
 import type { Clock } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
+import { EtcdDfaTables } from './etcd-dfa-tables.js';
+import { readRange } from './etcd-range.js';
 import { haltKey, stampHalt } from './halts.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
-import type { PolicyStore, PutOptions, PutResult, ResumeResult, StoreEvent, StoreListener } from './types.js';
+import type { DfaTableStore, PolicyStore, PutOptions, PutResult, ResumeResult, SkippedKey, StoreEvent, StoreListener } from './types.js';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
   maxPolicies: number;
   clock: Clock;
-  /** Key prefix: policies live at `<root>policies/<name>`, halts at `<root>halts/<service>/<namespace>`. */
+  /**
+   * Key prefix: policies live at `<root>policies/<name>`, halts at `<root>halts/<service>/<namespace>`,
+   * built DFA tables at `<root>dfa/v1/<sha256>`.
+   */
   root?: string;
   /** Deadline of every unary call. */
   operationTimeoutMs?: number;
@@ -35,35 +42,51 @@ export interface EtcdStoreOptions {
   onError?: (operation: string, error: unknown) => void;
   /** The watch is back after `failures` failed resync attempts. */
   onRecovered?: (failures: number) => void;
+  /** Keys per page of the initial list and of table reads (tests make it small). */
+  pageKeys?: number;
+  /** The gRPC client's cap on one answer (tests make it small). */
+  receiveMaxBytes?: number;
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
 
-interface StoredEntry {
-  policy: StoredPolicy;
-  modRevision: string;
-}
-
-interface HaltEntry {
-  halt: StoredHalt;
-  modRevision: string;
-}
+/** What a policy key holds: a policy, or a value every replica skips. */
+type StoredEntry = { policy: StoredPolicy; modRevision: string } | { skipped: SkippedKey; modRevision: string };
+/** What a halt key holds: a halt, or a value every replica skips. */
+type HaltEntry = { halt: StoredHalt; modRevision: string } | { skipped: SkippedKey; modRevision: string };
 
 interface Snapshot {
   epoch: string;
   revision: number;
   policies: StoredPolicy[];
   halts: StoredHalt[];
+  skipped: SkippedKey[];
 }
+
+/** Bump when a table built from the same pattern could differ (a change to the regex compiler). */
+const TABLE_FORMAT = 'v1';
+/** Keys per page of a prefix read (store/etcd-range.ts). */
+const PAGE_KEYS = 200;
+/**
+ * gRPC's cap on one answer (its default, 4 MiB, is what one list of 10,000 policies exceeded): a page of the
+ * largest policies, with room for keys and framing. A table is smaller than a policy can be.
+ */
+const RECEIVE_MAX_BYTES = PAGE_KEYS * (LIMITS.policyBytes + 4096);
 
 export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
+  readonly tables: DfaTableStore;
   private readonly client: Etcd3;
-  /** Everything the store keeps is under root: one list and one watch see policies and halts together. */
-  private readonly root: string;
   private readonly prefix: string;
   private readonly haltPrefix: string;
+  /**
+   * What one list and one watch read, so that policies and halts come in one revision order: from halts/ to
+   * the end of policies/ (they sort in that order). The tables, at dfa/, sort before it and are not watched:
+   * a replica storing 20,000 of them would otherwise send them to every other replica's watch.
+   */
+  private readonly watched: Range;
   private readonly timeoutMs: number;
+  private readonly pageKeys: number;
   private watcher: Watcher | undefined;
   /** Bumped on every (re)subscription, so that events of an abandoned watcher are ignored. */
   private generation = 0;
@@ -73,10 +96,19 @@ export class EtcdPolicyStore implements PolicyStore {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EtcdStoreOptions) {
-    this.root = options.root ?? '/hfi/';
-    this.prefix = `${this.root}policies/`;
-    this.haltPrefix = `${this.root}halts/`;
+    const root = options.root ?? '/hfi/';
+    this.prefix = `${root}policies/`;
+    this.haltPrefix = `${root}halts/`;
+    this.watched = new Range(this.haltPrefix, Range.prefix(this.prefix).end);
     this.timeoutMs = options.operationTimeoutMs ?? 2000;
+    this.pageKeys = options.pageKeys ?? PAGE_KEYS;
+    this.tables = new EtcdDfaTables(() => this.client, {
+      prefix: `${root}dfa/${TABLE_FORMAT}/`,
+      pageKeys: this.pageKeys,
+      // The tables report their own errors: a table not read or not stored is only rebuilt.
+      call: (run) => withTimeout(run(), this.timeoutMs + 500, 'tables'),
+      onError: (operation, error) => this.options.onError?.(operation, error),
+    });
     this.client = new Etcd3({
       hosts: options.endpoints,
       dialTimeout: this.timeoutMs,
@@ -84,7 +116,12 @@ export class EtcdPolicyStore implements PolicyStore {
       // failing writes for seconds after etcd is back).
       faultHandling: { host: () => noop, global: noop, watchBackoff: new ConstantBackoff(500).next() },
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: new Date(options.clock.now() + this.timeoutMs) }),
-      grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000, 'grpc.keepalive_permit_without_calls': 1 },
+      grpcOptions: {
+        'grpc.keepalive_time_ms': 10_000,
+        'grpc.keepalive_timeout_ms': 5_000,
+        'grpc.keepalive_permit_without_calls': 1,
+        'grpc.max_receive_message_length': options.receiveMaxBytes ?? RECEIVE_MAX_BYTES,
+      },
     });
   }
 
@@ -99,37 +136,39 @@ export class EtcdPolicyStore implements PolicyStore {
   }
 
   async get(name: string): Promise<StoredPolicy | undefined> {
-    return (await this.getEntry(name))?.policy;
+    return policyOf(await this.getEntry(name));
   }
 
   async put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult> {
     const name = policy.metadata.name;
     const key = this.prefix + name;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const existing = await this.getEntry(name);
-      if (options.expectedVersion !== undefined && existing?.policy.metadata.version !== options.expectedVersion) {
-        throw versionConflict(name, options.expectedVersion, existing?.policy);
+      const entry = await this.getEntry(name);
+      const existing = policyOf(entry);
+      if (options.expectedVersion !== undefined && existing?.metadata.version !== options.expectedVersion) {
+        throw versionConflict(name, options.expectedVersion, existing);
       }
-      if (!existing) {
+      // A key holding a skipped value counts already; writing over it is a create (it held no policy).
+      if (!entry) {
         const count = await this.call('count', () => this.client.getAll().prefix(this.prefix).count());
         if (count >= this.options.maxPolicies) throw policyLimit(this.options.maxPolicies);
       }
       const now = isoTime(options.nowMs);
-      const createdAt = existing?.policy.metadata.createdAt ?? now;
+      const createdAt = existing?.metadata.createdAt ?? now;
       const value = encodeValue(stampPolicy(policy, { version: '', createdAt, updatedAt: now }));
-      const guard = existing ? this.client.if(key, 'Mod', '==', existing.modRevision) : this.client.if(key, 'Create', '==', 0);
+      const guard = entry ? this.client.if(key, 'Mod', '==', entry.modRevision) : this.client.if(key, 'Create', '==', 0);
       const result = await this.call('put', () => guard.then(this.client.put(key).value(value)).commit());
       if (result.succeeded) {
         const version = String(result.header.revision);
         return { policy: stampPolicy(policy, { version, createdAt, updatedAt: now }), created: !existing };
       }
       // Someone else wrote in between: with an expected version that is a conflict, otherwise try again.
-      if (options.expectedVersion !== undefined) throw versionConflict(name, options.expectedVersion, (await this.getEntry(name))?.policy);
+      if (options.expectedVersion !== undefined) throw versionConflict(name, options.expectedVersion, policyOf(await this.getEntry(name)));
     }
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the write; try again`);
   }
 
-  async delete(name: string): Promise<StoredPolicy | undefined> {
+  async delete(name: string): Promise<StoredPolicy | SkippedKey | undefined> {
     const key = this.prefix + name;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const existing = await this.getEntry(name);
@@ -137,7 +176,7 @@ export class EtcdPolicyStore implements PolicyStore {
       const result = await this.call('delete', () =>
         this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key)).commit(),
       );
-      if (result.succeeded) return existing.policy;
+      if (result.succeeded) return 'policy' in existing ? existing.policy : existing.skipped;
     }
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the delete; try again`);
   }
@@ -145,9 +184,11 @@ export class EtcdPolicyStore implements PolicyStore {
   async putHalt(request: HaltRequest, options: { nowMs: number }): Promise<{ halt: StoredHalt; created: boolean }> {
     const key = this.haltPrefix + haltKey(request.selector);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const existing = await this.getHaltEntry(request.selector);
-      const { version: _version, ...value } = stampHalt(request, existing?.halt, options.nowMs, '');
-      const guard = existing ? this.client.if(key, 'Mod', '==', existing.modRevision) : this.client.if(key, 'Create', '==', 0);
+      const entry = (await this.getHaltEntries(request.selector)).entries[0];
+      // A key holding a skipped value is written over: that is how it is repaired (it held no halt).
+      const existing = entry && 'halt' in entry ? entry.halt : undefined;
+      const { version: _version, ...value } = stampHalt(request, existing, options.nowMs, '');
+      const guard = entry ? this.client.if(key, 'Mod', '==', entry.modRevision) : this.client.if(key, 'Create', '==', 0);
       const result = await this.call('halt', () => guard.then(this.client.put(key).value(JSON.stringify(value))).commit());
       if (result.succeeded) return { halt: { ...value, version: String(result.header.revision) }, created: !existing };
     }
@@ -156,15 +197,22 @@ export class EtcdPolicyStore implements PolicyStore {
 
   async resume(selector?: Selector): Promise<ResumeResult> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const found = selector ? await this.getHaltEntries(selector) : await this.getHaltEntries();
-      if (found.entries.length === 0) return { removed: [], revision: found.revision };
-      // One transaction: every halt read is still as read, and all of them go (one revision).
-      const [first, ...rest] = found.entries.map((e) => ({ key: this.haltPrefix + haltKey(e.halt.selector), modRevision: e.modRevision }));
+      const found = await this.getHaltEntries(selector);
+      if (found.entries.length === 0) return { removed: [], skipped: [], revision: found.revision };
+      // One transaction: every key read is still as read, and all of them go (one revision), skipped values too.
+      const keys = found.entries.map((e) => ({ key: 'halt' in e ? this.haltPrefix + haltKey(e.halt.selector) : e.skipped.key, ...e }));
+      const [first, ...rest] = keys;
       let guard = this.client.if(first!.key, 'Mod', '==', first!.modRevision);
       for (const e of rest) guard = guard.and(e.key, 'Mod', '==', e.modRevision);
-      const deletes = [first!, ...rest].map((e) => this.client.delete().key(e.key));
+      const deletes = keys.map((e) => this.client.delete().key(e.key));
       const result = await this.call('resume', () => guard.then(...deletes).commit());
-      if (result.succeeded) return { removed: found.entries.map((e) => e.halt), revision: Number(result.header.revision) };
+      if (result.succeeded) {
+        return {
+          removed: found.entries.flatMap((e) => ('halt' in e ? [e.halt] : [])),
+          skipped: found.entries.flatMap((e) => ('skipped' in e ? [e.skipped] : [])),
+          revision: Number(result.header.revision),
+        };
+      }
     }
     throw new HfiError('HFI_VERSION_CONFLICT', 'the halts kept changing during the resume; try again');
   }
@@ -203,7 +251,7 @@ export class EtcdPolicyStore implements PolicyStore {
       const watcher = await withTimeout(
         this.client
           .watch()
-          .prefix(this.root)
+          .inRange(this.watched)
           .startRevision(String(snapshot.revision + 1))
           .create(),
         this.timeoutMs * 2,
@@ -261,11 +309,11 @@ export class EtcdPolicyStore implements PolicyStore {
     const revision = Number(kv.mod_revision);
     if (key.startsWith(this.prefix)) {
       const entry = this.decode(kv);
-      return entry && { kind: 'put', revision, policy: entry.policy };
+      return 'policy' in entry ? { kind: 'put', revision, policy: entry.policy } : { kind: 'skip', revision, skipped: entry.skipped };
     }
     if (key.startsWith(this.haltPrefix)) {
       const entry = this.decodeHalt(kv);
-      return entry && { kind: 'halt', revision, halt: entry.halt };
+      return 'halt' in entry ? { kind: 'halt', revision, halt: entry.halt } : { kind: 'skip', revision, skipped: entry.skipped };
     }
     return undefined;
   }
@@ -274,62 +322,31 @@ export class EtcdPolicyStore implements PolicyStore {
     const key = kv.key.toString();
     const revision = Number(kv.mod_revision);
     if (key.startsWith(this.prefix)) return { kind: 'delete', revision, name: key.slice(this.prefix.length) };
-    const selector = key.startsWith(this.haltPrefix) ? selectorOfKey(key.slice(this.haltPrefix.length)) : undefined;
-    return selector && { kind: 'resume', revision, selector };
+    if (key.startsWith(this.haltPrefix)) return { kind: 'resume', revision, haltKey: key.slice(this.haltPrefix.length) };
+    return undefined;
   }
 
-  /** Policies and halts at one revision: one range over the root. */
+  /** Policies and halts at one revision: the watched range, read in pages (store/etcd-range.ts). */
   private async listAt(): Promise<Snapshot> {
-    const response = await this.call('list', () => this.client.getAll().prefix(this.root).exec());
+    const response = await readRange(this.client, this.watched, { pageKeys: this.pageKeys, call: (run) => this.call('list', run) });
     const policies: StoredPolicy[] = [];
     const halts: StoredHalt[] = [];
+    const skipped: SkippedKey[] = [];
     for (const kv of response.kvs) {
       const key = kv.key.toString();
       if (key.startsWith(this.prefix)) {
         const entry = this.decode(kv);
-        if (entry) policies.push(entry.policy);
+        if ('policy' in entry) policies.push(entry.policy);
+        else skipped.push(entry.skipped);
       } else if (key.startsWith(this.haltPrefix)) {
         const entry = this.decodeHalt(kv);
-        if (entry) halts.push(entry.halt);
+        if ('halt' in entry) halts.push(entry.halt);
+        else skipped.push(entry.skipped);
       }
     }
     policies.sort(byName);
     halts.sort(byHaltSelector);
-    return { ...headerPosition(response.header), policies, halts };
-  }
-
-  private async getHaltEntry(selector: Selector): Promise<HaltEntry | undefined> {
-    return (await this.getHaltEntries(selector)).entries[0];
-  }
-
-  /** The halt of one selector, or every halt, with the revision they were read at. */
-  private async getHaltEntries(selector?: Selector): Promise<{ entries: HaltEntry[]; revision: number }> {
-    const response = await this.call('get', () =>
-      selector ? this.client.get(this.haltPrefix + haltKey(selector)).exec() : this.client.getAll().prefix(this.haltPrefix).exec(),
-    );
-    const entries: HaltEntry[] = [];
-    for (const kv of response.kvs) {
-      const entry = this.decodeHalt(kv);
-      if (entry) entries.push(entry);
-    }
-    return { entries, revision: Number(response.header.revision) };
-  }
-
-  /** A stored halt back to a halt; values that are not valid (written by hand?) are skipped and reported. */
-  private decodeHalt(kv: IKeyValue): HaltEntry | undefined {
-    const key = kv.key.toString();
-    try {
-      const { createdAt, ...request } = JSON.parse(kv.value.toString()) as Record<string, unknown>;
-      const result = validateHaltRequest(request);
-      if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-      if (haltKey(result.request.selector) !== key.slice(this.haltPrefix.length)) throw new Error('the selector does not match the key');
-      if (typeof createdAt !== 'string') throw new Error('createdAt: expected an ISO-8601 time');
-      const version = String(kv.mod_revision);
-      return { halt: { ...result.request, createdAt, version }, modRevision: version };
-    } catch (error) {
-      this.options.onError?.('decode', new Error(`skipping ${key}: ${(error as Error).message}`));
-      return undefined;
-    }
+    return { ...headerPosition(response.header), policies, halts, skipped };
   }
 
   private async getEntry(name: string): Promise<StoredEntry | undefined> {
@@ -338,12 +355,24 @@ export class EtcdPolicyStore implements PolicyStore {
     return kv ? this.decode(kv) : undefined;
   }
 
-  /** A stored value back to a policy; values that are not valid policies (written by hand?) are skipped and reported. */
-  private decode(kv: IKeyValue): StoredEntry | undefined {
+  /** The halt of one selector, or every halt key, with the revision they were read at. */
+  private async getHaltEntries(selector?: Selector): Promise<{ entries: HaltEntry[]; revision: number }> {
+    const response = await this.call('get', () =>
+      selector ? this.client.get(this.haltPrefix + haltKey(selector)).exec() : this.client.getAll().prefix(this.haltPrefix).exec(),
+    );
+    return { entries: response.kvs.map((kv) => this.decodeHalt(kv)), revision: Number(response.header.revision) };
+  }
+
+  /**
+   * A stored value back to a policy. A value that is not a valid policy (written by hand?) is skipped, the same
+   * way in every code path (list, watch, resync, get), so every replica ends with the same view.
+   */
+  private decode(kv: IKeyValue): StoredEntry {
     const name = kv.key.toString().slice(this.prefix.length);
     try {
       const raw = JSON.parse(kv.value.toString()) as { metadata?: { createdAt?: unknown; updatedAt?: unknown } };
-      const result = validatePolicy(raw);
+      // Regexes are not built here (on the event loop): the hub builds them on the worker pool before compiling.
+      const result = validatePolicy(raw, { checkRegex: () => ({ ok: true }) });
       if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
       if (result.policy.metadata.name !== name) throw new Error(`metadata.name "${result.policy.metadata.name}" does not match the key`);
       const createdAt = typeof raw.metadata?.createdAt === 'string' ? raw.metadata.createdAt : '';
@@ -351,9 +380,31 @@ export class EtcdPolicyStore implements PolicyStore {
       const version = String(kv.mod_revision);
       return { policy: stampPolicy(result.policy, { version, createdAt, updatedAt }), modRevision: version };
     } catch (error) {
-      this.options.onError?.('decode', new Error(`skipping ${kv.key.toString()}: ${(error as Error).message}`));
-      return undefined;
+      return { skipped: this.skip(kv, 'policy', name, error), modRevision: String(kv.mod_revision) };
     }
+  }
+
+  /** A stored halt back to a halt; a value that is not a valid halt is skipped like a policy's (decode). */
+  private decodeHalt(kv: IKeyValue): HaltEntry {
+    const name = kv.key.toString().slice(this.haltPrefix.length);
+    try {
+      const { createdAt, ...request } = JSON.parse(kv.value.toString()) as Record<string, unknown>;
+      const result = validateHaltRequest(request);
+      if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+      if (haltKey(result.request.selector) !== name) throw new Error('the selector does not match the key');
+      if (typeof createdAt !== 'string') throw new Error('createdAt: expected an ISO-8601 time');
+      const version = String(kv.mod_revision);
+      return { halt: { ...result.request, createdAt, version }, modRevision: version };
+    } catch (error) {
+      return { skipped: this.skip(kv, 'halt', name, error), modRevision: String(kv.mod_revision) };
+    }
+  }
+
+  private skip(kv: IKeyValue, kind: SkippedKey['kind'], name: string, error: unknown): SkippedKey {
+    const key = kv.key.toString();
+    const reason = `the value is not a valid ${kind}: ${(error as Error).message}`;
+    this.options.onError?.('decode', new Error(`skipping ${key}: ${reason}`));
+    return { key, kind, name, reason: reason.slice(0, 500) };
   }
 
   /** Runs one etcd call; anything that is not one of our own errors becomes HFI_STORE_UNAVAILABLE. */
@@ -369,10 +420,8 @@ export class EtcdPolicyStore implements PolicyStore {
   }
 }
 
-/** `<service>/<namespace>` (haltKey) back to a selector. */
-function selectorOfKey(key: string): Selector | undefined {
-  const [service, namespace, ...rest] = key.split('/');
-  return service && namespace && rest.length === 0 ? { service, namespace } : undefined;
+function policyOf(entry: StoredEntry | undefined): StoredPolicy | undefined {
+  return entry && 'policy' in entry ? entry.policy : undefined;
 }
 
 function headerPosition(header: IResponseHeader): { epoch: string; revision: number } {

@@ -86,13 +86,14 @@ export class MemoryPolicyStore implements PolicyStore {
   async resume(selector?: Selector): Promise<ResumeResult> {
     this.assertOpen();
     const removed = selector ? [this.halts.get(haltKey(selector))].filter((h) => h !== undefined) : await this.listHalts();
-    if (removed.length === 0) return { removed, revision: this.revision };
+    if (removed.length === 0) return { removed, skipped: [], revision: this.revision };
     const revision = ++this.revision;
     for (const halt of removed) {
-      this.halts.delete(haltKey(halt.selector));
-      this.emit({ kind: 'resume', revision, selector: halt.selector });
+      const key = haltKey(halt.selector);
+      this.halts.delete(key);
+      this.emit({ kind: 'resume', revision, haltKey: key });
     }
-    return { removed, revision };
+    return { removed, skipped: [], revision };
   }
 
   async watch(listener: StoreListener): Promise<void> {

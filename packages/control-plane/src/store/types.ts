@@ -1,7 +1,7 @@
 // The store: the only place policies and halts are kept. Implementations: memory (default), etcd.
 // Versions are store revisions: a policy's metadata.version is the revision of its latest write,
 // and the rule-set version is the revision of the latest change seen.
-import type { FaultInjectionPolicy, HaltRequest, Selector, StoredHalt, StoredPolicy } from '@hfi/policy';
+import type { FaultInjectionPolicy, HaltRequest, RegexResult, Selector, StoredHalt, StoredPolicy } from '@hfi/policy';
 
 export interface PutOptions {
   /** Optimistic concurrency: the write happens only if the stored version equals this (absent policy: never). */
@@ -18,7 +18,24 @@ export interface PutResult {
 /** What removing halts did: the halts removed, and the store revision after it (unchanged when none was). */
 export interface ResumeResult {
   removed: StoredHalt[];
+  /** Halt keys removed whose values were skipped (not valid halts): removing them is their repair. */
+  skipped: SkippedKey[];
   revision: number;
+}
+
+/**
+ * A key whose value is not a valid policy or halt (written around the API, or by another version): every
+ * replica skips it alike, as if the key held nothing, and lists it in /ready.
+ */
+export interface SkippedKey {
+  key: string;
+  kind: 'policy' | 'halt';
+  /**
+   * The key after its prefix. A policy's name: `DELETE /v1/policies/<name>` removes it, a create overwrites it.
+   * A halt's `<service>/<namespace>`: resuming that selector (or every halt) removes it, halting it overwrites it.
+   */
+  name: string;
+  reason: string;
 }
 
 /**
@@ -26,23 +43,38 @@ export interface ResumeResult {
  * Several events may share a revision (one transaction removing every halt).
  */
 export type StoreEvent =
-  | { kind: 'reset'; epoch: string; revision: number; policies: StoredPolicy[]; halts: StoredHalt[] }
+  | { kind: 'reset'; epoch: string; revision: number; policies: StoredPolicy[]; halts: StoredHalt[]; skipped?: SkippedKey[] }
   | { kind: 'put'; revision: number; policy: StoredPolicy }
   | { kind: 'delete'; revision: number; name: string }
   | { kind: 'halt'; revision: number; halt: StoredHalt }
-  | { kind: 'resume'; revision: number; selector: Selector };
+  /** `haltKey`: the removed halt's `<service>/<namespace>` (store/halts.ts haltKey). */
+  | { kind: 'resume'; revision: number; haltKey: string }
+  | { kind: 'skip'; revision: number; skipped: SkippedKey };
 
 export type StoreListener = (event: StoreEvent) => void;
 
+/**
+ * Built regex tables kept beside the policies (etcd), content-addressed by pattern, so that a replica starting
+ * on a full store reads them instead of building them. A cache: anything missing or unreadable is rebuilt.
+ */
+export interface DfaTableStore {
+  /** The stored tables among `sources` (those not found are left out; errors leave them all out). */
+  getTables(sources: readonly string[]): Promise<Map<string, RegexResult>>;
+  putTables(results: ReadonlyMap<string, RegexResult>): Promise<void>;
+  deleteTables(sources: readonly string[]): Promise<void>;
+}
+
 export interface PolicyStore {
   readonly backend: 'memory' | 'etcd';
+  /** Where built regex tables are kept, when the store keeps them. */
+  readonly tables?: DfaTableStore;
   /** Every policy, sorted by name. */
   list(): Promise<StoredPolicy[]>;
   get(name: string): Promise<StoredPolicy | undefined>;
   /** Atomic create-or-update. Throws HfiError HFI_VERSION_CONFLICT, HFI_POLICY_LIMIT or HFI_STORE_UNAVAILABLE. */
   put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult>;
-  /** The deleted policy, or undefined when there was none. */
-  delete(name: string): Promise<StoredPolicy | undefined>;
+  /** The deleted policy (or the skipped value that the key held), or undefined when there was none. */
+  delete(name: string): Promise<StoredPolicy | SkippedKey | undefined>;
   /** Every halt, by selector. */
   listHalts(): Promise<StoredHalt[]>;
   /** Halts one selector (one halt per selector): a new halt, or the reason and actor of the existing one updated. */

@@ -80,6 +80,14 @@ export class FaultLedger {
     return state;
   }
 
+  /**
+   * Forgets one instance (the registry evicted it at MAX_DATA_PLANES): its totals stay in the policies', and
+   * the ledger stays within the registry's bound. Should it report again, its next `seq` counts as new.
+   */
+  forget(instance: string): void {
+    this.instances.delete(instance);
+  }
+
   /** Forgets instances not heard from for the forget interval (their totals stay in the policies'). */
   forgetStale(): void {
     const cutoff = this.clock.now() - this.forgetAfterMs;

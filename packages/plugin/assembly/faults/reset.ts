@@ -1,6 +1,6 @@
 // The reset kind (docs/policy.md "reset"): the `reset` field of a rule (wire version 2), and resetting the
 // stream with proxy_close_stream(HttpRequest), which Envoy turns into decoder_callbacks->resetStream()
-// after the callback returns (docs/envoy-facts.md E21). Rules without it cost nothing.
+// after the callback returns (docs/envoy-facts.md E22). Rules without it cost nothing.
 
 import { StreamType } from '../abi/constants';
 import { proxy_close_stream } from '../abi/imports';

@@ -1,7 +1,7 @@
 // The abort kind: answer the request with a status, body and headers of the policy's choosing instead of
 // the upstream's (docs/policy.md "abort").
-import { childPath, describe, type ErrorSink, isRecord, own, rejectUnknownKeys } from '../errors.js';
-import { given, readHeaderName, readInteger } from '../fields.js';
+import { checkKeys, childPath, describe, type ErrorSink, isRecord, own } from '../errors.js';
+import { given, readHeaderName, readInteger, written } from '../fields.js';
 import { LIMITS } from '../limits.js';
 import type { AbortFault, CompiledAbort, CompiledRule, Fault } from '../types.js';
 import type { FaultKind } from './kind.js';
@@ -23,7 +23,7 @@ const FORBIDDEN_ABORT_HEADERS = new Set([
 export const abortKind: FaultKind = {
   name: 'abort',
   inputKeys: ['abort'],
-  isGiven: (input) => given(input, 'abort'),
+  isGiven: (input) => written(input, 'abort'),
   read(sink, faultPath, input) {
     if (!given(input, 'abort')) return {};
     const abort = readAbort(sink, `${faultPath}.abort`, own(input, 'abort'));
@@ -59,13 +59,15 @@ function readAbort(sink: ErrorSink, path: string, value: unknown): AbortFault | 
     sink.add(path, `expected an object {httpStatus, grpcStatus, body, headers}, found ${describe(value)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, value, ABORT_KEYS);
+  checkKeys(sink, path, value, ABORT_KEYS);
   const before = sink.count;
   const status = own(value, 'httpStatus');
   const httpStatus =
-    status === undefined || status === null
-      ? (sink.add(`${path}.httpStatus`, 'is required: an HTTP status from 200 to 599'), undefined)
-      : readInteger(sink, `${path}.httpStatus`, status, 200, 599, 'an HTTP status');
+    status === null
+      ? undefined // refused by checkKeys
+      : status === undefined
+        ? (sink.add(`${path}.httpStatus`, 'is required: an HTTP status from 200 to 599'), undefined)
+        : readInteger(sink, `${path}.httpStatus`, status, 200, 599, 'an HTTP status');
   const abort: AbortFault = { httpStatus: httpStatus ?? 0 };
   const grpc = own(value, 'grpcStatus');
   if (grpc !== undefined && grpc !== null) {

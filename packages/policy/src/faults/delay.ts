@@ -6,8 +6,8 @@ import type { DelayFault } from '@hfi/api';
 import { DELAY_QUANTILES, DELAY_TABLE_SIZE, type DelayQuantile } from '@hfi/api/constants';
 import { parseDurationMs, spokenMs } from '@hfi/duration';
 import { probit } from 'simple-statistics';
-import { describe, type ErrorSink, hasOwn, isRecord, own, rejectUnknownKeys } from '../errors.js';
-import { given, readInteger } from '../fields.js';
+import { checkKeys, describe, type ErrorSink, hasOwn, isRecord, own } from '../errors.js';
+import { given, readInteger, written } from '../fields.js';
 import { LIMITS } from '../limits.js';
 import type { CompiledRule, Fault } from '../types.js';
 import type { FaultKind } from './kind.js';
@@ -22,7 +22,7 @@ const SHAPES =
 export const delayKind: FaultKind = {
   name: 'delay',
   inputKeys: ['delay', 'delay_ms'],
-  isGiven: (input) => given(input, 'delay') || given(input, 'delay_ms'),
+  isGiven: (input) => written(input, 'delay') || written(input, 'delay_ms'),
   read(sink, faultPath, input) {
     const before = sink.count;
     const delay = readDelay(sink, faultPath, input);
@@ -106,7 +106,7 @@ function readDelay(sink: ErrorSink, faultPath: string, fault: Record<string, unk
     sink.add(path, `${SHAPES}, found ${describe(delay)}`);
     return undefined;
   }
-  rejectUnknownKeys(sink, path, delay, DELAY_KEYS);
+  checkKeys(sink, path, delay, DELAY_KEYS);
   const quantileKeys = [...QUANTILE_NAMES, 'quantiles_ms'].filter((key) => given(delay, key));
   const fixedKeys = FIXED_KEYS.filter((key) => hasOwn(delay, key));
   if (quantileKeys.length > 0) {
@@ -171,7 +171,7 @@ function readQuantiles(sink: ErrorSink, path: string, delay: Record<string, unkn
       sink.add(base, `expected an object such as {p50: 100, p99: 800}, found ${describe(value)}`);
       return undefined;
     }
-    rejectUnknownKeys(sink, base, value, QUANTILE_NAMES);
+    checkKeys(sink, base, value, QUANTILE_NAMES);
     source = value;
   }
   const names = QUANTILE_NAMES.filter((q) => given(source, q));
@@ -197,6 +197,7 @@ function readQuantiles(sink: ErrorSink, path: string, delay: Record<string, unkn
 
 /** A duration string such as "250ms" within the delay range. */
 function readDuration(sink: ErrorSink, path: string, text: unknown): number | undefined {
+  if (text === null) return undefined; // refused by checkKeys
   if (typeof text !== 'string') {
     sink.add(path, `expected a duration string such as "1s", "250ms" or "1.5s", found ${describe(text)}`);
     return undefined;
@@ -210,6 +211,7 @@ function readDuration(sink: ErrorSink, path: string, text: unknown): number | un
 }
 
 function readDelayMs(sink: ErrorSink, path: string, value: unknown): number | undefined {
+  if (value === null) return undefined; // refused by checkKeys
   const ms = readInteger(sink, path, value, 0, LIMITS.maxDelayMs, 'milliseconds');
   return ms === undefined ? undefined : checkDelayRange(sink, path, ms);
 }

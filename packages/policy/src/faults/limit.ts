@@ -4,7 +4,7 @@
 // so the decision engine consults them (decide.ts); this module holds their fields, validation, compiled
 // form, words, and the reference's counts (CountedFaults), which the plugin keeps the same way (per worker).
 import type { CompiledLimit, FaultLimit } from '@hfi/api';
-import { describe, type ErrorSink, isRecord, own, rejectUnknownKeys } from '../errors.js';
+import { checkKeys, describe, type ErrorSink, hasOwn, isRecord, own } from '../errors.js';
 import { given, readInteger } from '../fields.js';
 import { LIMITS } from '../limits.js';
 import type { CompiledRule, Fault } from '../types.js';
@@ -33,7 +33,7 @@ export function readLimits(
     const value = own(input, 'limit');
     if (!isRecord(value)) sink.add(path, `expected an object {firstRequests, perSecond}, found ${describe(value)}`);
     else {
-      rejectUnknownKeys(sink, path, value, LIMIT_KEYS);
+      checkKeys(sink, path, value, LIMIT_KEYS);
       const limit: FaultLimit = {};
       if (given(value, 'firstRequests')) {
         const n = readInteger(sink, `${path}.firstRequests`, own(value, 'firstRequests'), 1, LIMITS.maxFirstRequests, 'requests');
@@ -43,7 +43,7 @@ export function readLimits(
         const n = readInteger(sink, `${path}.perSecond`, own(value, 'perSecond'), 1, LIMITS.maxPerSecond, 'requests a second');
         if (n !== undefined) limit.perSecond = n;
       }
-      if (!given(value, 'firstRequests') && !given(value, 'perSecond'))
+      if (!hasOwn(value, 'firstRequests') && !hasOwn(value, 'perSecond'))
         sink.add(path, 'expected firstRequests or perSecond (or both), found neither');
       out.limit = limit;
     }

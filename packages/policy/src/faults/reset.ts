@@ -1,14 +1,14 @@
 // The reset kind: reset the stream instead of answering it (docs/policy.md "reset"), once any delay is over.
 // `fault.reset: {}` takes no options; not with an abort (a fault answers or resets, not both).
 import { childPath, describe, isRecord, own } from '../errors.js';
-import { given } from '../fields.js';
+import { given, written } from '../fields.js';
 import type { CompiledRule, Fault } from '../types.js';
 import type { FaultKind } from './kind.js';
 
 export const resetKind: FaultKind = {
   name: 'reset',
   inputKeys: ['reset'],
-  isGiven: (input) => given(input, 'reset'),
+  isGiven: (input) => written(input, 'reset'),
   read(sink, faultPath, input) {
     if (!given(input, 'reset')) return {};
     const path = `${faultPath}.reset`;

@@ -8,37 +8,58 @@ import { type ByteAutomaton, DEAD, packTable } from './table.js';
 export type RegexResult = { ok: true; dfa: CompiledDfa } | { ok: false; reason: string };
 
 const LATIN1_MAX = 0xff;
-/** Node budget for refa's parser and automata: keeps a hostile pattern from taking seconds or gigabytes. */
-const PARSE_MAX_NODES = 10_000;
-const NFA_MAX_NODES = 5_000;
-/** Before minimisation a DFA may be larger than its minimal form; 4x the cap leaves room without inviting blow-up. */
-const DFA_MAX_NODES = 4 * LIMITS.dfaMaxStates;
 /** Least-recently-used entries go first; ~1-2 KB each, so the cap bounds the cache to tens of MB. */
 const CACHE_MAX_ENTRIES = 16_384;
 
-const cache = new Map<string, RegexResult>();
-
 /**
- * Compiles a pattern (JS syntax, no flags) that must match the WHOLE value. Results, refusals included, are cached
- * by source: validation builds the DFA once and the compiler reuses it.
+ * Regex results by pattern source (patterns have no flags, so the source is the whole content address),
+ * refusals included; least recently used first out. Validation and compilation share one, so a pattern is
+ * built once. Deterministic results only: a host that gives up on a pattern (a time budget) keeps that out.
  */
-export function compileRegex(source: string): RegexResult {
-  const cached = cache.get(source);
-  if (cached) {
-    cache.delete(source);
-    cache.set(source, cached);
+export class RegexCache {
+  private readonly entries = new Map<string, RegexResult>();
+
+  constructor(private readonly maxEntries = CACHE_MAX_ENTRIES) {}
+
+  get(source: string): RegexResult | undefined {
+    const cached = this.entries.get(source);
+    if (cached) {
+      this.entries.delete(source);
+      this.entries.set(source, cached);
+    }
     return cached;
   }
-  const result = buildRegex(source);
-  if (cache.size >= CACHE_MAX_ENTRIES) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
+
+  set(source: string, result: RegexResult): void {
+    this.entries.delete(source);
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(source, result);
   }
-  cache.set(source, result);
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const defaultCache = new RegexCache();
+
+/**
+ * Compiles a pattern (JS syntax, no flags) that must match the WHOLE value, through the shared cache:
+ * validation builds the DFA once and the compiler reuses it.
+ */
+export function compileRegex(source: string): RegexResult {
+  const cached = defaultCache.get(source);
+  if (cached) return cached;
+  const result = buildRegex(source);
+  defaultCache.set(source, result);
   return result;
 }
 
-function buildRegex(source: string): RegexResult {
+/** Builds a pattern's DFA without any cache: what a worker thread runs. Bounded by the LIMITS regex caps. */
+export function buildRegex(source: string): RegexResult {
   if (source.length > LIMITS.regexSourceLength) {
     return { ok: false, reason: `is ${source.length} characters long, the limit is ${LIMITS.regexSourceLength}` };
   }
@@ -51,7 +72,11 @@ function buildRegex(source: string): RegexResult {
   const unsupported = findUnsupported(parser.ast.pattern as unknown as AstNode);
   if (unsupported) return { ok: false, reason: unsupported };
   try {
-    const { expression, maxCharacter } = parser.parse({ backreferences: 'throw', assertions: 'parse', maxNodes: PARSE_MAX_NODES });
+    const { expression, maxCharacter } = parser.parse({
+      backreferences: 'throw',
+      assertions: 'parse',
+      maxNodes: LIMITS.regexMaxParseNodes,
+    });
     // `^` and `$` at the pattern's edges look beyond a whole-value match, where nothing is: removing them is exact.
     // They are the only assertions findUnsupported lets through, so without either character there is nothing to do.
     const edgeless = /[$^]/.test(source)
@@ -59,7 +84,7 @@ function buildRegex(source: string): RegexResult {
       : expression;
     let nfa: NFA;
     try {
-      nfa = NFA.fromRegex(edgeless, { maxCharacter }, { assertions: 'throw' }, new NFA.LimitedNodeFactory(NFA_MAX_NODES));
+      nfa = NFA.fromRegex(edgeless, { maxCharacter }, { assertions: 'throw' }, new NFA.LimitedNodeFactory(LIMITS.nfaMaxNodes));
     } catch (error) {
       if (error instanceof TooManyNodesError) throw error;
       return {
@@ -67,7 +92,7 @@ function buildRegex(source: string): RegexResult {
         reason: '"^" and "$" may appear only at the start or the end of the pattern (the whole value is always matched)',
       };
     }
-    const dfa = DFA.fromFA(nfa, new DFA.LimitedNodeFactory(DFA_MAX_NODES));
+    const dfa = DFA.fromFA(nfa, new DFA.LimitedNodeFactory(LIMITS.dfaMaxBuildStates));
     // Cut the alphabet to bytes before minimising, so states that differ only above U+00FF merge.
     for (const node of dfa.nodes()) node.out.deleteRange({ min: LATIN1_MAX + 1, max: maxCharacter });
     dfa.minimize();
@@ -76,7 +101,7 @@ function buildRegex(source: string): RegexResult {
     if (error instanceof TooManyNodesError) {
       return {
         ok: false,
-        reason: `is too complex: building its automaton needs more than ${DFA_MAX_NODES} states before minimisation, the limit is ${LIMITS.dfaMaxStates}`,
+        reason: `is too complex: building its automaton needs more than ${LIMITS.dfaMaxBuildStates} states before minimisation, the limit is ${LIMITS.dfaMaxStates}`,
       };
     }
     return { ok: false, reason: `cannot be compiled: ${error instanceof Error ? error.message : String(error)}` };
@@ -215,7 +240,7 @@ function liveStates(dfa: DFA): Set<DFA.Node> {
   return live;
 }
 
-/** Empties the DFA cache (benchmarks measure cold compiles with it). */
+/** Empties the shared DFA cache (benchmarks measure cold compiles with it). */
 export function clearRegexCache(): void {
-  cache.clear();
+  defaultCache.clear();
 }

@@ -53,6 +53,8 @@ const EMPTY = new Uint8Array(0);
 /** Request headers picked out of the client's (replaced or combined by the proxy). */
 const PICK = ['host', 'x-forwarded-for', 'x-request-id'] as const;
 let connectionIds = 0;
+/** Envoy's default max_request_headers_kb: request line and headers together. */
+const MAX_REQUEST_HEADERS_BYTES = 60 * 1024;
 
 export function createReverseProxy(opts: ReverseProxyOptions): http.Server {
   // Keep-alive pool to the upstream; no socket cap (the client side bounds concurrency), a warm spare set.
@@ -65,7 +67,7 @@ export function createReverseProxy(opts: ReverseProxyOptions): http.Server {
     inflight: new InflightList<Exchange>(opts.scheduler, opts.upstreamTimeoutMs, (x) => x.onRouteTimeout()),
   };
   let nextWorker = 0;
-  const server = http.createServer({ keepAlive: true, keepAliveTimeout: 60_000 }, (req, res) => {
+  const server = http.createServer({ keepAlive: true, keepAliveTimeout: 60_000, maxHeaderSize: MAX_REQUEST_HEADERS_BYTES }, (req, res) => {
     const socket = req.socket as Socket & { [CONNECTION]?: Connection };
     let conn = socket[CONNECTION];
     if (!conn) {
@@ -86,8 +88,16 @@ export function createReverseProxy(opts: ReverseProxyOptions): http.Server {
     shared.inflight.close();
     agent.destroy();
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Envoy answers headers over max_request_headers_kb with 431, anything else its codec refuses with 400.
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+    else socket.destroy();
+  });
+  // CONNECT is not proxied: without a connect_matcher no Envoy route matches it, and Envoy answers 404
+  // (without a listener Node would close the connection without a word).
+  server.on('connect', (_req: http.IncomingMessage, socket: Socket) => {
+    socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
   });
   return server;
 }
