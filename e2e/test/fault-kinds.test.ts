@@ -7,6 +7,7 @@ import {
   applyPolicy,
   type RunningControlPlane,
   type RunningHfiProxy,
+  type RunningUpstream,
   request,
   scrapeMetric,
   startControlPlane,
@@ -23,6 +24,7 @@ const LEASE_SEC = 2;
 interface System {
   cp: RunningControlPlane;
   proxy: RunningHfiProxy;
+  up: RunningUpstream;
 }
 
 /** A control plane and one single-worker hfi-proxy (so per-worker counts are the proxy's), with a lease when asked. */
@@ -38,7 +40,7 @@ async function system(options: { lease?: boolean } = {}): Promise<System> {
       args: ['--workers', '1', '--plugin-config', JSON.stringify(config)],
     }),
   );
-  return { cp, proxy };
+  return { cp, proxy, up };
 }
 
 const metric = (proxy: RunningHfiProxy, name: string) => scrapeMetric(`${proxy.admin}/stats/prometheus`, name);
@@ -231,5 +233,61 @@ for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
     heldRequestStops(how, `reset-${how}`, (prefix) => ({
       match: { path: { prefix } },
       fault: { delay: { fixedDelay: '60s' }, reset: {} },
+    })));
+}
+
+// ---- 2. response phase -------------------------------------------------------------------------------
+
+test('response phase: the upstream does the work, the caller gets the abort instead of its answer', async () => {
+  const { cp, proxy, up } = await system();
+  await applyPolicy(
+    cp.url,
+    policy('orders-lost', 'frontend', [
+      { match: { path: { exact: '/o/ready' } }, fault: { abort: { httpStatus: 209 } } },
+      {
+        match: { path: { prefix: '/o/' }, method: { exact: 'POST' } },
+        fault: {
+          phase: 'response',
+          abort: { httpStatus: 503, body: 'injected after the upstream answered', headers: { 'retry-after': '1' } },
+        },
+      },
+    ]),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/o/ready`)).status === 209, { what: 'the policy on the proxy' });
+  const r = await request(`${proxy.url}/o/1`, { method: 'POST', body: '{"item":1}', headers: { 'content-type': 'application/json' } });
+  assert.equal(r.status, 503);
+  assert.equal(r.body, 'injected after the upstream answered');
+  assert.equal(r.headers['retry-after'], '1');
+  assert.equal(r.headers['x-hfi-fault'], 'orders-lost/1');
+  assert.ok(up.received.includes('/o/1'), 'the upstream received the request (and answered it)');
+  assert.equal((await request(`${proxy.url}/o/2`)).status, 200, 'a GET does not match');
+});
+
+test('response phase: a delay holds the answer; responseStatus narrows the rule to some statuses', async () => {
+  const { cp, proxy, up } = await system();
+  await applyPolicy(
+    cp.url,
+    policy('slow-errors', 'frontend', [
+      { match: { path: { exact: '/s/ready' } }, fault: { abort: { httpStatus: 209 } } },
+      { match: { path: { prefix: '/s/' }, responseStatus: '5xx' }, fault: { phase: 'response', delay: { fixedDelay: '400ms' } } },
+    ]),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/s/ready`)).status === 209, { what: 'the policy on the proxy' });
+  const failing = await request(`${proxy.url}/s/1`, { headers: { 'x-upstream-status': '503' } });
+  assert.equal(failing.status, 503, "the upstream's own answer, late");
+  assert.equal(failing.headers['x-hfi-fault'], 'slow-errors/1');
+  assert.ok(failing.ms >= 390, `held ${Math.round(failing.ms)} ms`);
+  assert.ok(up.received.includes('/s/1'));
+  const fine = await request(`${proxy.url}/s/2`);
+  assert.equal(fine.status, 200);
+  assert.equal(fine.headers['x-hfi-fault'], undefined, 'a 200 is out of 5xx: not held');
+  assert.ok(fine.ms < 300, `${Math.round(fine.ms)} ms`);
+});
+
+for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
+  test(`a held response is released when told: ${how}`, () =>
+    heldRequestStops(how, `response-${how}`, (prefix) => ({
+      match: { path: { prefix } },
+      fault: { phase: 'response', delay: { fixedDelay: '60s' } },
     })));
 }

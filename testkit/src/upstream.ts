@@ -1,18 +1,24 @@
-// A demo upstream in this process: answers every request 200 with JSON naming the path it got, so a test
-// sees that a request went through the proxy unchanged.
+// A demo upstream in this process: answers every request 200 (or the status its `x-upstream-status` header asks
+// for) with JSON naming the path it got, so a test sees that a request went through the proxy unchanged, and
+// keeps the paths it received (did the upstream do the work?).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RunningUpstream {
   url: string;
+  /** The path of every request received, in order. */
+  received: string[];
   close(): Promise<void>;
 }
 
 export async function startUpstream(): Promise<RunningUpstream> {
+  const received: string[] = [];
   const server = http.createServer((req, res) => {
+    received.push(req.url ?? '');
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
+      const asked = Number(req.headers['x-upstream-status']);
+      res.writeHead(asked >= 200 && asked <= 599 ? asked : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true, path: req.url }));
     });
   });
@@ -20,6 +26,7 @@ export async function startUpstream(): Promise<RunningUpstream> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    received,
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

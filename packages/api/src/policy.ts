@@ -7,6 +7,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { DelayFault, DelayInput, DelayMs } from './faults/delay.js';
 import { FaultLimit, FaultLimitInput, MaxActive } from './faults/limit.js';
+import { FaultPhase, FaultPhaseInput, ResponseStatusMatch } from './faults/phase.js';
 import { ResetFault } from './faults/reset.js';
 import { LIMITS } from './limits.js';
 import { CLOSED } from './schema.js';
@@ -48,6 +49,7 @@ export const RuleMatch = Type.Object(
     path: Type.Optional(StringMatch),
     method: Type.Optional(StringMatch),
     headers: Type.Optional(Type.Array(HeaderMatch, { maxItems: LIMITS.headersPerRule, description: 'all must hold' })),
+    responseStatus: Type.Optional(ResponseStatusMatch),
   },
   CLOSED,
 );
@@ -83,6 +85,7 @@ export const Fault = Type.Object(
     delay: Type.Optional(DelayFault),
     abort: Type.Optional(AbortFault),
     reset: Type.Optional(ResetFault),
+    phase: Type.Optional(FaultPhase),
     limit: Type.Optional(FaultLimit),
     maxActive: Type.Optional(MaxActive),
     start_delay_ms: StartDelayMs,
@@ -179,6 +182,7 @@ const FaultInput = Type.Object(
       ),
     ),
     reset: Type.Optional(ResetFault),
+    phase: Type.Optional(FaultPhaseInput),
     limit: Type.Optional(FaultLimitInput),
     maxActive: Type.Optional(MaxActive),
     start_delay_ms: Type.Optional(StartDelayMs),
@@ -223,6 +227,7 @@ export const PolicyDocument = Type.Object(
                     path: Type.Optional(StringMatch),
                     method: Type.Optional(StringMatch),
                     headers: Type.Optional(Type.Array(HeaderMatch, { maxItems: LIMITS.headersPerRule })),
+                    responseStatus: Type.Optional(ResponseStatusMatch),
                   },
                   CLOSED,
                 ),

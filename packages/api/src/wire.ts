@@ -5,6 +5,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './constants.js';
 import { CompiledDelayDistribution } from './faults/delay.js';
 import { CompiledLimit } from './faults/limit.js';
+import { CompiledResponseStatus } from './faults/phase.js';
 import { CompiledReset } from './faults/reset.js';
 import { Halt } from './halt.js';
 import { CLOSED, Nullable, ref } from './schema.js';
@@ -74,6 +75,8 @@ export const CompiledRule = Type.Object(
     delayDistribution: Type.Optional(CompiledDelayDistribution),
     limit: Type.Optional(CompiledLimit),
     reset: Type.Optional(CompiledReset),
+    phase: Type.Optional(Type.Literal('response', { description: 'act after the upstream answered; absent: before' })),
+    responseStatus: Type.Optional(CompiledResponseStatus),
   },
   CLOSED,
 );

@@ -10,6 +10,7 @@ import { Config, parseConfig } from './config';
 import { FaultTally, RuleCounters } from './counters';
 import { DelayQueue } from './delays';
 import { sendAbort } from './faults/abort';
+import { tagResponse } from './faults/fault-header';
 import { carryCounts } from './faults/limit';
 import { resetStream, resets } from './faults/reset';
 import { Identity, readIdentity } from './identity';
@@ -159,7 +160,9 @@ export class RootContext {
       stream.released = true;
       released++;
       // A stream that went away is refused by the host; there is nothing left to release then.
-      if (proxy_set_effective_context(stream.id) == Status.Ok) proxy_continue_stream(StreamType.HttpRequest);
+      if (proxy_set_effective_context(stream.id) == Status.Ok) {
+        proxy_continue_stream(stream.responsePhase ? StreamType.HttpResponse : StreamType.HttpRequest);
+      }
     }
     if (released > 0) {
       countReleased(released);
@@ -206,7 +209,11 @@ export class RootContext {
       if (proxy_set_effective_context(stream.id) != Status.Ok) continue;
       if (stream.rule.abort !== null) this.sendAbort(stream);
       else if (resets(stream.rule)) this.sendReset(stream);
-      else proxy_continue_stream(StreamType.HttpRequest);
+      else if (stream.responsePhase) {
+        tagResponse(stream.rule);
+        stream.released = true; // tagged: its response callbacks have nothing left to do
+        proxy_continue_stream(StreamType.HttpResponse);
+      } else proxy_continue_stream(StreamType.HttpRequest);
     }
   }
 

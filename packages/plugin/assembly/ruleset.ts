@@ -55,6 +55,11 @@ export class RuleExtra {
   limit: Limit | null = null;
   /** The rule resets its requests (faults/reset.ts). */
   reset: bool = false;
+  /** The rule acts on the response (faults/phase.ts). */
+  responsePhase: bool = false;
+  /** Upstream statuses it applies to, both included; 0 = any. */
+  statusMin: i32 = 0;
+  statusMax: i32 = 0;
 }
 
 /** Lazily attached: plain rules never get one. */

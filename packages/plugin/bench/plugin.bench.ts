@@ -14,12 +14,13 @@ const CONFIG = JSON.stringify({ control_plane_cluster: 'hfi-control-plane' });
 const UPDATED = '2025-11-21T00:00:00Z';
 
 const PLAIN = { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 };
-/** Faults of the issue-14 kinds, in turn: a jittered delay, a log-normal delay, a counted abort, a reset. */
+/** Faults of the issue-14 kinds, in turn: a jittered delay, a log-normal delay, a counted abort, a reset, a response-phase abort. */
 const NEW_KINDS: Rule['fault'][] = [
   { percentage: 100, delay: { fixed_delay_ms: 200, jitter_ms: 50 }, start_delay_ms: 0, duration_seconds: 0 },
   { percentage: 50, delay: { quantiles_ms: { p50: 100, p99: 1200 } }, maxActive: 10, start_delay_ms: 0, duration_seconds: 0 },
   { ...PLAIN, limit: { firstRequests: 3, perSecond: 5 } },
   { percentage: 100, reset: {}, start_delay_ms: 0, duration_seconds: 0 },
+  { percentage: 100, phase: 'response', abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 },
 ];
 
 /**
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
     `goal: median <= 1000 ns at 100 rules of the new kinds, no match: ${kindsMiss.toFixed(0)} ns (${(kindsMiss / 1000).toFixed(2)} of budget); last rule matches: ${kindsHit.toFixed(0)} ns (${(kindsHit / 1000).toFixed(2)})`,
   );
   console.log(
-    `goal: a response with no response-phase rule adds <= 300 ns: ${response.toFixed(0)} ns in on_response_headers (${(response / 300).toFixed(2)} of budget; there are no response-phase rules yet)`,
+    `goal: a response with no response-phase rule adds <= 300 ns: ${response.toFixed(0)} ns in on_response_headers (${(response / 300).toFixed(2)} of budget; response-phase rules in the set, none for this request)`,
   );
   console.log(
     `linear memory with 1,000 rules loaded (rule set JSON ${jsonBytes} bytes): ${memoryBytes} bytes (goal <= 1 MiB: ${(memoryBytes / 1048576).toFixed(2)} of budget)`,

@@ -12,6 +12,7 @@ import {
   compileRuleSet,
   type Decision,
   decideFault,
+  responseFaulted,
   type StoredPolicy,
   Xorshift64Star,
 } from '@hfi/policy';
@@ -85,13 +86,16 @@ test('every golden wire fixture runs in the wasm, and each of its cases decides 
       const rng = new Xorshift64Star(BigInt(f.seed));
       const counted = new CountedFaults();
       f.cases.forEach((c, i) => {
-        const d = decideFault(
-          f.ruleSet,
-          { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
-          f.identity,
-          c.nowMs,
-          rng,
-          counted,
+        const d = responseFaulted(
+          decideFault(
+            f.ruleSet,
+            { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
+            f.identity,
+            c.nowMs,
+            rng,
+            counted,
+          ),
+          c.request.upstreamStatus ?? 200,
         );
         assert.deepEqual(expectedOf(d), expectedOf(c.expected), `${file} case ${i}: reference`);
       });
@@ -223,6 +227,9 @@ const faultArb = fc
       { perSecond: 2, firstRequests: 4 },
     ),
     maxActive: fc.constantFrom(undefined, undefined, undefined, 1, 2),
+    /** The response phase (never with a reset), and the upstream statuses it applies to. */
+    responsePhase: fc.constantFrom(false, false, true),
+    responseStatus: fc.constantFrom(undefined, 200, '2xx', '5xx'),
   })
   .filter((f) => f.delayMs > 0 || f.abort !== undefined);
 
@@ -266,20 +273,26 @@ const policyArb = (i: number) =>
         spec: {
           selector: p.selector,
           priority: p.priority,
-          rules: p.rules.map((r) => ({
-            ...(r.match ? { match: stripUndefined(r.match) } : {}),
-            fault: stripUndefined({
-              percentage: r.fault.percentage,
-              delay: delayOf(r.fault),
-              abort: r.fault.abort && !r.fault.reset ? stripUndefined(r.fault.abort) : undefined,
-              reset: r.fault.reset && r.fault.abort ? {} : undefined,
-              limit: r.fault.limit,
-              // maxActive counts held requests: only for a rule that holds them.
-              maxActive: r.fault.delayMs > 0 || r.fault.start_delay_ms > 0 ? r.fault.maxActive : undefined,
-              start_delay_ms: r.fault.start_delay_ms,
-              duration_seconds: r.fault.duration_seconds,
-            }),
-          })),
+          rules: p.rules.map((r) => {
+            const onResponse = r.fault.responsePhase && !(r.fault.reset && r.fault.abort);
+            const status = onResponse && r.fault.responseStatus !== undefined ? { responseStatus: r.fault.responseStatus } : {};
+            const match = r.match || Object.keys(status).length > 0 ? { match: stripUndefined({ ...r.match, ...status }) } : {};
+            return {
+              ...match,
+              fault: stripUndefined({
+                percentage: r.fault.percentage,
+                delay: delayOf(r.fault),
+                abort: r.fault.abort && !r.fault.reset ? stripUndefined(r.fault.abort) : undefined,
+                reset: r.fault.reset && r.fault.abort ? {} : undefined,
+                limit: r.fault.limit,
+                // maxActive counts held requests: only for a rule that holds them.
+                maxActive: r.fault.delayMs > 0 || r.fault.start_delay_ms > 0 ? r.fault.maxActive : undefined,
+                phase: onResponse ? 'response' : undefined,
+                start_delay_ms: r.fault.start_delay_ms,
+                duration_seconds: r.fault.duration_seconds,
+              }),
+            };
+          }),
         },
       } as StoredPolicy;
     });
@@ -290,6 +303,7 @@ const requestArb = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT'),
   path: fc.tuple(pathArb, fc.constantFrom('', '?q=1', '?a=/api')).map(([p, q]) => p + q),
   headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 3 }),
+  upstreamStatus: fc.constantFrom(200, 200, 503, 404),
 });
 const scenarioArb = fc.record({
   policies: fc.integer({ min: 1, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => policyArb(i)))),
@@ -303,15 +317,18 @@ const scenarioArb = fc.record({
 });
 
 test('generated rule sets and requests: wasm and reference decide identically', async (t) => {
-  const kinds = { pass: 0, delay: 0, abort: 0, reset: 0, drawnDelay: 0, limited: 0 };
+  const kinds = { pass: 0, delay: 0, abort: 0, reset: 0, drawnDelay: 0, limited: 0, response: 0 };
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (s) => {
       const ruleSet = compileRuleSet(s.policies, { epoch: 'gen', version: 1 });
       let now = T0;
       const cases = s.requests.map(([request, step]) => ({ request, nowMs: (now += step) }));
+      const status = (c: (typeof cases)[number]) => c.request.upstreamStatus ?? 200;
       const rng = new Xorshift64Star(s.seed);
       const counted = new CountedFaults();
-      const expected = cases.map((c) => expectedOf(decideFault(ruleSet, c.request, s.identity, c.nowMs, rng, counted)));
+      const expected = cases.map((c) =>
+        expectedOf(responseFaulted(decideFault(ruleSet, c.request, s.identity, c.nowMs, rng, counted), status(c))),
+      );
       const observed = await runInWasm({ seed: s.seed, identity: s.identity, ruleSet }, cases);
       assert.deepEqual(observed, expected);
       for (const o of observed) {
@@ -319,6 +336,7 @@ test('generated rule sets and requests: wasm and reference decide identically', 
         const rule = ruleSet.rules.find((r) => r.id === o.ruleId);
         if (rule?.delayDistribution) kinds.drawnDelay++;
         if (rule?.limit) kinds.limited++;
+        if (rule?.phase) kinds.response++;
       }
     }),
     { numRuns: 250, seed: 20251122 },
@@ -326,7 +344,13 @@ test('generated rule sets and requests: wasm and reference decide identically', 
   t.diagnostic(`decisions compared: ${JSON.stringify(kinds)}`);
   // The generators must exercise every outcome, or the comparison proves little.
   assert.ok(
-    kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20 && kinds.reset > 10 && kinds.drawnDelay > 10 && kinds.limited > 10,
+    kinds.pass > 50 &&
+      kinds.delay > 20 &&
+      kinds.abort > 20 &&
+      kinds.reset > 10 &&
+      kinds.drawnDelay > 10 &&
+      kinds.limited > 10 &&
+      kinds.response > 10,
     JSON.stringify(kinds),
   );
 });

@@ -101,6 +101,8 @@ export interface RequestSpec {
   method: string;
   path: string;
   headers?: ReadonlyArray<readonly [string, string]>;
+  /** When set, the upstream answers with this status as soon as the request goes on (for response-phase rules). */
+  upstreamStatus?: number;
 }
 
 /** What a client observes, in the shape of the reference Decision (the delay as one total). */
@@ -133,8 +135,13 @@ export class PendingRequest {
   ) {
     this.startedAtMs = host.now();
   }
+  /** The upstream's answer was sent at once (RequestSpec.upstreamStatus). */
+  responseSent = false;
   get settled(): boolean {
-    return this.stream.state !== 'headers-paused';
+    const s = this.stream;
+    if (s.state === 'headers-paused') return false;
+    // A response-phase fault holds the upstream's response: settled once it (or the abort replacing it) reaches the client.
+    return !this.responseSent || s.responseHeaders !== null || s.localResponse !== null || s.state === 'reset';
   }
   note(): void {
     if (this.endedAtMs === null && this.settled) this.endedAtMs = this.host.now();
@@ -173,7 +180,12 @@ export function send(host: TestHost, req: RequestSpec, worker = 0): PendingReque
   ];
   for (const [k, v] of req.headers ?? []) headers.push([k, v]);
   s.sendRequestHeaders(headers, true);
-  return new PendingRequest(host, s);
+  const pending = new PendingRequest(host, s);
+  if (req.upstreamStatus !== undefined && s.state === 'continued') {
+    s.sendResponseHeaders([[':status', String(req.upstreamStatus)]], true);
+    pending.responseSent = true;
+  }
+  return pending;
 }
 
 /** Moves the clock to `targetMs` one millisecond at a time while requests wait, noting when each settles. */

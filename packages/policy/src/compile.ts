@@ -1,6 +1,7 @@
 // Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
 import { createHash } from 'node:crypto';
 import { compileLimits } from './faults/limit.js';
+import { compileResponseStatus } from './faults/phase.js';
 import { compileFaultKinds } from './faults/registry.js';
 import { byHaltSelector, haltCovers } from './halt.js';
 import { compileRegex, type RegexResult } from './regex/dfa.js';
@@ -52,6 +53,7 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
       activeFromMs,
       expiresAtMs: fault.duration_seconds > 0 ? activeFromMs + fault.duration_seconds * 1000 : 0,
       ...compileLimits(fault),
+      ...(rule.match?.responseStatus !== undefined ? { responseStatus: compileResponseStatus(rule.match.responseStatus) } : {}),
     };
   });
 }

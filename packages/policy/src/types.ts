@@ -84,6 +84,10 @@ export interface FaultDecision {
   abort: CompiledAbort | null;
   /** Present (true) only when the rule resets the stream once the wait is over (faults/reset.ts). */
   reset?: true;
+  /** Present only for a response-phase rule (faults/phase.ts): the fault acts on the upstream's response. */
+  phase?: 'response';
+  /** The upstream statuses it applies to (responseFaulted); absent: any. */
+  responseStatus?: { min: number; max: number };
 }
 
 export type Decision = { action: 'pass' } | FaultDecision;

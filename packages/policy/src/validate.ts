@@ -2,6 +2,7 @@
 // and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
 import { checkKeys, childPath, describe, ErrorSink, hasOwn, isRecord, own } from './errors.js';
 import { LIMIT_INPUT_KEYS, readLimits } from './faults/limit.js';
+import { readResponseStatus } from './faults/phase.js';
 import { FAULT_KIND_KEYS, FAULT_KINDS } from './faults/registry.js';
 import { readHeaderName, readInteger, TOKEN, written } from './fields.js';
 import { LIMITS } from './limits.js';
@@ -27,7 +28,7 @@ const METADATA_KEYS = ['name', 'labels', 'version', 'createdAt', 'updatedAt'] as
 const SPEC_KEYS = ['selector', 'priority', 'rules'] as const;
 const SELECTOR_KEYS = ['service', 'namespace'] as const;
 const RULE_KEYS = ['match', 'fault'] as const;
-const MATCH_KEYS = ['path', 'method', 'headers'] as const;
+const MATCH_KEYS = ['path', 'method', 'headers', 'responseStatus'] as const;
 const STRING_MATCH_KEYS = ['exact', 'prefix', 'regex'] as const;
 const HEADER_MATCH_KEYS = ['name', 'exact', 'prefix', 'regex', 'present'] as const;
 const FAULT_KEYS = ['percentage', ...FAULT_KIND_KEYS, ...LIMIT_INPUT_KEYS, 'start_delay_ms', 'duration_seconds'];
@@ -283,6 +284,9 @@ function readRule(sink: ValidationRun, path: string, value: unknown): Rule | und
   const before = sink.count;
   const match = readMatch(sink, `${path}.match`, own(value, 'match'));
   const fault = readFault(sink, `${path}.fault`, own(value, 'fault'));
+  if (match?.responseStatus !== undefined && fault && fault.phase !== 'response') {
+    sink.add(`${path}.match.responseStatus`, 'only with fault.phase: response (the status is known once the upstream answered)');
+  }
   if (sink.count > before || !fault) return undefined;
   return match ? { match, fault } : { fault };
 }
@@ -310,7 +314,12 @@ function readMatch(sink: ValidationRun, path: string, value: unknown): RuleMatch
     const matchers = readHeaderMatches(sink, `${path}.headers`, headers);
     if (matchers && matchers.length > 0) match.headers = matchers;
   }
-  return match.path || match.method || match.headers ? match : undefined;
+  const status = own(value, 'responseStatus');
+  if (status !== undefined) {
+    const read = readResponseStatus(sink, `${path}.responseStatus`, status);
+    if (read !== undefined) match.responseStatus = read;
+  }
+  return match.path || match.method || match.headers || match.responseStatus !== undefined ? match : undefined;
 }
 
 type ValueCheck = (kind: 'exact' | 'prefix' | 'regex', value: string) => string | undefined;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CompiledRuleSet, Decision, DrawSource, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
-import { CountedFaults, compileRuleSet, decideFault, Xorshift64Star } from '../src/index.js';
+import { CountedFaults, compileRuleSet, decideFault, responseFaulted, Xorshift64Star } from '../src/index.js';
 import { policy, stored, T0 } from './helpers.js';
 
 const frontend: Identity = { service: 'frontend', namespace: 'demo' };
@@ -279,4 +279,23 @@ test('a reset rule decides reset, after its wait; a plain decision carries no re
     reset: true,
   });
   assert.equal('reset' in decide(rules, request('/x')), false);
+});
+
+test('a response-phase rule is decided at request time; responseFaulted applies its status range to the answer', () => {
+  const rules = set(
+    stored(
+      policy('on-5xx', [
+        { match: { path: { exact: '/r' }, responseStatus: '5xx' }, fault: { phase: 'response', abort: { httpStatus: 502 } } },
+      ]),
+    ),
+    stored(policy('plain', [{ fault: { abort: { httpStatus: 503 } } }], { priority: -1 })),
+  );
+  const decided = decide(rules, request('/r'));
+  assert.equal(decided.action === 'fault' && decided.phase, 'response');
+  assert.deepEqual(decided.action === 'fault' && decided.responseStatus, { min: 500, max: 599 });
+  assert.equal(responseFaulted(decided, 503), decided);
+  assert.deepEqual(responseFaulted(decided, 200), { action: 'pass' }, 'out of range: passes, no fall-through to "plain"');
+  const plain = decide(rules, request('/x'));
+  assert.equal(responseFaulted(plain, 200), plain, 'request-phase decisions are unaffected');
+  assert.equal('phase' in plain, false);
 });

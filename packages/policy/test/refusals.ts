@@ -153,6 +153,11 @@ export const REFUSALS: readonly Refusal[] = [
   refusal(under(String.raw`\.fault\.reset`), 'expected {} (a reset takes no options)'),
   refusal(under(String.raw`\.fault\.reset\..+`), 'unknown field (a reset takes no options'),
   refusal(under(String.raw`\.fault\.reset`), 'a fault either aborts or resets the request, not both'),
+  // response phase (faults/phase.ts)
+  refusal(under(String.raw`\.fault\.phase`), 'expected "request" (the default: before the upstream) or "response"'),
+  refusal(under(String.raw`\.fault\.phase`), 'a reset acts on the request only'),
+  refusal(under(String.raw`\.match\.responseStatus`), 'expected an HTTP status from 100 to 599 or a class such as "5xx"'),
+  refusal(under(String.raw`\.match\.responseStatus`), 'only with fault.phase: response'),
   // abort
   refusal(under(String.raw`\.fault\.abort`), 'expected an object {httpStatus, grpcStatus, body, headers}'),
   refusal(under(String.raw`\.fault\.abort\.httpStatus`), 'is required: an HTTP status from 200 to 599'),

@@ -2,14 +2,15 @@
 // compiler, request cases, and the decisions of the reference decideFault. See testdata/wire/README.md.
 
 import type { Decision, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
-import { CountedFaults, compileRuleSet, decideFault, validatePolicy, Xorshift64Star } from '../src/index.js';
+import { CountedFaults, compileRuleSet, decideFault, responseFaulted, validatePolicy, Xorshift64Star } from '../src/index.js';
 
 const UPDATED_AT_MS = Date.parse('2025-11-22T00:00:00.000Z');
 const NOW = UPDATED_AT_MS + 1_000;
 
 interface CaseInput {
   name: string;
-  request: { method?: string; path: string; headers?: [string, string][] };
+  /** upstreamStatus: the upstream answers at once with it (what a response-phase rule sees); default 200. */
+  request: { method?: string; path: string; headers?: [string, string][]; upstreamStatus?: number };
   nowMs?: number;
 }
 
@@ -399,6 +400,42 @@ const FIXTURES: FixtureInput[] = [
       { name: 'no rule: passes', request: get('/other') },
     ],
   },
+  {
+    file: 'response-phase.json',
+    description:
+      'wire version 2: phase "response" acts after the upstream answered (decided and drawn at request time); responseStatus {min, max} narrows it to some statuses, else the request passes',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x7e59_0e5e_0000_0014n,
+    policies: [
+      {
+        input: p('replace-5xx', [
+          {
+            match: { path: { exact: '/r' }, responseStatus: '5xx' },
+            fault: { phase: 'response', abort: { httpStatus: 502, body: 'replaced' } },
+          },
+        ]),
+      },
+      { input: p('hold', [{ match: { path: { exact: '/h' } }, fault: { phase: 'response', delay_ms: 40 } }]) },
+      {
+        input: p('hold-then-abort', [
+          {
+            match: { path: { exact: '/ha' }, responseStatus: 200 },
+            fault: { phase: 'response', percentage: 50, delay_ms: 10, abort: { httpStatus: 503 } },
+          },
+        ]),
+      },
+    ],
+    cases: [
+      { name: '503 from the upstream: replaced by 502', request: { ...get('/r'), upstreamStatus: 503 } },
+      { name: '200 from the upstream: out of 5xx, passes', request: { ...get('/r'), upstreamStatus: 200 } },
+      { name: 'the response is held 40 ms', request: { ...get('/h'), upstreamStatus: 200 } },
+      ...Array.from({ length: 6 }, (_, i) => ({
+        name: `held 10 ms then aborted, half the time ${i}`,
+        request: { ...get('/ha'), upstreamStatus: 200 },
+      })),
+      { name: 'a 404 is out of range: passes (the draw was taken)', request: { ...get('/ha'), upstreamStatus: 404 } },
+    ],
+  },
 ];
 
 export interface WireFixtureFile {
@@ -415,13 +452,16 @@ export function buildWireFixtures(): WireFixtureFile[] {
     // One worker: the fixture's requests share its counts (fault limits).
     const counted = new CountedFaults();
     const cases = fixture.cases.map((input) => {
-      const request: RequestFacts = {
+      const status = input.request.upstreamStatus;
+      const request: RequestFacts & { upstreamStatus?: number } = {
         method: input.request.method ?? 'GET',
         path: input.request.path,
         headers: input.request.headers ?? [],
+        ...(status !== undefined ? { upstreamStatus: status } : {}),
       };
       const nowMs = input.nowMs ?? NOW;
-      const expected: Decision = decideFault(ruleSet, request, fixture.identity, nowMs, random, counted);
+      const decided = decideFault(ruleSet, request, fixture.identity, nowMs, random, counted);
+      const expected: Decision = responseFaulted(decided, status ?? 200);
       return { name: input.name, request, nowMs, expected };
     });
     const body = { description: fixture.description, seed: fixture.seed.toString(), identity: fixture.identity, ruleSet, cases };

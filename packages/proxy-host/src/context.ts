@@ -130,6 +130,8 @@ export class StreamContext extends ContextBase {
   private finished = false;
   /** True when the filter runs without plugin callbacks (fail-open after the VM failed). */
   private bypass = false;
+  /** The local reply went straight to the codec, replacing a paused response (no encoder filter saw it). */
+  private directReply = false;
   connection: { source: string; sourcePort: number; destination: string; destinationPort: number; id: number } | null = null;
 
   constructor(
@@ -250,7 +252,7 @@ export class StreamContext extends ContextBase {
   private onData(dir: Direction, chunk: Uint8Array, endOfStream: boolean): void {
     const d = this[dir];
     if (this.state === 'reset' || this.state === 'done') return;
-    if (dir === 'request' && this.localReply) return;
+    if (this.localReply && (dir === 'request' || this.directReply)) return;
     if (endOfStream) d.ended = true;
     if (!d.headersForwarded) {
       // Paused at headers: Envoy buffers the body and gives no body callbacks until resume.
@@ -315,6 +317,9 @@ export class StreamContext extends ContextBase {
     this.request.paused = false;
     this.sink.localReplyStarted(reply);
     const body = encoder.encode(reply.body);
+    // Response headers exist but were not sent downstream (a filter paused them): Envoy sends the reply straight to
+    // the codec, bypassing the encoder filters (FilterManager::sendLocalReply, docs/envoy-facts.md E23).
+    const direct = this.response.headers !== null;
     const headers: HeaderPair[] = [[':status', String(reply.status)]];
     if (body.length > 0) {
       headers.push(['content-length', String(body.length)]);
@@ -322,6 +327,20 @@ export class StreamContext extends ContextBase {
     } else headers.push(['content-length', '0']);
     for (const [k, v] of reply.headers) headers.push([k.toLowerCase(), v]);
     if (reply.grpcStatus >= 0 && reply.grpcStatus <= 16) headers.push(['grpc-status', String(reply.grpcStatus)]);
+    if (direct) {
+      this.directReply = true;
+      const r = this.response;
+      r.paused = false;
+      r.withheld = null;
+      r.withheldEos = false;
+      r.headers = new HeaderMap(headers);
+      r.headersAvailable = false;
+      r.headersForwarded = true;
+      this.responseCode = reply.status;
+      this.sink.sendResponseHeaders(r.headers.entries(), body.length === 0);
+      if (body.length > 0) this.sink.sendResponseData(body, true);
+      return;
+    }
     // The local reply runs through the encoder chain: the plugin's own response callbacks see it.
     this.response.headers = null;
     this.encodeHeaders(headers, body.length === 0);

@@ -69,6 +69,15 @@ test('a reset is put in words, after its delay', () => {
   );
 });
 
+test('a response-phase fault says it acts after the upstream answered, and on which statuses', () => {
+  const rule: Rule = {
+    match: { path: { prefix: '/orders' }, responseStatus: '5xx' },
+    fault: { ...fault, phase: 'response', delay: { fixed_delay_ms: 1000 } },
+  };
+  assert.equal(describeMatch(rule), 'path starts with "/orders", and the upstream answered 5xx');
+  assert.equal(describeFault(rule), 'after the upstream answered: delay 1s');
+});
+
 test('the time window says when a policy expired, and what an expiring one has left', () => {
   const now = Date.parse('2025-01-01T01:00:00Z');
   const policy = (phase: 'Active' | 'Expired', expiresAt: string | null): PolicyWithStatus => ({

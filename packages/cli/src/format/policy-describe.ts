@@ -78,6 +78,7 @@ export function describeMatch(rule: Rule): string {
   if (m?.path) parts.push(`path ${describeString(m.path)}`);
   if (m?.method) parts.push(`method ${describeString(m.method)}`);
   for (const h of m?.headers ?? []) parts.push(describeHeader(h));
+  if (m?.responseStatus !== undefined) parts.push(`the upstream answered ${m.responseStatus}`);
   return parts.length === 0 ? 'every request' : parts.join(', and ');
 }
 

@@ -8,6 +8,7 @@ import { Rule } from '../ruleset';
 import { Abort, readAbortField } from './abort';
 import { readDelayDistributionField, readDelayField } from './delay';
 import { readLimitField } from './limit';
+import { readPhaseField, readResponseStatusField } from './phase';
 import { readResetField } from './reset';
 
 const DELAY_MS: u32 = 1 << 0;
@@ -15,6 +16,8 @@ const ABORT: u32 = 1 << 1;
 const DELAY_DISTRIBUTION: u32 = 1 << 2;
 const LIMIT: u32 = 1 << 3;
 const RESET: u32 = 1 << 4;
+const PHASE: u32 = 1 << 5;
+const RESPONSE_STATUS: u32 = 1 << 6;
 
 /** Fields every rule must carry, whatever its fault. */
 export const REQUIRED_FAULT_FIELDS: u32 = DELAY_MS | ABORT;
@@ -33,6 +36,14 @@ export function readFaultField(r: JsonReader, fields: FieldReader, rule: Rule, a
   if (r.keyIs('limit')) {
     readLimitField(fields, rule);
     return LIMIT;
+  }
+  if (r.keyIs('phase')) {
+    readPhaseField(fields, rule);
+    return PHASE;
+  }
+  if (r.keyIs('responseStatus')) {
+    readResponseStatusField(fields, rule);
+    return RESPONSE_STATUS;
   }
   if (r.keyIs('reset')) {
     readResetField(fields, rule);

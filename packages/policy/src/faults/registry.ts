@@ -6,9 +6,10 @@ import { abortKind } from './abort.js';
 import { delayKind } from './delay.js';
 import type { DecisionStep, FaultKind } from './kind.js';
 import { describeLimits } from './limit.js';
+import { describePhase, phaseKind } from './phase.js';
 import { resetKind } from './reset.js';
 
-export const FAULT_KINDS: readonly FaultKind[] = [delayKind, abortKind, resetKind];
+export const FAULT_KINDS: readonly FaultKind[] = [delayKind, abortKind, resetKind, phaseKind];
 
 /** Every key under `fault` some kind reads. */
 export const FAULT_KIND_KEYS: readonly string[] = FAULT_KINDS.flatMap((kind) => kind.inputKeys);
@@ -28,7 +29,8 @@ export function describeFault(fault: Fault): string {
   const parts = FAULT_KINDS.map((kind) => kind.describe(fault)).filter((text): text is string => text !== undefined);
   const what = parts.length === 0 ? 'nothing (no delay or abort)' : parts.join(', then ');
   const limits = describeLimits(fault);
-  return limits === undefined ? what : `${what}; ${limits}`;
+  const phased = `${describePhase(fault) ?? ''}${what}`;
+  return limits === undefined ? phased : `${phased}; ${limits}`;
 }
 
 /** The kinds' decision steps for a compiled rule, in registry order (none for a plain delay/abort rule). */
