@@ -291,3 +291,36 @@ for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
       fault: { phase: 'response', delay: { fixedDelay: '60s' } },
     })));
 }
+
+// ---- 7. gRPC callers -------------------------------------------------------------------------------
+
+test('gRPC: an abort of a gRPC request is a trailers-only answer (HTTP 200, grpc-status, grpc-message), in both phases', async () => {
+  const { cp, proxy } = await system();
+  await applyPolicy(
+    cp.url,
+    policy('grpc-faults', 'frontend', [
+      { match: { path: { exact: '/g/ready' } }, fault: { abort: { httpStatus: 209 } } },
+      {
+        match: { path: { prefix: '/g.Svc/Request' } },
+        fault: { abort: { httpStatus: 503, grpcStatus: 14, body: 'unavailable: injected' } },
+      },
+      { match: { path: { prefix: '/g.Svc/Response' } }, fault: { phase: 'response', abort: { httpStatus: 500 } } },
+    ]),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/g/ready`)).status === 209, { what: 'the policy on the proxy' });
+  const grpc = { method: 'POST', headers: { 'content-type': 'application/grpc', te: 'trailers' }, body: '' };
+  const onRequest = await request(`${proxy.url}/g.Svc/Request`, grpc);
+  assert.equal(onRequest.status, 200);
+  assert.equal(onRequest.headers['content-type'], 'application/grpc');
+  assert.equal(onRequest.headers['grpc-status'], '14');
+  assert.equal(onRequest.headers['grpc-message'], 'unavailable: injected');
+  assert.equal(onRequest.headers['x-hfi-fault'], 'grpc-faults/1');
+  assert.equal(onRequest.body, '');
+  const onResponse = await request(`${proxy.url}/g.Svc/Response`, grpc);
+  assert.equal(onResponse.status, 200);
+  assert.equal(onResponse.headers['grpc-status'], '2', 'no grpcStatus: HTTP 500 maps to UNKNOWN, as Envoy maps it');
+  assert.equal(onResponse.body, '');
+  const http = await request(`${proxy.url}/g.Svc/Request`);
+  assert.equal(http.status, 503, 'the same rule answers a plain HTTP caller with its HTTP status');
+  assert.equal(http.headers['grpc-status'], undefined);
+});
