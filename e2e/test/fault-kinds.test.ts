@@ -59,23 +59,34 @@ async function remove(cp: RunningControlPlane, name: string): Promise<void> {
 
 type StopHow = 'delete' | 'halt' | 'expiry' | 'lease';
 
+/** A policy with more fields in its spec (requestOverrides). */
+function withSpec<P extends { spec: object }>(p: P, spec: Record<string, unknown>): P {
+  return { ...p, spec: { ...p.spec, ...spec } };
+}
+
 /**
  * A held request (a delay of some kind, on either phase) is released by `how` within a few seconds and goes on
  * without its fault; afterwards the kind no longer applies. `rule` is the kind's rule for paths under `prefix`.
  */
-async function heldRequestStops(how: StopHow, name: string, rule: (prefix: string) => unknown): Promise<void> {
+async function heldRequestStops(
+  how: StopHow,
+  name: string,
+  rule: (prefix: string) => unknown,
+  headers: Record<string, string> = {},
+  spec: Record<string, unknown> = {},
+): Promise<void> {
   const { cp, proxy } = await system({ lease: how === 'lease' });
   const prefix = `/${name}`;
   const expiry = how === 'expiry' ? { duration_seconds: 3 } : {};
   const withExpiry = (r: unknown) => ({ ...(r as object), fault: { ...(r as { fault: object }).fault, ...expiry } });
   // A marker rule first: its answer (209) says the policy reached the proxy.
   const marker = { match: { path: { exact: `${prefix}/ready` } }, fault: { abort: { httpStatus: 209 }, ...expiry } };
-  await applyPolicy(cp.url, policy(name, 'frontend', [marker, withExpiry(rule(prefix))]));
+  await applyPolicy(cp.url, withSpec(policy(name, 'frontend', [marker, withExpiry(rule(prefix))]), spec));
   const appliedAt = Date.now();
   await waitFor(async () => (await request(`${proxy.url}${prefix}/ready`)).status === 209, { what: `${name} on the proxy` });
   const counted = async () => (await metric(proxy, 'wasmcustom_hfi_faults_delays_total')) || 0;
   const before = await counted();
-  const held = request(`${proxy.url}${prefix}/x`);
+  const held = request(`${proxy.url}${prefix}/x`, { headers });
   held.catch(() => {}); // an expiry leaves it waiting until the proxy stops
   await waitFor(async () => (await counted()) > before, { timeoutMs: 10_000, what: `the ${name} request to be held` });
   const stoppedAt = Date.now();
@@ -324,3 +335,44 @@ test('gRPC: an abort of a gRPC request is a trailers-only answer (HTTP 200, grpc
   assert.equal(http.status, 503, 'the same rule answers a plain HTTP caller with its HTTP status');
   assert.equal(http.headers['grpc-status'], undefined);
 });
+
+// ---- 5. request overrides ----------------------------------------------------------------------------
+
+test('request overrides: the test client chooses its fault within the bounds; the headers never reach the upstream', async () => {
+  const { cp, proxy, up } = await system();
+  await applyPolicy(
+    cp.url,
+    withSpec(
+      policy('chosen', 'frontend', [
+        { match: { path: { exact: '/c/ready' } }, fault: { abort: { httpStatus: 209 } } },
+        { match: { path: { prefix: '/c/' } }, fault: { delay_ms: 1 } },
+      ]),
+      { requestOverrides: { maxDelay: '2s', abortStatuses: [503] } },
+    ),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/c/ready`)).status === 209, { what: 'the policy on the proxy' });
+  const aborted = await request(`${proxy.url}/c/1`, { headers: { 'x-hfi-fault-abort-status': '503' } });
+  assert.equal(aborted.status, 503);
+  assert.equal(aborted.headers['x-hfi-fault'], 'chosen/1');
+  const slow = await request(`${proxy.url}/c/2`, { headers: { 'x-hfi-fault-delay-ms': '300' } });
+  assert.equal(slow.status, 200);
+  assert.ok(slow.ms >= 290, `chose 300 ms, waited ${Math.round(slow.ms)} ms`);
+  const at = up.received.indexOf('/c/2');
+  assert.ok(at >= 0);
+  assert.equal(up.receivedHeaders[at]?.['x-hfi-fault-delay-ms'], undefined, 'stripped before the upstream');
+  const outside = await request(`${proxy.url}/c/3`, { headers: { 'x-hfi-fault-abort-status': '500', 'x-hfi-fault-delay-ms': '9000' } });
+  assert.equal(outside.status, 200, 'outside the bounds: ignored, the rule as written');
+  assert.ok(outside.ms < 1_500);
+  assert.equal(await metric(proxy, 'wasmcustom_hfi_overrides_ignored_total'), 2);
+});
+
+for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
+  test(`a chosen delay stops when told: ${how}`, () =>
+    heldRequestStops(
+      how,
+      `chosen-${how}`,
+      (prefix) => ({ match: { path: { prefix } }, fault: { delay_ms: 1 } }),
+      { 'x-hfi-fault-delay-ms': '60000' },
+      { requestOverrides: { maxDelay: '60s' } },
+    ));
+}

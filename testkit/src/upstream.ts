@@ -8,13 +8,17 @@ export interface RunningUpstream {
   url: string;
   /** The path of every request received, in order. */
   received: string[];
+  /** The headers of each of those requests. */
+  receivedHeaders: http.IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
 export async function startUpstream(): Promise<RunningUpstream> {
   const received: string[] = [];
+  const receivedHeaders: http.IncomingHttpHeaders[] = [];
   const server = http.createServer((req, res) => {
     received.push(req.url ?? '');
+    receivedHeaders.push(req.headers);
     req.resume();
     req.on('end', () => {
       const asked = Number(req.headers['x-upstream-status']);
@@ -27,6 +31,7 @@ export async function startUpstream(): Promise<RunningUpstream> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    receivedHeaders,
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

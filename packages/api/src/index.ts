@@ -7,6 +7,7 @@ export * from './dataplane.js';
 export * from './errors.js';
 export * from './faults/delay.js';
 export * from './faults/limit.js';
+export * from './faults/overrides.js';
 export * from './faults/phase.js';
 export * from './faults/reset.js';
 export * from './halt.js';

@@ -33,6 +33,8 @@ export const LIMITS = {
   maxPerSecond: 1_000_000,
   /** fault.maxActive: no more than the plugin's delay queue holds (MAX_WAITING). */
   maxActive: 10_000,
+  /** spec.requestOverrides.abortStatuses */
+  overrideStatuses: 16,
   priorityMin: -1000,
   priorityMax: 1000,
   /** metadata.version as a client may send it back (the server assigns store revisions). */

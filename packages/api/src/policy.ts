@@ -7,6 +7,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { DelayFault, DelayInput, DelayMs } from './faults/delay.js';
 import { FaultLimit, FaultLimitInput, MaxActive } from './faults/limit.js';
+import { RequestOverrides, RequestOverridesInput } from './faults/overrides.js';
 import { FaultPhase, FaultPhaseInput, ResponseStatusMatch } from './faults/phase.js';
 import { ResetFault } from './faults/reset.js';
 import { LIMITS } from './limits.js';
@@ -134,6 +135,7 @@ export const PolicySpec = Type.Object(
     selector: Selector,
     priority: Type.Integer({ minimum: LIMITS.priorityMin, maximum: LIMITS.priorityMax, description: 'higher is evaluated first' }),
     rules: Type.Array(Rule, { minItems: 1, maxItems: LIMITS.rulesPerPolicy, description: 'the first match decides' }),
+    requestOverrides: Type.Optional(RequestOverrides),
   },
   CLOSED,
 );
@@ -238,6 +240,7 @@ export const PolicyDocument = Type.Object(
           ),
           { minItems: 1, maxItems: LIMITS.rulesPerPolicy },
         ),
+        requestOverrides: Type.Optional(RequestOverridesInput),
       },
       CLOSED,
     ),

@@ -5,6 +5,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './constants.js';
 import { CompiledDelayDistribution } from './faults/delay.js';
 import { CompiledLimit } from './faults/limit.js';
+import { CompiledOverrides } from './faults/overrides.js';
 import { CompiledResponseStatus } from './faults/phase.js';
 import { CompiledReset } from './faults/reset.js';
 import { Halt } from './halt.js';
@@ -77,6 +78,7 @@ export const CompiledRule = Type.Object(
     reset: Type.Optional(CompiledReset),
     phase: Type.Optional(Type.Literal('response', { description: 'act after the upstream answered; absent: before' })),
     responseStatus: Type.Optional(CompiledResponseStatus),
+    overrides: Type.Optional(CompiledOverrides),
   },
   CLOSED,
 );

@@ -2,9 +2,11 @@
 
 import { FilterHeadersStatus } from './abi/constants';
 import { findMatchingRule, requestNowMs } from './decide';
+import { aborts } from './faults/abort';
 import { delayOf } from './faults/delay';
 import { tagResponse } from './faults/fault-header';
 import { admitted } from './faults/limit';
+import { chosenAbortStatus, chosenDelay, overridesOf, readChosenFault } from './faults/overrides';
 import { inResponsePhase, statusApplies } from './faults/phase';
 import { resets } from './faults/reset';
 import { noteGarbage } from './gc';
@@ -30,10 +32,18 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   const set = root.activeSet;
   if (set === null || set.rules.length == 0) return FilterHeadersStatus.Continue;
   const rule = findMatchingRule(set);
-  if (rule === null || !faults(rule) || !admitted(rule)) return FilterHeadersStatus.Continue;
+  if (rule === null) return FilterHeadersStatus.Continue;
+  // Read and stripped whatever the draw says: the upstream never sees them.
+  const overrides = overridesOf(rule);
+  if (overrides !== null) readChosenFault(rule, overrides);
+  if (!faults(rule) || !admitted(rule)) return FilterHeadersStatus.Continue;
   const stream = new Stream(streamId, root.id, rule);
   noteGarbage(1);
-  const delayMs = delayOf(rule);
+  let delayMs = delayOf(rule);
+  if (overrides !== null) {
+    delayMs = chosenDelay(delayMs);
+    stream.abortStatus = chosenAbortStatus();
+  }
   const waitMs = <i64>rule.startDelayMs + delayMs;
   if (inResponsePhase(rule)) {
     // Decided now, acted on when the response arrives (onResponseHeaders).
@@ -56,7 +66,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
     return FilterHeadersStatus.StopIteration;
   }
   faulted.set(streamId, stream);
-  if (rule.abort !== null) {
+  if (aborts(stream)) {
     root.sendAbort(stream);
     if (isDebug()) logDebug('request aborted by rule ' + rule.id);
     return FilterHeadersStatus.StopIteration;
@@ -105,7 +115,7 @@ function onFaultedResponse(root: RootContext | null, stream: Stream): u32 {
     if (isDebug()) logDebug('response held ' + waitMs.toString() + ' ms by rule ' + rule.id);
     return FilterHeadersStatus.StopIteration;
   }
-  if (rule.abort !== null) {
+  if (aborts(stream)) {
     root.sendAbort(stream);
     if (isDebug()) logDebug('response replaced by rule ' + rule.id);
     return FilterHeadersStatus.StopIteration;

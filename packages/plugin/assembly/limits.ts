@@ -15,6 +15,8 @@ export {
   MAX_HEADERS_PER_RULE,
   MAX_RULE_SET_BYTES,
   MAX_RULES,
+  OVERRIDE_ABORT_HEADER,
+  OVERRIDE_DELAY_HEADER,
   WIRE_VERSION,
 } from './generated/contract';
 

@@ -19,6 +19,7 @@ let leaseExpiriesId: u32 = 0;
 let epochChangesId: u32 = 0;
 let overMaxActiveId: u32 = 0;
 let resetsId: u32 = 0;
+let overridesIgnoredId: u32 = 0;
 
 function define(type: u32, name: string): u32 {
   const bytes = String.UTF8.encode(name);
@@ -41,6 +42,7 @@ export function defineMetrics(): void {
   epochChangesId = define(MetricType.Counter, 'wasmcustom_hfi_epoch_changes_total');
   overMaxActiveId = define(MetricType.Counter, 'wasmcustom_hfi_faults_over_max_active_total');
   resetsId = define(MetricType.Counter, 'wasmcustom_hfi_faults_resets_total');
+  overridesIgnoredId = define(MetricType.Counter, 'wasmcustom_hfi_overrides_ignored_total');
 }
 
 function increment(id: u32): void {
@@ -95,4 +97,9 @@ export function countOverMaxActive(): void {
 /** A stream was reset by a fault. */
 export function countReset(): void {
   increment(resetsId);
+}
+
+/** A request override header the matched rule's policy does not allow (out of bounds, not a number). */
+export function countOverrideIgnored(): void {
+  increment(overridesIgnoredId);
 }

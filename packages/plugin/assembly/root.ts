@@ -9,7 +9,7 @@ import { HostBufferSource } from './body-source';
 import { Config, parseConfig } from './config';
 import { FaultTally, RuleCounters } from './counters';
 import { DelayQueue } from './delays';
-import { sendAbort } from './faults/abort';
+import { aborts, sendAbort } from './faults/abort';
 import { tagResponse } from './faults/fault-header';
 import { carryCounts } from './faults/limit';
 import { resetStream, resets } from './faults/reset';
@@ -207,7 +207,7 @@ export class RootContext {
       if (stream === null) return;
       // The stream may be gone (client reset): Envoy then refuses the context and we skip it.
       if (proxy_set_effective_context(stream.id) != Status.Ok) continue;
-      if (stream.rule.abort !== null) this.sendAbort(stream);
+      if (aborts(stream)) this.sendAbort(stream);
       else if (resets(stream.rule)) this.sendReset(stream);
       else if (stream.responsePhase) {
         tagResponse(stream.rule);

@@ -8,6 +8,7 @@ import { HeaderSlots } from './decide';
 import { Abort } from './faults/abort';
 import { DelayDistribution } from './faults/delay';
 import { Limit } from './faults/limit';
+import { Overrides } from './faults/overrides';
 import { HeaderCondition, StringMatcher } from './matchers';
 import { PathIndex } from './path-index';
 
@@ -60,6 +61,8 @@ export class RuleExtra {
   /** Upstream statuses it applies to, both included; 0 = any. */
   statusMin: i32 = 0;
   statusMax: i32 = 0;
+  /** Request overrides allowed by its policy (faults/overrides.ts); null when not. */
+  overrides: Overrides | null = null;
 }
 
 /** Lazily attached: plain rules never get one. */

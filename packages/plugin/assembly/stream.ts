@@ -13,6 +13,8 @@ export class Stream {
   responsePhase: bool = false;
   responseWaitMs: i64 = 0;
   responseDelayMs: i64 = 0;
+  /** An abort status the request chose (faults/overrides.ts); 0 when none. */
+  abortStatus: i32 = 0;
 
   constructor(
     readonly id: u32,

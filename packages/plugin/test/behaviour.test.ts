@@ -338,3 +338,35 @@ test('responses of delayed requests carry x-hfi-fault; aborts carry it once, in 
     host.close();
   }
 });
+
+test('request overrides: both headers are stripped before the upstream when the rule allows them, ignored values counted; elsewhere they pass through', async () => {
+  const overrides = { maxDelayMs: 50, abortStatuses: [503] };
+  const host = await startPlugin({
+    ruleSet: ruleSet([
+      rule('open/0', { path: { kind: 'prefix', value: '/open' }, perMillion: 0, overrides }),
+      rule('closed/0', { path: { kind: 'prefix', value: '/closed' }, perMillion: 0 }),
+    ]),
+  });
+  try {
+    const headers: [string, string][] = [
+      ['x-hfi-fault-delay-ms', '999'],
+      ['x-hfi-fault-abort-status', '503'],
+      ['x-other', 'kept'],
+    ];
+    const open = send(host, { method: 'GET', path: '/open', headers });
+    const seen = (open.stream.forwardedRequestHeaders ?? []).map(([k]) => k);
+    assert.equal(open.stream.state, 'continued', 'percentage 0: not faulted');
+    assert.ok(!seen.includes('x-hfi-fault-delay-ms') && !seen.includes('x-hfi-fault-abort-status'), `forwarded: ${seen}`);
+    assert.ok(seen.includes('x-other'));
+    assert.equal(host.metric('wasmcustom_hfi_overrides_ignored_total'), 1, 'the delay over maxDelay was ignored');
+    const closed = send(host, { method: 'GET', path: '/closed', headers });
+    const passed = (closed.stream.forwardedRequestHeaders ?? []).map(([k]) => k);
+    assert.ok(
+      passed.includes('x-hfi-fault-delay-ms') && passed.includes('x-hfi-fault-abort-status'),
+      'without requestOverrides they do nothing',
+    );
+    assert.equal(host.metric('wasmcustom_hfi_overrides_ignored_total'), 1);
+  } finally {
+    host.close();
+  }
+});

@@ -263,6 +263,7 @@ const policyArb = (i: number) =>
       priority: fc.constantFrom(0, 0, 5),
       rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
       updatedOffsetS: fc.constantFrom(-120, -10, 0, 5),
+      requestOverrides: fc.constantFrom(undefined, undefined, { maxDelayMs: 10, abortStatuses: [503] }, { abortStatuses: [503, 429] }),
     })
     .map((p): StoredPolicy => {
       const updatedAt = new Date(T0 + p.updatedOffsetS * 1000).toISOString();
@@ -273,6 +274,7 @@ const policyArb = (i: number) =>
         spec: {
           selector: p.selector,
           priority: p.priority,
+          ...(p.requestOverrides ? { requestOverrides: p.requestOverrides } : {}),
           rules: p.rules.map((r) => {
             const onResponse = r.fault.responsePhase && !(r.fault.reset && r.fault.abort);
             const status = onResponse && r.fault.responseStatus !== undefined ? { responseStatus: r.fault.responseStatus } : {};
@@ -299,12 +301,23 @@ const policyArb = (i: number) =>
 function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
-const requestArb = fc.record({
-  method: fc.constantFrom('GET', 'POST', 'PUT'),
-  path: fc.tuple(pathArb, fc.constantFrom('', '?q=1', '?a=/api')).map(([p, q]) => p + q),
-  headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 3 }),
-  upstreamStatus: fc.constantFrom(200, 200, 503, 404),
-});
+const requestArb = fc
+  .record({
+    method: fc.constantFrom('GET', 'POST', 'PUT'),
+    path: fc.tuple(pathArb, fc.constantFrom('', '?q=1', '?a=/api')).map(([p, q]) => p + q),
+    headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 3 }),
+    upstreamStatus: fc.constantFrom(200, 200, 503, 404),
+    /** Request overrides the test client may send (honoured only where the policy has requestOverrides). */
+    overrides: fc.constantFrom<[string, string][]>(
+      [],
+      [],
+      [['x-hfi-fault-delay-ms', '3']],
+      [['x-hfi-fault-delay-ms', '999']],
+      [['x-hfi-fault-abort-status', '503']],
+      [['x-hfi-fault-abort-status', '418']],
+    ),
+  })
+  .map(({ overrides, ...r }) => ({ ...r, headers: [...r.headers, ...overrides] }));
 const scenarioArb = fc.record({
   policies: fc.integer({ min: 1, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => policyArb(i)))),
   requests: fc.array(fc.tuple(requestArb, fc.constantFrom(0, 0, 1_000, 20_000, 40_000)), { minLength: 1, maxLength: 25 }),
@@ -317,7 +330,7 @@ const scenarioArb = fc.record({
 });
 
 test('generated rule sets and requests: wasm and reference decide identically', async (t) => {
-  const kinds = { pass: 0, delay: 0, abort: 0, reset: 0, drawnDelay: 0, limited: 0, response: 0 };
+  const kinds = { pass: 0, delay: 0, abort: 0, reset: 0, drawnDelay: 0, limited: 0, response: 0, overridden: 0 };
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (s) => {
       const ruleSet = compileRuleSet(s.policies, { epoch: 'gen', version: 1 });
@@ -337,9 +350,10 @@ test('generated rule sets and requests: wasm and reference decide identically', 
         if (rule?.delayDistribution) kinds.drawnDelay++;
         if (rule?.limit) kinds.limited++;
         if (rule?.phase) kinds.response++;
+        if (rule?.overrides) kinds.overridden++;
       }
     }),
-    { numRuns: 250, seed: 20251122 },
+    { numRuns: 400, seed: 20251122 },
   );
   t.diagnostic(`decisions compared: ${JSON.stringify(kinds)}`);
   // The generators must exercise every outcome, or the comparison proves little.
@@ -350,7 +364,8 @@ test('generated rule sets and requests: wasm and reference decide identically', 
       kinds.reset > 10 &&
       kinds.drawnDelay > 10 &&
       kinds.limited > 10 &&
-      kinds.response > 10,
+      kinds.response > 10 &&
+      kinds.overridden > 10,
     JSON.stringify(kinds),
   );
 });

@@ -86,13 +86,14 @@ export async function startPlugin(opts: PluginOptions): Promise<TestHost> {
   return host;
 }
 
-/** The longest any rule of the set can hold a request: its start delay plus its longest delay (fixed or drawn). */
+/** The longest any rule of the set can hold a request: its start delay plus its longest delay (fixed, drawn or chosen). */
 export function longestWaitMs(ruleSet: CompiledRuleSet): number {
   let longest = 0;
   for (const r of ruleSet.rules) {
     const d = r.delayDistribution;
     const delay = d === undefined ? r.delayMs : d.kind === 'uniform' ? d.maxMs : Math.max(...d.ms);
-    longest = Math.max(longest, r.startDelayMs + delay);
+    // A request may choose a longer delay, up to its policy's requestOverrides.maxDelay.
+    longest = Math.max(longest, r.startDelayMs + Math.max(delay, r.overrides?.maxDelayMs ?? 0));
   }
   return longest;
 }

@@ -1,6 +1,7 @@
 // Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
 import { createHash } from 'node:crypto';
 import { compileLimits } from './faults/limit.js';
+import { compileOverrides } from './faults/overrides.js';
 import { compileResponseStatus } from './faults/phase.js';
 import { compileFaultKinds } from './faults/registry.js';
 import { byHaltSelector, haltCovers } from './halt.js';
@@ -34,6 +35,7 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
     throw new Error(`policy ${name}: metadata.updatedAt ${JSON.stringify(policy.metadata.updatedAt)} is not a timestamp`);
   }
   const selector = { service: policy.spec.selector.service, namespace: policy.spec.selector.namespace };
+  const overrides = policy.spec.requestOverrides ? { overrides: compileOverrides(policy.spec.requestOverrides) } : {};
   return policy.spec.rules.map((rule, ruleIndex): CompiledRule => {
     const where = `policy ${name} rule ${ruleIndex}`;
     const fault = rule.fault;
@@ -54,6 +56,7 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
       expiresAtMs: fault.duration_seconds > 0 ? activeFromMs + fault.duration_seconds * 1000 : 0,
       ...compileLimits(fault),
       ...(rule.match?.responseStatus !== undefined ? { responseStatus: compileResponseStatus(rule.match.responseStatus) } : {}),
+      ...overrides,
     };
   });
 }

@@ -3,6 +3,7 @@
 // early-return checks only.
 import type { DecisionStep } from './faults/kind.js';
 import { CountedFaults } from './faults/limit.js';
+import { applyOverrides } from './faults/overrides.js';
 import { decisionSteps } from './faults/registry.js';
 import { haltCovers } from './halt.js';
 import { dfaRunner } from './regex/match.js';
@@ -72,6 +73,7 @@ export function decideFault(
     // Then each kind takes its own draws, in registry order (docs/wire-format.md "The draws").
     let decision = entry.fault;
     for (const step of entry.steps) decision = step(random, decision);
+    if (rule.overrides) decision = applyOverrides(rule, decision, headers);
     if (limit !== undefined && limit.maxActive > 0) counted.held(rule, nowMs + decision.startDelayMs + decision.delayMs);
     return decision;
   }
@@ -86,7 +88,7 @@ function prepare(ruleSet: CompiledRuleSet): PreparedRuleSet {
   if (!plan) {
     plan = {
       rules: ruleSet.rules.map((rule) => ({ rule, matches: rulePredicate(rule), fault: faultDecision(rule), steps: decisionSteps(rule) })),
-      needsHeaders: ruleSet.rules.some((rule) => rule.headers.length > 0),
+      needsHeaders: ruleSet.rules.some((rule) => rule.headers.length > 0 || rule.overrides !== undefined),
     };
     prepared.set(ruleSet, plan);
   }

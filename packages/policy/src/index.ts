@@ -14,6 +14,7 @@ export {
 export { decideFault } from './decide.js';
 export { childPath, describe, ErrorSink, isRecord, own, rejectUnknownKeys } from './errors.js';
 export { CountedFaults } from './faults/limit.js';
+export { describeOverrides } from './faults/overrides.js';
 export { responseFaulted } from './faults/phase.js';
 export { describeFault, FAULT_KINDS } from './faults/registry.js';
 export { byHaltSelector, haltCovers, haltScope, validateHaltRequest } from './halt.js';

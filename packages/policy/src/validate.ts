@@ -2,6 +2,7 @@
 // and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
 import { checkKeys, childPath, describe, ErrorSink, hasOwn, isRecord, own } from './errors.js';
 import { LIMIT_INPUT_KEYS, readLimits } from './faults/limit.js';
+import { readRequestOverrides } from './faults/overrides.js';
 import { readResponseStatus } from './faults/phase.js';
 import { FAULT_KIND_KEYS, FAULT_KINDS } from './faults/registry.js';
 import { readHeaderName, readInteger, TOKEN, written } from './fields.js';
@@ -25,7 +26,7 @@ const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
 const METADATA_KEYS = ['name', 'labels', 'version', 'createdAt', 'updatedAt'] as const;
-const SPEC_KEYS = ['selector', 'priority', 'rules'] as const;
+const SPEC_KEYS = ['selector', 'priority', 'rules', 'requestOverrides'] as const;
 const SELECTOR_KEYS = ['service', 'namespace'] as const;
 const RULE_KEYS = ['match', 'fault'] as const;
 const MATCH_KEYS = ['path', 'method', 'headers', 'responseStatus'] as const;
@@ -215,8 +216,10 @@ function readSpec(sink: ValidationRun, value: unknown): FaultInjectionPolicy['sp
   const selector = readSelector(sink, 'spec.selector', own(value, 'selector'));
   const priority = readPriority(sink, 'spec.priority', own(value, 'priority'));
   const rules = readRules(sink, 'spec.rules', own(value, 'rules'));
-  if (!selector || priority === undefined || !rules) return undefined;
-  return { selector, priority, rules };
+  const overridesValue = own(value, 'requestOverrides');
+  const requestOverrides = overridesValue === undefined ? undefined : readRequestOverrides(sink, 'spec.requestOverrides', overridesValue);
+  if (!selector || priority === undefined || !rules || (overridesValue !== undefined && !requestOverrides)) return undefined;
+  return requestOverrides ? { selector, priority, rules, requestOverrides } : { selector, priority, rules };
 }
 
 /** A selector as policies and halts write it: absent, "*" or "" means any; null is refused by the caller's checkKeys. */

@@ -299,3 +299,29 @@ test('a response-phase rule is decided at request time; responseFaulted applies 
   assert.equal(responseFaulted(plain, 200), plain, 'request-phase decisions are unaffected');
   assert.equal('phase' in plain, false);
 });
+
+test('request overrides: valid headers replace the delay and abort status after the draws; invalid ones and other policies are ignored', () => {
+  const rules = set(
+    stored(
+      policy('chosen', [{ match: { path: { prefix: '/c' } }, fault: { delay_ms: 5 } }], {
+        requestOverrides: { maxDelay: '50ms', abortStatuses: [503] },
+      }),
+    ),
+    stored(policy('closed', [{ fault: { delay_ms: 5 } }], { priority: -1 })),
+  );
+  const withHeaders = (path: string, headers: [string, string][]) => decide(rules, request(path, 'GET', headers));
+  const chosen = withHeaders('/c', [
+    ['x-hfi-fault-delay-ms', '30'],
+    ['x-hfi-fault-abort-status', '503'],
+  ]);
+  assert.equal(chosen.action === 'fault' && chosen.delayMs, 30);
+  assert.deepEqual(chosen.action === 'fault' && chosen.abort, { status: 503, grpcStatus: -1, body: '', headers: [] });
+  const ignored = withHeaders('/c', [
+    ['x-hfi-fault-delay-ms', '51'],
+    ['x-hfi-fault-abort-status', '500'],
+  ]);
+  assert.equal(ignored.action === 'fault' && ignored.delayMs, 5);
+  assert.equal(ignored.action === 'fault' && ignored.abort, null);
+  const closed = withHeaders('/other', [['x-hfi-fault-abort-status', '503']]);
+  assert.equal(closed.action === 'fault' && closed.abort, null, 'a policy without requestOverrides: the headers do nothing');
+});

@@ -158,6 +158,14 @@ export const REFUSALS: readonly Refusal[] = [
   refusal(under(String.raw`\.fault\.phase`), 'a reset acts on the request only'),
   refusal(under(String.raw`\.match\.responseStatus`), 'expected an HTTP status from 100 to 599 or a class such as "5xx"'),
   refusal(under(String.raw`\.match\.responseStatus`), 'only with fault.phase: response'),
+  // request overrides (faults/overrides.ts)
+  refusal(/^spec\.requestOverrides$/, 'expected an object {maxDelay, abortStatuses}'),
+  refusal(/^spec\.requestOverrides$/, 'expected maxDelay (or maxDelayMs) or abortStatuses, found neither'),
+  refusal(/^spec\.requestOverrides\.maxDelayMs$/, 'the longest delay is given twice'),
+  refusal(/^spec\.requestOverrides\.maxDelay$/, /^(duration|expected 1ms to|expected a duration string)/),
+  refusal(/^spec\.requestOverrides\.maxDelayMs$/, /^expected an integer from/),
+  refusal(/^spec\.requestOverrides\.abortStatuses$/, 'expected a list of 1 to'),
+  refusal(/^spec\.requestOverrides\.abortStatuses\[\d+\]$/, /^(expected an integer from|status \d+ is listed twice)/),
   // abort
   refusal(under(String.raw`\.fault\.abort`), 'expected an object {httpStatus, grpcStatus, body, headers}'),
   refusal(under(String.raw`\.fault\.abort\.httpStatus`), 'is required: an HTTP status from 200 to 599'),

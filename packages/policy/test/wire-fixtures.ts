@@ -436,6 +436,48 @@ const FIXTURES: FixtureInput[] = [
       { name: 'a 404 is out of range: passes (the draw was taken)', request: { ...get('/ha'), upstreamStatus: 404 } },
     ],
   },
+  {
+    file: 'request-overrides.json',
+    description:
+      'wire version 2: spec.requestOverrides compiles to overrides on each of its rules; x-hfi-fault-delay-ms and x-hfi-fault-abort-status replace the delay and abort status within the bounds (after the draws); other values and other policies are ignored',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x0ee7_1de5_0000_0014n,
+    policies: [
+      {
+        input: p('chosen', [{ match: { path: { prefix: '/c' } }, fault: { delay_ms: 5, abort: { httpStatus: 500, body: 'b' } } }], {
+          requestOverrides: { maxDelay: '50ms', abortStatuses: [503, 429] },
+        }),
+      },
+      {
+        input: p('half', [{ match: { path: { prefix: '/h' } }, fault: { percentage: 50, delay_ms: 5 } }], {
+          requestOverrides: { abortStatuses: [503] },
+        }),
+      },
+      { input: p('closed', [{ match: { path: { prefix: '/x' } }, fault: { delay_ms: 5 } }]) },
+    ],
+    cases: [
+      { name: 'no header: the rule as written', request: get('/c') },
+      { name: 'delay 20 ms chosen', request: get('/c', [['x-hfi-fault-delay-ms', '20']]) },
+      { name: 'delay 0 chosen', request: get('/c', [['x-hfi-fault-delay-ms', '0']]) },
+      { name: 'delay over maxDelay: ignored', request: get('/c', [['x-hfi-fault-delay-ms', '51']]) },
+      { name: 'not a number: ignored', request: get('/c', [['x-hfi-fault-delay-ms', '1e3']]) },
+      { name: '503 chosen (the rule body kept)', request: get('/c', [['x-hfi-fault-abort-status', '503']]) },
+      { name: '418 not allowed: ignored', request: get('/c', [['x-hfi-fault-abort-status', '418']]) },
+      {
+        name: 'both chosen',
+        request: get('/c', [
+          ['x-hfi-fault-abort-status', '429'],
+          ['x-hfi-fault-delay-ms', '7'],
+        ]),
+      },
+      ...Array.from({ length: 6 }, (_, i) => ({
+        name: `half ${i}: the percentage still applies`,
+        request: get('/h', [['x-hfi-fault-abort-status', '503']]),
+      })),
+      { name: 'no maxDelay in its policy: a delay cannot be chosen', request: get('/h', [['x-hfi-fault-delay-ms', '1']]) },
+      { name: 'a policy without requestOverrides: the headers do nothing', request: get('/x', [['x-hfi-fault-abort-status', '503']]) },
+    ],
+  },
 ];
 
 export interface WireFixtureFile {

@@ -102,4 +102,10 @@ test('the time window says when a policy expired, and what an expiring one has l
   assert.match(expired, /^Faults: +1 abort, 0 delays injected so far$/m);
   const open = describePolicy(policy('Active', null), now, PLAIN);
   assert.match(open, /^Time window: +from 2025-01-01T00:30:00Z \(30m ago\) until deleted$/m);
+  const chosen = policy('Active', null);
+  chosen.spec.requestOverrides = { maxDelayMs: 2000, abortStatuses: [500, 503] };
+  assert.match(
+    describePolicy(chosen, now, PLAIN),
+    /^Overrides: +a request may choose its fault: x-hfi-fault-delay-ms up to 2000ms; x-hfi-fault-abort-status one of 500, 503$/m,
+  );
 });

@@ -1,7 +1,7 @@
 // `policy describe`: a policy in words, for the person deciding whether it is doing what they meant.
 
 import type { PolicyWithStatus } from '@hfi/client';
-import { describeFault as describeFaultKinds, type HeaderMatch, type Rule, type StringMatch } from '@hfi/policy';
+import { describeFault as describeFaultKinds, describeOverrides, type HeaderMatch, type Rule, type StringMatch } from '@hfi/policy';
 import type { Palette } from './color.js';
 import { describeHalt, describeScope } from './halts.js';
 import { formatPhase } from './policy-table.js';
@@ -22,6 +22,8 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   if (meta.updatedAt) field('Updated', `${meta.updatedAt} (${relative(meta.updatedAt, nowMs)})`);
   field('Selector', describeSelector(policy));
   field('Priority', `${policy.spec.priority ?? 0} (higher is evaluated first)`);
+  const overrides = describeOverrides(policy.spec.requestOverrides);
+  if (overrides) field('Overrides', overrides);
   field('Status', formatPhase(policy, palette));
   if (status) {
     for (const halt of status.halts) {

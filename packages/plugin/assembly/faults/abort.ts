@@ -32,22 +32,29 @@ export class Abort {
   }
 }
 
+/** Whether the stream's fault ends in an abort: its rule's, or a status the request chose (faults/overrides.ts). */
+export function aborts(stream: Stream): bool {
+  return stream.rule.abort !== null || stream.abortStatus > 0;
+}
+
 /** Sends the stream's abort as a local reply (the effective context must be the stream's); false when it has none. */
 export function sendAbort(stream: Stream): bool {
   const rule = stream.rule;
   const abort = rule.abort;
-  if (abort === null) return false;
+  const chosen = stream.abortStatus;
+  if (abort === null && chosen == 0) return false;
   const pairs = abortHeaderPairs(rule);
+  const body = abort !== null ? abort.body : EMPTY;
   stream.localReplySent = true;
   proxy_send_local_response(
-    abort.status,
+    chosen > 0 ? chosen : abort!.status,
     changetype<usize>(ABORT_DETAILS),
     ABORT_DETAILS.byteLength,
-    changetype<usize>(abort.body),
-    abort.body.byteLength,
+    changetype<usize>(body),
+    body.byteLength,
     changetype<usize>(pairs),
     pairs.byteLength,
-    abort.grpcStatus,
+    abort !== null ? abort.grpcStatus : -1,
   );
   countAbort();
   return true;

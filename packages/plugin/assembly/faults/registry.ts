@@ -8,6 +8,7 @@ import { Rule } from '../ruleset';
 import { Abort, readAbortField } from './abort';
 import { readDelayDistributionField, readDelayField } from './delay';
 import { readLimitField } from './limit';
+import { readOverridesField } from './overrides';
 import { readPhaseField, readResponseStatusField } from './phase';
 import { readResetField } from './reset';
 
@@ -18,6 +19,7 @@ const LIMIT: u32 = 1 << 3;
 const RESET: u32 = 1 << 4;
 const PHASE: u32 = 1 << 5;
 const RESPONSE_STATUS: u32 = 1 << 6;
+const OVERRIDES: u32 = 1 << 7;
 
 /** Fields every rule must carry, whatever its fault. */
 export const REQUIRED_FAULT_FIELDS: u32 = DELAY_MS | ABORT;
@@ -44,6 +46,10 @@ export function readFaultField(r: JsonReader, fields: FieldReader, rule: Rule, a
   if (r.keyIs('responseStatus')) {
     readResponseStatusField(fields, rule);
     return RESPONSE_STATUS;
+  }
+  if (r.keyIs('overrides')) {
+    readOverridesField(fields, rule);
+    return OVERRIDES;
   }
   if (r.keyIs('reset')) {
     readResetField(fields, rule);
