@@ -1,6 +1,7 @@
 // The contract's component schemas (those with `$id`): routes refer to them, OpenAPI lists them under
 // components.schemas, and checkers resolve references against them.
 import type { TSchema } from '@sinclair/typebox';
+import { AuditEntry, AuditList } from './audit.js';
 import { CounterReport, DataPlane, DataPlaneList, DataPlanePollBody } from './dataplane.js';
 import { ErrorBody } from './errors.js';
 import { Halt, HaltList, HaltRequestBody, Resumed, StoredHalt } from './halt.js';
@@ -28,6 +29,8 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   HaltList,
   HaltRequestBody,
   Resumed,
+  AuditEntry,
+  AuditList,
   CompiledRuleSet,
   CounterReport,
   DataPlanePollBody,

@@ -1,6 +1,7 @@
 // Public entry point of @hfi/api: HFI's API and wire contract, declared once as JSON Schema (TypeBox).
 // Types are derived from the schemas (`Static<typeof Schema>`), so a shape cannot drift from its type.
 
+export * from './audit.js';
 export { COMPONENT_SCHEMAS } from './components.js';
 export * from './constants.js';
 export * from './dataplane.js';

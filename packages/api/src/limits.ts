@@ -66,6 +66,9 @@ export const API_LIMITS = {
   countedRulesPerPoll: 1000,
   /** The longest the server holds a poll, whatever holdMs asks for. */
   maxHoldMs: 60_000,
+  /** Audit entries one GET /v1/audit answers at most, and when ?limit= is not given. */
+  auditEntriesPerQuery: 1000,
+  auditEntriesDefault: 100,
 } as const;
 
 export const DATA_PLANE_LIMITS = {

@@ -10,6 +10,7 @@ import { policyApplyCommand } from './commands/policy-apply.js';
 import { policyDeleteCommand } from './commands/policy-delete.js';
 import { policyDescribeCommand } from './commands/policy-describe.js';
 import { policyGetCommand } from './commands/policy-get.js';
+import { policyHistoryCommand } from './commands/policy-history.js';
 import { policyListCommand } from './commands/policy-list.js';
 import { policyValidateCommand } from './commands/policy-validate.js';
 import { policyWatchCommand } from './commands/policy-watch.js';
@@ -44,7 +45,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(policyDescribeCommand(io))
     .addCommand(policyDeleteCommand(io))
     .addCommand(policyValidateCommand(io))
-    .addCommand(policyWatchCommand(io));
+    .addCommand(policyWatchCommand(io))
+    .addCommand(policyHistoryCommand(io));
 
   program
     .addCommand(policy)

@@ -3,6 +3,9 @@
 import type {
   AppliedPolicy,
   ApplyResult,
+  AuditEntry,
+  AuditKind,
+  AuditList,
   CompiledRuleSet,
   DataPlane,
   DataPlaneList,
@@ -69,6 +72,13 @@ export interface ResumeOutcome {
   skipped: DeletedSkippedKey[];
   /** The rule-set version after the resume: a data plane holding it is no longer halted. */
   version: number;
+}
+
+/** Which audit entries: one policy's, one kind, the newest `limit` (default 100, at most 1000). */
+export interface AuditFilter {
+  policy?: string;
+  kind?: AuditKind;
+  limit?: number;
 }
 
 /** Which data plane's view of the rule set: neither field = the whole set; one left out = unknown. */
@@ -166,6 +176,14 @@ export class HfiClient {
       query: { service: selector.service, namespace: selector.namespace },
     });
     return { removed: items, skipped: skipped ?? [], version };
+  }
+
+  /**
+   * GET /v1/audit: who changed which policy or halt, when, and what it was before and after; newest first.
+   */
+  async audit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const query = { policy: filter.policy, kind: filter.kind, limit: filter.limit === undefined ? undefined : String(filter.limit) };
+    return (await this.transport.json<AuditList>('GET', '/v1/audit', { query })).items;
   }
 
   /** GET /v1/dataplanes: the data planes seen polling in the last 5 minutes. */

@@ -3,6 +3,8 @@
 export type {
   AppliedPolicy,
   ApplyResult,
+  AuditEntry,
+  AuditKind,
   CompiledRuleSet,
   DataPlane,
   DeletedSkippedKey,
@@ -21,8 +23,10 @@ export type {
   StoredHalt,
   StoredPolicy,
 } from '@hfi/api';
+export { AUDIT_KINDS } from '@hfi/api';
 export {
   type ApplyOutcome,
+  type AuditFilter,
   type HaltInput,
   type HaltOutcome,
   type HaltSelector,

@@ -183,3 +183,24 @@ test('watchRuleSets yields the current rule set, then each new one, until aborte
   }
   assert.ok(seen.length >= 2 && seen.at(-1)! > seen[0]!, `versions ${seen.join(', ')}`);
 });
+
+test('audit: the history of one policy, newest first, filtered by kind and limited', async () => {
+  await hfi.applyPolicy(delayPolicy('client-audited'));
+  await hfi.applyPolicy({ ...delayPolicy('client-audited'), metadata: { name: 'client-audited', labels: { team: 'cart' } } });
+  await hfi.deletePolicy('client-audited');
+  const entries = await hfi.audit({ policy: 'client-audited' });
+  assert.deepEqual(
+    entries.map((e) => [e.kind, e.actor]),
+    [
+      ['delete', 'anonymous'],
+      ['update', 'anonymous'],
+      ['create', 'anonymous'],
+    ],
+  );
+  assert.deepEqual(
+    (await hfi.audit({ policy: 'client-audited', kind: 'update' })).map((e) => e.kind),
+    ['update'],
+  );
+  assert.equal((await hfi.audit({ limit: 1 })).length, 1);
+  await assert.rejects(hfi.audit({ limit: 0 }), (e) => isHfiError(e, 'HFI_INVALID_REQUEST'));
+});

@@ -47,7 +47,7 @@ async function chunked<T>(items: T[], size: number, run: (item: T) => Promise<un
 }
 
 async function memoryInProcess(policies: FaultInjectionPolicy[]): Promise<void> {
-  const store = new MemoryPolicyStore({ maxPolicies: policies.length, randomHex: () => 'cafe' });
+  const store = new MemoryPolicyStore({ maxPolicies: policies.length, randomHex: () => 'cafe', audit: DEFAULT_CONFIG.audit });
   for (const p of policies) await store.put(p, { nowMs: Date.parse(STAMP) });
   const started = performance.now();
   const app = await buildApp({

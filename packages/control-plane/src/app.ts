@@ -4,6 +4,7 @@
 import { API_LIMITS, type ErrorBody } from '@hfi/api';
 import { readJson } from '@hfi/policy';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import { AuditService } from './audit-service.js';
 import { Authenticator } from './auth.js';
 import type { Clock, RandomHex } from './clock.js';
 import type { ControlPlaneConfig } from './config/config.js';
@@ -20,6 +21,7 @@ import { answerClientError, answerConnect, loggableUrl, serverTimeouts } from '.
 import { JSON_TYPE, YAML_TYPES } from './media-types.js';
 import { createMetrics } from './metrics.js';
 import { PolicyService } from './policy-service.js';
+import { auditRoutes } from './routes/audit.js';
 import { dataPlaneRoutes } from './routes/dataplanes.js';
 import { haltRoutes } from './routes/halt.js';
 import { healthRoutes } from './routes/health.js';
@@ -29,6 +31,7 @@ import { EtcdPolicyStore } from './store/etcd.js';
 import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
 import { FaultLedger } from './telemetry/fault-ledger.js';
+import { SharedFaultTotals } from './telemetry/shared-fault-totals.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
 import { PolicyWorkers } from './workers/pool.js';
 import { RegexCompiler } from './workers/regex-compiler.js';
@@ -81,6 +84,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
   });
   app.server.on('connect', answerConnect);
+  app.decorateRequest('actor', '');
   let closing = false;
   const log = app.log;
 
@@ -92,13 +96,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
           endpoints: config.storage.etcdEndpoints,
           maxPolicies: config.maxPolicies,
           clock,
+          randomHex: options.randomHex,
+          audit: config.audit,
           onError: (operation, error) => {
             metrics.storeErrors.inc({ operation });
             storeErrorLog.report(operation, error);
           },
           onRecovered: (failures) => log.info({ failures }, 'etcd is reachable again: watch resynchronised'),
         })
-      : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex }));
+      : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex, audit: config.audit }));
 
   const workers = new PolicyWorkers();
   const regexes = new RegexCompiler(workers, store.tables);
@@ -118,17 +124,28 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       faults.forget(instance);
     },
   });
+  // With several replicas (etcd), each knows the faults of the data planes polling it: shared through the store.
+  const replicaErrorLog = new ThrottledErrorLog(log, clock, 'sharing fault totals with the other replicas failed');
+  const sharedFaults = store.replicas
+    ? new SharedFaultTotals(
+        faults,
+        store.replicas,
+        (name) => hub.policy(name)?.metadata.createdAt,
+        (error) => replicaErrorLog.report('faults', error),
+      )
+    : undefined;
   const policies = new PolicyService({
     store,
     hub,
     dataPlanes,
-    faults,
+    faults: sharedFaults ?? faults,
     clock,
     maxPolicies: config.maxPolicies,
     regexes,
     regexBudgetMs: config.regexBudgetMs,
   });
   const halts = new HaltService({ store, hub, clock });
+  const audit = new AuditService({ store, hub, clock, retention: config.audit });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
     bufferSize: config.watchBufferSize,
@@ -153,7 +170,20 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     metrics.ruleSetsPublished.inc();
     log.debug({ epoch: ruleSet.epoch, version: ruleSet.version, rules: ruleSet.rules.length }, 'rule set published');
   });
-  const ctx: AppContext = { version: options.version, clock, store, hub, policies, halts, dataPlanes, faults, longPolls, streams, metrics };
+  const ctx: AppContext = {
+    version: options.version,
+    clock,
+    store,
+    hub,
+    policies,
+    halts,
+    audit,
+    dataPlanes,
+    faults,
+    longPolls,
+    streams,
+    metrics,
+  };
   const auth = new Authenticator(config.auth);
 
   // Bodies: JSON and YAML, one policy each; everything else is 415.
@@ -179,7 +209,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       reply.header('connection', 'close');
       throw new HfiError('HFI_SHUTTING_DOWN');
     }
-    auth.check(request.routeOptions.config.access ?? 'public', request.headers.authorization);
+    request.actor = auth.check(request.routeOptions.config.access ?? 'public', request.headers.authorization);
   });
 
   // One log line and the request metrics per request (data-plane polls log at debug: there are many).
@@ -215,6 +245,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes(ctx));
   await app.register(policyRoutes(ctx));
   await app.register(haltRoutes(ctx));
+  await app.register(auditRoutes(ctx));
   await app.register(ruleSetRoutes(ctx));
   await app.register(dataPlaneRoutes(ctx));
 
@@ -223,13 +254,17 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await store.watch(hub.apply);
     await hub.settled();
     hub.flush();
+    sharedFaults?.start();
   });
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
   // too), so that it stays bounded while pods come and go. Phases need no sweep: they are computed when
   // read (the API's status, the policies gauge at each scrape).
+  // The same sweep records expiries in the audit history and prunes it.
+  const auditErrorLog = new ThrottledErrorLog(log, clock, 'audit sweep failed');
   const staleDataPlaneSweep = setInterval(() => {
     dataPlanes.forgetStale();
     faults.forgetStale();
+    audit.sweep().catch((error: unknown) => auditErrorLog.report('sweep', error));
   }, config.autoExpireCheckIntervalMs);
   staleDataPlaneSweep.unref();
   // Shutdown: held polls answered 304, streams ended, then the store is closed.
@@ -240,6 +275,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   app.addHook('onClose', async () => {
     clearInterval(staleDataPlaneSweep);
+    // Hands the faults this replica counted on to the others, before its lease (and its summary) goes.
+    await sharedFaults?.retire().catch((error: unknown) => replicaErrorLog.report('retire', error));
     await store.close();
     await workers.close();
     metrics.close();

@@ -1,8 +1,9 @@
 // Bearer-token access. Each route declares what it needs; a class of access is guarded as soon as a
 // token granting it is configured, and writes as soon as any token is (so an open server stays open only by
-// decision: see config.ts).
+// decision: see config.ts). The token's name is who made a change (the audit history's actor).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AuthConfig } from './config/config.js';
+import { ANONYMOUS_ACTOR } from '@hfi/api';
+import type { AuthConfig, Grant } from './config/config.js';
 import { HfiError } from './errors.js';
 
 /**
@@ -11,51 +12,56 @@ import { HfiError } from './errors.js';
  */
 export type Access = 'public' | 'read' | 'write' | 'dataplane' | 'stream';
 
-type Grant = 'admin' | 'read' | 'dataplane';
-
 export class Authenticator {
-  private readonly tokens: { digest: Buffer; grant: Grant }[] = [];
+  private readonly tokens: { digest: Buffer; grant: Grant; name: string }[] = [];
+  private readonly configured: Record<Grant, boolean>;
 
-  constructor(private readonly config: AuthConfig) {
-    const add = (token: string | undefined, grant: Grant): void => {
-      if (token) this.tokens.push({ digest: digest(token), grant });
+  constructor(config: AuthConfig) {
+    for (const grant of ['admin', 'read', 'dataplane'] as const) {
+      for (const { name, token } of config.tokens[grant]) this.tokens.push({ digest: digest(token), grant, name });
+    }
+    this.configured = {
+      admin: config.tokens.admin.length > 0,
+      read: config.tokens.read.length > 0,
+      dataplane: config.tokens.dataplane.length > 0,
     };
-    add(config.adminToken, 'admin');
-    for (const t of config.readTokens) add(t, 'read');
-    add(config.dataplaneToken, 'dataplane');
   }
 
-  /** Throws HFI_UNAUTHORIZED / HFI_FORBIDDEN unless the authorization header grants `access`. */
-  check(access: Access, authorization: string | undefined): void {
-    if (access === 'public' || !this.guarded(access)) return;
-    const grant = this.grantOf(authorization);
-    if (!grant) {
+  /**
+   * Throws HFI_UNAUTHORIZED / HFI_FORBIDDEN unless the authorization header grants `access`; answers the
+   * caller's name (the token's, or "anonymous" where the access is not guarded).
+   */
+  check(access: Access, authorization: string | undefined): string {
+    if (access === 'public' || !this.guarded(access)) return ANONYMOUS_ACTOR;
+    const found = this.tokenOf(authorization);
+    if (!found) {
       throw new HfiError(
         'HFI_UNAUTHORIZED',
         authorization ? 'the bearer token is not valid' : 'missing "authorization: Bearer <token>" header',
       );
     }
-    if (!allows(grant, access)) throw new HfiError('HFI_FORBIDDEN', `a ${grant} token may not perform ${access} operations`);
+    if (!allows(found.grant, access)) throw new HfiError('HFI_FORBIDDEN', `a ${found.grant} token may not perform ${access} operations`);
+    return found.name;
   }
 
   private guarded(access: Access): boolean {
-    const c = this.config;
+    const c = this.configured;
     // Writes are guarded once any token exists: with only read tokens, writes would otherwise be open to all.
     if (access === 'write') return this.tokens.length > 0;
-    const readGuarded = c.adminToken !== undefined || c.readTokens.length > 0;
+    const readGuarded = c.admin || c.read;
     if (access === 'read') return readGuarded;
-    if (access === 'stream') return readGuarded || c.dataplaneToken !== undefined;
-    return c.dataplaneToken !== undefined;
+    if (access === 'stream') return readGuarded || c.dataplane;
+    return c.dataplane;
   }
 
-  private grantOf(authorization: string | undefined): Grant | undefined {
+  private tokenOf(authorization: string | undefined): { grant: Grant; name: string } | undefined {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) return undefined;
     const presented = digest(match[1]!);
-    let found: Grant | undefined;
+    let found: { grant: Grant; name: string } | undefined;
     // Compare against every token, always, so timing says nothing about which one matched.
-    for (const { digest: d, grant } of this.tokens) {
-      if (timingSafeEqual(d, presented) && found === undefined) found = grant;
+    for (const { digest: d, grant, name } of this.tokens) {
+      if (timingSafeEqual(d, presented) && found === undefined) found = { grant, name };
     }
     return found;
   }

@@ -1,6 +1,7 @@
 // What route plugins share. Built once in app.ts.
 
 import type { JsonShapeLimits } from '@hfi/policy';
+import type { AuditService } from './audit-service.js';
 import type { Access } from './auth.js';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
@@ -20,6 +21,7 @@ export interface AppContext {
   hub: RuleSetHub;
   policies: PolicyService;
   halts: HaltService;
+  audit: AuditService;
   dataPlanes: DataPlaneRegistry;
   faults: FaultLedger;
   longPolls: LongPolls;
@@ -28,6 +30,11 @@ export interface AppContext {
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who calls: the name of the token presented, or "anonymous" where the route is not guarded (auth.ts). */
+    actor: string;
+  }
+
   interface FastifyContextConfig {
     /** Who may call the route (auth.ts). */
     access?: Access;

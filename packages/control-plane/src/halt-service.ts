@@ -20,7 +20,8 @@ export interface HaltServiceOptions {
 export class HaltService {
   constructor(private readonly o: HaltServiceOptions) {}
 
-  async halt(input: unknown): Promise<{ halt: StoredHalt; created: boolean }> {
+  /** `actor`: who halts (the token's name), for the audit history; the halt's own `actor` is what the client said. */
+  async halt(input: unknown, actor: string): Promise<{ halt: StoredHalt; created: boolean }> {
     const validation = validateHaltRequest(input);
     if (!validation.ok) {
       const first = validation.errors[0]!;
@@ -30,7 +31,7 @@ export class HaltService {
         fieldDetails(validation.errors),
       );
     }
-    const written = await this.o.store.putHalt(validation.request, { nowMs: this.o.clock.now() });
+    const written = await this.o.store.putHalt(validation.request, { nowMs: this.o.clock.now(), actor });
     await this.o.hub.waitForRevision(Number(written.halt.version), READ_YOUR_WRITE_MS);
     return written;
   }
@@ -43,8 +44,8 @@ export class HaltService {
    * Resumes one selector, or every halt; a selector that is not halted is HFI_NOT_FOUND. Halt keys whose values
    * were skipped (not valid halts) are removed alike: that is their repair.
    */
-  async resume(selector: Selector | undefined): Promise<{ removed: StoredHalt[]; skipped: SkippedKey[]; version: number }> {
-    const { removed, skipped, revision } = await this.o.store.resume(selector);
+  async resume(selector: Selector | undefined, actor: string): Promise<{ removed: StoredHalt[]; skipped: SkippedKey[]; version: number }> {
+    const { removed, skipped, revision } = await this.o.store.resume(selector, { nowMs: this.o.clock.now(), actor });
     if (selector && removed.length === 0 && skipped.length === 0) {
       throw new HfiError('HFI_NOT_FOUND', `no halt for service "${selector.service}" in namespace "${selector.namespace}"`);
     }

@@ -119,15 +119,13 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'cannot start');
     process.exit(1);
   }
-  const auth = config.auth;
+  const { admin, read, dataplane } = config.auth.tokens;
+  const names = (tokens: readonly { name: string }[]) => tokens.map((t) => t.name);
   logger.info(
-    {
-      storage: config.storage.backend,
-      auth: { admin: Boolean(auth.adminToken), readTokens: auth.readTokens.length, dataplane: Boolean(auth.dataplaneToken) },
-    },
-    auth.adminToken ? 'control plane started' : 'control plane started WITHOUT authentication',
+    { storage: config.storage.backend, auth: { admin: names(admin), read: names(read), dataplane: names(dataplane) } },
+    admin.length > 0 ? 'control plane started' : 'control plane started WITHOUT authentication',
   );
-  if (!auth.adminToken && (auth.readTokens.length > 0 || auth.dataplaneToken)) {
+  if (admin.length === 0 && (read.length > 0 || dataplane.length > 0)) {
     logger.warn('tokens are configured but no admin token (HFI_ADMIN_TOKEN): every write is refused (401/403)');
   }
 }

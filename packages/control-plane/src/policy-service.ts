@@ -11,7 +11,7 @@ import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.j
 import { fieldDetails, HfiError } from './errors.js';
 import { identityKey, podKey } from './identity-key.js';
 import type { PolicyStore, SkippedKey } from './store/types.js';
-import type { FaultLedger } from './telemetry/fault-ledger.js';
+import type { PolicyFaultTotals } from './telemetry/fault-ledger.js';
 import type { RegexCompiler } from './workers/regex-compiler.js';
 
 /** Names that would collide with fixed routes under /v1/policies/. */
@@ -23,7 +23,8 @@ export interface PolicyServiceOptions {
   store: PolicyStore;
   hub: RuleSetHub;
   dataPlanes: DataPlaneRegistry;
-  faults: FaultLedger;
+  /** Summed over every replica when the store is shared (telemetry/shared-fault-totals.ts). */
+  faults: PolicyFaultTotals;
   clock: Clock;
   maxPolicies: number;
   regexes: RegexCompiler;
@@ -34,7 +35,11 @@ export interface PolicyServiceOptions {
 export class PolicyService {
   constructor(private readonly o: PolicyServiceOptions) {}
 
-  async apply(input: unknown, options: { dryRun: boolean }): Promise<{ result: ApplyResult; policy: StoredPolicy | FaultInjectionPolicy }> {
+  /** `actor`: who writes (the token's name), for the audit history. */
+  async apply(
+    input: unknown,
+    options: { dryRun: boolean; actor: string },
+  ): Promise<{ result: ApplyResult; policy: StoredPolicy | FaultInjectionPolicy }> {
     const validation = await this.validate(input);
     if (!validation.ok) throw new HfiError('HFI_INVALID_POLICY', describe(validation.errors), fieldDetails(validation.errors));
     const policy = validation.policy;
@@ -76,6 +81,7 @@ export class PolicyService {
     const written = await this.o.store.put(withoutVersion(policy), {
       ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       nowMs: this.o.clock.now(),
+      actor: options.actor,
     });
     await this.o.hub.waitForRevision(Number(written.policy.metadata.version), READ_YOUR_WRITE_MS);
     if (existing) void this.forgetUnused(policyRegexSources(existing));
@@ -106,8 +112,8 @@ export class PolicyService {
     return validatePolicy(input, { checkRegex: (source) => built.get(source) ?? this.o.regexes.cached(source) ?? { ok: true } });
   }
 
-  async remove(name: string): Promise<StoredPolicy | SkippedKey> {
-    const deleted = await this.o.store.delete(name);
+  async remove(name: string, actor: string): Promise<StoredPolicy | SkippedKey> {
+    const deleted = await this.o.store.delete(name, { nowMs: this.o.clock.now(), actor });
     if (!deleted) throw notFound(name);
     if (!('key' in deleted)) {
       // Once the mirror no longer holds it, in the background (the answer does not wait for it).

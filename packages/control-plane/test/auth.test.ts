@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { httpClient, listen, type TestClient } from './helpers/client.js';
-import { makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
+import { authWith, makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
 
 const ADMIN = 'admin-secret-0123456789';
 const READER = 'reader-secret-abcdef';
@@ -36,7 +36,7 @@ describe('authentication', () => {
     );
     app = await makeApp({
       logger,
-      config: testConfig({ auth: { adminToken: ADMIN, readTokens: [READER], dataplaneToken: DATAPLANE, allowUnauthenticated: false } }),
+      config: testConfig({ auth: authWith({ admin: ADMIN, read: [READER], dataplane: DATAPLANE }) }),
     });
     base = await listen(app);
     call = httpClient(base);
@@ -89,7 +89,7 @@ describe('only a read token configured', () => {
   let app: FastifyInstance;
   let call: TestClient;
   before(async () => {
-    app = await makeApp({ config: testConfig({ auth: { readTokens: [READER], allowUnauthenticated: false } }) });
+    app = await makeApp({ config: testConfig({ auth: authWith({ read: [READER] }) }) });
     call = httpClient(await listen(app));
   });
   after(() => app.close());

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ControlPlaneConfig } from '../src/config/config.js';
 import { MemoryPolicyStore } from '../src/store/memory.js';
 import { httpClient, listen } from './helpers/client.js';
-import { makeApp, policy, randomHex, T0, testConfig } from './helpers/fixtures.js';
+import { authWith, makeApp, policy, storeDefaults, T0, testConfig } from './helpers/fixtures.js';
 
 interface Fixture {
   case: string;
@@ -42,9 +42,9 @@ const ADMIN = 'admin-secret-0123456789';
 const SERVERS = {
   open: testConfig({ requestTimeoutMs: 1_000, regexBudgetMs: 500 }),
   tokens: testConfig({
-    auth: { adminToken: ADMIN, readTokens: ['reader-secret-abcdef'], dataplaneToken: 'dataplane-secret-xyz', allowUnauthenticated: false },
+    auth: authWith({ admin: ADMIN, read: ['reader-secret-abcdef'], dataplane: 'dataplane-secret-xyz' }),
   }),
-  'read-token-only': testConfig({ auth: { readTokens: ['reader-secret-abcdef'], allowUnauthenticated: false } }),
+  'read-token-only': testConfig({ auth: authWith({ read: ['reader-secret-abcdef'] }) }),
   full: testConfig({ maxPolicies: 3 }),
 } satisfies Record<string, ControlPlaneConfig>;
 
@@ -76,7 +76,7 @@ describe('bad input (testdata/bad-input)', () => {
   const servers = new Map<string, { app: FastifyInstance; store: MemoryPolicyStore; port: number }>();
   before(async () => {
     for (const [name, config] of Object.entries(SERVERS)) {
-      const store = new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex });
+      const store = new MemoryPolicyStore({ maxPolicies: config.maxPolicies, ...storeDefaults });
       for (const seed of ['seed-a', 'seed-b', 'seed-c']) await store.put(policy(seed) as never, { nowMs: T0 });
       const app = await makeApp({ config, store });
       servers.set(name, { app, store, port: Number(new URL(await listen(app)).port) });

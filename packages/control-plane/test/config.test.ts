@@ -7,6 +7,7 @@ import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../src/config/config.js
 const files: Record<string, string> = {
   'config.yaml': `server:\n  port: 9090\n  timeout: 45s\nstorage:\n  backend: etcd\n  etcd:\n    endpoints:\n      - http://etcd:2379\nlogging:\n  level: debug\n  format: text\npolicies:\n  max_count: 500\n  auto_expire_check_interval: 30s\n`,
   'tokens.yaml': `admin: file-admin\nread: [r1, r2]\ndataplane: dp\n`,
+  'named-tokens.yaml': `admin:\n  alice: alice-secret\n  ci-bot: ci-secret\nread:\n  grafana: grafana-secret\ndataplane: dp\n`,
 };
 const readFile = (path: string): string => {
   const text = files[path];
@@ -80,15 +81,55 @@ test('CONTROL_PLANE_ADDR: host, or host:port whose port wins', () => {
 test('no admin token on a non-loopback address is refused, unless allowed on purpose', () => {
   refuses(() => load({ CONTROL_PLANE_ADDR: '0.0.0.0:8080' }), 'HFI_ADMIN_TOKEN', /HFI_ALLOW_UNAUTHENTICATED/);
   assert.equal(load({ CONTROL_PLANE_ADDR: '0.0.0.0:8080', HFI_ALLOW_UNAUTHENTICATED: 'true' }).auth.allowUnauthenticated, true);
-  assert.equal(load({ CONTROL_PLANE_ADDR: '0.0.0.0', HFI_ADMIN_TOKEN: 'secret' }).auth.adminToken, 'secret');
+  assert.deepEqual(load({ CONTROL_PLANE_ADDR: '0.0.0.0', HFI_ADMIN_TOKEN: 'secret' }).auth.tokens.admin, [
+    { name: 'admin', token: 'secret' },
+  ]);
 });
 
-test('tokens from env and from HFI_TOKEN_FILE (env wins)', () => {
+test('tokens from env and from HFI_TOKEN_FILE (env wins); the older formats get fixed names', () => {
   const c = load({ HFI_TOKEN_FILE: 'tokens.yaml', HFI_ADMIN_TOKEN: 'env-admin' });
-  assert.equal(c.auth.adminToken, 'env-admin');
-  assert.deepEqual(c.auth.readTokens, ['r1', 'r2']);
-  assert.equal(c.auth.dataplaneToken, 'dp');
-  assert.deepEqual(load({ HFI_READ_TOKENS: 'a, b,,c' }).auth.readTokens, ['a', 'b', 'c']);
+  assert.deepEqual(c.auth.tokens.admin, [{ name: 'admin', token: 'env-admin' }]);
+  assert.deepEqual(c.auth.tokens.read, [
+    { name: 'read-1', token: 'r1' },
+    { name: 'read-2', token: 'r2' },
+  ]);
+  assert.deepEqual(c.auth.tokens.dataplane, [{ name: 'dataplane', token: 'dp' }]);
+  assert.deepEqual(
+    load({ HFI_READ_TOKENS: 'a, b,,c' }).auth.tokens.read.map((t) => `${t.name}=${t.token}`),
+    ['read-1=a', 'read-2=b', 'read-3=c'],
+  );
+});
+
+test('the token file names tokens (`name: token`): the name is the actor of the audit history', () => {
+  const c = load({ HFI_TOKEN_FILE: 'named-tokens.yaml' });
+  assert.deepEqual(c.auth.tokens.admin, [
+    { name: 'alice', token: 'alice-secret' },
+    { name: 'ci-bot', token: 'ci-secret' },
+  ]);
+  assert.deepEqual(c.auth.tokens.read, [{ name: 'grafana', token: 'grafana-secret' }]);
+});
+
+test('token names: malformed, reserved or taken twice, and one token under two names, are refused naming the entry', () => {
+  files['t-bad-name.yaml'] = 'admin:\n  Alice Smith: s1\n';
+  refuses(() => load({ HFI_TOKEN_FILE: 't-bad-name.yaml' }), 'HFI_TOKEN_FILE admin.Alice Smith', /lower-case/);
+  files['t-reserved.yaml'] = 'admin:\n  system: s1\n';
+  refuses(() => load({ HFI_TOKEN_FILE: 't-reserved.yaml' }), 'HFI_TOKEN_FILE admin.system', /reserved/);
+  files['t-twice.yaml'] = 'admin:\n  ops: s1\nread:\n  ops: s2\n';
+  refuses(() => load({ HFI_TOKEN_FILE: 't-twice.yaml' }), 'read token "ops"', /name is taken/);
+  files['t-shared.yaml'] = 'admin:\n  ops: s1\nread:\n  viewer: s1\n';
+  refuses(() => load({ HFI_TOKEN_FILE: 't-shared.yaml' }), 'read token "viewer"', /under another name/);
+  files['t-number.yaml'] = 'admin: 12\n';
+  refuses(() => load({ HFI_TOKEN_FILE: 't-number.yaml' }), 'HFI_TOKEN_FILE admin', /token, a list of tokens, or a mapping/);
+});
+
+test('audit retention from config.yaml and the environment (env wins)', () => {
+  assert.deepEqual(DEFAULT_CONFIG.audit, { maxEntries: 10_000, maxAgeMs: 90 * 24 * 3600_000 });
+  files['audit.yaml'] = 'audit:\n  max_entries: 500\n  max_age: 7d\n';
+  refuses(() => load({}, 'audit.yaml'), 'audit.max_age');
+  files['audit.yaml'] = 'audit:\n  max_entries: 500\n  max_age: 168h\n';
+  assert.deepEqual(load({}, 'audit.yaml').audit, { maxEntries: 500, maxAgeMs: 168 * 3600_000 });
+  assert.deepEqual(load({ AUDIT_MAX_ENTRIES: '20', AUDIT_MAX_AGE: '1h' }, 'audit.yaml').audit, { maxEntries: 20, maxAgeMs: 3600_000 });
+  refuses(() => load({ AUDIT_MAX_ENTRIES: '0' }), 'AUDIT_MAX_ENTRIES');
 });
 
 test('invalid values are refused naming the setting', () => {

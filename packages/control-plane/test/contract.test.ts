@@ -110,6 +110,14 @@ test('every answer fits the schema the document gives for its route and status; 
   await call('DELETE', '/v1/halt', '/v1/halt?service=nobody'); // 404
   assert.equal((await call('DELETE', '/v1/halt')).statusCode, 200);
   await call('DELETE', '/v1/policies/{name}', '/v1/policies/contract');
+  const history = await call('GET', '/v1/audit', '/v1/audit?limit=50');
+  assert.deepEqual(
+    history.json().items.map((e: { kind: string }) => e.kind),
+    ['delete', 'resume', 'halt', 'halt', 'create', 'resume', 'halt'],
+    'newest first, back to the halt of the test before',
+  );
+  await call('GET', '/v1/audit', '/v1/audit?policy=contract&kind=create');
+  assert.equal((await call('GET', '/v1/audit', '/v1/audit?limit=0')).statusCode, 400);
 
   // The SSE stream never ends while the server runs; test/distribution.test.ts reads it over HTTP.
   const documented = Object.entries(served.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));

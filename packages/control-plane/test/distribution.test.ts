@@ -9,7 +9,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { FastifyInstance } from 'fastify';
 import { MemoryPolicyStore } from '../src/store/memory.js';
 import { httpClient, injectClient, listen, metric, type TestClient } from './helpers/client.js';
-import { ManualClock, makeApp, policy, pollBody, randomHex } from './helpers/fixtures.js';
+import { ManualClock, makeApp, policy, pollBody, storeDefaults } from './helpers/fixtures.js';
 
 describe('distribution', () => {
   let app: FastifyInstance;
@@ -210,7 +210,7 @@ describe('graceful close', () => {
   });
 
   test('before the store was first read there is no rule set: polls, the stream, /v1/ruleset and /ready are 503', async () => {
-    const app = await makeApp({ store: new NeverReadStore({ maxPolicies: 10, randomHex }) });
+    const app = await makeApp({ store: new NeverReadStore({ maxPolicies: 10, ...storeDefaults }) });
     const call = injectClient(app);
     for (const [method, url, body] of [
       ['POST', '/v1/dataplane/poll', pollBody()],

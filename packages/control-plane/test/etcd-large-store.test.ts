@@ -10,7 +10,7 @@ import { Etcd3 } from 'etcd3';
 import type { FastifyInstance } from 'fastify';
 import { EtcdPolicyStore } from '../src/store/etcd.js';
 import { httpClient, listen } from './helpers/client.js';
-import { makeApp, policy, testConfig } from './helpers/fixtures.js';
+import { makeApp, policy, storeDefaults, testConfig } from './helpers/fixtures.js';
 
 const PREFIX = '/hfi/policies/';
 const TABLES = '/hfi/dfa/v1/';
@@ -39,7 +39,7 @@ describe('a replica on a large etcd store', () => {
   const apps: FastifyInstance[] = [];
   const stores: EtcdPolicyStore[] = [];
   const store = (options: { pageKeys?: number; receiveMaxBytes?: number } = {}) => {
-    const s = new EtcdPolicyStore({ endpoints: [etcd.endpoint], maxPolicies: 10_000, clock: realClock, ...options });
+    const s = new EtcdPolicyStore({ endpoints: [etcd.endpoint], maxPolicies: 10_000, clock: realClock, ...storeDefaults, ...options });
     stores.push(s);
     return s;
   };
@@ -92,6 +92,7 @@ describe('a replica on a large etcd store', () => {
       endpoints: [etcd.endpoint],
       maxPolicies: 10,
       clock: realClock,
+      ...storeDefaults,
       pageKeys: 50,
       onError: (_operation, error) => errors.push(error),
     });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { httpClient, listen, metric, type TestClient } from './helpers/client.js';
-import { ManualClock, makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
+import { authWith, ManualClock, makeApp, policy, pollBody, testConfig } from './helpers/fixtures.js';
 
 describe('halts', () => {
   let app: FastifyInstance;
@@ -137,7 +137,7 @@ describe('halts need the admin token', () => {
   let call: TestClient;
   before(async () => {
     const config = testConfig();
-    config.auth = { ...config.auth, adminToken: 'admin-secret', readTokens: ['reader'] };
+    config.auth = authWith({ admin: 'admin-secret', read: ['reader'] });
     app = await makeApp({ config });
     call = httpClient(await listen(app));
   });

@@ -8,7 +8,7 @@ import { isHfiError } from '../src/errors.js';
 import { EtcdPolicyStore } from '../src/store/etcd.js';
 import { MemoryPolicyStore } from '../src/store/memory.js';
 import type { PolicyStore, StoreEvent } from '../src/store/types.js';
-import { type PolicyOptions, policy, randomHex, T0 } from './helpers/fixtures.js';
+import { type PolicyOptions, policy, storeDefaults, T0 } from './helpers/fixtures.js';
 
 const realClock = { now: () => Date.now() };
 
@@ -101,8 +101,8 @@ function conformance(backend: string, makeStore: () => Factory): void {
     test('delete returns the deleted policy, then undefined', async () => {
       const store = await open();
       const stored = (await store.put(canonical('epsilon'), { nowMs: T0 })).policy;
-      assert.deepEqual(await store.delete('epsilon'), stored);
-      assert.equal(await store.delete('epsilon'), undefined);
+      assert.deepEqual(await store.delete('epsilon', { nowMs: T0 }), stored);
+      assert.equal(await store.delete('epsilon', { nowMs: T0 }), undefined);
       assert.equal(await store.get('epsilon'), undefined);
     });
 
@@ -112,7 +112,7 @@ function conformance(backend: string, makeStore: () => Factory): void {
       await store.put(canonical('two'), { nowMs: T0 });
       await rejectsWith(store.put(canonical('three'), { nowMs: T0 }), 'HFI_POLICY_LIMIT');
       await store.put(canonical('two', { percentage: 3 }), { nowMs: T0 });
-      await store.delete('one');
+      await store.delete('one', { nowMs: T0 });
       await store.put(canonical('three'), { nowMs: T0 });
     });
 
@@ -129,7 +129,7 @@ function conformance(backend: string, makeStore: () => Factory): void {
         ['before'],
       );
       const written = (await store.put(canonical('after'), { nowMs: T0 })).policy;
-      await store.delete('before');
+      await store.delete('before', { nowMs: T0 });
       await until(events, (e) => e.length >= 3);
       assert.deepEqual(
         events.slice(1).map((e) => e.kind),
@@ -173,16 +173,16 @@ function conformance(backend: string, makeStore: () => Factory): void {
       const store = await open();
       for (const service of ['a', 'b', 'c'])
         await store.putHalt({ selector: { service, namespace: 'demo' }, reason: service }, { nowMs: T0 });
-      const one = await store.resume({ service: 'b', namespace: 'demo' });
+      const one = await store.resume({ service: 'b', namespace: 'demo' }, { nowMs: T0 });
       assert.deepEqual(
         one.removed.map((h) => h.reason),
         ['b'],
       );
-      const none = await store.resume({ service: 'b', namespace: 'demo' });
+      const none = await store.resume({ service: 'b', namespace: 'demo' }, { nowMs: T0 });
       assert.deepEqual(none, { removed: [], skipped: [], revision: one.revision });
       const events: StoreEvent[] = [];
       await store.watch((e) => events.push(e));
-      const all = await store.resume();
+      const all = await store.resume(undefined, { nowMs: T0 });
       assert.deepEqual(
         all.removed.map((h) => h.reason),
         ['a', 'c'],
@@ -199,6 +199,15 @@ function conformance(backend: string, makeStore: () => Factory): void {
       );
     });
 
+    test('resume of every halt lifts 150 halts, more than one etcd transaction holds', async () => {
+      const store = await open();
+      for (let i = 0; i < 150; i++) await store.putHalt({ selector: { service: `s${i}`, namespace: 'demo' }, reason: '' }, { nowMs: T0 });
+      const all = await store.resume(undefined, { nowMs: T0 });
+      assert.equal(all.removed.length, 150);
+      assert.equal(new Set(all.removed.map((h) => h.selector.service)).size, 150);
+      assert.deepEqual(await store.listHalts(), []);
+    });
+
     test('watch: the reset carries the halts; halt writes are events in the same revision order as policy writes', async () => {
       const store = await open();
       await store.putHalt({ selector: { service: '*', namespace: 'prod' }, reason: 'freeze' }, { nowMs: T0 });
@@ -211,7 +220,7 @@ function conformance(backend: string, makeStore: () => Factory): void {
       );
       const policyWrite = (await store.put(canonical('p'), { nowMs: T0 })).policy;
       const haltWrite = (await store.putHalt({ selector: { service: 'frontend', namespace: '*' }, reason: 'x' }, { nowMs: T0 })).halt;
-      const resumed = await store.resume({ service: '*', namespace: 'prod' });
+      const resumed = await store.resume({ service: '*', namespace: 'prod' }, { nowMs: T0 });
       await until(events, (e) => e.length >= 4);
       assert.deepEqual(
         events.slice(1).map((e) => e.kind),
@@ -237,7 +246,7 @@ conformance(
   'memory',
   () =>
     async (max = 100) =>
-      new MemoryPolicyStore({ maxPolicies: max, randomHex }),
+      new MemoryPolicyStore({ maxPolicies: max, ...storeDefaults }),
 );
 
 let etcd: EtcdProcess | undefined;
@@ -249,7 +258,7 @@ after(async () => {
   await etcd?.stop();
 });
 const etcdStore = (root: string, max = 100): EtcdPolicyStore =>
-  new EtcdPolicyStore({ endpoints: [etcd!.endpoint], maxPolicies: max, clock: realClock, root });
+  new EtcdPolicyStore({ endpoints: [etcd!.endpoint], maxPolicies: max, clock: realClock, root, ...storeDefaults });
 conformance(
   'etcd',
   () =>
@@ -269,7 +278,7 @@ test('etcd: halts survive the store being closed and opened again (a control-pla
   try {
     assert.deepEqual(await reopened.listHalts(), [halt]);
     assert.deepEqual((events[0] as Extract<StoreEvent, { kind: 'reset' }>).halts, [halt]);
-    await reopened.resume();
+    await reopened.resume(undefined, { nowMs: T0 });
     await until(events, (e) => e.some((x) => x.kind === 'resume'));
   } finally {
     await reopened.close();

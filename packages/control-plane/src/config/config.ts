@@ -10,15 +10,23 @@ type LogFormat = 'json' | 'text';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** admin: reads and writes; read: read-only; dataplane: the data-plane endpoints (poll, stream). */
+export type Grant = 'admin' | 'read' | 'dataplane';
+
+/** A token and the name it is known by: the actor of the changes it makes (audit history), never the secret. */
+interface NamedToken {
+  name: string;
+  token: string;
+}
+
 export interface AuthConfig {
-  /** Reads and writes. */
-  adminToken?: string;
-  /** Read-only. */
-  readTokens: string[];
-  /** The data-plane endpoints (poll, stream). */
-  dataplaneToken?: string;
+  tokens: Record<Grant, NamedToken[]>;
   allowUnauthenticated: boolean;
 }
+
+/** Names the audit history uses for changes no token made: a token may not take them. */
+const RESERVED_TOKEN_NAMES = new Set(['anonymous', 'system']);
+const TOKEN_NAME = /^[a-z0-9]([-a-z0-9._@]{0,61}[a-z0-9])?$/;
 
 export interface ControlPlaneConfig {
   host: string;
@@ -35,6 +43,8 @@ export interface ControlPlaneConfig {
   maxDataPlanes: number;
   maxPolicies: number;
   autoExpireCheckIntervalMs: number;
+  /** Retention of the audit history: the newest entries kept, and the oldest age kept. */
+  audit: { maxEntries: number; maxAgeMs: number };
   auth: AuthConfig;
 }
 
@@ -50,7 +60,8 @@ export const DEFAULT_CONFIG: ControlPlaneConfig = {
   maxDataPlanes: 10_000,
   maxPolicies: 10_000,
   autoExpireCheckIntervalMs: 60_000,
-  auth: { readTokens: [], allowUnauthenticated: false },
+  audit: { maxEntries: 10_000, maxAgeMs: 90 * 24 * 3600_000 },
+  auth: { tokens: { admin: [], read: [], dataplane: [] }, allowUnauthenticated: false },
 };
 
 export class ConfigError extends Error {
@@ -75,6 +86,7 @@ export function loadConfig(sources: ConfigSources): ControlPlaneConfig {
   const config: ControlPlaneConfig = structuredClone(DEFAULT_CONFIG);
   if (sources.configFile !== undefined) applyFile(config, readText(sources, sources.configFile, '--config'));
   applyEnv(config, sources);
+  checkTokens(config.auth);
   checkExposure(config);
   return deepFreeze(config);
 }
@@ -91,12 +103,13 @@ function readText(sources: ConfigSources, path: string, setting: string): string
 // config.yaml
 
 const FILE_KEYS: Record<string, readonly string[]> = {
-  '': ['server', 'storage', 'logging', 'policies'],
+  '': ['server', 'storage', 'logging', 'policies', 'audit'],
   server: ['host', 'port', 'timeout'],
   storage: ['backend', 'etcd'],
   'storage.etcd': ['endpoints'],
   logging: ['level', 'format'],
   policies: ['max_count', 'auto_expire_check_interval', 'regex_budget'],
+  audit: ['max_entries', 'max_age'],
 };
 
 function applyFile(config: ControlPlaneConfig, text: string): void {
@@ -113,6 +126,7 @@ function applyFile(config: ControlPlaneConfig, text: string): void {
   const etcd = section(storage.etcd, 'storage.etcd');
   const logging = section(root.logging, 'logging');
   const policies = section(root.policies, 'policies');
+  const audit = section(root.audit, 'audit');
 
   if (server.host !== undefined) config.host = hostSetting('server.host', server.host);
   if (server.port !== undefined) config.port = portSetting('server.port', server.port);
@@ -129,6 +143,8 @@ function applyFile(config: ControlPlaneConfig, text: string): void {
   if (policies.auto_expire_check_interval !== undefined) {
     config.autoExpireCheckIntervalMs = durationSetting('policies.auto_expire_check_interval', policies.auto_expire_check_interval);
   }
+  if (audit.max_entries !== undefined) config.audit.maxEntries = positiveInt('audit.max_entries', audit.max_entries);
+  if (audit.max_age !== undefined) config.audit.maxAgeMs = durationSetting('audit.max_age', audit.max_age);
 }
 
 function section(value: unknown, path: string): Record<string, unknown> {
@@ -172,22 +188,31 @@ function applyEnv(config: ControlPlaneConfig, sources: ConfigSources): void {
   if ((v = get('WATCH_BUFFER_BYTES')) !== undefined) config.watchBufferBytes = positiveInt('WATCH_BUFFER_BYTES', v);
   if ((v = get('MAX_DATA_PLANES')) !== undefined) config.maxDataPlanes = positiveInt('MAX_DATA_PLANES', v);
   if ((v = get('MAX_POLICIES')) !== undefined) config.maxPolicies = positiveInt('MAX_POLICIES', v);
+  if ((v = get('AUDIT_MAX_ENTRIES')) !== undefined) config.audit.maxEntries = positiveInt('AUDIT_MAX_ENTRIES', v);
+  if ((v = get('AUDIT_MAX_AGE')) !== undefined) config.audit.maxAgeMs = durationSetting('AUDIT_MAX_AGE', v);
 
+  // A grant set in the environment replaces that grant's tokens from the file. Env tokens get fixed names.
   if ((v = get('HFI_TOKEN_FILE')) !== undefined) applyTokenFile(config.auth, readText(sources, v, 'HFI_TOKEN_FILE'));
-  if ((v = get('HFI_ADMIN_TOKEN')) !== undefined) config.auth.adminToken = token('HFI_ADMIN_TOKEN', v);
+  if ((v = get('HFI_ADMIN_TOKEN')) !== undefined) config.auth.tokens.admin = [{ name: 'admin', token: token('HFI_ADMIN_TOKEN', v) }];
   if ((v = get('HFI_READ_TOKENS')) !== undefined) {
-    config.auth.readTokens = v
+    config.auth.tokens.read = v
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t !== '')
-      .map((t) => token('HFI_READ_TOKENS', t));
+      .map((t, i) => ({ name: `read-${i + 1}`, token: token('HFI_READ_TOKENS', t) }));
   }
-  if ((v = get('HFI_DATAPLANE_TOKEN')) !== undefined) config.auth.dataplaneToken = token('HFI_DATAPLANE_TOKEN', v);
+  if ((v = get('HFI_DATAPLANE_TOKEN')) !== undefined) {
+    config.auth.tokens.dataplane = [{ name: 'dataplane', token: token('HFI_DATAPLANE_TOKEN', v) }];
+  }
   if ((v = get('HFI_ALLOW_UNAUTHENTICATED')) !== undefined) {
     config.auth.allowUnauthenticated = booleanSetting('HFI_ALLOW_UNAUTHENTICATED', v);
   }
 }
 
+/**
+ * `{admin, read, dataplane}`, each one token (named after its grant), a list (`read-1`, `read-2`...), or a
+ * mapping `name: token` (the name is the actor the audit history records).
+ */
 function applyTokenFile(auth: AuthConfig, text: string): void {
   let doc: unknown;
   try {
@@ -199,18 +224,53 @@ function applyTokenFile(auth: AuthConfig, text: string): void {
     throw new ConfigError('HFI_TOKEN_FILE', 'expected a mapping with keys admin, read, dataplane');
   }
   for (const [key, value] of Object.entries(doc)) {
-    if (key === 'admin') auth.adminToken = token('HFI_TOKEN_FILE admin', value);
-    else if (key === 'dataplane') auth.dataplaneToken = token('HFI_TOKEN_FILE dataplane', value);
-    else if (key === 'read') {
-      if (!Array.isArray(value)) throw new ConfigError('HFI_TOKEN_FILE read', 'expected a list of tokens');
-      auth.readTokens = value.map((t) => token('HFI_TOKEN_FILE read', t));
-    } else throw new ConfigError(`HFI_TOKEN_FILE ${key}`, 'unknown key (expected admin, read, dataplane)');
+    if (key !== 'admin' && key !== 'read' && key !== 'dataplane') {
+      throw new ConfigError(`HFI_TOKEN_FILE ${key}`, 'unknown key (expected admin, read, dataplane)');
+    }
+    auth.tokens[key] = namedTokens(`HFI_TOKEN_FILE ${key}`, key, value);
+  }
+}
+
+function namedTokens(setting: string, grant: Grant, value: unknown): NamedToken[] {
+  if (typeof value === 'string') return [{ name: grant, token: token(setting, value) }];
+  if (Array.isArray(value)) return value.map((t, i) => ({ name: `${grant}-${i + 1}`, token: token(setting, t) }));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).map(([name, t]) => ({
+      name: tokenName(`${setting}.${name}`, name),
+      token: token(`${setting}.${name}`, t),
+    }));
+  }
+  throw new ConfigError(setting, 'expected a token, a list of tokens, or a mapping of names to tokens');
+}
+
+function tokenName(setting: string, name: string): string {
+  if (!TOKEN_NAME.test(name)) {
+    throw new ConfigError(
+      setting,
+      'a token name is 1-63 lower-case letters, digits and "-._@", starting and ending with a letter or digit',
+    );
+  }
+  if (RESERVED_TOKEN_NAMES.has(name)) throw new ConfigError(setting, `"${name}" is reserved (the audit history's actor for no token)`);
+  return name;
+}
+
+/** Every name and every token once: a name is an actor, and a token shared by two names would make it ambiguous. */
+function checkTokens(auth: AuthConfig): void {
+  const names = new Set<string>();
+  const secrets = new Set<string>();
+  for (const [grant, tokens] of Object.entries(auth.tokens)) {
+    for (const { name, token } of tokens) {
+      if (names.has(name)) throw new ConfigError(`${grant} token "${name}"`, 'the name is taken by another token');
+      if (secrets.has(token)) throw new ConfigError(`${grant} token "${name}"`, 'the same token is configured under another name');
+      names.add(name);
+      secrets.add(token);
+    }
   }
 }
 
 /** The safe-by-default rule: an open server only on loopback, unless explicitly allowed. */
 function checkExposure(config: ControlPlaneConfig): void {
-  if (config.auth.adminToken || isLoopbackHost(config.host) || config.auth.allowUnauthenticated) return;
+  if (config.auth.tokens.admin.length > 0 || isLoopbackHost(config.host) || config.auth.allowUnauthenticated) return;
   throw new ConfigError(
     'HFI_ADMIN_TOKEN',
     `the server would listen on ${config.host} (not loopback) without authentication; ` +

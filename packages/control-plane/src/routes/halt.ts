@@ -34,7 +34,7 @@ export function haltRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { halt, created } = await ctx.halts.halt(request.body);
+        const { halt, created } = await ctx.halts.halt(request.body, request.actor);
         request.log.warn({ halt }, 'halted: data planes this selector matches inject nothing until resumed');
         reply.header('hfi-result', created ? 'created' : 'configured');
         return reply.code(created ? 201 : 200).send(halt);
@@ -70,7 +70,7 @@ export function haltRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const { removed, skipped, version } = await ctx.halts.resume(resumeSelector(request.query));
+        const { removed, skipped, version } = await ctx.halts.resume(resumeSelector(request.query), request.actor);
         if (removed.length > 0) request.log.warn({ resumed: removed.map((h) => h.selector) }, 'resumed: halts removed');
         if (skipped.length > 0) request.log.warn({ keys: skipped.map((k) => k.key) }, 'resumed: skipped halt keys removed');
         const removedKeys = skipped.map(({ key, reason }) => ({ key, skipped: true as const, reason }));

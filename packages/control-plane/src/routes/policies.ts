@@ -44,7 +44,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const dryRun = request.query.dryRun === 'true' || request.query.dryRun === '1';
-        const { result, policy } = await ctx.policies.apply(request.body, { dryRun });
+        const { result, policy } = await ctx.policies.apply(request.body, { dryRun, actor: request.actor });
         const [withStatus] = ctx.policies.withStatus([policy]);
         reply.header('hfi-result', result);
         if (dryRun) reply.header('hfi-dry-run', 'true');
@@ -125,7 +125,7 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const deleted = await ctx.policies.remove(request.params.name);
+        const deleted = await ctx.policies.remove(request.params.name, request.actor);
         // A key whose value was skipped (not a valid policy) is removed all the same: that is how it is repaired.
         if ('key' in deleted) return { key: deleted.key, skipped: true as const, reason: deleted.reason };
         return ctx.policies.withStatus([deleted])[0]!;

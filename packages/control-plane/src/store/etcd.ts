@@ -18,10 +18,14 @@ import {
 } from '@hfi/policy';
 import { ConstantBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type IResponseHeader, Range, type Watcher } from 'etcd3';
-import type { Clock } from '../clock.js';
+import type { Clock, RandomHex } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
+import { type AuditRetention, type Change, haltRecord, policyRecord } from './audit.js';
+import { EtcdAuditLog } from './etcd-audit.js';
 import { EtcdDfaTables } from './etcd-dfa-tables.js';
+import { ReplicaLease } from './etcd-lease.js';
 import { readRange } from './etcd-range.js';
+import { EtcdReplicaBoard } from './etcd-replica-board.js';
 import { haltKey, stampHalt } from './halts.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
@@ -31,9 +35,12 @@ export interface EtcdStoreOptions {
   endpoints: string[];
   maxPolicies: number;
   clock: Clock;
+  randomHex: RandomHex;
+  audit: AuditRetention;
   /**
    * Key prefix: policies live at `<root>policies/<name>`, halts at `<root>halts/<service>/<namespace>`,
-   * built DFA tables at `<root>dfa/v1/<sha256>`.
+   * built DFA tables at `<root>dfa/v1/<sha256>`, audit entries at `<root>audit/<time>-<replica>-<n>`, keys
+   * bound to a replica's lease under `<root>replicas/`.
    */
   root?: string;
   /** Deadline of every unary call. */
@@ -49,6 +56,13 @@ export interface EtcdStoreOptions {
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
+/**
+ * Halts lifted per transaction: each costs a delete and an audit put, and etcd's default --max-txn-ops is
+ * 128. More halts than this are resumed in several transactions, one after the other.
+ */
+const RESUME_BATCH = 60;
+/** How long a replica's lease outlives its last keepalive: its keys (its jobs) pass on after that. */
+const REPLICA_LEASE_SECONDS = 10;
 
 /** What a policy key holds: a policy, or a value every replica skips. */
 type StoredEntry = { policy: StoredPolicy; modRevision: string } | { skipped: SkippedKey; modRevision: string };
@@ -76,6 +90,10 @@ const RECEIVE_MAX_BYTES = PAGE_KEYS * (LIMITS.policyBytes + 4096);
 export class EtcdPolicyStore implements PolicyStore {
   readonly backend = 'etcd' as const;
   readonly tables: DfaTableStore;
+  readonly audit: EtcdAuditLog;
+  readonly replicas: EtcdReplicaBoard;
+  /** This replica's lease (keys that go with it). */
+  private readonly lease: ReplicaLease;
   private readonly client: Etcd3;
   private readonly prefix: string;
   private readonly haltPrefix: string;
@@ -107,6 +125,22 @@ export class EtcdPolicyStore implements PolicyStore {
       pageKeys: this.pageKeys,
       // The tables report their own errors: a table not read or not stored is only rebuilt.
       call: (run) => withTimeout(run(), this.timeoutMs + 500, 'tables'),
+      onError: (operation, error) => this.options.onError?.(operation, error),
+    });
+    this.lease = new ReplicaLease(() => this.client, options.randomHex(4), REPLICA_LEASE_SECONDS);
+    this.replicas = new EtcdReplicaBoard(
+      () => this.client,
+      this.lease,
+      `${root}replicas/`,
+      (operation, run) => this.call(operation, run),
+    );
+    this.audit = new EtcdAuditLog(() => this.client, {
+      prefix: `${root}audit/`,
+      prunerKey: `${root}replicas/roles/audit-pruner`,
+      retention: options.audit,
+      lease: this.lease,
+      pageKeys: this.pageKeys,
+      call: (operation, run) => this.call(operation, run),
       onError: (operation, error) => this.options.onError?.(operation, error),
     });
     this.client = new Etcd3({
@@ -155,9 +189,14 @@ export class EtcdPolicyStore implements PolicyStore {
       }
       const now = isoTime(options.nowMs);
       const createdAt = existing?.metadata.createdAt ?? now;
-      const value = encodeValue(stampPolicy(policy, { version: '', createdAt, updatedAt: now }));
+      const written = stampPolicy(policy, { version: '', createdAt, updatedAt: now });
+      const value = encodeValue(written);
       const guard = entry ? this.client.if(key, 'Mod', '==', entry.modRevision) : this.client.if(key, 'Create', '==', 0);
-      const result = await this.call('put', () => guard.then(this.client.put(key).value(value)).commit());
+      const audit = this.audit.entryPut(
+        policyRecord(existing ? 'update' : 'create', name, existing ?? null, written, options),
+        options.nowMs,
+      );
+      const result = await this.call('put', () => guard.then(this.client.put(key).value(value), audit).commit());
       if (result.succeeded) {
         const version = String(result.header.revision);
         return { policy: stampPolicy(policy, { version, createdAt, updatedAt: now }), created: !existing };
@@ -168,53 +207,67 @@ export class EtcdPolicyStore implements PolicyStore {
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the write; try again`);
   }
 
-  async delete(name: string): Promise<StoredPolicy | SkippedKey | undefined> {
+  async delete(name: string, change: Change): Promise<StoredPolicy | SkippedKey | undefined> {
     const key = this.prefix + name;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const existing = await this.getEntry(name);
       if (!existing) return undefined;
+      const audit = this.audit.entryPut(policyRecord('delete', name, policyOf(existing) ?? null, null, change), change.nowMs);
       const result = await this.call('delete', () =>
-        this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key)).commit(),
+        this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key), audit).commit(),
       );
       if (result.succeeded) return 'policy' in existing ? existing.policy : existing.skipped;
     }
     throw new HfiError('HFI_VERSION_CONFLICT', `policy "${name}" kept changing during the delete; try again`);
   }
 
-  async putHalt(request: HaltRequest, options: { nowMs: number }): Promise<{ halt: StoredHalt; created: boolean }> {
+  async putHalt(request: HaltRequest, change: Change): Promise<{ halt: StoredHalt; created: boolean }> {
     const key = this.haltPrefix + haltKey(request.selector);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const entry = (await this.getHaltEntries(request.selector)).entries[0];
       // A key holding a skipped value is written over: that is how it is repaired (it held no halt).
       const existing = entry && 'halt' in entry ? entry.halt : undefined;
-      const { version: _version, ...value } = stampHalt(request, existing, options.nowMs, '');
+      const written = stampHalt(request, existing, change.nowMs, '');
+      const { version: _version, ...value } = written;
       const guard = entry ? this.client.if(key, 'Mod', '==', entry.modRevision) : this.client.if(key, 'Create', '==', 0);
-      const result = await this.call('halt', () => guard.then(this.client.put(key).value(JSON.stringify(value))).commit());
+      const audit = this.audit.entryPut(haltRecord('halt', existing ?? null, written, change), change.nowMs);
+      const result = await this.call('halt', () => guard.then(this.client.put(key).value(JSON.stringify(value)), audit).commit());
       if (result.succeeded) return { halt: { ...value, version: String(result.header.revision) }, created: !existing };
     }
     throw new HfiError('HFI_VERSION_CONFLICT', 'the halt kept changing during the write; try again');
   }
 
-  async resume(selector?: Selector): Promise<ResumeResult> {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+  async resume(selector: Selector | undefined, change: Change): Promise<ResumeResult> {
+    const done: ResumeResult = { removed: [], skipped: [], revision: 0 };
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; ) {
       const found = await this.getHaltEntries(selector);
-      if (found.entries.length === 0) return { removed: [], skipped: [], revision: found.revision };
-      // One transaction: every key read is still as read, and all of them go (one revision), skipped values too.
-      const keys = found.entries.map((e) => ({ key: 'halt' in e ? this.haltPrefix + haltKey(e.halt.selector) : e.skipped.key, ...e }));
-      const [first, ...rest] = keys;
-      let guard = this.client.if(first!.key, 'Mod', '==', first!.modRevision);
-      for (const e of rest) guard = guard.and(e.key, 'Mod', '==', e.modRevision);
-      const deletes = keys.map((e) => this.client.delete().key(e.key));
-      const result = await this.call('resume', () => guard.then(...deletes).commit());
-      if (result.succeeded) {
-        return {
-          removed: found.entries.flatMap((e) => ('halt' in e ? [e.halt] : [])),
-          skipped: found.entries.flatMap((e) => ('skipped' in e ? [e.skipped] : [])),
-          revision: Number(result.header.revision),
-        };
+      if (found.entries.length === 0) return done.revision ? done : { ...done, revision: found.revision };
+      const batch = found.entries.slice(0, RESUME_BATCH);
+      const revision = await this.deleteHaltEntries(batch, change);
+      if (revision === undefined) {
+        attempt++;
+        continue;
       }
+      done.removed.push(...batch.flatMap((e) => ('halt' in e ? [e.halt] : [])));
+      done.skipped.push(...batch.flatMap((e) => ('skipped' in e ? [e.skipped] : [])));
+      done.revision = revision;
+      if (batch.length === found.entries.length) return done;
     }
     throw new HfiError('HFI_VERSION_CONFLICT', 'the halts kept changing during the resume; try again');
+  }
+
+  /** One transaction: every key still as read, and all of them go (one revision), skipped values too. */
+  private async deleteHaltEntries(entries: HaltEntry[], change: Change): Promise<number | undefined> {
+    const keys = entries.map((e) => ({ key: 'halt' in e ? this.haltPrefix + haltKey(e.halt.selector) : e.skipped.key, ...e }));
+    const [first, ...rest] = keys;
+    let guard = this.client.if(first!.key, 'Mod', '==', first!.modRevision);
+    for (const e of rest) guard = guard.and(e.key, 'Mod', '==', e.modRevision);
+    const deletes = keys.map((e) => this.client.delete().key(e.key));
+    const audits = entries.flatMap((e) =>
+      'halt' in e ? [this.audit.entryPut(haltRecord('resume', e.halt, null, change), change.nowMs)] : [],
+    );
+    const result = await this.call('resume', () => guard.then(...deletes, ...audits).commit());
+    return result.succeeded ? Number(result.header.revision) : undefined;
   }
 
   async watch(listener: StoreListener): Promise<void> {
@@ -232,6 +285,7 @@ export class EtcdPolicyStore implements PolicyStore {
     const watcher = this.watcher;
     this.watcher = undefined;
     if (watcher) await watcher.cancel().catch(() => undefined);
+    await withTimeout(this.lease.close(), this.timeoutMs, 'revoke').catch(() => undefined);
     this.client.close();
   }
 

@@ -10,6 +10,7 @@ import {
 } from '@hfi/policy';
 import type { RandomHex } from '../clock.js';
 import { HfiError } from '../errors.js';
+import { type AuditRetention, AuditRing, type Change, haltRecord, policyRecord, sortableTime } from './audit.js';
 import { haltKey, stampHalt } from './halts.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
 import type { PolicyStore, PutOptions, PutResult, ResumeResult, StoreListener } from './types.js';
@@ -17,6 +18,7 @@ import type { PolicyStore, PutOptions, PutResult, ResumeResult, StoreListener } 
 export interface MemoryStoreOptions {
   maxPolicies: number;
   randomHex: RandomHex;
+  audit: AuditRetention;
 }
 
 export class MemoryPolicyStore implements PolicyStore {
@@ -27,9 +29,11 @@ export class MemoryPolicyStore implements PolicyStore {
   private readonly epoch: string;
   private revision = 0;
   private closed = false;
+  readonly audit: AuditRing;
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.epoch = options.randomHex(4);
+    this.audit = new AuditRing(options.audit);
   }
 
   async list(): Promise<StoredPolicy[]> {
@@ -54,16 +58,18 @@ export class MemoryPolicyStore implements PolicyStore {
       stampPolicy(structuredClone(policy), { version: String(revision), createdAt: existing?.metadata.createdAt ?? now, updatedAt: now }),
     );
     this.policies.set(name, stored);
+    this.record(policyRecord(existing ? 'update' : 'create', name, existing ?? null, stored, options), options.nowMs, revision);
     this.emit({ kind: 'put', revision, policy: stored });
     return { policy: stored, created: !existing };
   }
 
-  async delete(name: string): Promise<StoredPolicy | undefined> {
+  async delete(name: string, change: Change): Promise<StoredPolicy | undefined> {
     this.assertOpen();
     const existing = this.policies.get(name);
     if (!existing) return undefined;
     this.policies.delete(name);
     const revision = ++this.revision;
+    this.record(policyRecord('delete', name, existing, null, change), change.nowMs, revision);
     this.emit({ kind: 'delete', revision, name });
     return existing;
   }
@@ -72,18 +78,19 @@ export class MemoryPolicyStore implements PolicyStore {
     return [...this.halts.values()].sort(byHaltSelector);
   }
 
-  async putHalt(request: HaltRequest, options: { nowMs: number }): Promise<{ halt: StoredHalt; created: boolean }> {
+  async putHalt(request: HaltRequest, change: Change): Promise<{ halt: StoredHalt; created: boolean }> {
     this.assertOpen();
     const key = haltKey(request.selector);
     const existing = this.halts.get(key);
     const revision = ++this.revision;
-    const halt = deepFreeze(stampHalt(structuredClone(request), existing, options.nowMs, String(revision)));
+    const halt = deepFreeze(stampHalt(structuredClone(request), existing, change.nowMs, String(revision)));
     this.halts.set(key, halt);
+    this.record(haltRecord('halt', existing ?? null, halt, change), change.nowMs, revision);
     this.emit({ kind: 'halt', revision, halt });
     return { halt, created: !existing };
   }
 
-  async resume(selector?: Selector): Promise<ResumeResult> {
+  async resume(selector: Selector | undefined, change: Change): Promise<ResumeResult> {
     this.assertOpen();
     const removed = selector ? [this.halts.get(haltKey(selector))].filter((h) => h !== undefined) : await this.listHalts();
     if (removed.length === 0) return { removed, skipped: [], revision: this.revision };
@@ -91,6 +98,7 @@ export class MemoryPolicyStore implements PolicyStore {
     for (const halt of removed) {
       const key = haltKey(halt.selector);
       this.halts.delete(key);
+      this.record(haltRecord('resume', halt, null, change), change.nowMs, revision);
       this.emit({ kind: 'resume', revision, haltKey: key });
     }
     return { removed, skipped: [], revision };
@@ -108,6 +116,12 @@ export class MemoryPolicyStore implements PolicyStore {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
+  }
+
+  private auditCount = 0;
+
+  private record(record: Parameters<AuditRing['append']>[0], nowMs: number, revision: number): void {
+    this.audit.append(record, `${sortableTime(nowMs)}-${String(++this.auditCount).padStart(10, '0')}`, String(revision));
   }
 
   private assertOpen(): void {

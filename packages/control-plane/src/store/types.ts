@@ -2,13 +2,16 @@
 // Versions are store revisions: a policy's metadata.version is the revision of its latest write,
 // and the rule-set version is the revision of the latest change seen.
 import type { FaultInjectionPolicy, HaltRequest, RegexResult, Selector, StoredHalt, StoredPolicy } from '@hfi/policy';
+import type { AuditLog, Change } from './audit.js';
 
-export interface PutOptions {
+export interface PutOptions extends Change {
   /** Optimistic concurrency: the write happens only if the stored version equals this (absent policy: never). */
   expectedVersion?: string;
   /** Epoch ms of the write: becomes metadata.updatedAt (and createdAt on create). */
   nowMs: number;
 }
+
+/* Every write records its audit entry (store/audit.ts) with it: `Change` says who and when. */
 
 export interface PutResult {
   policy: StoredPolicy;
@@ -64,23 +67,49 @@ export interface DfaTableStore {
   deleteTables(sources: readonly string[]): Promise<void>;
 }
 
+/**
+ * Per-replica summaries: each replica publishes its own summary of a topic (kept while it lives) and reads
+ * the other live replicas' latest; a replica that stops hands its summary on to the topic's retired one.
+ */
+export interface ReplicaBoard {
+  readonly replicaId: string;
+  publish(topic: string, summary: string): Promise<void>;
+  /** The other live replicas' summaries of `topic`, and the retired summary, read at one revision. */
+  read(topic: string): Promise<ReplicaSummaries>;
+  /**
+   * Replaces the retired summary with `merge(retired)` and removes this replica's own, atomically: what it
+   * counted is in one of them at every moment.
+   */
+  retire(topic: string, merge: (retired: string | undefined) => string): Promise<void>;
+}
+
+export interface ReplicaSummaries {
+  /** By replica id, this replica's own left out. */
+  live: Map<string, string>;
+  retired: string | undefined;
+}
+
 export interface PolicyStore {
   readonly backend: 'memory' | 'etcd';
   /** Where built regex tables are kept, when the store keeps them. */
   readonly tables?: DfaTableStore;
+  /** The history of changes, shared by every replica of the store. */
+  readonly audit: AuditLog;
+  /** Where replicas share what each alone knows (etcd); absent when there is one process (memory). */
+  readonly replicas?: ReplicaBoard;
   /** Every policy, sorted by name. */
   list(): Promise<StoredPolicy[]>;
   get(name: string): Promise<StoredPolicy | undefined>;
   /** Atomic create-or-update. Throws HfiError HFI_VERSION_CONFLICT, HFI_POLICY_LIMIT or HFI_STORE_UNAVAILABLE. */
   put(policy: FaultInjectionPolicy, options: PutOptions): Promise<PutResult>;
   /** The deleted policy (or the skipped value that the key held), or undefined when there was none. */
-  delete(name: string): Promise<StoredPolicy | SkippedKey | undefined>;
+  delete(name: string, change: Change): Promise<StoredPolicy | SkippedKey | undefined>;
   /** Every halt, by selector. */
   listHalts(): Promise<StoredHalt[]>;
   /** Halts one selector (one halt per selector): a new halt, or the reason and actor of the existing one updated. */
-  putHalt(request: HaltRequest, options: { nowMs: number }): Promise<{ halt: StoredHalt; created: boolean }>;
+  putHalt(request: HaltRequest, change: Change): Promise<{ halt: StoredHalt; created: boolean }>;
   /** Removes the halt of one selector, or every halt (no selector), in one atomic write. */
-  resume(selector?: Selector): Promise<ResumeResult>;
+  resume(selector: Selector | undefined, change: Change): Promise<ResumeResult>;
   /**
    * Delivers a `reset` with the current contents, then every change in order (again a `reset` after any
    * resynchronisation). Resolves once the first `reset` was delivered, or once the first attempt failed

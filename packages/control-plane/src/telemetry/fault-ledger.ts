@@ -17,11 +17,18 @@ interface InstanceState {
 
 export type RecordOutcome = 'counted' | 'duplicate';
 
+/** Faults injected per policy, as the API's status answers them. */
+export interface PolicyFaultTotals {
+  policyTotals(name: string): FaultCounts;
+}
+
 const ZERO: Readonly<FaultCounts> = Object.freeze({ aborts: 0, delays: 0 });
 
-export class FaultLedger {
+export class FaultLedger implements PolicyFaultTotals {
   private readonly instances = new Map<string, InstanceState>();
   private readonly byPolicy = new Map<string, FaultCounts>();
+  /** Grows whenever a policy's totals change (shared-fault-totals.ts publishes only then). */
+  changes = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -46,6 +53,7 @@ export class FaultLedger {
       }
       totals.aborts += c.aborts;
       totals.delays += c.delays;
+      this.changes++;
     }
     return 'counted';
   }
@@ -63,6 +71,11 @@ export class FaultLedger {
     return this.byPolicy.get(name) ?? ZERO;
   }
 
+  /** Every policy's totals on this replica. */
+  allPolicyTotals(): ReadonlyMap<string, Readonly<FaultCounts>> {
+    return this.byPolicy;
+  }
+
   /** What one instance has reported since this replica first heard from it. */
   instanceTotals(instance: string): FaultCounts {
     return this.instances.get(instance)?.totals ?? ZERO;
@@ -70,7 +83,12 @@ export class FaultLedger {
 
   /** Drops the totals of policies that no longer exist (called with each new rule set). */
   retainPolicies(): void {
-    for (const name of this.byPolicy.keys()) if (!this.policyExists(name)) this.byPolicy.delete(name);
+    for (const name of this.byPolicy.keys()) {
+      if (!this.policyExists(name)) {
+        this.byPolicy.delete(name);
+        this.changes++;
+      }
+    }
   }
 
   private state(instance: string): InstanceState {

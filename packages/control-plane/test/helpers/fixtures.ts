@@ -2,7 +2,7 @@
 
 import { type BuildOptions, buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
-import { type ControlPlaneConfig, DEFAULT_CONFIG } from '../../src/config/config.js';
+import { type AuthConfig, type ControlPlaneConfig, DEFAULT_CONFIG } from '../../src/config/config.js';
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -18,6 +18,21 @@ export class ManualClock implements Clock {
 
 let counter = 0;
 export const randomHex = (bytes: number): string => (++counter).toString(16).padStart(bytes * 2, '0');
+
+/** What every store a test builds directly is given besides its bound on policies. */
+export const storeDefaults = { randomHex, audit: DEFAULT_CONFIG.audit };
+
+/** Tokens named as the environment names them: `admin`, `read-1`..., `dataplane`. */
+export function authWith(o: { admin?: string; read?: string[]; dataplane?: string }): AuthConfig {
+  return {
+    tokens: {
+      admin: o.admin ? [{ name: 'admin', token: o.admin }] : [],
+      read: (o.read ?? []).map((token, i) => ({ name: `read-${i + 1}`, token })),
+      dataplane: o.dataplane ? [{ name: 'dataplane', token: o.dataplane }] : [],
+    },
+    allowUnauthenticated: false,
+  };
+}
 
 export function testConfig(overrides: Partial<ControlPlaneConfig> = {}): ControlPlaneConfig {
   return { ...structuredClone(DEFAULT_CONFIG), port: 0, logging: { level: 'silent', format: 'json' }, ...overrides };
