@@ -46,7 +46,11 @@ export type CounterReport = Static<typeof CounterReport>;
 
 export const DataPlanePollBody = Type.Object(
   {
-    wireVersion: Type.Literal(WIRE_VERSION),
+    wireVersion: Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000,
+      description: `the newest wire version the data plane reads (this server's: ${WIRE_VERSION})`,
+    }),
     identity: Type.Object({
       service: Type.Optional(Nullable(IdentityText)),
       namespace: Type.Optional(Nullable(IdentityText)),

@@ -27,6 +27,14 @@ export const LIMITS = {
   nfaMaxNodes: 5_000,
   maxDelayMs: 3_600_000,
   maxDurationSeconds: 31_536_000,
+  /** fault.limit.firstRequests */
+  maxFirstRequests: 1_000_000_000,
+  /** fault.limit.perSecond */
+  maxPerSecond: 1_000_000,
+  /** fault.maxActive: no more than the plugin's delay queue holds (MAX_WAITING). */
+  maxActive: 10_000,
+  /** spec.requestOverrides.abortStatuses */
+  overrideStatuses: 16,
   priorityMin: -1000,
   priorityMax: 1000,
   /** metadata.version as a client may send it back (the server assigns store revisions). */

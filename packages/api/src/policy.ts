@@ -5,6 +5,11 @@
 // exactly one delay). PolicyDocument is therefore a superset of what it accepts, never a subset
 // (packages/policy/test/schema-agreement.test.ts runs every fixture through both).
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { DelayFault, DelayInput, DelayMs } from './faults/delay.js';
+import { FaultLimit, FaultLimitInput, MaxActive } from './faults/limit.js';
+import { RequestOverrides, RequestOverridesInput } from './faults/overrides.js';
+import { FaultPhase, FaultPhaseInput, ResponseStatusMatch } from './faults/phase.js';
+import { ResetFault } from './faults/reset.js';
 import { LIMITS } from './limits.js';
 import { CLOSED } from './schema.js';
 
@@ -45,6 +50,7 @@ export const RuleMatch = Type.Object(
     path: Type.Optional(StringMatch),
     method: Type.Optional(StringMatch),
     headers: Type.Optional(Type.Array(HeaderMatch, { maxItems: LIMITS.headersPerRule, description: 'all must hold' })),
+    responseStatus: Type.Optional(ResponseStatusMatch),
   },
   CLOSED,
 );
@@ -66,7 +72,6 @@ export const AbortFault = Type.Object(
 );
 export type AbortFault = Static<typeof AbortFault>;
 
-const DelayMs = Type.Integer({ minimum: 1, maximum: LIMITS.maxDelayMs });
 const StartDelayMs = Type.Integer({ minimum: 0, maximum: LIMITS.maxDelayMs, description: 'per request, before the fault; 0 = none' });
 const DurationSeconds = Type.Integer({
   minimum: 0,
@@ -78,8 +83,12 @@ const Percentage = Type.Number({ minimum: 0, maximum: 100, description: 'percent
 export const Fault = Type.Object(
   {
     percentage: Percentage,
-    delay: Type.Optional(Type.Object({ fixed_delay_ms: DelayMs }, CLOSED)),
+    delay: Type.Optional(DelayFault),
     abort: Type.Optional(AbortFault),
+    reset: Type.Optional(ResetFault),
+    phase: Type.Optional(FaultPhase),
+    limit: Type.Optional(FaultLimit),
+    maxActive: Type.Optional(MaxActive),
     start_delay_ms: StartDelayMs,
     duration_seconds: DurationSeconds,
   },
@@ -126,6 +135,7 @@ export const PolicySpec = Type.Object(
     selector: Selector,
     priority: Type.Integer({ minimum: LIMITS.priorityMin, maximum: LIMITS.priorityMax, description: 'higher is evaluated first' }),
     rules: Type.Array(Rule, { minItems: 1, maxItems: LIMITS.rulesPerPolicy, description: 'the first match decides' }),
+    requestOverrides: Type.Optional(RequestOverrides),
   },
   CLOSED,
 );
@@ -157,11 +167,6 @@ export type StoredPolicy = Static<typeof StoredPolicy>;
 // spellings (`delay_ms`, `delay.fixedDelay: "1s"`, selector "*"). An optional field is left out to get
 // its default; null is refused (YAML reads an empty value as null: taking it for "absent" made a 1% fault 100%).
 
-const DelayInput = Type.Union([
-  Type.Object({ fixedDelay: Type.String({ description: 'a duration: "1s", "250ms", "1.5s"' }) }, CLOSED),
-  Type.Object({ fixed_delay_ms: DelayMs }, CLOSED),
-]);
-
 const FaultInput = Type.Object(
   {
     percentage: Type.Optional(Percentage),
@@ -178,6 +183,10 @@ const FaultInput = Type.Object(
         CLOSED,
       ),
     ),
+    reset: Type.Optional(ResetFault),
+    phase: Type.Optional(FaultPhaseInput),
+    limit: Type.Optional(FaultLimitInput),
+    maxActive: Type.Optional(MaxActive),
     start_delay_ms: Type.Optional(StartDelayMs),
     duration_seconds: Type.Optional(DurationSeconds),
   },
@@ -220,6 +229,7 @@ export const PolicyDocument = Type.Object(
                     path: Type.Optional(StringMatch),
                     method: Type.Optional(StringMatch),
                     headers: Type.Optional(Type.Array(HeaderMatch, { maxItems: LIMITS.headersPerRule })),
+                    responseStatus: Type.Optional(ResponseStatusMatch),
                   },
                   CLOSED,
                 ),
@@ -230,6 +240,7 @@ export const PolicyDocument = Type.Object(
           ),
           { minItems: 1, maxItems: LIMITS.rulesPerPolicy },
         ),
+        requestOverrides: Type.Optional(RequestOverridesInput),
       },
       CLOSED,
     ),

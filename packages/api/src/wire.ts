@@ -2,11 +2,16 @@
 // own streaming JSON reader; the numbers it must agree on (WIRE_VERSION, DATA_PLANE_LIMITS) reach it as
 // generated AssemblyScript constants.
 import { type Static, Type } from '@sinclair/typebox';
-import { WIRE_VERSION } from './constants.js';
+import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './constants.js';
+import { CompiledDelayDistribution } from './faults/delay.js';
+import { CompiledLimit } from './faults/limit.js';
+import { CompiledOverrides } from './faults/overrides.js';
+import { CompiledResponseStatus } from './faults/phase.js';
+import { CompiledReset } from './faults/reset.js';
 import { Halt } from './halt.js';
 import { CLOSED, Nullable, ref } from './schema.js';
 
-export { WIRE_VERSION };
+export { WIRE_V2_RULE_FIELDS, WIRE_VERSION };
 
 /** A DFA over bytes (input bytes are read as Latin-1 code units 0-255). */
 export const CompiledDfa = Type.Object(
@@ -62,11 +67,18 @@ export const CompiledRule = Type.Object(
     method: Nullable(CompiledStringMatch),
     headers: Type.Array(CompiledHeaderMatch),
     perMillion: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'probability in parts per million' }),
-    delayMs: Type.Integer({ minimum: 0, description: '0 = no delay' }),
+    delayMs: Type.Integer({ minimum: 0, description: '0 = no delay (or the delay is drawn from delayDistribution)' }),
     abort: Nullable(CompiledAbort),
     startDelayMs: Type.Integer({ minimum: 0 }),
     activeFromMs: Type.Integer({ minimum: 0, description: 'epoch ms; the rule applies from this instant' }),
     expiresAtMs: Type.Integer({ minimum: 0, description: 'epoch ms; 0 = never expires' }),
+    // Wire version 2: present only when used (WIRE_V2_RULE_FIELDS).
+    delayDistribution: Type.Optional(CompiledDelayDistribution),
+    limit: Type.Optional(CompiledLimit),
+    reset: Type.Optional(CompiledReset),
+    phase: Type.Optional(Type.Literal('response', { description: 'act after the upstream answered; absent: before' })),
+    responseStatus: Type.Optional(CompiledResponseStatus),
+    overrides: Type.Optional(CompiledOverrides),
   },
   CLOSED,
 );
@@ -74,7 +86,11 @@ export type CompiledRule = Static<typeof CompiledRule>;
 
 export const CompiledRuleSet = Type.Object(
   {
-    wireVersion: Type.Literal(WIRE_VERSION),
+    wireVersion: Type.Integer({
+      minimum: 1,
+      maximum: WIRE_VERSION,
+      description: 'the lowest version that expresses every rule of the set (2 when a rule has a field of WIRE_V2_RULE_FIELDS)',
+    }),
     epoch: Type.String({ description: "the store's history: a data plane holding another epoch's version takes any version" }),
     version: Type.Integer({ minimum: 0, description: 'grows with every change within one epoch (etcd: the store revision)' }),
     hash: Type.String({ description: 'sha256 hex of the canonical JSON of `rules`' }),

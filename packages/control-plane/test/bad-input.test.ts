@@ -117,7 +117,7 @@ describe('bad input', () => {
 
   test('malformed polls are 400 with field details; bad query values are 400', async () => {
     const body = assertError(
-      await call('POST', '/v1/dataplane/poll', { body: { ...pollBody(), version: -1, wireVersion: 7 } }),
+      await call('POST', '/v1/dataplane/poll', { body: { ...pollBody(), version: -1, wireVersion: 0 } }),
       400,
       'HFI_INVALID_REQUEST',
     );

@@ -67,3 +67,20 @@ export function parseDurationSettingMs(text: string): DurationResult {
   const source = text.trim();
   return parseDurationMs(/^\d+(\.\d+)?$/.test(source) ? `${source}s` : source);
 }
+
+/** Milliseconds as a person says them: 1s, 250ms, 1.5s, 2m, 1h30m. */
+export function spokenMs(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(3))}s`;
+  return spokenSeconds(ms / 1000);
+}
+
+/** Whole seconds as a person says them: 45s, 2m, 1h30m. */
+export function spokenSeconds(totalSeconds: number): string {
+  const s = Math.round(totalSeconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const parts = [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', sec > 0 || s === 0 ? `${sec}s` : ''];
+  return parts.join('');
+}

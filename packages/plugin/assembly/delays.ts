@@ -1,6 +1,7 @@
 // Delayed requests of one root context: a binary min-heap on deadline. Each stream knows its own
 // position, so a client that goes away leaves the queue in O(log n).
 
+import { noteHeld } from './faults/limit';
 import { Stream } from './stream';
 
 export class DelayQueue {
@@ -19,6 +20,7 @@ export class DelayQueue {
     const i = this.heap.length;
     this.heap.push(stream);
     stream.heapIndex = i;
+    noteHeld(stream.rule, 1);
     this.up(i);
   }
 
@@ -46,6 +48,7 @@ export class DelayQueue {
     const removed = this.heap[i];
     const last = this.heap.pop();
     removed.heapIndex = -1;
+    noteHeld(removed.rule, -1);
     if (i < this.heap.length) {
       this.heap[i] = last;
       last.heapIndex = i;

@@ -1,9 +1,14 @@
 // The HTTP (stream) side: decide on request headers, pause for delays, abort, tag responses.
 
-import { FilterHeadersStatus, MapType } from './abi/constants';
-import { proxy_add_header_map_value } from './abi/imports';
+import { FilterHeadersStatus } from './abi/constants';
 import { findMatchingRule, requestNowMs } from './decide';
-import { HFI_FAULT_HEADER } from './fault-header';
+import { aborts } from './faults/abort';
+import { delayOf } from './faults/delay';
+import { tagResponse } from './faults/fault-header';
+import { admitted } from './faults/limit';
+import { chosenAbortStatus, chosenDelay, overridesOf, readChosenFault } from './faults/overrides';
+import { inResponsePhase, statusApplies } from './faults/phase';
+import { resets } from './faults/reset';
 import { noteGarbage } from './gc';
 import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
@@ -27,16 +32,33 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   const set = root.activeSet;
   if (set === null || set.rules.length == 0) return FilterHeadersStatus.Continue;
   const rule = findMatchingRule(set);
-  if (rule === null || !faults(rule)) return FilterHeadersStatus.Continue;
+  if (rule === null) return FilterHeadersStatus.Continue;
+  // Read and stripped whatever the draw says: the upstream never sees them.
+  const overrides = overridesOf(rule);
+  if (overrides !== null) readChosenFault(rule, overrides);
+  if (!faults(rule) || !admitted(rule)) return FilterHeadersStatus.Continue;
   const stream = new Stream(streamId, root.id, rule);
   noteGarbage(1);
-  const waitMs = <i64>rule.startDelayMs + <i64>rule.delayMs;
+  let delayMs = delayOf(rule);
+  if (overrides !== null) {
+    delayMs = chosenDelay(delayMs);
+    stream.abortStatus = chosenAbortStatus();
+  }
+  const waitMs = <i64>rule.startDelayMs + delayMs;
+  if (inResponsePhase(rule)) {
+    // Decided now, acted on when the response arrives (onResponseHeaders).
+    stream.responsePhase = true;
+    stream.responseWaitMs = waitMs;
+    stream.responseDelayMs = delayMs;
+    faulted.set(streamId, stream);
+    return FilterHeadersStatus.Continue;
+  }
   if (waitMs > 0) {
     const now = requestNowMs();
     stream.deadlineMs = now + waitMs;
     if (!root.wait(stream, now)) return FilterHeadersStatus.Continue;
     faulted.set(streamId, stream);
-    if (rule.delayMs > 0) {
+    if (delayMs > 0) {
       root.countersOf(rule).delays++;
       countDelay(waitMs);
     }
@@ -44,28 +66,62 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
     return FilterHeadersStatus.StopIteration;
   }
   faulted.set(streamId, stream);
-  if (rule.abort !== null) {
+  if (aborts(stream)) {
     root.sendAbort(stream);
     if (isDebug()) logDebug('request aborted by rule ' + rule.id);
+    return FilterHeadersStatus.StopIteration;
+  }
+  if (resets(rule)) {
+    root.sendReset(stream);
+    if (isDebug()) logDebug('request reset by rule ' + rule.id);
     return FilterHeadersStatus.StopIteration;
   }
   return FilterHeadersStatus.Continue;
 }
 
 /** Delayed-only requests get `x-hfi-fault` here; aborted ones carry it in the local reply already. */
-export function onResponseHeaders(streamId: u32): u32 {
+export function onResponseHeaders(root: RootContext | null, streamId: u32): u32 {
   if (!faulted.has(streamId)) return FilterHeadersStatus.Continue;
   const stream = faulted.get(streamId);
-  if (!stream.localReplySent && !stream.released) {
-    const id = stream.rule.idBytes;
-    proxy_add_header_map_value(
-      MapType.HttpResponseHeaders,
-      changetype<usize>(HFI_FAULT_HEADER),
-      HFI_FAULT_HEADER.byteLength,
-      changetype<usize>(id),
-      id.byteLength,
-    );
+  if (stream.responsePhase) return onFaultedResponse(root, stream);
+  if (!stream.localReplySent && !stream.released) tagResponse(stream.rule);
+  return FilterHeadersStatus.Continue;
+}
+
+/**
+ * A response-phase fault meets its response: out of its status range it passes; otherwise the response waits
+ * (resumed or aborted from the tick) or is replaced by the abort's local reply at once. Runs once per stream:
+ * the local reply's own headers come through here too.
+ */
+function onFaultedResponse(root: RootContext | null, stream: Stream): u32 {
+  if (root === null || stream.released || stream.localReplySent) return FilterHeadersStatus.Continue;
+  const rule = stream.rule;
+  if (!statusApplies(rule)) {
+    stream.released = true;
+    return FilterHeadersStatus.Continue;
   }
+  const waitMs = stream.responseWaitMs;
+  if (waitMs > 0) {
+    const now = requestNowMs();
+    stream.deadlineMs = now + waitMs;
+    if (!root.wait(stream, now)) {
+      stream.released = true;
+      return FilterHeadersStatus.Continue;
+    }
+    if (stream.responseDelayMs > 0) {
+      root.countersOf(rule).delays++;
+      countDelay(waitMs);
+    }
+    if (isDebug()) logDebug('response held ' + waitMs.toString() + ' ms by rule ' + rule.id);
+    return FilterHeadersStatus.StopIteration;
+  }
+  if (aborts(stream)) {
+    root.sendAbort(stream);
+    if (isDebug()) logDebug('response replaced by rule ' + rule.id);
+    return FilterHeadersStatus.StopIteration;
+  }
+  stream.released = true;
+  tagResponse(rule);
   return FilterHeadersStatus.Continue;
 }
 

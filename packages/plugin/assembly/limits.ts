@@ -3,6 +3,10 @@
 // input); the last is the plugin's own.
 
 export {
+  DELAY_TABLE_SIZE,
+  LIMIT_MAX_ACTIVE,
+  LIMIT_MAX_FIRST_REQUESTS,
+  LIMIT_MAX_PER_SECOND,
   MAX_ABORT_HEADERS,
   MAX_COUNTED_RULES,
   MAX_DELAY_MS,
@@ -11,6 +15,8 @@ export {
   MAX_HEADERS_PER_RULE,
   MAX_RULE_SET_BYTES,
   MAX_RULES,
+  OVERRIDE_ABORT_HEADER,
+  OVERRIDE_DELAY_HEADER,
   WIRE_VERSION,
 } from './generated/contract';
 

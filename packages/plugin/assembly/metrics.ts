@@ -17,6 +17,9 @@ let haltedId: u32 = 0;
 let leaseExpiredId: u32 = 0;
 let leaseExpiriesId: u32 = 0;
 let epochChangesId: u32 = 0;
+let overMaxActiveId: u32 = 0;
+let resetsId: u32 = 0;
+let overridesIgnoredId: u32 = 0;
 
 function define(type: u32, name: string): u32 {
   const bytes = String.UTF8.encode(name);
@@ -37,6 +40,9 @@ export function defineMetrics(): void {
   leaseExpiredId = define(MetricType.Gauge, 'wasmcustom_hfi_lease_expired');
   leaseExpiriesId = define(MetricType.Counter, 'wasmcustom_hfi_lease_expiries_total');
   epochChangesId = define(MetricType.Counter, 'wasmcustom_hfi_epoch_changes_total');
+  overMaxActiveId = define(MetricType.Counter, 'wasmcustom_hfi_faults_over_max_active_total');
+  resetsId = define(MetricType.Counter, 'wasmcustom_hfi_faults_resets_total');
+  overridesIgnoredId = define(MetricType.Counter, 'wasmcustom_hfi_overrides_ignored_total');
 }
 
 function increment(id: u32): void {
@@ -81,4 +87,19 @@ export function countLeaseExpired(entering: bool): void {
 
 export function countEpochChange(): void {
   increment(epochChangesId);
+}
+
+/** A request passed because its rule already held fault.maxActive requests. */
+export function countOverMaxActive(): void {
+  increment(overMaxActiveId);
+}
+
+/** A stream was reset by a fault. */
+export function countReset(): void {
+  increment(resetsId);
+}
+
+/** A request override header the matched rule's policy does not allow (out of bounds, not a number). */
+export function countOverrideIgnored(): void {
+  increment(overridesIgnoredId);
 }

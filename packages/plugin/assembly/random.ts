@@ -26,4 +26,12 @@ export class Xorshift64Star {
     while (r >= REJECT_AT) r = this.nextU32();
     return r % 1_000_000;
   }
+
+  /** An integer in [0, n), n >= 1: draws at or above the largest multiple of n not above 2^32 are retried. */
+  drawBelow(n: u32): u32 {
+    const rejectAt: u64 = 0x1_0000_0000 - (0x1_0000_0000 % <u64>n);
+    let r = this.nextU32();
+    while (<u64>r >= rejectAt) r = this.nextU32();
+    return r % n;
+  }
 }

@@ -3,26 +3,22 @@
 
 import { BufferType, MapType, Status, StreamType } from './abi/constants';
 import { fetchBuffer, fetchedPtr, fetchedSize, fetchedString, fetchHeader, nowMs } from './abi/host';
-import {
-  proxy_continue_stream,
-  proxy_http_call,
-  proxy_send_local_response,
-  proxy_set_effective_context,
-  proxy_set_tick_period_milliseconds,
-} from './abi/imports';
+import { proxy_continue_stream, proxy_http_call, proxy_set_effective_context, proxy_set_tick_period_milliseconds } from './abi/imports';
 import { PairsBuilder } from './abi/pairs';
 import { HostBufferSource } from './body-source';
 import { Config, parseConfig } from './config';
 import { FaultTally, RuleCounters } from './counters';
 import { DelayQueue } from './delays';
-import { abortHeaderPairs } from './fault-header';
+import { aborts, sendAbort } from './faults/abort';
+import { tagResponse } from './faults/fault-header';
+import { carryCounts } from './faults/limit';
+import { resetStream, resets } from './faults/reset';
 import { Identity, readIdentity } from './identity';
 import { JsonReader } from './json';
 import { MAX_RULE_SET_BYTES, MAX_WAITING } from './limits';
 import { loadRuleSet } from './loader/ruleset';
 import { isDebug, logDebug, logError, logInfo, logWarn, setDebug } from './logger';
 import {
-  countAbort,
   countControlPlaneError,
   countEpochChange,
   countHalted,
@@ -37,7 +33,6 @@ import { Stream } from './stream';
 import { jitter, startVm, vmTag } from './vm';
 
 const POLL_PATH = '/v1/dataplane/poll';
-const ABORT_DETAILS = String.UTF8.encode('hfi_fault_abort');
 const STATUS = String.UTF8.encode(':status');
 const tokenSlot = memory.data(4);
 
@@ -135,23 +130,15 @@ export class RootContext {
     this.delays.remove(stream);
   }
 
+  /** Sends the stream's abort and counts it (the effective context must be the stream's). */
   sendAbort(stream: Stream): void {
-    const abort = stream.rule.abort;
-    if (abort === null) return;
-    const pairs = abortHeaderPairs(stream.rule);
-    stream.localReplySent = true;
-    proxy_send_local_response(
-      abort.status,
-      changetype<usize>(ABORT_DETAILS),
-      ABORT_DETAILS.byteLength,
-      changetype<usize>(abort.body),
-      abort.body.byteLength,
-      changetype<usize>(pairs),
-      pairs.byteLength,
-      abort.grpcStatus,
-    );
+    if (sendAbort(stream)) this.countersOf(stream.rule).aborts++;
+  }
+
+  /** Resets the stream; the policy's counts take it as an abort (the caller got a failure, not the upstream's answer). */
+  sendReset(stream: Stream): void {
+    resetStream(stream);
     this.countersOf(stream.rule).aborts++;
-    countAbort();
   }
 
   /**
@@ -173,7 +160,9 @@ export class RootContext {
       stream.released = true;
       released++;
       // A stream that went away is refused by the host; there is nothing left to release then.
-      if (proxy_set_effective_context(stream.id) == Status.Ok) proxy_continue_stream(StreamType.HttpRequest);
+      if (proxy_set_effective_context(stream.id) == Status.Ok) {
+        proxy_continue_stream(stream.responsePhase ? StreamType.HttpResponse : StreamType.HttpRequest);
+      }
     }
     if (released > 0) {
       countReleased(released);
@@ -218,8 +207,13 @@ export class RootContext {
       if (stream === null) return;
       // The stream may be gone (client reset): Envoy then refuses the context and we skip it.
       if (proxy_set_effective_context(stream.id) != Status.Ok) continue;
-      if (stream.rule.abort !== null) this.sendAbort(stream);
-      else proxy_continue_stream(StreamType.HttpRequest);
+      if (aborts(stream)) this.sendAbort(stream);
+      else if (resets(stream.rule)) this.sendReset(stream);
+      else if (stream.responsePhase) {
+        tagResponse(stream.rule);
+        stream.released = true; // tagged: its response callbacks have nothing left to do
+        proxy_continue_stream(StreamType.HttpResponse);
+      } else proxy_continue_stream(StreamType.HttpRequest);
     }
   }
 
@@ -385,6 +379,7 @@ export class RootContext {
       if (halted) logWarn('halted by the control plane (' + next.haltReason! + '): injecting no faults until resumed');
       else logInfo('halt lifted: faults apply again');
     }
+    carryCounts(current, next);
     this.ruleSet = next;
     if (!this.leaseExpired) this.activeSet = next;
     this.tally.newRuleSet();

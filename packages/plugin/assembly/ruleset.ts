@@ -2,33 +2,18 @@
 // The hot path only reads it: loading validated everything it relies on, so matching can use unchecked
 // loads. Rules whose selector cannot match this workload were dropped at load time.
 
-import { EMPTY, sameBytes } from './bytes';
+import { EMPTY } from './bytes';
 import { RuleCounters } from './counters';
 import { HeaderSlots } from './decide';
+import { Abort } from './faults/abort';
+import { DelayDistribution } from './faults/delay';
+import { Limit } from './faults/limit';
+import { Overrides } from './faults/overrides';
 import { HeaderCondition, StringMatcher } from './matchers';
 import { PathIndex } from './path-index';
 
 // Shared by every rule that has none: a loaded set allocates only what it keeps (never mutated).
 export const NO_CONDITIONS = new StaticArray<HeaderCondition>(0);
-const NO_BUFFERS: ArrayBuffer[] = [];
-
-/** An abort as sent; rules with equal aborts share one object (the x-hfi-fault value is per rule). */
-export class Abort {
-  status: i32 = 0;
-  grpcStatus: i32 = -1;
-  body: ArrayBuffer = EMPTY;
-  /** Response headers besides x-hfi-fault: name, value, name, value, … */
-  headers: ArrayBuffer[] = NO_BUFFERS;
-
-  equals(other: Abort): bool {
-    if (this.status != other.status || this.grpcStatus != other.grpcStatus || !sameBytes(this.body, other.body)) return false;
-    const a = this.headers;
-    const b = other.headers;
-    if (a.length != b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameBytes(a[i], b[i])) return false;
-    return true;
-  }
-}
 
 export class Rule {
   // Fields ordered so the object stays small (references, then 32-bit, then 64-bit, then flags).
@@ -42,6 +27,8 @@ export class Rule {
   abortPairs: ArrayBuffer | null = null;
   /** Attached on first fault, from the root context's tally (counters.ts). */
   counters: RuleCounters | null = null;
+  /** What wire version 2 added to this rule (faults/*.ts); null for a plain delay/abort rule, which so costs nothing more. */
+  extra: RuleExtra | null = null;
   perMillion: i32 = 0;
   /** At most MAX_DELAY_MS (24 h) each, so their sum fits an i32. */
   delayMs: i32 = 0;
@@ -59,6 +46,33 @@ export class Rule {
   get id(): string {
     return String.UTF8.decode(this.idBytes);
   }
+}
+
+/** A rule's wire-version-2 parts, each owned by its kind's module in faults/. */
+export class RuleExtra {
+  /** A drawn delay (faults/delay.ts); null when the delay is fixed. */
+  delay: DelayDistribution | null = null;
+  /** Counted faults (faults/limit.ts); null when the rule has no limit. */
+  limit: Limit | null = null;
+  /** The rule resets its requests (faults/reset.ts). */
+  reset: bool = false;
+  /** The rule acts on the response (faults/phase.ts). */
+  responsePhase: bool = false;
+  /** Upstream statuses it applies to, both included; 0 = any. */
+  statusMin: i32 = 0;
+  statusMax: i32 = 0;
+  /** Request overrides allowed by its policy (faults/overrides.ts); null when not. */
+  overrides: Overrides | null = null;
+}
+
+/** Lazily attached: plain rules never get one. */
+export function extraOf(rule: Rule): RuleExtra {
+  let extra = rule.extra;
+  if (extra === null) {
+    extra = new RuleExtra();
+    rule.extra = extra;
+  }
+  return extra;
 }
 
 export class RuleSet {

@@ -9,6 +9,12 @@ export class Stream {
   localReplySent: bool = false;
   /** Let go before its deadline because its rule stopped applying: no abort, no x-hfi-fault. */
   released: bool = false;
+  /** A response-phase fault (faults/phase.ts): it waits for the response; its wait was drawn at request time. */
+  responsePhase: bool = false;
+  responseWaitMs: i64 = 0;
+  responseDelayMs: i64 = 0;
+  /** An abort status the request chose (faults/overrides.ts); 0 when none. */
+  abortStatus: i32 = 0;
 
   constructor(
     readonly id: u32,

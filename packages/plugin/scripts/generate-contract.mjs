@@ -6,6 +6,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   DATA_PLANE_LIMITS,
+  DELAY_TABLE_SIZE,
+  LIMITS,
+  OVERRIDE_ABORT_HEADER,
+  OVERRIDE_DELAY_HEADER,
   PLUGIN_CONFIG_KEYS,
   PLUGIN_DEFAULT_AUTHORITY,
   PLUGIN_FLAG_SETTINGS,
@@ -30,6 +34,12 @@ const lines = [
   `export const MAX_DFA_STATES: i32 = ${DATA_PLANE_LIMITS.dfaMaxStates};`,
   `export const MAX_DFA_CELLS: i32 = ${DATA_PLANE_LIMITS.dfaMaxCells};`,
   `export const MAX_COUNTED_RULES: i32 = ${DATA_PLANE_LIMITS.countedRulesPerPoll};`,
+  `export const DELAY_TABLE_SIZE: i32 = ${DELAY_TABLE_SIZE};`,
+  `export const LIMIT_MAX_FIRST_REQUESTS: i64 = ${LIMITS.maxFirstRequests};`,
+  `export const LIMIT_MAX_PER_SECOND: i64 = ${LIMITS.maxPerSecond};`,
+  `export const LIMIT_MAX_ACTIVE: i32 = ${LIMITS.maxActive};`,
+  `export const OVERRIDE_DELAY_HEADER: string = ${text(OVERRIDE_DELAY_HEADER)};`,
+  `export const OVERRIDE_ABORT_HEADER: string = ${text(OVERRIDE_ABORT_HEADER)};`,
   '',
   '// Configuration keys (PluginConfig).',
   ...PLUGIN_CONFIG_KEYS.map((key) => `export const KEY_${upper(key)}: string = ${text(key)};`),

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { WIRE_VERSION } from '@hfi/api/constants';
 import type { HttpCallResult } from '@hfi/proxy-host';
 import { advanceTo, CLUSTER, send, startPlugin } from './harness.js';
 import { abort503, rule, ruleSet, T0 } from './rules.js';
@@ -110,7 +111,7 @@ test('control plane trouble: the last good rule set stays, errors are counted, l
     { fail: 'refused' },
     { fail: 'reset' },
     { status: 200, body: '{"wireVersion":1,"epoch":"e1","version":' },
-    { status: 200, body: JSON.stringify({ ...ruleSet([], 9), wireVersion: 2 }) },
+    { status: 200, body: JSON.stringify({ ...ruleSet([], 9), wireVersion: WIRE_VERSION + 1 }) },
     { status: 500, body: 'oops' },
     { status: 200, body: JSON.stringify(ruleSet([rule('b/0', { abort: { ...abort503, status: 418 } })], 2)) },
   ];
@@ -176,7 +177,7 @@ test('a timeout is the poll timeout: hold + 5 s by default, and the request carr
     assert.ok(c.headers.some(([k, v]) => k === 'authorization' && v === 'Bearer s3cret'));
     assert.ok(c.headers.some(([k, v]) => k === 'content-type' && v === 'application/json'));
     const body = JSON.parse(new TextDecoder().decode(c.body));
-    assert.equal(body.wireVersion, 1);
+    assert.equal(body.wireVersion, WIRE_VERSION);
     assert.deepEqual(body.identity, { service: 'frontend', namespace: 'demo', pod: 'frontend-7d9f-abcde' });
     assert.match(body.instance, /^frontend-7d9f-abcde\/[0-9a-f]{12}$/);
     assert.equal(body.epoch, 'ep');
@@ -333,6 +334,38 @@ test('responses of delayed requests carry x-hfi-fault; aborts carry it once, in 
       ['retry-after', '2'],
       ['x-hfi-fault', 'a/0'],
     ]);
+  } finally {
+    host.close();
+  }
+});
+
+test('request overrides: both headers are stripped before the upstream when the rule allows them, ignored values counted; elsewhere they pass through', async () => {
+  const overrides = { maxDelayMs: 50, abortStatuses: [503] };
+  const host = await startPlugin({
+    ruleSet: ruleSet([
+      rule('open/0', { path: { kind: 'prefix', value: '/open' }, perMillion: 0, overrides }),
+      rule('closed/0', { path: { kind: 'prefix', value: '/closed' }, perMillion: 0 }),
+    ]),
+  });
+  try {
+    const headers: [string, string][] = [
+      ['x-hfi-fault-delay-ms', '999'],
+      ['x-hfi-fault-abort-status', '503'],
+      ['x-other', 'kept'],
+    ];
+    const open = send(host, { method: 'GET', path: '/open', headers });
+    const seen = (open.stream.forwardedRequestHeaders ?? []).map(([k]) => k);
+    assert.equal(open.stream.state, 'continued', 'percentage 0: not faulted');
+    assert.ok(!seen.includes('x-hfi-fault-delay-ms') && !seen.includes('x-hfi-fault-abort-status'), `forwarded: ${seen}`);
+    assert.ok(seen.includes('x-other'));
+    assert.equal(host.metric('wasmcustom_hfi_overrides_ignored_total'), 1, 'the delay over maxDelay was ignored');
+    const closed = send(host, { method: 'GET', path: '/closed', headers });
+    const passed = (closed.stream.forwardedRequestHeaders ?? []).map(([k]) => k);
+    assert.ok(
+      passed.includes('x-hfi-fault-delay-ms') && passed.includes('x-hfi-fault-abort-status'),
+      'without requestOverrides they do nothing',
+    );
+    assert.equal(host.metric('wasmcustom_hfi_overrides_ignored_total'), 1);
   } finally {
     host.close();
   }

@@ -6,9 +6,27 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { type CompiledRuleSet, compileRuleSet, type Decision, decideFault, type StoredPolicy, Xorshift64Star } from '@hfi/policy';
+import {
+  type CompiledRuleSet,
+  CountedFaults,
+  compileRuleSet,
+  type Decision,
+  decideFault,
+  responseFaulted,
+  type StoredPolicy,
+  Xorshift64Star,
+} from '@hfi/policy';
 import fc from 'fast-check';
-import { advanceTo, expectedOf, type Observed, type PendingRequest, type RequestSpec, send, startPlugin } from './harness.js';
+import {
+  advanceTo,
+  expectedOf,
+  longestWaitMs,
+  type Observed,
+  type PendingRequest,
+  type RequestSpec,
+  send,
+  startPlugin,
+} from './harness.js';
 import { policyWireFixtures } from './paths.js';
 
 interface WireCase {
@@ -38,8 +56,7 @@ async function runInWasm(
       await advanceTo(host, c.nowMs, pending);
       pending.push(send(host, c.request));
     }
-    const longest = Math.max(0, ...fixture.ruleSet.rules.map((r) => r.startDelayMs + r.delayMs));
-    await advanceTo(host, host.now() + longest + 5, pending);
+    await advanceTo(host, host.now() + longestWaitMs(fixture.ruleSet) + 5, pending);
     assert.ok(
       host.vms.every((vm) => !vm.failed),
       'no VM failed',
@@ -67,13 +84,18 @@ test('every golden wire fixture runs in the wasm, and each of its cases decides 
       for (const [i, c] of f.cases.entries()) assert.deepEqual(observed[i], expectedOf(c.expected), `${file} case ${i} "${c.name}"`);
       // The reference, run now, agrees with its own recording (so the fixtures are not stale).
       const rng = new Xorshift64Star(BigInt(f.seed));
+      const counted = new CountedFaults();
       f.cases.forEach((c, i) => {
-        const d = decideFault(
-          f.ruleSet,
-          { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
-          f.identity,
-          c.nowMs,
-          rng,
+        const d = responseFaulted(
+          decideFault(
+            f.ruleSet,
+            { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
+            f.identity,
+            c.nowMs,
+            rng,
+            counted,
+          ),
+          c.request.upstreamStatus ?? 200,
         );
         assert.deepEqual(expectedOf(d), expectedOf(c.expected), `${file} case ${i}: reference`);
       });
@@ -178,7 +200,9 @@ const headerMatchArb = fc.oneof(
 const faultArb = fc
   .record({
     percentage: fc.constantFrom(0, 0.5, 12.3456, 50, 99.9999, 100),
-    delayMs: fc.constantFrom(0, 0, 7, 25),
+    delayMs: fc.constantFrom(0, 7, 25),
+    /** Wire version 2: a jitter around the delay, or a log-normal delay instead of it. */
+    distribution: fc.constantFrom('fixed', 'fixed', 'jitter', 'lognormal'),
     abort: fc.option(
       fc.record({
         httpStatus: fc.constantFrom(400, 429, 503),
@@ -188,10 +212,33 @@ const faultArb = fc
       }),
       { nil: undefined, freq: 2 },
     ),
+    /** Reset instead of abort (never both). */
+    reset: fc.constantFrom(false, false, true),
     start_delay_ms: fc.constantFrom(0, 0, 3),
     duration_seconds: fc.constantFrom(0, 0, 30),
+    /** Counted faults: how many of the picked requests are faulted. */
+    limit: fc.constantFrom(
+      undefined,
+      undefined,
+      undefined,
+      { firstRequests: 1 },
+      { firstRequests: 3 },
+      { perSecond: 1 },
+      { perSecond: 2, firstRequests: 4 },
+    ),
+    maxActive: fc.constantFrom(undefined, undefined, undefined, 1, 2),
+    /** The response phase (never with a reset), and the upstream statuses it applies to. */
+    responsePhase: fc.constantFrom(false, false, true),
+    responseStatus: fc.constantFrom(undefined, 200, '2xx', '5xx'),
   })
   .filter((f) => f.delayMs > 0 || f.abort !== undefined);
+
+function delayOf(f: { delayMs: number; distribution: string }): object | undefined {
+  if (f.delayMs === 0) return undefined;
+  if (f.distribution === 'jitter') return { fixed_delay_ms: f.delayMs, jitter_ms: Math.ceil(f.delayMs / 2) };
+  if (f.distribution === 'lognormal') return { quantiles_ms: { p50: f.delayMs, p99: f.delayMs * 3 } };
+  return { fixed_delay_ms: f.delayMs };
+}
 const ruleArb = fc.record({
   match: fc.option(
     fc.record({
@@ -216,6 +263,7 @@ const policyArb = (i: number) =>
       priority: fc.constantFrom(0, 0, 5),
       rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
       updatedOffsetS: fc.constantFrom(-120, -10, 0, 5),
+      requestOverrides: fc.constantFrom(undefined, undefined, { maxDelayMs: 10, abortStatuses: [503] }, { abortStatuses: [503, 429] }),
     })
     .map((p): StoredPolicy => {
       const updatedAt = new Date(T0 + p.updatedOffsetS * 1000).toISOString();
@@ -226,27 +274,50 @@ const policyArb = (i: number) =>
         spec: {
           selector: p.selector,
           priority: p.priority,
-          rules: p.rules.map((r) => ({
-            ...(r.match ? { match: stripUndefined(r.match) } : {}),
-            fault: stripUndefined({
-              percentage: r.fault.percentage,
-              delay: r.fault.delayMs > 0 ? { fixed_delay_ms: r.fault.delayMs } : undefined,
-              abort: r.fault.abort ? stripUndefined(r.fault.abort) : undefined,
-              start_delay_ms: r.fault.start_delay_ms,
-              duration_seconds: r.fault.duration_seconds,
-            }),
-          })),
+          ...(p.requestOverrides ? { requestOverrides: p.requestOverrides } : {}),
+          rules: p.rules.map((r) => {
+            const onResponse = r.fault.responsePhase && !(r.fault.reset && r.fault.abort);
+            const status = onResponse && r.fault.responseStatus !== undefined ? { responseStatus: r.fault.responseStatus } : {};
+            const match = r.match || Object.keys(status).length > 0 ? { match: stripUndefined({ ...r.match, ...status }) } : {};
+            return {
+              ...match,
+              fault: stripUndefined({
+                percentage: r.fault.percentage,
+                delay: delayOf(r.fault),
+                abort: r.fault.abort && !r.fault.reset ? stripUndefined(r.fault.abort) : undefined,
+                reset: r.fault.reset && r.fault.abort ? {} : undefined,
+                limit: r.fault.limit,
+                // maxActive counts held requests: only for a rule that holds them.
+                maxActive: r.fault.delayMs > 0 || r.fault.start_delay_ms > 0 ? r.fault.maxActive : undefined,
+                phase: onResponse ? 'response' : undefined,
+                start_delay_ms: r.fault.start_delay_ms,
+                duration_seconds: r.fault.duration_seconds,
+              }),
+            };
+          }),
         },
       } as StoredPolicy;
     });
 function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
-const requestArb = fc.record({
-  method: fc.constantFrom('GET', 'POST', 'PUT'),
-  path: fc.tuple(pathArb, fc.constantFrom('', '?q=1', '?a=/api')).map(([p, q]) => p + q),
-  headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 3 }),
-});
+const requestArb = fc
+  .record({
+    method: fc.constantFrom('GET', 'POST', 'PUT'),
+    path: fc.tuple(pathArb, fc.constantFrom('', '?q=1', '?a=/api')).map(([p, q]) => p + q),
+    headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 3 }),
+    upstreamStatus: fc.constantFrom(200, 200, 503, 404),
+    /** Request overrides the test client may send (honoured only where the policy has requestOverrides). */
+    overrides: fc.constantFrom<[string, string][]>(
+      [],
+      [],
+      [['x-hfi-fault-delay-ms', '3']],
+      [['x-hfi-fault-delay-ms', '999']],
+      [['x-hfi-fault-abort-status', '503']],
+      [['x-hfi-fault-abort-status', '418']],
+    ),
+  })
+  .map(({ overrides, ...r }) => ({ ...r, headers: [...r.headers, ...overrides] }));
 const scenarioArb = fc.record({
   policies: fc.integer({ min: 1, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => policyArb(i)))),
   requests: fc.array(fc.tuple(requestArb, fc.constantFrom(0, 0, 1_000, 20_000, 40_000)), { minLength: 1, maxLength: 25 }),
@@ -259,21 +330,42 @@ const scenarioArb = fc.record({
 });
 
 test('generated rule sets and requests: wasm and reference decide identically', async (t) => {
-  const kinds = { pass: 0, delay: 0, abort: 0 };
+  const kinds = { pass: 0, delay: 0, abort: 0, reset: 0, drawnDelay: 0, limited: 0, response: 0, overridden: 0 };
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (s) => {
       const ruleSet = compileRuleSet(s.policies, { epoch: 'gen', version: 1 });
       let now = T0;
       const cases = s.requests.map(([request, step]) => ({ request, nowMs: (now += step) }));
+      const status = (c: (typeof cases)[number]) => c.request.upstreamStatus ?? 200;
       const rng = new Xorshift64Star(s.seed);
-      const expected = cases.map((c) => expectedOf(decideFault(ruleSet, c.request, s.identity, c.nowMs, rng)));
+      const counted = new CountedFaults();
+      const expected = cases.map((c) =>
+        expectedOf(responseFaulted(decideFault(ruleSet, c.request, s.identity, c.nowMs, rng, counted), status(c))),
+      );
       const observed = await runInWasm({ seed: s.seed, identity: s.identity, ruleSet }, cases);
       assert.deepEqual(observed, expected);
-      for (const o of observed) kinds[o.action === 'pass' ? 'pass' : o.abort ? 'abort' : 'delay']++;
+      for (const o of observed) {
+        kinds[o.action === 'pass' ? 'pass' : o.reset ? 'reset' : o.abort ? 'abort' : 'delay']++;
+        const rule = ruleSet.rules.find((r) => r.id === o.ruleId);
+        if (rule?.delayDistribution) kinds.drawnDelay++;
+        if (rule?.limit) kinds.limited++;
+        if (rule?.phase) kinds.response++;
+        if (rule?.overrides) kinds.overridden++;
+      }
     }),
-    { numRuns: 150, seed: 20251122 },
+    { numRuns: 400, seed: 20251122 },
   );
   t.diagnostic(`decisions compared: ${JSON.stringify(kinds)}`);
   // The generators must exercise every outcome, or the comparison proves little.
-  assert.ok(kinds.pass > 50 && kinds.delay > 20 && kinds.abort > 20, JSON.stringify(kinds));
+  assert.ok(
+    kinds.pass > 50 &&
+      kinds.delay > 20 &&
+      kinds.abort > 20 &&
+      kinds.reset > 10 &&
+      kinds.drawnDelay > 10 &&
+      kinds.limited > 10 &&
+      kinds.response > 10 &&
+      kinds.overridden > 10,
+    JSON.stringify(kinds),
+  );
 });

@@ -86,10 +86,24 @@ export async function startPlugin(opts: PluginOptions): Promise<TestHost> {
   return host;
 }
 
+/** The longest any rule of the set can hold a request: its start delay plus its longest delay (fixed, drawn or chosen). */
+export function longestWaitMs(ruleSet: CompiledRuleSet): number {
+  let longest = 0;
+  for (const r of ruleSet.rules) {
+    const d = r.delayDistribution;
+    const delay = d === undefined ? r.delayMs : d.kind === 'uniform' ? d.maxMs : Math.max(...d.ms);
+    // A request may choose a longer delay, up to its policy's requestOverrides.maxDelay.
+    longest = Math.max(longest, r.startDelayMs + Math.max(delay, r.overrides?.maxDelayMs ?? 0));
+  }
+  return longest;
+}
+
 export interface RequestSpec {
   method: string;
   path: string;
   headers?: ReadonlyArray<readonly [string, string]>;
+  /** When set, the upstream answers with this status as soon as the request goes on (for response-phase rules). */
+  upstreamStatus?: number;
 }
 
 /** What a client observes, in the shape of the reference Decision (the delay as one total). */
@@ -98,10 +112,13 @@ export interface Observed {
   ruleId?: string;
   waitMs?: number;
   abort?: { status: number; grpcStatus: number; body: string; headers: [string, string][] } | null;
+  /** The stream was reset: the client saw no response, so no x-hfi-fault names the rule. */
+  reset?: true;
 }
 
 export function expectedOf(d: Decision): Observed {
   if (d.action === 'pass') return { action: 'pass' };
+  if (d.reset) return { action: 'fault', waitMs: d.startDelayMs + d.delayMs, reset: true };
   return {
     action: 'fault',
     ruleId: d.ruleId,
@@ -119,8 +136,13 @@ export class PendingRequest {
   ) {
     this.startedAtMs = host.now();
   }
+  /** The upstream's answer was sent at once (RequestSpec.upstreamStatus). */
+  responseSent = false;
   get settled(): boolean {
-    return this.stream.state !== 'headers-paused';
+    const s = this.stream;
+    if (s.state === 'headers-paused') return false;
+    // A response-phase fault holds the upstream's response: settled once it (or the abort replacing it) reaches the client.
+    return !this.responseSent || s.responseHeaders !== null || s.localResponse !== null || s.state === 'reset';
   }
   note(): void {
     if (this.endedAtMs === null && this.settled) this.endedAtMs = this.host.now();
@@ -129,6 +151,7 @@ export class PendingRequest {
   observe(): Observed {
     const s = this.stream;
     const waitMs = (this.endedAtMs ?? this.host.now()) - this.startedAtMs;
+    if (s.state === 'reset') return { action: 'fault', waitMs, reset: true };
     if (s.localResponse) {
       const all = s.localResponse.headers;
       const tag = all.find(([k]) => k === 'x-hfi-fault');
@@ -158,7 +181,12 @@ export function send(host: TestHost, req: RequestSpec, worker = 0): PendingReque
   ];
   for (const [k, v] of req.headers ?? []) headers.push([k, v]);
   s.sendRequestHeaders(headers, true);
-  return new PendingRequest(host, s);
+  const pending = new PendingRequest(host, s);
+  if (req.upstreamStatus !== undefined && s.state === 'continued') {
+    s.sendResponseHeaders([[':status', String(req.upstreamStatus)]], true);
+    pending.responseSent = true;
+  }
+  return pending;
 }
 
 /** Moves the clock to `targetMs` one millisecond at a time while requests wait, noting when each settles. */

@@ -312,3 +312,73 @@ for (const [file, stopsAfterMs] of [
     }
   });
 }
+
+// ---- counted faults: counts follow the rule, not the set ---------------------------------------------------
+
+const firstTwo = { firstRequests: 2, perSecond: 0, maxActive: 0 };
+
+test('counted faults: counts survive another policy changing, and restart when their own policy is written again', async () => {
+  const cp = new ScriptedControlPlane();
+  cp.answer(set([abortOn('first/0', '/f', { limit: firstTwo })], 1), { status: 304 });
+  const host = await start(cp);
+  try {
+    await cp.untilPolls(2);
+    const faulted = () => send(host, GET('/f')).observe().action;
+    assert.deepEqual([faulted(), faulted(), faulted()], ['fault', 'fault', 'pass']);
+    cp.answer(set([abortOn('first/0', '/f', { limit: firstTwo }), abortOn('other/0', '/o')], 2), { status: 304 });
+    await cp.untilPolls(4);
+    assert.equal(faulted(), 'pass', 'another policy came: first/0 keeps its count');
+    cp.answer(set([abortOn('first/0', '/f', { limit: firstTwo, policyVersion: '2' })], 3), { status: 304 });
+    await cp.untilPolls(6);
+    assert.deepEqual([faulted(), faulted(), faulted()], ['fault', 'fault', 'pass'], 'its policy was written again: counts restart');
+  } finally {
+    host.close();
+  }
+});
+
+test('counted faults: each worker VM counts for itself (docs/plugin.md "Counted faults")', async () => {
+  const cp = new ScriptedControlPlane();
+  cp.idle = set([abortOn('first/0', '/f', { limit: firstTwo })], 1); // every worker's poll gets the set
+  const host = await startPlugin({
+    workers: 2,
+    startTimeMs: T0,
+    controlPlane: cp.handler,
+    pluginConfig: JSON.stringify({ control_plane_cluster: CLUSTER, retry_interval_sec: 1 }),
+  });
+  cp.host = host;
+  try {
+    await cp.untilPolls(2);
+    const on = (worker: number) => send(host, GET('/f'), worker).observe().action;
+    assert.deepEqual([on(0), on(0), on(0), on(1), on(1), on(1)], ['fault', 'fault', 'pass', 'fault', 'fault', 'pass']);
+  } finally {
+    host.close();
+  }
+});
+
+test('maxActive: over the cap a request passes and is counted; a release at the deadline or by a halt frees the place', async () => {
+  const cp = new ScriptedControlPlane();
+  const capped = delayOn('held/0', '/h', { delayMs: 5_000, limit: { firstRequests: 0, perSecond: 0, maxActive: 1 } });
+  cp.answer(set([capped], 1), { status: 304 });
+  const host = await start(cp);
+  try {
+    await cp.untilPolls(2);
+    const held = send(host, GET('/h'));
+    const over = send(host, GET('/h'));
+    assert.equal(over.observe().action, 'pass', 'the second is over maxActive');
+    assert.equal(host.metric('wasmcustom_hfi_faults_over_max_active_total'), 1);
+    await advanceTo(host, host.now() + 5_000, [held]);
+    assert.deepEqual([held.observe().ruleId, held.endedAtMs! - held.startedAtMs], ['held/0', 5_000], 'the first waited its 5 s');
+    const next = send(host, GET('/h'));
+    await advanceTo(host, host.now() + 5, [next]);
+    assert.equal(next.settled, false, 'its place is free again: the next one is held');
+    const haltedAt = host.now();
+    cp.answer(set([capped], 2, { halts: [incident] }));
+    await cp.untilPolls(cp.polls.length + 1, [next]);
+    await advanceTo(host, host.now() + 1, [next]);
+    assert.ok(host.now() - haltedAt < 4_000, 'the halt came before the deadline');
+    assert.equal(next.settled, true, 'released by the halt');
+    assert.equal(next.observe().action, 'pass');
+  } finally {
+    host.close();
+  }
+});

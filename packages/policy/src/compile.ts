@@ -1,15 +1,17 @@
 // Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
 import { createHash } from 'node:crypto';
+import { compileLimits } from './faults/limit.js';
+import { compileOverrides } from './faults/overrides.js';
+import { compileResponseStatus } from './faults/phase.js';
+import { compileFaultKinds } from './faults/registry.js';
 import { byHaltSelector, haltCovers } from './halt.js';
 import { compileRegex, type RegexResult } from './regex/dfa.js';
 import { selects } from './selector.js';
 import type {
-  CompiledAbort,
   CompiledHeaderMatch,
   CompiledRule,
   CompiledRuleSet,
   CompiledStringMatch,
-  Fault,
   FaultInjectionPolicy,
   Halt,
   HeaderMatch,
@@ -17,7 +19,7 @@ import type {
   StoredPolicy,
   StringMatch,
 } from './types.js';
-import { WIRE_VERSION } from './types.js';
+import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './types.js';
 
 export interface CompileOptions {
   /** Each regex's DFA (default: built here, through the shared cache); a host may hand in tables built elsewhere. */
@@ -33,6 +35,7 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
     throw new Error(`policy ${name}: metadata.updatedAt ${JSON.stringify(policy.metadata.updatedAt)} is not a timestamp`);
   }
   const selector = { service: policy.spec.selector.service, namespace: policy.spec.selector.namespace };
+  const overrides = policy.spec.requestOverrides ? { overrides: compileOverrides(policy.spec.requestOverrides) } : {};
   return policy.spec.rules.map((rule, ruleIndex): CompiledRule => {
     const where = `policy ${name} rule ${ruleIndex}`;
     const fault = rule.fault;
@@ -47,11 +50,13 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
       method: rule.match?.method ? compileStringMatch(rule.match.method, `${where} method`, dfaOf) : null,
       headers: (rule.match?.headers ?? []).map((header) => compileHeaderMatch(header, `${where} header ${header.name}`, dfaOf)),
       perMillion: Math.round(fault.percentage * 10_000),
-      delayMs: fault.delay?.fixed_delay_ms ?? 0,
-      abort: compileAbort(fault),
+      ...compileFaultKinds(fault),
       startDelayMs: fault.start_delay_ms,
       activeFromMs,
       expiresAtMs: fault.duration_seconds > 0 ? activeFromMs + fault.duration_seconds * 1000 : 0,
+      ...compileLimits(fault),
+      ...(rule.match?.responseStatus !== undefined ? { responseStatus: compileResponseStatus(rule.match.responseStatus) } : {}),
+      ...overrides,
     };
   });
 }
@@ -84,15 +89,6 @@ export function policyRegexSources(policy: FaultInjectionPolicy): string[] {
   return [...sources];
 }
 
-function compileAbort(fault: Fault): CompiledAbort | null {
-  const abort = fault.abort;
-  if (!abort) return null;
-  const headers = Object.entries(abort.headers ?? {})
-    .map(([name, value]): [string, string] => [name.toLowerCase(), value])
-    .sort(([a], [b]) => compareCodeUnits(a, b));
-  return { status: abort.httpStatus, grpcStatus: abort.grpcStatus ?? -1, body: abort.body ?? '', headers };
-}
-
 export interface RuleSetHeader {
   epoch: string;
   version: number;
@@ -104,7 +100,7 @@ export interface RuleSetHeader {
 export function assembleRuleSet(rules: ReadonlyArray<readonly CompiledRule[]>, header: RuleSetHeader): CompiledRuleSet {
   const ordered = rules.flat().sort(evaluationOrder);
   return withHalts(
-    { wireVersion: WIRE_VERSION, epoch: header.epoch, version: header.version, hash: hashRules(ordered), rules: ordered },
+    { wireVersion: wireVersionOf(ordered), epoch: header.epoch, version: header.version, hash: hashRules(ordered), rules: ordered },
     header.halts ?? [],
   );
 }
@@ -131,8 +127,17 @@ export function ruleSetForIdentity(ruleSet: CompiledRuleSet, identity: Identity)
           (rule) => selects(rule.selector.service, identity.service) && selects(rule.selector.namespace, identity.namespace),
         );
   if (rules.length === ruleSet.rules.length && halts.length === all.length) return ruleSet;
-  const { wireVersion, epoch, version } = ruleSet;
-  return withHalts({ wireVersion, epoch, version, hash: hashRules(rules), rules }, halts);
+  const { epoch, version } = ruleSet;
+  return withHalts({ wireVersion: wireVersionOf(rules), epoch, version, hash: hashRules(rules), rules }, halts);
+}
+
+/**
+ * The lowest wire version that expresses every rule: 1 unless a rule has a field a version-1 data plane would
+ * ignore and so misapply (docs/wire-format.md "Wire versions"). Plain delay/abort sets stay readable by old plugins.
+ */
+function wireVersionOf(rules: readonly CompiledRule[]): number {
+  for (const rule of rules) if (WIRE_V2_RULE_FIELDS.some((field) => rule[field] !== undefined)) return WIRE_VERSION;
+  return 1;
 }
 
 /** `halts` is present only when there are some, so a set without halts is byte for byte what it was before halts existed. */

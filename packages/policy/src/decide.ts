@@ -1,6 +1,10 @@
 // The reference decision function (docs/wire-format.md "Evaluating a request"): the oracle the wasm plugin is
 // tested against. A rule set is turned into closures once (cached per rule-set object); each request then runs
 // early-return checks only.
+import type { DecisionStep } from './faults/kind.js';
+import { CountedFaults } from './faults/limit.js';
+import { applyOverrides } from './faults/overrides.js';
+import { decisionSteps } from './faults/registry.js';
 import { haltCovers } from './halt.js';
 import { dfaRunner } from './regex/match.js';
 import { selects } from './selector.js';
@@ -10,8 +14,9 @@ import type {
   CompiledRuleSet,
   CompiledStringMatch,
   Decision,
+  DrawSource,
+  FaultDecision,
   Identity,
-  PerMillionSource,
   RequestFacts,
 } from './types.js';
 
@@ -23,7 +28,9 @@ type Predicate = (path: string, method: string, headers: Headers) => boolean;
 interface PreparedRule {
   rule: CompiledRule;
   matches: Predicate;
-  fault: Decision;
+  fault: FaultDecision;
+  /** The kinds' per-request steps (faults/<kind>.ts decision); empty for a plain rule. */
+  steps: DecisionStep[];
 }
 
 interface PreparedRuleSet {
@@ -33,13 +40,18 @@ interface PreparedRuleSet {
 
 const prepared = new WeakMap<CompiledRuleSet, PreparedRuleSet>();
 
-/** The reference decision function: the oracle the wasm plugin is tested against. See docs/wire-format.md. */
+/**
+ * The reference decision function: the oracle the wasm plugin is tested against. See docs/wire-format.md.
+ * `counted` holds one worker's counts for rules with limits (docs/wire-format.md "Counted faults"); pass the
+ * same one for every request of that worker. Without it, a request is decided as a worker's first would be.
+ */
 export function decideFault(
   ruleSet: CompiledRuleSet,
   request: RequestFacts,
   identity: Identity,
   nowMs: number,
-  random: PerMillionSource,
+  random: DrawSource,
+  counted: CountedFaults = new CountedFaults(),
 ): Decision {
   // A halt covering this data plane empties its rule set (docs/wire-format.md "Halts").
   if (ruleSet.halts?.some((halt) => haltCovers(halt, identity))) return PASS;
@@ -53,9 +65,17 @@ export function decideFault(
     if (nowMs < rule.activeFromMs || (rule.expiresAtMs !== 0 && nowMs >= rule.expiresAtMs)) continue;
     if (!entry.matches(path, request.method, headers)) continue;
     // First match decides: no fall-through to later rules, whatever the draw says.
-    if (rule.perMillion >= FULL) return entry.fault;
     if (rule.perMillion <= 0) return PASS;
-    return random.drawPerMillion() < rule.perMillion ? entry.fault : PASS;
+    if (rule.perMillion < FULL && random.drawPerMillion() >= rule.perMillion) return PASS;
+    // The limits count only requests the draw picked; one over a limit passes, and takes no more draws.
+    const limit = rule.limit;
+    if (limit !== undefined && !counted.admit(rule, limit, nowMs)) return PASS;
+    // Then each kind takes its own draws, in registry order (docs/wire-format.md "The draws").
+    let decision = entry.fault;
+    for (const step of entry.steps) decision = step(random, decision);
+    if (rule.overrides) decision = applyOverrides(rule, decision, headers);
+    if (limit !== undefined && limit.maxActive > 0) counted.held(rule, nowMs + decision.startDelayMs + decision.delayMs);
+    return decision;
   }
   return PASS;
 }
@@ -67,15 +87,15 @@ function prepare(ruleSet: CompiledRuleSet): PreparedRuleSet {
   let plan = prepared.get(ruleSet);
   if (!plan) {
     plan = {
-      rules: ruleSet.rules.map((rule) => ({ rule, matches: rulePredicate(rule), fault: faultDecision(rule) })),
-      needsHeaders: ruleSet.rules.some((rule) => rule.headers.length > 0),
+      rules: ruleSet.rules.map((rule) => ({ rule, matches: rulePredicate(rule), fault: faultDecision(rule), steps: decisionSteps(rule) })),
+      needsHeaders: ruleSet.rules.some((rule) => rule.headers.length > 0 || rule.overrides !== undefined),
     };
     prepared.set(ruleSet, plan);
   }
   return plan;
 }
 
-function faultDecision(rule: CompiledRule): Decision {
+function faultDecision(rule: CompiledRule): FaultDecision {
   return {
     action: 'fault',
     ruleId: rule.id,

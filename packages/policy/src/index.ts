@@ -13,6 +13,10 @@ export {
 } from './compile.js';
 export { decideFault } from './decide.js';
 export { childPath, describe, ErrorSink, isRecord, own, rejectUnknownKeys } from './errors.js';
+export { CountedFaults } from './faults/limit.js';
+export { describeOverrides } from './faults/overrides.js';
+export { responseFaulted } from './faults/phase.js';
+export { describeFault, FAULT_KINDS } from './faults/registry.js';
 export { byHaltSelector, haltCovers, haltScope, validateHaltRequest } from './halt.js';
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';
 export { LIMITS } from './limits.js';

@@ -1,4 +1,4 @@
-import type { PerMillionSource } from './types.js';
+import type { DrawSource } from './types.js';
 
 const MASK_64 = (1n << 64n) - 1n;
 const MULTIPLIER = 0x2545f4914f6cdd1dn;
@@ -7,7 +7,7 @@ const ZERO_SEED_REPLACEMENT = 0x9e3779b97f4a7c15n;
 const REJECT_AT = 4_294_000_000;
 
 /** xorshift64* exactly as docs/wire-format.md specifies, so the plugin and the reference agree to the bit. */
-export class Xorshift64Star implements PerMillionSource {
+export class Xorshift64Star implements DrawSource {
   private state: bigint;
 
   constructor(seed: bigint) {
@@ -29,5 +29,13 @@ export class Xorshift64Star implements PerMillionSource {
     let r = this.nextU32();
     while (r >= REJECT_AT) r = this.nextU32();
     return r % 1_000_000;
+  }
+
+  /** Draws at or above the largest multiple of n not above 2^32 are retried, so no residue is favoured. */
+  drawBelow(n: number): number {
+    const rejectAt = 2 ** 32 - (2 ** 32 % n);
+    let r = this.nextU32();
+    while (r >= rejectAt) r = this.nextU32();
+    return r % n;
   }
 }

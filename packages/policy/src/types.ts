@@ -22,7 +22,7 @@ export type {
   StoredPolicy,
   StringMatch,
 } from '@hfi/api';
-export { WIRE_VERSION } from '@hfi/api/constants';
+export { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from '@hfi/api/constants';
 
 import type { CompiledAbort, FaultInjectionPolicy, Halt } from '@hfi/api';
 
@@ -66,14 +66,28 @@ export interface PerMillionSource {
   drawPerMillion(): number;
 }
 
-export type Decision =
-  | { action: 'pass' }
-  | {
-      action: 'fault';
-      ruleId: string;
-      policy: string;
-      ruleIndex: number;
-      startDelayMs: number;
-      delayMs: number;
-      abort: CompiledAbort | null;
-    };
+/** The draws a decision takes (docs/wire-format.md "The draws"): the percentage first, then a kind's own. */
+export interface DrawSource extends PerMillionSource {
+  /** An integer in [0, n), 1 <= n <= 2^32, without bias. */
+  drawBelow(n: number): number;
+}
+
+/** What a faulted request gets: each kind fills its part (faults/<kind>.ts). */
+export interface FaultDecision {
+  action: 'fault';
+  ruleId: string;
+  policy: string;
+  ruleIndex: number;
+  startDelayMs: number;
+  /** This request's delay: the rule's, or drawn from its distribution. */
+  delayMs: number;
+  abort: CompiledAbort | null;
+  /** Present (true) only when the rule resets the stream once the wait is over (faults/reset.ts). */
+  reset?: true;
+  /** Present only for a response-phase rule (faults/phase.ts): the fault acts on the upstream's response. */
+  phase?: 'response';
+  /** The upstream statuses it applies to (responseFaulted); absent: any. */
+  responseStatus?: { min: number; max: number };
+}
+
+export type Decision = { action: 'pass' } | FaultDecision;

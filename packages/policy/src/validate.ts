@@ -1,11 +1,14 @@
 // Validation and normalisation in one pass: every accepted spelling becomes the canonical FaultInjectionPolicy,
 // and every problem becomes a FieldError naming the field. Errors are collected, never thrown.
-import { parseDurationMs } from '@hfi/duration';
 import { checkKeys, childPath, describe, ErrorSink, hasOwn, isRecord, own } from './errors.js';
+import { LIMIT_INPUT_KEYS, readLimits } from './faults/limit.js';
+import { readRequestOverrides } from './faults/overrides.js';
+import { readResponseStatus } from './faults/phase.js';
+import { FAULT_KIND_KEYS, FAULT_KINDS } from './faults/registry.js';
+import { readHeaderName, readInteger, TOKEN, written } from './fields.js';
 import { LIMITS } from './limits.js';
 import { compileRegex } from './regex/dfa.js';
 import type {
-  AbortFault,
   Fault,
   FaultInjectionPolicy,
   HeaderMatch,
@@ -21,32 +24,15 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Kubernetes label value / name part of a key: alphanumeric at both ends, `-_.` inside. */
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** RFC 9110 token: header names and methods. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Response headers the abort may not set: framing and hop-by-hop headers belong to the proxy, x-hfi-fault to HFI. */
-const FORBIDDEN_ABORT_HEADERS = new Set([
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'upgrade',
-  'te',
-  'trailer',
-  'x-hfi-fault',
-]);
-
 const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
 const METADATA_KEYS = ['name', 'labels', 'version', 'createdAt', 'updatedAt'] as const;
-const SPEC_KEYS = ['selector', 'priority', 'rules'] as const;
+const SPEC_KEYS = ['selector', 'priority', 'rules', 'requestOverrides'] as const;
 const SELECTOR_KEYS = ['service', 'namespace'] as const;
 const RULE_KEYS = ['match', 'fault'] as const;
-const MATCH_KEYS = ['path', 'method', 'headers'] as const;
+const MATCH_KEYS = ['path', 'method', 'headers', 'responseStatus'] as const;
 const STRING_MATCH_KEYS = ['exact', 'prefix', 'regex'] as const;
 const HEADER_MATCH_KEYS = ['name', 'exact', 'prefix', 'regex', 'present'] as const;
-const FAULT_KEYS = ['percentage', 'delay', 'delay_ms', 'abort', 'start_delay_ms', 'duration_seconds'] as const;
-const DELAY_KEYS = ['fixedDelay', 'fixed_delay_ms'] as const;
-const ABORT_KEYS = ['httpStatus', 'grpcStatus', 'body', 'headers'] as const;
+const FAULT_KEYS = ['percentage', ...FAULT_KIND_KEYS, ...LIMIT_INPUT_KEYS, 'start_delay_ms', 'duration_seconds'];
 
 /** What validation needs to know of a regex: whether it compiles within the caps, and if not, why. */
 export type RegexCheck = (source: string) => { ok: true } | { ok: false; reason: string };
@@ -230,8 +216,10 @@ function readSpec(sink: ValidationRun, value: unknown): FaultInjectionPolicy['sp
   const selector = readSelector(sink, 'spec.selector', own(value, 'selector'));
   const priority = readPriority(sink, 'spec.priority', own(value, 'priority'));
   const rules = readRules(sink, 'spec.rules', own(value, 'rules'));
-  if (!selector || priority === undefined || !rules) return undefined;
-  return { selector, priority, rules };
+  const overridesValue = own(value, 'requestOverrides');
+  const requestOverrides = overridesValue === undefined ? undefined : readRequestOverrides(sink, 'spec.requestOverrides', overridesValue);
+  if (!selector || priority === undefined || !rules || (overridesValue !== undefined && !requestOverrides)) return undefined;
+  return requestOverrides ? { selector, priority, rules, requestOverrides } : { selector, priority, rules };
 }
 
 /** A selector as policies and halts write it: absent, "*" or "" means any; null is refused by the caller's checkKeys. */
@@ -299,6 +287,9 @@ function readRule(sink: ValidationRun, path: string, value: unknown): Rule | und
   const before = sink.count;
   const match = readMatch(sink, `${path}.match`, own(value, 'match'));
   const fault = readFault(sink, `${path}.fault`, own(value, 'fault'));
+  if (match?.responseStatus !== undefined && fault && fault.phase !== 'response') {
+    sink.add(`${path}.match.responseStatus`, 'only with fault.phase: response (the status is known once the upstream answered)');
+  }
   if (sink.count > before || !fault) return undefined;
   return match ? { match, fault } : { fault };
 }
@@ -326,7 +317,12 @@ function readMatch(sink: ValidationRun, path: string, value: unknown): RuleMatch
     const matchers = readHeaderMatches(sink, `${path}.headers`, headers);
     if (matchers && matchers.length > 0) match.headers = matchers;
   }
-  return match.path || match.method || match.headers ? match : undefined;
+  const status = own(value, 'responseStatus');
+  if (status !== undefined) {
+    const read = readResponseStatus(sink, `${path}.responseStatus`, status);
+    if (read !== undefined) match.responseStatus = read;
+  }
+  return match.path || match.method || match.headers || match.responseStatus !== undefined ? match : undefined;
 }
 
 type ValueCheck = (kind: 'exact' | 'prefix' | 'regex', value: string) => string | undefined;
@@ -453,25 +449,6 @@ function readHeaderMatch(sink: ValidationRun, path: string, value: unknown): Hea
   return { name, regex: text };
 }
 
-/** A header name, lower-cased; pseudo-headers (`:authority`) only where the caller allows them. */
-function readHeaderName(sink: ValidationRun, path: string, value: unknown, options: { allowPseudo: boolean }): string | undefined {
-  if (value === null) return undefined; // refused by checkKeys
-  if (typeof value !== 'string' || value === '') {
-    sink.add(path, `expected a header name such as "x-user", found ${describe(value)}`);
-    return undefined;
-  }
-  const pseudo = value.startsWith(':');
-  const token = pseudo ? value.slice(1) : value;
-  if ((pseudo && !options.allowPseudo) || !TOKEN.test(token) || value.length > 256) {
-    const expected = options.allowPseudo
-      ? 'a header name (letters, digits and !#$%&\'*+-.^_`|~; or a pseudo-header such as ":authority")'
-      : "a header name (letters, digits and !#$%&'*+-.^_`|~)";
-    sink.add(path, `expected ${expected}, found ${describe(value)}`);
-    return undefined;
-  }
-  return value.toLowerCase();
-}
-
 function readFault(sink: ValidationRun, path: string, value: unknown): Fault | undefined {
   if (value === null) return undefined; // refused by checkKeys
   if (!isRecord(value)) {
@@ -486,9 +463,12 @@ function readFault(sink: ValidationRun, path: string, value: unknown): Fault | u
   checkKeys(sink, path, value, FAULT_KEYS);
   const before = sink.count;
   const percentage = readPercentage(sink, `${path}.percentage`, own(value, 'percentage'));
-  const delayMs = readDelay(sink, path, value);
-  const abortValue = own(value, 'abort');
-  const abort = abortValue === undefined || abortValue === null ? undefined : readAbort(sink, `${path}.abort`, abortValue);
+  // Each kind reads its own fields (faults/<kind>.ts), in registry order: the canonical fault keeps that order.
+  let kinds: Partial<Fault> | undefined = {};
+  for (const kind of FAULT_KINDS) {
+    const read = kind.read(sink, path, value);
+    kinds = read === undefined || kinds === undefined ? undefined : { ...kinds, ...read };
+  }
   const startDelay = own(value, 'start_delay_ms');
   const startDelayMs =
     startDelay === undefined || startDelay === null
@@ -499,19 +479,21 @@ function readFault(sink: ValidationRun, path: string, value: unknown): Fault | u
     duration === undefined || duration === null
       ? 0
       : readInteger(sink, `${path}.duration_seconds`, duration, 0, LIMITS.maxDurationSeconds, 'seconds, 0 = until deleted');
-  const given = (key: string): boolean => own(value, key) !== undefined; // null: refused by checkKeys
-  if (!given('delay') && !given('delay_ms') && !given('abort')) {
+  if (!FAULT_KINDS.some((kind) => kind.isGiven(value))) {
     sink.add(path, 'needs a delay, an abort, or both');
   }
-  if (sink.count > before || percentage === undefined || startDelayMs === undefined || durationSeconds === undefined) return undefined;
-  const fault: Fault = {
-    percentage,
-    ...(delayMs !== undefined ? { delay: { fixed_delay_ms: delayMs } } : {}),
-    ...(abort ? { abort } : {}),
-    start_delay_ms: startDelayMs,
-    duration_seconds: durationSeconds,
-  };
-  return fault;
+  const holds = written(value, 'delay') || written(value, 'delay_ms') || (startDelayMs ?? 0) > 0;
+  const limits = readLimits(sink, path, value, holds);
+  if (
+    sink.count > before ||
+    percentage === undefined ||
+    kinds === undefined ||
+    limits === undefined ||
+    startDelayMs === undefined ||
+    durationSeconds === undefined
+  )
+    return undefined;
+  return { percentage, ...kinds, ...limits, start_delay_ms: startDelayMs, duration_seconds: durationSeconds };
 }
 
 /** Percent with at most 4 decimals, so that parts per million are exact. Absent means 100, as in Istio. */
@@ -531,166 +513,4 @@ function readPercentage(sink: ValidationRun, path: string, value: unknown): numb
     return undefined;
   }
   return perMillion / 10_000;
-}
-
-/** The three delay spellings: delay.fixedDelay (duration string), delay.fixed_delay_ms, and the shorthand delay_ms. */
-function readDelay(sink: ValidationRun, faultPath: string, fault: Record<string, unknown>): number | undefined {
-  const delay = own(fault, 'delay');
-  const shorthand = own(fault, 'delay_ms');
-  const hasDelay = delay !== undefined && delay !== null;
-  const hasShorthand = shorthand !== undefined && shorthand !== null;
-  if (hasDelay && hasShorthand) {
-    sink.add(`${faultPath}.delay_ms`, 'the delay is given twice: use either delay or delay_ms');
-    return undefined;
-  }
-  if (hasShorthand) return readDelayMs(sink, `${faultPath}.delay_ms`, shorthand);
-  if (!hasDelay) return undefined;
-  const path = `${faultPath}.delay`;
-  if (!isRecord(delay)) {
-    sink.add(path, `expected an object {fixedDelay: "1s"} or {fixed_delay_ms: 1000}, found ${describe(delay)}`);
-    return undefined;
-  }
-  checkKeys(sink, path, delay, DELAY_KEYS);
-  const forms = DELAY_KEYS.filter((key) => hasOwn(delay, key));
-  if (forms.length !== 1) {
-    sink.add(
-      path,
-      forms.length === 0
-        ? 'expected fixedDelay (e.g. "1s") or fixed_delay_ms (e.g. 1000), found neither'
-        : 'expected one of fixedDelay or fixed_delay_ms, found both',
-    );
-    return undefined;
-  }
-  if (forms[0] === 'fixed_delay_ms') return readDelayMs(sink, `${path}.fixed_delay_ms`, own(delay, 'fixed_delay_ms'));
-  const text = own(delay, 'fixedDelay');
-  if (text === null) return undefined; // refused by checkKeys
-  if (typeof text !== 'string') {
-    sink.add(`${path}.fixedDelay`, `expected a duration string such as "1s", "250ms" or "1.5s", found ${describe(text)}`);
-    return undefined;
-  }
-  const parsed = parseDurationMs(text);
-  if (!parsed.ok) {
-    sink.add(`${path}.fixedDelay`, `duration ${JSON.stringify(text)} ${parsed.reason}`);
-    return undefined;
-  }
-  return checkDelayRange(sink, `${path}.fixedDelay`, parsed.ms);
-}
-
-function readDelayMs(sink: ValidationRun, path: string, value: unknown): number | undefined {
-  if (value === null) return undefined; // refused by checkKeys
-  const ms = readInteger(sink, path, value, 0, LIMITS.maxDelayMs, 'milliseconds');
-  return ms === undefined ? undefined : checkDelayRange(sink, path, ms);
-}
-
-function checkDelayRange(sink: ValidationRun, path: string, ms: number): number | undefined {
-  if (ms < 1) {
-    sink.add(path, 'expected a delay of at least 1ms (omit the delay for none), found 0');
-    return undefined;
-  }
-  if (ms > LIMITS.maxDelayMs) {
-    sink.add(path, `expected a delay of at most ${LIMITS.maxDelayMs}ms, found ${ms}ms`);
-    return undefined;
-  }
-  return ms;
-}
-
-function readAbort(sink: ValidationRun, path: string, value: unknown): AbortFault | undefined {
-  if (!isRecord(value)) {
-    sink.add(path, `expected an object {httpStatus, grpcStatus, body, headers}, found ${describe(value)}`);
-    return undefined;
-  }
-  checkKeys(sink, path, value, ABORT_KEYS);
-  const before = sink.count;
-  const status = own(value, 'httpStatus');
-  const httpStatus =
-    status === null
-      ? undefined // refused by checkKeys
-      : status === undefined
-        ? (sink.add(`${path}.httpStatus`, 'is required: an HTTP status from 200 to 599'), undefined)
-        : readInteger(sink, `${path}.httpStatus`, status, 200, 599, 'an HTTP status');
-  const abort: AbortFault = { httpStatus: httpStatus ?? 0 };
-  const grpc = own(value, 'grpcStatus');
-  if (grpc !== undefined && grpc !== null) {
-    const grpcStatus = readInteger(sink, `${path}.grpcStatus`, grpc, 0, 16, 'a gRPC status code');
-    if (grpcStatus !== undefined) abort.grpcStatus = grpcStatus;
-  }
-  const body = own(value, 'body');
-  if (body !== undefined && body !== null) {
-    if (typeof body !== 'string') {
-      sink.add(`${path}.body`, `expected a string, found ${describe(body)}`);
-    } else if (Buffer.byteLength(body, 'utf8') > LIMITS.abortBodyBytes) {
-      sink.add(`${path}.body`, `is ${Buffer.byteLength(body, 'utf8')} bytes (UTF-8), the limit is ${LIMITS.abortBodyBytes}`);
-    } else if (body !== '') {
-      abort.body = body;
-    }
-  }
-  const headers = own(value, 'headers');
-  if (headers !== undefined && headers !== null) {
-    const read = readAbortHeaders(sink, `${path}.headers`, headers);
-    if (read && Object.keys(read).length > 0) abort.headers = read;
-  }
-  return sink.count > before ? undefined : abort;
-}
-
-function readAbortHeaders(sink: ValidationRun, path: string, value: unknown): Record<string, string> | undefined {
-  if (!isRecord(value)) {
-    sink.add(path, `expected an object {name: value}, found ${describe(value)}`);
-    return undefined;
-  }
-  const names = Object.keys(value);
-  if (names.length > LIMITS.abortHeaders) {
-    sink.add(path, `has ${names.length} headers, the limit is ${LIMITS.abortHeaders}`);
-    return undefined;
-  }
-  const before = sink.count;
-  const entries = new Map<string, string>();
-  for (const rawName of names) {
-    const where = childPath(path, rawName);
-    const name = readHeaderName(sink, where, rawName, { allowPseudo: false });
-    const headerValue = value[rawName];
-    if (typeof headerValue !== 'string') {
-      const hint = typeof headerValue === 'number' || typeof headerValue === 'boolean' ? ' (quote it in YAML)' : '';
-      sink.add(where, `expected a string header value${hint}, found ${describe(headerValue)}`);
-      continue;
-    }
-    if (headerValue.length > LIMITS.headerValueLength) {
-      sink.add(where, `header value is ${headerValue.length} characters long, the limit is ${LIMITS.headerValueLength}`);
-      continue;
-    }
-    // RFC 9110 field content: visible characters, space, tab and obs-text (bytes 0x80-0xFF). Anything else
-    // (CR, LF and NUL above all: header injection) no proxy may send, so it is refused here, not in the data plane.
-    const invalidAt = headerValue.search(/[^\t\x20-\x7e\x80-\xff]/);
-    if (invalidAt >= 0) {
-      const code = headerValue.codePointAt(invalidAt)!.toString(16).toUpperCase().padStart(4, '0');
-      sink.add(
-        where,
-        `header value must be HTTP field content: no CR, LF or NUL, no other control characters and nothing above U+00FF (found U+${code} at position ${invalidAt})`,
-      );
-      continue;
-    }
-    if (name === undefined) continue;
-    if (FORBIDDEN_ABORT_HEADERS.has(name)) {
-      sink.add(where, `header "${name}" cannot be set by an abort (it is managed by the proxy or by HFI)`);
-      continue;
-    }
-    if (entries.has(name)) {
-      sink.add(where, `header "${name}" is given twice (names are case-insensitive)`);
-      continue;
-    }
-    entries.set(name, headerValue);
-  }
-  if (sink.count > before) return undefined;
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function readInteger(sink: ValidationRun, path: string, value: unknown, min: number, max: number, meaning: string): number | undefined {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    sink.add(path, `expected an integer from ${min} to ${max} (${meaning}), found ${describe(value)}`);
-    return undefined;
-  }
-  if (value < min || value > max) {
-    sink.add(path, `expected an integer from ${min} to ${max} (${meaning}), found ${value}`);
-    return undefined;
-  }
-  return value === 0 ? 0 : value; // -0 -> 0
 }

@@ -117,10 +117,69 @@ test('rules are ordered by priority desc, policy name asc (code units), rule ind
     set.rules.map((rule) => rule.id),
     ['z/0', 'a/0', 'a-b/0', 'b/0', 'b/1', 'low/0'],
   );
-  assert.equal(set.wireVersion, WIRE_VERSION);
+  assert.equal(set.wireVersion, 1, 'plain delay/abort rules need no more than wire version 1');
   assert.equal(set.epoch, 'e1');
   assert.equal(set.version, 7);
   assert.equal(set.hash, createHash('sha256').update(JSON.stringify(set.rules)).digest('hex'));
+});
+
+test("a rule set is wire version 2 only while a rule uses a version-2 field, also in each data plane's own set", () => {
+  const jitter = stored(policy('jitter', [{ fault: { delay: { fixedDelay: '20ms', jitter: '5ms' } } }], { selector: { service: 'a' } }));
+  const plain = stored(policy('plain', [{ fault: { delay_ms: 4 } }]));
+  const set = compileRuleSet([jitter, plain], options);
+  assert.equal(set.wireVersion, WIRE_VERSION);
+  assert.equal(WIRE_VERSION, 2);
+  assert.deepEqual(set.rules.find((r) => r.id === 'jitter/0')?.delayDistribution, { kind: 'uniform', minMs: 15, maxMs: 25 });
+  assert.equal(ruleSetForIdentity(set, { service: 'a', namespace: 'demo' }).wireVersion, 2);
+  assert.equal(
+    ruleSetForIdentity(set, { service: 'b', namespace: 'demo' }).wireVersion,
+    1,
+    'without the jitter rule a v1 plugin can read it',
+  );
+  assert.equal(compileRuleSet([plain], options).rules[0]?.delayDistribution, undefined, 'plain rules carry no new field');
+});
+
+test('a log-normal delay compiles to 256 increasing quantiles that pass through the two it was given', () => {
+  const rule = compilePolicyRules(stored(policy('tail', [{ fault: { delay: { p50: '100ms', p99: '1200ms' } } }])))[0]!;
+  const table = rule.delayDistribution;
+  assert.equal(rule.delayMs, 0, 'the distribution replaces the fixed delay');
+  assert.ok(table?.kind === 'table');
+  assert.equal(table.ms.length, 256);
+  assert.ok(
+    table.ms.every((ms, i) => i === 0 || ms >= table.ms[i - 1]!),
+    'non-decreasing',
+  );
+  // Entry i stands for the quantile (i + 0.5) / 256: the median sits between entries 127 and 128, p99 near 253.
+  assert.ok(Math.abs(table.ms[127]! - 100) <= 2 && Math.abs(table.ms[128]! - 100) <= 2, `median ${table.ms[127]}..${table.ms[128]} ms`);
+  assert.ok(Math.abs(table.ms[253]! - 1200) / 1200 < 0.08, `p99 ${table.ms[253]} ms`);
+  assert.ok(table.ms[0]! >= 1);
+});
+
+test('limits compile to one version-2 field, 0 for a limit not set; a rule without limits has none', () => {
+  const [limited, capped, plain] = compilePolicyRules(
+    stored(
+      policy('counted', [
+        { fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 3 } } },
+        { fault: { delay_ms: 50, maxActive: 4, limit: { perSecond: 10 } } },
+        { fault: { delay_ms: 50 } },
+      ]),
+    ),
+  );
+  assert.deepEqual(limited?.limit, { firstRequests: 3, perSecond: 0, maxActive: 0 });
+  assert.deepEqual(capped?.limit, { firstRequests: 0, perSecond: 10, maxActive: 4 });
+  assert.equal(plain && 'limit' in plain, false);
+  assert.equal(
+    compileRuleSet([stored(policy('counted', [{ fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 3 } } }]))], options)
+      .wireVersion,
+    2,
+  );
+});
+
+test('a reset compiles to reset: true (wire version 2) and no abort', () => {
+  const set = compileRuleSet([stored(policy('r', [{ fault: { reset: {} } }]))], options);
+  assert.equal(set.rules[0]?.reset, true);
+  assert.equal(set.rules[0]?.abort, null);
+  assert.equal(set.wireVersion, 2);
 });
 
 test('the hash changes with any rule change and not with input order', () => {

@@ -1,19 +1,24 @@
 // Semantics of docs/wire-format.md "Evaluating a request", with explicit time and scripted draws.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CompiledRuleSet, Decision, Identity, PerMillionSource, RequestFacts, StoredPolicy } from '../src/index.js';
-import { compileRuleSet, decideFault, Xorshift64Star } from '../src/index.js';
+import type { CompiledRuleSet, Decision, DrawSource, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
+import { CountedFaults, compileRuleSet, decideFault, responseFaulted, Xorshift64Star } from '../src/index.js';
 import { policy, stored, T0 } from './helpers.js';
 
 const frontend: Identity = { service: 'frontend', namespace: 'demo' };
 
 /** Draws from a script; fails the test if a draw is taken that the script did not expect. */
-class ScriptedDraws implements PerMillionSource {
+class ScriptedDraws implements DrawSource {
   taken = 0;
   constructor(private readonly draws: number[]) {}
   drawPerMillion(): number {
     const draw = this.draws[this.taken++];
     if (draw === undefined) throw new Error('unexpected draw');
+    return draw;
+  }
+  drawBelow(n: number): number {
+    const draw = this.draws[this.taken++];
+    if (draw === undefined || draw >= n) throw new Error(`unexpected draw below ${n}`);
     return draw;
   }
 }
@@ -197,4 +202,126 @@ test('drawPerMillion is close to uniform: a 20% rule faults about 20% of request
   let faulted = 0;
   for (let i = 0; i < 100_000; i++) if (decideFault(rules, request('/'), frontend, T0, random).action === 'fault') faulted++;
   assert.ok(Math.abs(faulted / 100_000 - 0.2) < 0.01, `faulted ${faulted}`);
+});
+
+// ---- counted faults (faults/limit.ts): one worker's counts, passed to every request of that worker ----------
+
+function counting(ruleSet: CompiledRuleSet, counted: CountedFaults) {
+  return (path: string, now = T0 + 1, draws: number[] = []): string | undefined =>
+    ruleId(decideFault(ruleSet, request(path), frontend, now, new ScriptedDraws(draws), counted));
+}
+
+test('fault.limit.firstRequests: the first N requests the draw picks are faulted, then all pass; a new policy version starts over', () => {
+  const limited = (version: string) =>
+    set(
+      stored(
+        policy('first', [
+          { match: { path: { exact: '/f' } }, fault: { percentage: 50, abort: { httpStatus: 503 }, limit: { firstRequests: 2 } } },
+        ]),
+        {
+          version,
+        },
+      ),
+      stored(policy('other', [{ fault: { abort: { httpStatus: 500 } } }], { priority: -1 })),
+    );
+  const counted = new CountedFaults();
+  const decide = counting(limited('1'), counted);
+  // Draws below 500,000 pick the request; a request the draw passes does not count.
+  assert.deepEqual(
+    [decide('/f', T0 + 1, [0]), decide('/f', T0 + 1, [999_999]), decide('/f', T0 + 1, [1]), decide('/f', T0 + 1, [2])],
+    ['first/0', undefined, 'first/0', undefined],
+    'two faulted, then the rule passes: no fall-through to the rule below',
+  );
+  assert.equal(decide('/other'), 'other/0', 'other rules are not counted');
+  assert.equal(counting(limited('1'), counted)('/f', T0 + 1, [0]), undefined, 'the same policy version in a new rule set keeps its counts');
+  assert.equal(counting(limited('2'), counted)('/f', T0 + 1, [0]), 'first/0', 'a new write of the policy starts over');
+});
+
+test('fault.limit.perSecond: a bucket N deep that refills at N a second, in thousandths of a token', () => {
+  const rules = set(stored(policy('rate', [{ fault: { abort: { httpStatus: 429 }, limit: { perSecond: 2 } } }])));
+  const decide = counting(rules, new CountedFaults());
+  const at = (ms: number) => decide('/', T0 + ms);
+  assert.deepEqual([at(0), at(0), at(0)], ['rate/0', 'rate/0', undefined], 'starts full: two at once');
+  assert.equal(at(499), undefined, '499 ms refill 998 thousandths: not yet a token');
+  assert.equal(at(500), 'rate/0', 'one token after 500 ms');
+  assert.deepEqual([at(5_000), at(5_000), at(5_000)], ['rate/0', 'rate/0', undefined], 'never more than N deep');
+});
+
+test('fault.maxActive: at most N requests held at once; one over passes and is counted', () => {
+  const rules = set(stored(policy('held', [{ fault: { delay_ms: 100, start_delay_ms: 10, maxActive: 2 } }])));
+  const counted = new CountedFaults();
+  const decide = counting(rules, counted);
+  assert.deepEqual([decide('/', T0), decide('/', T0 + 50), decide('/', T0 + 60)], ['held/0', 'held/0', undefined]);
+  assert.equal(counted.overMaxActive, 1);
+  assert.equal(decide('/', T0 + 109), undefined, 'the first is held until start delay + delay have passed (110 ms)');
+  assert.equal(decide('/', T0 + 110), 'held/0', 'then its place is free');
+});
+
+test('without counts given, a limited rule decides as a fresh worker would', () => {
+  const rules = set(stored(policy('first', [{ fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 1 } } }])));
+  assert.equal(decide(rules, request('/')).action, 'fault');
+  assert.equal(decide(rules, request('/')).action, 'fault');
+});
+
+test('a reset rule decides reset, after its wait; a plain decision carries no reset field', () => {
+  const rules = set(
+    stored(policy('reset', [{ match: { path: { exact: '/r' } }, fault: { delay_ms: 20, reset: {} } }])),
+    stored(policy('plain', [{ fault: { abort: { httpStatus: 503 } } }], { priority: -1 })),
+  );
+  assert.deepEqual(decide(rules, request('/r')), {
+    action: 'fault',
+    ruleId: 'reset/0',
+    policy: 'reset',
+    ruleIndex: 0,
+    startDelayMs: 0,
+    delayMs: 20,
+    abort: null,
+    reset: true,
+  });
+  assert.equal('reset' in decide(rules, request('/x')), false);
+});
+
+test('a response-phase rule is decided at request time; responseFaulted applies its status range to the answer', () => {
+  const rules = set(
+    stored(
+      policy('on-5xx', [
+        { match: { path: { exact: '/r' }, responseStatus: '5xx' }, fault: { phase: 'response', abort: { httpStatus: 502 } } },
+      ]),
+    ),
+    stored(policy('plain', [{ fault: { abort: { httpStatus: 503 } } }], { priority: -1 })),
+  );
+  const decided = decide(rules, request('/r'));
+  assert.equal(decided.action === 'fault' && decided.phase, 'response');
+  assert.deepEqual(decided.action === 'fault' && decided.responseStatus, { min: 500, max: 599 });
+  assert.equal(responseFaulted(decided, 503), decided);
+  assert.deepEqual(responseFaulted(decided, 200), { action: 'pass' }, 'out of range: passes, no fall-through to "plain"');
+  const plain = decide(rules, request('/x'));
+  assert.equal(responseFaulted(plain, 200), plain, 'request-phase decisions are unaffected');
+  assert.equal('phase' in plain, false);
+});
+
+test('request overrides: valid headers replace the delay and abort status after the draws; invalid ones and other policies are ignored', () => {
+  const rules = set(
+    stored(
+      policy('chosen', [{ match: { path: { prefix: '/c' } }, fault: { delay_ms: 5 } }], {
+        requestOverrides: { maxDelay: '50ms', abortStatuses: [503] },
+      }),
+    ),
+    stored(policy('closed', [{ fault: { delay_ms: 5 } }], { priority: -1 })),
+  );
+  const withHeaders = (path: string, headers: [string, string][]) => decide(rules, request(path, 'GET', headers));
+  const chosen = withHeaders('/c', [
+    ['x-hfi-fault-delay-ms', '30'],
+    ['x-hfi-fault-abort-status', '503'],
+  ]);
+  assert.equal(chosen.action === 'fault' && chosen.delayMs, 30);
+  assert.deepEqual(chosen.action === 'fault' && chosen.abort, { status: 503, grpcStatus: -1, body: '', headers: [] });
+  const ignored = withHeaders('/c', [
+    ['x-hfi-fault-delay-ms', '51'],
+    ['x-hfi-fault-abort-status', '500'],
+  ]);
+  assert.equal(ignored.action === 'fault' && ignored.delayMs, 5);
+  assert.equal(ignored.action === 'fault' && ignored.abort, null);
+  const closed = withHeaders('/other', [['x-hfi-fault-abort-status', '503']]);
+  assert.equal(closed.action === 'fault' && closed.abort, null, 'a policy without requestOverrides: the headers do nothing');
 });

@@ -120,7 +120,7 @@ test('serialised with halts, the body is JSON.stringify of the set; without halt
 test('the reference decision passes every request of a data plane a halt in its set covers', () => {
   const set = compileRuleSet(policies, { epoch: 'e', version: 5, halts: [halt('frontend', '*')] });
   const request = { method: 'GET', path: '/', headers: [] };
-  const draws = { drawPerMillion: () => 0 };
+  const draws = { drawPerMillion: () => 0, drawBelow: () => 0 };
   assert.equal(decideFault(set, request, { service: 'frontend', namespace: 'demo' }, T0, draws).action, 'pass');
   assert.equal(decideFault(set, request, { service: 'backend', namespace: 'demo' }, T0, draws).action, 'fault');
 });

@@ -136,6 +136,36 @@ export const REFUSALS: readonly Refusal[] = [
   outOfRange(DELAY_MS),
   refusal(under(String.raw`\.fault\.(delay_ms|delay\.fixed_delay_ms|delay\.fixedDelay)`), 'expected a delay of at least 1ms'),
   refusal(FIXED_DELAY, `expected a delay of at most ${LIMITS.maxDelayMs}ms`),
+  // delay distributions
+  refusal(under(String.raw`\.fault\.delay\.jitter(_ms)?`), 'expected a jitter smaller than the fixed delay'),
+  refusal(under(String.raw`\.fault\.delay\.jitter(_ms)?`), 'the longest delay'),
+  refusal(under(String.raw`\.fault\.delay\.jitter_ms`), 'the jitter is given twice'),
+  refusal(under(String.raw`\.fault\.delay`), 'expected either a fixed delay (with or without jitter) or two quantiles, found both'),
+  refusal(under(String.raw`\.fault\.delay(\.quantiles_ms)?`), 'expected exactly two quantiles'),
+  refusal(under(String.raw`\.fault\.delay(\.quantiles_ms)?\.p(50|90|95|99|999)`), /^expected more than p\d+ \(\d+ms\)/),
+  // counted faults (faults/limit.ts)
+  refusal(under(String.raw`\.fault\.limit`), 'expected an object {firstRequests, perSecond}'),
+  refusal(under(String.raw`\.fault\.limit`), 'expected firstRequests or perSecond (or both), found neither'),
+  notAnInteger(under(String.raw`\.fault\.limit\.(firstRequests|perSecond)`)),
+  outOfRange(under(String.raw`\.fault\.(limit\.(firstRequests|perSecond)|maxActive)`)),
+  refusal(under(String.raw`\.fault\.maxActive`), 'this rule holds none (it has no delay or start_delay_ms)'),
+  // reset (faults/reset.ts)
+  refusal(under(String.raw`\.fault\.reset`), 'expected {} (a reset takes no options)'),
+  refusal(under(String.raw`\.fault\.reset\..+`), 'unknown field (a reset takes no options'),
+  refusal(under(String.raw`\.fault\.reset`), 'a fault either aborts or resets the request, not both'),
+  // response phase (faults/phase.ts)
+  refusal(under(String.raw`\.fault\.phase`), 'expected "request" (the default: before the upstream) or "response"'),
+  refusal(under(String.raw`\.fault\.phase`), 'a reset acts on the request only'),
+  refusal(under(String.raw`\.match\.responseStatus`), 'expected an HTTP status from 100 to 599 or a class such as "5xx"'),
+  refusal(under(String.raw`\.match\.responseStatus`), 'only with fault.phase: response'),
+  // request overrides (faults/overrides.ts)
+  refusal(/^spec\.requestOverrides$/, 'expected an object {maxDelay, abortStatuses}'),
+  refusal(/^spec\.requestOverrides$/, 'expected maxDelay (or maxDelayMs) or abortStatuses, found neither'),
+  refusal(/^spec\.requestOverrides\.maxDelayMs$/, 'the longest delay is given twice'),
+  refusal(/^spec\.requestOverrides\.maxDelay$/, /^(duration|expected 1ms to|expected a duration string)/),
+  refusal(/^spec\.requestOverrides\.maxDelayMs$/, /^expected an integer from/),
+  refusal(/^spec\.requestOverrides\.abortStatuses$/, 'expected a list of 1 to'),
+  refusal(/^spec\.requestOverrides\.abortStatuses\[\d+\]$/, /^(expected an integer from|status \d+ is listed twice)/),
   // abort
   refusal(under(String.raw`\.fault\.abort`), 'expected an object {httpStatus, grpcStatus, body, headers}'),
   refusal(under(String.raw`\.fault\.abort\.httpStatus`), 'is required: an HTTP status from 200 to 599'),

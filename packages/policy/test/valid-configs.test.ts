@@ -36,3 +36,17 @@ for (const file of files) {
     }
   });
 }
+
+// The policies under examples/ are what users copy first: each must be accepted as it is.
+const examplesDir = join(testdataDir, '..', '..', '..', 'examples');
+for (const file of readdirSync(examplesDir).filter((name) => /\.ya?ml$/.test(name))) {
+  test(`examples/${file} is a valid policy`, () => {
+    const { documents, errors } = parsePolicyDocuments(readFileSync(join(examplesDir, file), 'utf8'));
+    assert.deepEqual(errors, []);
+    assert.ok(documents.length > 0);
+    for (const document of documents) {
+      const result = validatePolicy(document);
+      assert.ok(result.ok, `${file}: ${JSON.stringify(!result.ok && result.errors)}`);
+    }
+  });
+}

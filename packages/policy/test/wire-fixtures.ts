@@ -2,14 +2,15 @@
 // compiler, request cases, and the decisions of the reference decideFault. See testdata/wire/README.md.
 
 import type { Decision, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
-import { compileRuleSet, decideFault, validatePolicy, Xorshift64Star } from '../src/index.js';
+import { CountedFaults, compileRuleSet, decideFault, responseFaulted, validatePolicy, Xorshift64Star } from '../src/index.js';
 
 const UPDATED_AT_MS = Date.parse('2025-11-22T00:00:00.000Z');
 const NOW = UPDATED_AT_MS + 1_000;
 
 interface CaseInput {
   name: string;
-  request: { method?: string; path: string; headers?: [string, string][] };
+  /** upstreamStatus: the upstream answers at once with it (what a response-phase rule sees); default 200. */
+  request: { method?: string; path: string; headers?: [string, string][]; upstreamStatus?: number };
   nowMs?: number;
 }
 
@@ -323,6 +324,160 @@ const FIXTURES: FixtureInput[] = [
       { name: 'and another draw', request: get('/half') },
     ],
   },
+  {
+    file: 'delay-distributions.json',
+    description:
+      'wire version 2: uniform jitter (minMs + drawBelow(span)) and a log-normal quantile table (ms[drawBelow(256)]); the percentage draw comes first',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x0bad_cafe_f00d_1234n,
+    policies: [
+      { input: p('jitter', [{ match: { path: { exact: '/jitter' } }, fault: { delay: { fixedDelay: '20ms', jitter: '15ms' } } }]) },
+      {
+        input: p('lognormal', [{ match: { path: { exact: '/lognormal' } }, fault: { delay: { p50: '10ms', p99: '60ms' } } }]),
+      },
+      {
+        input: p('half-jitter-abort', [
+          {
+            match: { path: { exact: '/half' } },
+            fault: { percentage: 50, delay: { fixed_delay_ms: 8, jitter_ms: 7 }, abort: { httpStatus: 503 } },
+          },
+        ]),
+      },
+      { input: p('plain', [{ match: { path: { exact: '/plain' } }, fault: { delay_ms: 5 } }]) },
+    ],
+    cases: [
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `jitter ${i}`, request: get('/jitter') })),
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `log-normal ${i}`, request: get('/lognormal') })),
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `half with jitter ${i}`, request: get(i % 3 === 0 ? '/plain' : '/half') })),
+    ],
+  },
+  {
+    file: 'counted-faults.json',
+    description:
+      'wire version 2: fault.limit.firstRequests (the first N picked, then pass), fault.limit.perSecond (a token bucket N deep, refilled at N a second) and fault.maxActive (at most N held at once), counted per worker after the percentage draw',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x5eed_c0de_0000_0014n,
+    policies: [
+      { input: p('first', [{ match: { path: { exact: '/first' } }, fault: { abort: { httpStatus: 503 }, limit: { firstRequests: 3 } } }]) },
+      {
+        input: p('half-first', [
+          { match: { path: { exact: '/half' } }, fault: { percentage: 50, abort: { httpStatus: 500 }, limit: { firstRequests: 2 } } },
+        ]),
+      },
+      { input: p('rate', [{ match: { path: { exact: '/rate' } }, fault: { abort: { httpStatus: 429 }, limit: { perSecond: 2 } } }]) },
+      { input: p('held', [{ match: { path: { exact: '/held' } }, fault: { delay_ms: 100, maxActive: 1 } }]) },
+    ],
+    cases: [
+      ...Array.from({ length: 5 }, (_, i) => ({ name: `first ${i}: faulted while fewer than 3 were`, request: get('/first') })),
+      ...Array.from({ length: 8 }, (_, i) => ({ name: `half ${i}: only picked requests count`, request: get('/half') })),
+      ...[0, 0, 0, 250, 499, 500, 500, 1_500, 1_500, 1_500, 1_500].map((t, i) => ({
+        name: `rate ${i} at +${t} ms`,
+        request: get('/rate'),
+        nowMs: NOW + t,
+      })),
+      ...[2_000, 2_000, 2_050, 2_099, 2_100, 2_100, 2_150].map((t, i) => ({
+        name: `held ${i} at +${t} ms: one at a time`,
+        request: get('/held'),
+        nowMs: NOW + t,
+      })),
+    ],
+  },
+  {
+    file: 'reset.json',
+    description:
+      'wire version 2: fault.reset compiles to reset: true; the stream is reset (proxy_close_stream) once any delay is over, and the decision says reset',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x0e5e_7000_0000_0014n,
+    policies: [
+      { input: p('reset', [{ match: { path: { exact: '/reset' } }, fault: { reset: {} } }]) },
+      { input: p('slow-reset', [{ match: { path: { exact: '/slow' } }, fault: { delay_ms: 30, start_delay_ms: 5, reset: {} } }]) },
+      { input: p('half-reset', [{ match: { path: { exact: '/half' } }, fault: { percentage: 50, reset: {} } }]) },
+    ],
+    cases: [
+      { name: 'reset at once', request: get('/reset') },
+      { name: 'held 35 ms, then reset', request: get('/slow') },
+      ...Array.from({ length: 8 }, (_, i) => ({ name: `half ${i}`, request: get('/half') })),
+      { name: 'no rule: passes', request: get('/other') },
+    ],
+  },
+  {
+    file: 'response-phase.json',
+    description:
+      'wire version 2: phase "response" acts after the upstream answered (decided and drawn at request time); responseStatus {min, max} narrows it to some statuses, else the request passes',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x7e59_0e5e_0000_0014n,
+    policies: [
+      {
+        input: p('replace-5xx', [
+          {
+            match: { path: { exact: '/r' }, responseStatus: '5xx' },
+            fault: { phase: 'response', abort: { httpStatus: 502, body: 'replaced' } },
+          },
+        ]),
+      },
+      { input: p('hold', [{ match: { path: { exact: '/h' } }, fault: { phase: 'response', delay_ms: 40 } }]) },
+      {
+        input: p('hold-then-abort', [
+          {
+            match: { path: { exact: '/ha' }, responseStatus: 200 },
+            fault: { phase: 'response', percentage: 50, delay_ms: 10, abort: { httpStatus: 503 } },
+          },
+        ]),
+      },
+    ],
+    cases: [
+      { name: '503 from the upstream: replaced by 502', request: { ...get('/r'), upstreamStatus: 503 } },
+      { name: '200 from the upstream: out of 5xx, passes', request: { ...get('/r'), upstreamStatus: 200 } },
+      { name: 'the response is held 40 ms', request: { ...get('/h'), upstreamStatus: 200 } },
+      ...Array.from({ length: 6 }, (_, i) => ({
+        name: `held 10 ms then aborted, half the time ${i}`,
+        request: { ...get('/ha'), upstreamStatus: 200 },
+      })),
+      { name: 'a 404 is out of range: passes (the draw was taken)', request: { ...get('/ha'), upstreamStatus: 404 } },
+    ],
+  },
+  {
+    file: 'request-overrides.json',
+    description:
+      'wire version 2: spec.requestOverrides compiles to overrides on each of its rules; x-hfi-fault-delay-ms and x-hfi-fault-abort-status replace the delay and abort status within the bounds (after the draws); other values and other policies are ignored',
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x0ee7_1de5_0000_0014n,
+    policies: [
+      {
+        input: p('chosen', [{ match: { path: { prefix: '/c' } }, fault: { delay_ms: 5, abort: { httpStatus: 500, body: 'b' } } }], {
+          requestOverrides: { maxDelay: '50ms', abortStatuses: [503, 429] },
+        }),
+      },
+      {
+        input: p('half', [{ match: { path: { prefix: '/h' } }, fault: { percentage: 50, delay_ms: 5 } }], {
+          requestOverrides: { abortStatuses: [503] },
+        }),
+      },
+      { input: p('closed', [{ match: { path: { prefix: '/x' } }, fault: { delay_ms: 5 } }]) },
+    ],
+    cases: [
+      { name: 'no header: the rule as written', request: get('/c') },
+      { name: 'delay 20 ms chosen', request: get('/c', [['x-hfi-fault-delay-ms', '20']]) },
+      { name: 'delay 0 chosen', request: get('/c', [['x-hfi-fault-delay-ms', '0']]) },
+      { name: 'delay over maxDelay: ignored', request: get('/c', [['x-hfi-fault-delay-ms', '51']]) },
+      { name: 'not a number: ignored', request: get('/c', [['x-hfi-fault-delay-ms', '1e3']]) },
+      { name: '503 chosen (the rule body kept)', request: get('/c', [['x-hfi-fault-abort-status', '503']]) },
+      { name: '418 not allowed: ignored', request: get('/c', [['x-hfi-fault-abort-status', '418']]) },
+      {
+        name: 'both chosen',
+        request: get('/c', [
+          ['x-hfi-fault-abort-status', '429'],
+          ['x-hfi-fault-delay-ms', '7'],
+        ]),
+      },
+      ...Array.from({ length: 6 }, (_, i) => ({
+        name: `half ${i}: the percentage still applies`,
+        request: get('/h', [['x-hfi-fault-abort-status', '503']]),
+      })),
+      { name: 'no maxDelay in its policy: a delay cannot be chosen', request: get('/h', [['x-hfi-fault-delay-ms', '1']]) },
+      { name: 'a policy without requestOverrides: the headers do nothing', request: get('/x', [['x-hfi-fault-abort-status', '503']]) },
+    ],
+  },
 ];
 
 export interface WireFixtureFile {
@@ -336,14 +491,19 @@ export function buildWireFixtures(): WireFixtureFile[] {
     const policies = fixture.policies.map((entry, i) => storedPolicy(entry.input, entry.updatedAtMs ?? UPDATED_AT_MS, i + 1));
     const ruleSet = compileRuleSet(policies, { epoch: 'fixture', version: 1 });
     const random = new Xorshift64Star(fixture.seed);
+    // One worker: the fixture's requests share its counts (fault limits).
+    const counted = new CountedFaults();
     const cases = fixture.cases.map((input) => {
-      const request: RequestFacts = {
+      const status = input.request.upstreamStatus;
+      const request: RequestFacts & { upstreamStatus?: number } = {
         method: input.request.method ?? 'GET',
         path: input.request.path,
         headers: input.request.headers ?? [],
+        ...(status !== undefined ? { upstreamStatus: status } : {}),
       };
       const nowMs = input.nowMs ?? NOW;
-      const expected: Decision = decideFault(ruleSet, request, fixture.identity, nowMs, random);
+      const decided = decideFault(ruleSet, request, fixture.identity, nowMs, random, counted);
+      const expected: Decision = responseFaulted(decided, status ?? 200);
       return { name: input.name, request, nowMs, expected };
     });
     const body = { description: fixture.description, seed: fixture.seed.toString(), identity: fixture.identity, ruleSet, cases };

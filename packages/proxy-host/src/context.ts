@@ -130,6 +130,8 @@ export class StreamContext extends ContextBase {
   private finished = false;
   /** True when the filter runs without plugin callbacks (fail-open after the VM failed). */
   private bypass = false;
+  /** The local reply went straight to the codec, replacing a paused response (no encoder filter saw it). */
+  private directReply = false;
   connection: { source: string; sourcePort: number; destination: string; destinationPort: number; id: number } | null = null;
 
   constructor(
@@ -250,7 +252,7 @@ export class StreamContext extends ContextBase {
   private onData(dir: Direction, chunk: Uint8Array, endOfStream: boolean): void {
     const d = this[dir];
     if (this.state === 'reset' || this.state === 'done') return;
-    if (dir === 'request' && this.localReply) return;
+    if (this.localReply && (dir === 'request' || this.directReply)) return;
     if (endOfStream) d.ended = true;
     if (!d.headersForwarded) {
       // Paused at headers: Envoy buffers the body and gives no body callbacks until resume.
@@ -314,14 +316,24 @@ export class StreamContext extends ContextBase {
     this.state = 'local-reply';
     this.request.paused = false;
     this.sink.localReplyStarted(reply);
-    const body = encoder.encode(reply.body);
-    const headers: HeaderPair[] = [[':status', String(reply.status)]];
-    if (body.length > 0) {
-      headers.push(['content-length', String(body.length)]);
-      headers.push(['content-type', 'text/plain']);
-    } else headers.push(['content-length', '0']);
-    for (const [k, v] of reply.headers) headers.push([k.toLowerCase(), v]);
-    if (reply.grpcStatus >= 0 && reply.grpcStatus <= 16) headers.push(['grpc-status', String(reply.grpcStatus)]);
+    const { headers, body } = localReplyMessage(reply, isGrpcRequest(this.requestInfo));
+    // Response headers exist but were not sent downstream (a filter paused them): Envoy sends the reply straight to
+    // the codec, bypassing the encoder filters (FilterManager::sendLocalReply, docs/envoy-facts.md E23).
+    const direct = this.response.headers !== null;
+    if (direct) {
+      this.directReply = true;
+      const r = this.response;
+      r.paused = false;
+      r.withheld = null;
+      r.withheldEos = false;
+      r.headers = new HeaderMap(headers);
+      r.headersAvailable = false;
+      r.headersForwarded = true;
+      this.responseCode = Number(headers[0]![1]);
+      this.sink.sendResponseHeaders(r.headers.entries(), body.length === 0);
+      if (body.length > 0) this.sink.sendResponseData(body, true);
+      return;
+    }
     // The local reply runs through the encoder chain: the plugin's own response callbacks see it.
     this.response.headers = null;
     this.encodeHeaders(headers, body.length === 0);
@@ -409,4 +421,68 @@ export class StreamContext extends ContextBase {
     if (type === 0) this.request.body = data;
     else this.response.body = data;
   }
+}
+
+/** Envoy's Grpc::Common::isGrpcRequestHeaders: content-type application/grpc, or application/grpc+<format> / ;<params>. */
+function isGrpcRequest(request: readonly HeaderPair[]): boolean {
+  const type = request.find(([k]) => k === 'content-type')?.[1];
+  if (type === undefined || !type.startsWith('application/grpc')) return false;
+  const rest = type.charAt('application/grpc'.length);
+  return rest === '' || rest === '+' || rest === ';';
+}
+
+/**
+ * The local reply as Envoy's Http::Utility::sendLocalReply builds it (docs/envoy-facts.md E24): the module's
+ * headers first; for a gRPC request a trailers-only answer (HTTP 200, content-type application/grpc,
+ * grpc-status: the given one or the HTTP status mapped, grpc-message: the body percent-encoded; no body);
+ * otherwise the status, the body with content-length, and text/plain unless the module set a content-type.
+ */
+function localReplyMessage(reply: LocalReply, grpc: boolean): { headers: HeaderPair[]; body: Uint8Array } {
+  const extra: HeaderPair[] = reply.headers.map(([k, v]) => [k.toLowerCase(), v]);
+  if (grpc) {
+    const headers: HeaderPair[] = [[':status', '200'], ...extra.filter(([k]) => k !== 'content-type' && k !== 'content-length')];
+    headers.push(['content-type', 'application/grpc']);
+    if (!extra.some(([k]) => k === 'grpc-status')) {
+      const status = reply.grpcStatus >= 0 && reply.grpcStatus <= 16 ? reply.grpcStatus : httpToGrpcStatus(reply.status);
+      headers.push(['grpc-status', String(status)]);
+    }
+    if (reply.body !== '') headers.push(['grpc-message', percentEncodeGrpcMessage(reply.body)]);
+    return { headers, body: EMPTY };
+  }
+  const body = encoder.encode(reply.body);
+  const headers: HeaderPair[] = [[':status', String(reply.status)]];
+  headers.push(['content-length', String(body.length)]);
+  if (body.length > 0 && !extra.some(([k]) => k === 'content-type')) headers.push(['content-type', 'text/plain']);
+  headers.push(...extra);
+  return { headers, body };
+}
+
+/** Envoy's Grpc::Utility::httpToGrpcStatus (grpc/doc/http-grpc-status-mapping.md). */
+function httpToGrpcStatus(status: number): number {
+  switch (status) {
+    case 400:
+      return 13; // Internal
+    case 401:
+      return 16; // Unauthenticated
+    case 403:
+      return 7; // PermissionDenied
+    case 404:
+      return 12; // Unimplemented
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+      return 14; // Unavailable
+    default:
+      return 2; // Unknown
+  }
+}
+
+/** gRPC's grpc-message encoding (Envoy's PercentEncoding::encode): bytes outside 0x20..0x7E and '%' as %XX. */
+function percentEncodeGrpcMessage(text: string): string {
+  let out = '';
+  for (const byte of encoder.encode(text)) {
+    out += byte < 0x20 || byte > 0x7e || byte === 0x25 ? `%${byte.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(byte);
+  }
+  return out;
 }

@@ -54,6 +54,67 @@ test("local reply: deferred, forces StopAll, runs through the plugin's own respo
   host.close();
 });
 
+test('local reply while the response headers are paused: sent straight to the client, no response callback sees it (Envoy sendDirectLocalReply)', async () => {
+  const S = new Strings();
+  const wasm = wasmModule(
+    `
+  (func (export "proxy_on_response_headers") (param i32 i32 i32) (result i32)
+    ${st(0, `(i32.add ${ld(0)} (i32.const 1))`)}
+    (if (i32.eq ${ld(0)} (i32.const 1))
+      (then (drop (call $send_local_response (i32.const 502) ${S.s('replaced')} ${S.s('instead')} ${S.pairs([['x-why', 'test']])} (i32.const -1)))))
+    (i32.const 1))`,
+    { strings: S },
+  );
+  const host = await createTestHost({ wasm, workers: 1 });
+  const s = host.newHttpStream();
+  assert.equal(s.sendRequestHeaders(GET, true), 'continue');
+  s.sendResponseHeaders(
+    [
+      [':status', '200'],
+      ['x-upstream', 'yes'],
+    ],
+    false,
+  );
+  s.sendResponseBody('the upstream body', true);
+  assert.equal(slot(host, 0), 1, 'on_response_headers ran once: the reply did not go through it');
+  const headers = new Map(s.responseHeaders);
+  assert.equal(headers.get(':status'), '502');
+  assert.equal(headers.get('x-why'), 'test');
+  assert.equal(headers.get('x-upstream'), undefined, "none of the upstream's headers");
+  assert.equal(s.responseBodyText, 'instead', 'nor its body, which arrived after the reply');
+  assert.equal(s.localResponse?.details, 'replaced');
+  host.close();
+});
+
+test('local reply to a gRPC request: trailers-only, HTTP 200, grpc-status given or mapped, grpc-message percent-encoded', async () => {
+  const S = new Strings();
+  const wasm = wasmModule(
+    `
+  (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
+    (drop (call $send_local_response (i32.const 503) ${S.s('hfi')} ${S.s('down 100%\n')} ${S.pairs([['x-hfi-fault', 'p/0']])} (i32.const -1)))
+    (i32.const 1))`,
+    { strings: S },
+  );
+  const host = await createTestHost({ wasm, workers: 1 });
+  const grpc = host.newHttpStream();
+  grpc.sendRequestHeaders([...GET, ['content-type', 'application/grpc+proto']], true);
+  assert.deepEqual(grpc.responseHeaders, [
+    [':status', '200'],
+    ['x-hfi-fault', 'p/0'],
+    ['content-type', 'application/grpc'],
+    ['grpc-status', '14'],
+    ['grpc-message', 'down 100%25%0A'],
+  ]);
+  assert.equal(grpc.responseBodyText, '', 'trailers-only: no body');
+  const plain = host.newHttpStream();
+  plain.sendRequestHeaders([...GET, ['content-type', 'application/grpc-web']], true);
+  const headers = new Map(plain.responseHeaders);
+  assert.equal(headers.get(':status'), '503', 'grpc-web is not gRPC to Envoy: a plain reply');
+  assert.equal(headers.get('grpc-status'), undefined, 'and no grpc-status');
+  assert.equal(plain.responseBodyText, 'down 100%\n');
+  host.close();
+});
+
 test('header maps: size in bytes, lower-cased keys, first value, BadArgument once continued', async () => {
   const S = new Strings();
   const wasm = wasmModule(

@@ -1,11 +1,11 @@
 // Seeded randomness: every draw of a session comes from here, so a seed replays a session exactly.
 
-import type { PerMillionSource } from '@hfi/policy';
+import type { DrawSource } from '@hfi/policy';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
-export interface Random extends PerMillionSource {
+export interface Random extends DrawSource {
   /** Uniform in [0, 1). */
   next(): number;
   /** Uniform integer in [min, max], both included. */
@@ -37,6 +37,10 @@ class SeededRandom implements Random {
 
   drawPerMillion(): number {
     return uniformInt(this.rng, 0, 999_999);
+  }
+
+  drawBelow(n: number): number {
+    return uniformInt(this.rng, 0, n - 1);
   }
 }
 

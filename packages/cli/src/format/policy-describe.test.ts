@@ -40,6 +40,44 @@ test('faults are put in words: delay, then abort with gRPC status, body and head
   );
 });
 
+test('delay distributions are put in words: the jitter with its range, the quantiles of a log-normal delay', () => {
+  assert.equal(
+    describeFault({ fault: { ...fault, delay: { fixed_delay_ms: 200, jitter_ms: 50 } } }),
+    'delay 200ms ± 50ms (uniform from 150ms to 250ms)',
+  );
+  assert.equal(
+    describeFault({ fault: { ...fault, delay: { quantiles_ms: { p50: 100, p99: 1200 } } } }),
+    'delay drawn from a log-normal distribution with p50 100ms and p99 1.2s',
+  );
+});
+
+test('limits are put in words after what the fault does, and say they count per worker', () => {
+  assert.equal(
+    describeFault({ fault: { ...fault, delay: { fixed_delay_ms: 2000 }, limit: { firstRequests: 3, perSecond: 5 }, maxActive: 10 } }),
+    'delay 2s; only the first 3 requests, then none, at most 5 a second, at most 10 held at once (counted per worker)',
+  );
+  assert.equal(
+    describeFault({ fault: { ...fault, abort: { httpStatus: 503 }, limit: { firstRequests: 1 } } }),
+    'abort with HTTP 503; only the first 1 request, then none (counted per worker)',
+  );
+});
+
+test('a reset is put in words, after its delay', () => {
+  assert.equal(
+    describeFault({ fault: { ...fault, delay: { fixed_delay_ms: 3000 }, reset: {} } }),
+    'delay 3s, then reset the stream (the caller gets no response: the connection closes)',
+  );
+});
+
+test('a response-phase fault says it acts after the upstream answered, and on which statuses', () => {
+  const rule: Rule = {
+    match: { path: { prefix: '/orders' }, responseStatus: '5xx' },
+    fault: { ...fault, phase: 'response', delay: { fixed_delay_ms: 1000 } },
+  };
+  assert.equal(describeMatch(rule), 'path starts with "/orders", and the upstream answered 5xx');
+  assert.equal(describeFault(rule), 'after the upstream answered: delay 1s');
+});
+
 test('the time window says when a policy expired, and what an expiring one has left', () => {
   const now = Date.parse('2025-01-01T01:00:00Z');
   const policy = (phase: 'Active' | 'Expired', expiresAt: string | null): PolicyWithStatus => ({
@@ -65,4 +103,10 @@ test('the time window says when a policy expired, and what an expiring one has l
   assert.match(expired, /^Faults: +1 abort, 0 delays injected so far$/m);
   const open = describePolicy(policy('Active', null), now, PLAIN);
   assert.match(open, /^Time window: +from 2025-01-01T00:30:00Z \(30m ago\) until deleted$/m);
+  const chosen = policy('Active', null);
+  chosen.spec.requestOverrides = { maxDelayMs: 2000, abortStatuses: [500, 503] };
+  assert.match(
+    describePolicy(chosen, now, PLAIN),
+    /^Overrides: +a request may choose its fault: x-hfi-fault-delay-ms up to 2000ms; x-hfi-fault-abort-status one of 500, 503$/m,
+  );
 });

@@ -1,7 +1,7 @@
 // `policy describe`: a policy in words, for the person deciding whether it is doing what they meant.
 
 import type { PolicyWithStatus } from '@hfi/client';
-import type { HeaderMatch, Rule, StringMatch } from '@hfi/policy';
+import { describeFault as describeFaultKinds, describeOverrides, type HeaderMatch, type Rule, type StringMatch } from '@hfi/policy';
 import type { Palette } from './color.js';
 import { describeHalt, describeScope } from './halts.js';
 import { formatPhase } from './policy-table.js';
@@ -22,6 +22,8 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   if (meta.updatedAt) field('Updated', `${meta.updatedAt} (${relative(meta.updatedAt, nowMs)})`);
   field('Selector', describeSelector(policy));
   field('Priority', `${policy.spec.priority ?? 0} (higher is evaluated first)`);
+  const overrides = describeOverrides(policy.spec.requestOverrides);
+  if (overrides) field('Overrides', overrides);
   field('Status', formatPhase(policy, palette));
   if (status) {
     for (const halt of status.halts) {
@@ -78,6 +80,7 @@ export function describeMatch(rule: Rule): string {
   if (m?.path) parts.push(`path ${describeString(m.path)}`);
   if (m?.method) parts.push(`method ${describeString(m.method)}`);
   for (const h of m?.headers ?? []) parts.push(describeHeader(h));
+  if (m?.responseStatus !== undefined) parts.push(`the upstream answered ${m.responseStatus}`);
   return parts.length === 0 ? 'every request' : parts.join(', and ');
 }
 
@@ -93,19 +96,9 @@ function describeHeader(h: HeaderMatch): string {
   return `${name} ${describeString(h as StringMatch)}`;
 }
 
+/** What the rule's fault does: the words come from each fault kind's module in @hfi/policy. */
 export function describeFault(rule: Rule): string {
-  const f = rule.fault;
-  const parts: string[] = [];
-  if (f.delay) parts.push(`delay ${spokenMs(f.delay.fixed_delay_ms)}`);
-  if (f.abort) {
-    let abort = `abort with HTTP ${f.abort.httpStatus}`;
-    if (f.abort.grpcStatus !== undefined) abort += ` (gRPC status ${f.abort.grpcStatus})`;
-    if (f.abort.body !== undefined && f.abort.body !== '') abort += ` and body ${JSON.stringify(truncate(f.abort.body, 60))}`;
-    const headers = Object.entries(f.abort.headers ?? {});
-    if (headers.length > 0) abort += `, headers ${headers.map(([k, v]) => `${k}: ${v}`).join(', ')}`;
-    parts.push(abort);
-  }
-  return parts.length === 0 ? 'nothing (no delay or abort)' : parts.join(', then ');
+  return describeFaultKinds(rule.fault);
 }
 
 function formatPercent(p: number): string {
@@ -119,8 +112,4 @@ function formatLabels(labels: Record<string, string> | undefined): string {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

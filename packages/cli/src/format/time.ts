@@ -29,18 +29,5 @@ export function relative(iso: string, nowMs: number): string {
   return at >= nowMs ? `in ${shortDuration(at - nowMs)}` : `${shortDuration(nowMs - at)} ago`;
 }
 
-/** Milliseconds as a person says them: 1s, 250ms, 1.5s, 2m, 1h30m. */
-export function spokenMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(3))}s`;
-  return spokenSeconds(ms / 1000);
-}
-
-export function spokenSeconds(totalSeconds: number): string {
-  const s = Math.round(totalSeconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const parts = [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', sec > 0 || s === 0 ? `${sec}s` : ''];
-  return parts.join('');
-}
+// Spoken durations live with the duration parser (@hfi/duration): the policy's fault descriptions use them too.
+export { spokenMs, spokenSeconds } from '@hfi/duration';

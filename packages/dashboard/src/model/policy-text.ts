@@ -32,10 +32,20 @@ export function describeMatch(rule: Rule): string {
   return parts.join(', ');
 }
 
+function describeDelay(delay: NonNullable<Rule['fault']['delay']>): string {
+  if ('quantiles_ms' in delay) {
+    return `delay by quantiles ${Object.entries(delay.quantiles_ms)
+      .map(([q, ms]) => `${q} ${ms} ms`)
+      .join(', ')}`;
+  }
+  return `delay ${delay.fixed_delay_ms} ms${delay.jitter_ms ? ` ± ${delay.jitter_ms} ms` : ''}`;
+}
+
 export function describeFault(rule: Rule): string {
   const f = rule.fault;
   const parts: string[] = [];
-  if (f.delay) parts.push(`delay ${f.delay.fixed_delay_ms} ms`);
+  if (f.delay) parts.push(describeDelay(f.delay));
+  if (f.reset) parts.push('reset');
   if (f.abort) parts.push(`abort ${f.abort.httpStatus}${f.abort.grpcStatus !== undefined ? ` (gRPC ${f.abort.grpcStatus})` : ''}`);
   parts.push(`${f.percentage}%`);
   if (f.start_delay_ms > 0) parts.push(`after ${f.start_delay_ms} ms`);

@@ -39,4 +39,5 @@ export const enum MetricType {
 
 export const enum StreamType {
   HttpRequest = 0,
+  HttpResponse = 1,
 }

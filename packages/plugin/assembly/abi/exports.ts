@@ -81,7 +81,7 @@ export function proxy_on_request_headers(contextId: u32, _numHeaders: u32, _endO
 
 export function proxy_on_response_headers(contextId: u32, _numHeaders: u32, _endOfStream: u32): u32 {
   rewindScratch();
-  return onResponseHeaders(contextId);
+  return onResponseHeaders(rootOfStream(contextId), contextId);
 }
 
 export function proxy_on_done(contextId: u32): u32 {

@@ -11,6 +11,9 @@ export declare function proxy_get_property(pathPtr: usize, pathSize: usize, retu
 @external("env", "proxy_get_buffer_bytes")
 export declare function proxy_get_buffer_bytes(bufferType: u32, start: u32, maxSize: u32, returnPtr: usize, returnSize: usize): u32;
 
+@external("env", "proxy_remove_header_map_value")
+export declare function proxy_remove_header_map_value(mapType: u32, keyPtr: usize, keySize: usize): u32;
+
 @external("env", "proxy_get_header_map_value")
 export declare function proxy_get_header_map_value(mapType: u32, keyPtr: usize, keySize: usize, returnPtr: usize, returnSize: usize): u32;
 
@@ -49,6 +52,9 @@ export declare function proxy_set_effective_context(contextId: u32): u32;
 
 @external("env", "proxy_continue_stream")
 export declare function proxy_continue_stream(streamType: u32): u32;
+
+@external("env", "proxy_close_stream")
+export declare function proxy_close_stream(streamType: u32): u32;
 
 @external("wasi_snapshot_preview1", "random_get")
 export declare function random_get(bufPtr: usize, bufLen: usize): u32;

@@ -4,13 +4,14 @@
 
 import { EMPTY, HASH_START, hashBytes } from '../bytes';
 import { HeaderSlots } from '../decide';
+import { Abort } from '../faults/abort';
+import { REQUIRED_FAULT_FIELD_NAMES, REQUIRED_FAULT_FIELDS, readFaultField } from '../faults/registry';
 import { Identity } from '../identity';
 import { JsonKind, JsonReader } from '../json';
 import { MAX_DELAY_MS, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION } from '../limits';
 import { Dfa, HeaderCondition, MatchKind, StringMatcher } from '../matchers';
 import { buildPathIndex } from '../path-index';
-import { Abort, NO_CONDITIONS, Rule, RuleSet } from '../ruleset';
-import { readAbort } from './abort';
+import { NO_CONDITIONS, Rule, RuleSet } from '../ruleset';
 import { readDfa } from './dfa';
 import { FieldReader } from './fields';
 
@@ -199,6 +200,7 @@ class RuleSetLoader extends FieldReader {
     const rule = new Rule();
     if (!r.enterObject()) return rule;
     let seen: u32 = 0;
+    let faultFields: u32 = 0;
     let versionHash: u64 = 0;
     let first = true;
     while (r.nextKey(first)) {
@@ -224,12 +226,6 @@ class RuleSetLoader extends FieldReader {
       } else if (r.keyIs('perMillion')) {
         rule.perMillion = <i32>this.integer('perMillion', '', 0, 1_000_000);
         seen |= 32;
-      } else if (r.keyIs('delayMs')) {
-        rule.delayMs = <i32>this.integer('delayMs', '', 0, <f64>MAX_DELAY_MS);
-        seen |= 64;
-      } else if (r.keyIs('abort')) {
-        rule.abort = readAbort(this, this.aborts);
-        seen |= 128;
       } else if (r.keyIs('startDelayMs')) {
         rule.startDelayMs = <i32>this.integer('startDelayMs', '', 0, <f64>MAX_DELAY_MS);
         seen |= 256;
@@ -239,14 +235,21 @@ class RuleSetLoader extends FieldReader {
       } else if (r.keyIs('expiresAtMs')) {
         rule.expiresAtMs = <i64>this.integer('expiresAtMs', '', 0, 9007199254740991);
         seen |= 1024;
-      } else r.skipValue();
+      } else {
+        // Fields of the fault kinds (faults/registry.ts); a field no one owns is skipped.
+        const bit = readFaultField(r, this, rule, this.aborts);
+        if (bit == 0) r.skipValue();
+        faultFields |= bit;
+      }
       if (!this.ok) return rule;
     }
-    if (seen != 2047)
+    if (seen != 1855 || (faultFields & REQUIRED_FAULT_FIELDS) != REQUIRED_FAULT_FIELDS)
       this.fail(
         '',
         '',
-        'missing required fields (id, selector, path, method, headers, perMillion, delayMs, abort, startDelayMs, activeFromMs, expiresAtMs)',
+        'missing required fields (id, selector, path, method, headers, perMillion, startDelayMs, activeFromMs, expiresAtMs, ' +
+          REQUIRED_FAULT_FIELD_NAMES +
+          ')',
       );
     if (rule.idBytes.byteLength == 0) this.fail('id', '', 'must not be empty');
     rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0;
@@ -281,11 +284,12 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
       first = false;
       if (r.keyIs('wireVersion')) {
         wireVersion = <i32>loader.integer('wireVersion', '', 0, 1_000_000);
-        if (loader.ok && wireVersion != WIRE_VERSION) {
+        // A set carries the lowest version that expresses its rules; this plugin reads every version up to its own.
+        if (loader.ok && (wireVersion < 1 || wireVersion > WIRE_VERSION)) {
           loader.fail(
             'wireVersion',
             '',
-            'unknown version ' + wireVersion.toString() + ' (this plugin reads ' + WIRE_VERSION.toString() + ')',
+            'unknown version ' + wireVersion.toString() + ' (this plugin reads 1 to ' + WIRE_VERSION.toString() + ')',
           );
         }
       } else if (r.keyIs('epoch')) {

@@ -1,10 +1,12 @@
 // `x-hfi-fault: <rule id>` tells a client which rule faulted its request: added to a delayed request's
-// response (http.ts), and first among an abort's local-reply headers, whose pairs are built here.
+// response (../http.ts), and first among an abort's local-reply headers, whose pairs are built here.
 
-import { PairsBuilder } from './abi/pairs';
-import { Rule } from './ruleset';
+import { MapType } from '../abi/constants';
+import { proxy_add_header_map_value } from '../abi/imports';
+import { PairsBuilder } from '../abi/pairs';
+import { Rule } from '../ruleset';
 
-export const HFI_FAULT_HEADER = String.UTF8.encode('x-hfi-fault');
+const HFI_FAULT_HEADER = String.UTF8.encode('x-hfi-fault');
 
 // One builder for every rule's abort headers: cleared after each build, it keeps its list's capacity,
 // so building leaves no garbage behind but the pairs themselves.
@@ -27,4 +29,16 @@ export function abortHeaderPairs(rule: Rule): ArrayBuffer {
   abortHeaders.clear();
   rule.abortPairs = pairs;
   return pairs;
+}
+
+/** Adds `x-hfi-fault` to the response headers of the stream (the effective context must be the stream's). */
+export function tagResponse(rule: Rule): void {
+  const id = rule.idBytes;
+  proxy_add_header_map_value(
+    MapType.HttpResponseHeaders,
+    changetype<usize>(HFI_FAULT_HEADER),
+    HFI_FAULT_HEADER.byteLength,
+    changetype<usize>(id),
+    id.byteLength,
+  );
 }
