@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './support/paths.js';
 
@@ -109,5 +109,17 @@ test('every ADR starts with its title, then a Status line', () => {
     assert.match(title ?? '', /^# \d{4}/, `${rel(file)}: first line is the "# NNNN ..." title`);
     assert.equal(blank, '', `${rel(file)}: a blank line after the title`);
     assert.match(status ?? '', /^Status: \S/, `${rel(file)}: third line is "Status: ..."`);
+  }
+});
+
+test('every ADR has its own number, the one its file name and title carry', () => {
+  const adrs = markdown.filter((f) => rel(f).startsWith('docs/adr/'));
+  const owners = new Map<string, string>();
+  for (const file of adrs) {
+    const number = basename(file).slice(0, 4);
+    const title = readFileSync(file, 'utf8').split('\n')[0] ?? '';
+    assert.ok(title.startsWith(`# ${number}`), `${rel(file)}: its title carries ${number}`);
+    assert.equal(owners.get(number), undefined, `${rel(file)} and ${owners.get(number)} share the number ${number}`);
+    owners.set(number, rel(file));
   }
 });
