@@ -3,61 +3,13 @@
 // No image is built here: there is no Docker engine on the machine these tests run on.
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { filesUnder, ignored, instructions } from './support/dockerfile.js';
 import type { Any } from './support/manifests.js';
-import { dockerRoot, kubernetesRoot, repoRoot } from './support/paths.js';
-
-function instructions(file: string): { op: string; args: string }[] {
-  const text = readFileSync(join(dockerRoot, file), 'utf8').replace(/\\\n/g, ' ');
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const [op, ...rest] = l.split(/\s+/);
-      return { op: op!.toUpperCase(), args: rest.join(' ') };
-    });
-}
-
-/** The ignore file's verdict on a context path: last matching pattern wins, `!` re-includes. */
-function ignored(ignoreFile: string, path: string): boolean {
-  const patterns = readFileSync(join(dockerRoot, ignoreFile), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-  let verdict = false;
-  for (const p of patterns) {
-    const negate = p.startsWith('!');
-    const glob = negate ? p.slice(1) : p;
-    const re = new RegExp(
-      '^' +
-        glob
-          .split('**')
-          .map((part) =>
-            part
-              .split('*')
-              .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-              .join('[^/]*'),
-          )
-          .join('.*') +
-        '(/.*)?$',
-    );
-    if (re.test(path)) verdict = !negate;
-  }
-  return verdict;
-}
-
-/** A file, or the files a directory COPY sends (tests beside the code are left out on purpose). */
-function filesUnder(source: string): string[] {
-  const path = join(repoRoot, source);
-  if (!existsSync(path) || !statSync(path).isDirectory()) return [source];
-  return readdirSync(path)
-    .flatMap((name) => filesUnder(`${source}/${name}`))
-    .filter((f) => !f.endsWith('.test.ts'));
-}
+import { kubernetesRoot, repoRoot } from './support/paths.js';
 
 function contextCopies(file: string): string[] {
   return instructions(file)
