@@ -110,9 +110,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       : new MemoryPolicyStore({ maxPolicies: config.maxPolicies, randomHex: options.randomHex, audit: config.audit }));
 
   const workers = new PolicyWorkers();
-  // Booted now, not on the first request: REGEX_BUDGET is wall time, and a thread's start (loading the
-  // policy library at its lower priority) under CPU contention would otherwise count against it.
-  workers.start();
   const regexes = new RegexCompiler(workers, store.tables);
   const hub = new RuleSetHub({
     clock,

@@ -1,7 +1,7 @@
 // Worker threads that build regex DFAs and parse YAML bodies, so that a costly pattern or a large body never
 // holds up the event loop (health, polls, other requests). Piscina runs the pool: a task aborted while it runs stops its thread, which is
-// how a request's time budget is enforced. The threads run at a lower priority than the event loop; the
-// first starts with the server (start()), the others on demand, and those beyond the first stop when idle.
+// how a request's time budget is enforced. The threads run at a lower priority than the event loop, and
+// start on first use; beyond the first, they stop when idle.
 import { availableParallelism } from 'node:os';
 import type { parsePolicyDocuments, RegexResult } from '@hfi/policy';
 import { Piscina } from 'piscina';
@@ -16,11 +16,6 @@ export class PolicyWorkers {
 
   /** `threads`: by default one fewer than the cores (at least one), leaving a core to the event loop. */
   constructor(private readonly threads = Math.max(1, availableParallelism() - 1)) {}
-
-  /** Starts the first thread now (minThreads), before any request waits for it. */
-  start(): void {
-    this.piscina();
-  }
 
   /** Builds one pattern on a worker thread; rejects with an AbortError when `signal` fires first. */
   build(source: string, signal?: AbortSignal): Promise<RegexResult> {
