@@ -116,8 +116,9 @@ function shortestGap(starts: readonly Date[]): number | undefined {
 /**
  * The windows open at or after `fromMs` and starting before `fromMs + LIMITS.scheduleHorizonMs`, at most
  * LIMITS.scheduleWindows of them, cut to [activeFromMs, expiresAtMs) (0: no end). A window open at `fromMs`
- * is included. Windows never overlap (validation refuses an activeFor that would), and one cut to nothing is
- * left out.
+ * is included; one cut to nothing is left out. Validation refuses an activeFor that makes windows overlap, but
+ * it samples the starts: a gap it did not see (a daylight saving change shortening a day) could still make two
+ * overlap, and those are merged, so the windows sent are always ascending and disjoint (the plugin refuses others).
  */
 export function scheduleWindows(schedule: Schedule, fromMs: number, activeFromMs: number, expiresAtMs: number): Window[] {
   const untilMs = fromMs + LIMITS.scheduleHorizonMs;
@@ -126,12 +127,15 @@ export function scheduleWindows(schedule: Schedule, fromMs: number, activeFromMs
   let cursor = new Date(fromMs - schedule.activeForMs);
   while (windows.length < LIMITS.scheduleWindows) {
     const next = cron.nextRun(cursor);
-    if (next === null || next.getTime() >= untilMs) break;
+    if (next === null || next.getTime() >= untilMs || (expiresAtMs !== 0 && next.getTime() >= expiresAtMs)) break;
     cursor = next;
     const start = Math.max(next.getTime(), activeFromMs);
-    const end = expiresAtMs === 0 ? next.getTime() + schedule.activeForMs : Math.min(next.getTime() + schedule.activeForMs, expiresAtMs);
-    if (expiresAtMs !== 0 && next.getTime() >= expiresAtMs) break;
-    if (start < end) windows.push([start, end]);
+    const open = next.getTime() + schedule.activeForMs;
+    const end = expiresAtMs === 0 ? open : Math.min(open, expiresAtMs);
+    if (start >= end) continue;
+    const last = windows.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else windows.push([start, end]);
   }
   return windows;
 }

@@ -67,3 +67,13 @@ test('scheduleStep: the horizon moves at every multiple of LIMITS.scheduleStepMs
   assert.equal(scheduleStep(T0 + LIMITS.scheduleStepMs - 1), T0);
   assert.equal(scheduleStep(T0 + LIMITS.scheduleStepMs), T0 + LIMITS.scheduleStepMs);
 });
+
+test('windows a daylight saving change makes overlap are merged: what is sent stays disjoint', () => {
+  // 02:30 in Berlin does not exist on 2026-03-29: croner starts at 03:00, 23.5 h after the day before.
+  const schedule = { cron: '30 2 * * *', activeFor: '23h45m', timezone: 'Europe/Berlin' };
+  const from = Date.parse('2026-03-28T12:00:00Z');
+  const [rule] = compilePolicyRules(scheduled(schedule, {}, from), { scheduleFromMs: from });
+  const windows = rule!.windows!;
+  assert.deepEqual(windows, [[from, Date.parse('2026-03-29T01:00:00Z') + 23.75 * 3_600_000]], 'one window, merged');
+  assert.ok(inWindow(windows, Date.parse('2026-03-29T01:10:00Z')), 'the merged window holds across the change');
+});
