@@ -1,5 +1,5 @@
 // End to end, one section per fault kind of issue 14: what a client sees through the real hfi-proxy running the
-// real plugin, and that each kind stops when told: the policy deleted, a halt, its expiry, the lease.
+// real plugin, and that each kind stops when told: the policy deleted, a halt, its expiry, the lease. Schedules too.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -374,5 +374,67 @@ for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
       (prefix) => ({ match: { path: { prefix } }, fault: { delay_ms: 1 } }),
       { 'x-hfi-fault-delay-ms': '60000' },
       { requestOverrides: { maxDelay: '60s' } },
+    ));
+}
+
+// ---- 6. schedules ------------------------------------------------------------------------------------
+
+/**
+ * A daily schedule whose window started at the current UTC minute and lasts `forMs` from now (so it is open
+ * now, deterministically), or, with `inMinutes`, one that opens that many minutes from now (closed now).
+ */
+function dailyAt(options: { forMs?: number; inMinutes?: number }): Record<string, unknown> {
+  const now = new Date();
+  const minuteStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes());
+  const start = new Date(minuteStart + (options.inMinutes ?? 0) * 60_000);
+  const activeForMs = options.inMinutes !== undefined ? 60_000 : now.getTime() - minuteStart + (options.forMs ?? 0);
+  return { cron: `${start.getUTCMinutes()} ${start.getUTCHours()} * * *`, activeForMs, timezone: 'UTC' };
+}
+
+test('schedule: a policy in its window injects, one between windows passes; the window closes on the data plane alone', async () => {
+  const { cp, proxy } = await system();
+  await applyPolicy(
+    cp.url,
+    withSpec(
+      policy('open-now', 'frontend', [
+        { match: { path: { exact: '/s/ready' } }, fault: { abort: { httpStatus: 209 } } },
+        { match: { path: { prefix: '/s/open' } }, fault: { abort: { httpStatus: 503 } } },
+      ]),
+      { schedule: dailyAt({ forMs: 15_000 }) },
+    ),
+  );
+  await applyPolicy(
+    cp.url,
+    withSpec(policy('closed-now', 'frontend', [{ match: { path: { prefix: '/s/closed' } }, fault: { abort: { httpStatus: 503 } } }]), {
+      schedule: dailyAt({ inMinutes: 30 }),
+    }),
+  );
+  await waitFor(async () => (await request(`${proxy.url}/s/ready`)).status === 209, { what: 'the policies on the proxy' });
+  const open = await request(`${proxy.url}/s/open/1`);
+  assert.equal(open.status, 503, 'in its window');
+  assert.equal(open.headers['x-hfi-fault'], 'open-now/1');
+  const closed = await request(`${proxy.url}/s/closed/1`);
+  assert.equal(closed.status, 200, 'between windows: passes');
+  const ruleSet = (await (await fetch(`${cp.url}/v1/ruleset`)).json()) as { wireVersion: number };
+  assert.equal(ruleSet.wireVersion, 2);
+  const status = (await (await fetch(`${cp.url}/v1/policies/closed-now`)).json()) as { status: { phase: string; nextWindowAt: string } };
+  assert.equal(status.status.phase, 'Scheduled');
+  assert.ok(Date.parse(status.status.nextWindowAt) > Date.now() + 25 * 60_000, status.status.nextWindowAt);
+  // The windows are absolute: with the control plane gone the data plane still closes this one on time.
+  await cp.kill();
+  await waitFor(async () => (await request(`${proxy.url}/s/open/2`)).status === 200, {
+    timeoutMs: 25_000,
+    what: 'the window to close without the control plane',
+  });
+});
+
+for (const how of ['delete', 'halt', 'expiry', 'lease'] as const) {
+  test(`a scheduled delay stops when told: ${how}`, () =>
+    heldRequestStops(
+      how,
+      `scheduled-${how}`,
+      (prefix) => ({ match: { path: { prefix } }, fault: { delay_ms: 60_000 } }),
+      {},
+      { schedule: dailyAt({ forMs: 3_600_000 }) },
     ));
 }

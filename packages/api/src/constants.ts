@@ -20,4 +20,4 @@ export type DelayQuantile = keyof typeof DELAY_QUANTILES;
  * Compiled-rule fields a version-1 data plane would skip and so misapply the rule: a rule set with any of them
  * is wire version 2 (docs/wire-format.md "Wire versions"). Each is absent from rules that do not use it.
  */
-export const WIRE_V2_RULE_FIELDS = ['delayDistribution', 'limit', 'reset', 'phase', 'responseStatus', 'overrides'] as const;
+export const WIRE_V2_RULE_FIELDS = ['delayDistribution', 'limit', 'reset', 'phase', 'responseStatus', 'overrides', 'windows'] as const;

@@ -11,6 +11,7 @@ export * from './faults/limit.js';
 export * from './faults/overrides.js';
 export * from './faults/phase.js';
 export * from './faults/reset.js';
+export * from './faults/schedule.js';
 export * from './halt.js';
 export * from './health.js';
 export * from './plugin-config.js';

@@ -35,6 +35,17 @@ export const LIMITS = {
   maxActive: 10_000,
   /** spec.requestOverrides.abortStatuses */
   overrideStatuses: 16,
+  /** spec.schedule.cron, as written. */
+  scheduleCronLength: 128,
+  /**
+   * Windows of one scheduled rule in a rule set. With starts at least a minute apart (five cron fields) 128
+   * windows last over two hours, longer than the control plane's republishing step (scheduleStepMs).
+   */
+  scheduleWindows: 128,
+  /** How far ahead a rule set's windows reach from the step they were compiled in. */
+  scheduleHorizonMs: 24 * 3_600_000,
+  /** The control plane recomputes scheduled policies' windows, and republishes, at every multiple of this. */
+  scheduleStepMs: 3_600_000,
   priorityMin: -1000,
   priorityMax: 1000,
   /** metadata.version as a client may send it back (the server assigns store revisions). */
@@ -82,4 +93,6 @@ export const DATA_PLANE_LIMITS = {
   dfaMaxStates: 0xffff,
   dfaMaxCells: 32 * LIMITS.dfaMaxCells,
   countedRulesPerPoll: API_LIMITS.countedRulesPerPoll,
+  /** Windows of one rule: what the compiler sends at most. */
+  scheduleWindows: LIMITS.scheduleWindows,
 } as const;

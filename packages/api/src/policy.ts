@@ -10,6 +10,7 @@ import { FaultLimit, FaultLimitInput, MaxActive } from './faults/limit.js';
 import { RequestOverrides, RequestOverridesInput } from './faults/overrides.js';
 import { FaultPhase, FaultPhaseInput, ResponseStatusMatch } from './faults/phase.js';
 import { ResetFault } from './faults/reset.js';
+import { PolicySchedule, PolicyScheduleInput } from './faults/schedule.js';
 import { LIMITS } from './limits.js';
 import { CLOSED } from './schema.js';
 
@@ -136,6 +137,7 @@ export const PolicySpec = Type.Object(
     priority: Type.Integer({ minimum: LIMITS.priorityMin, maximum: LIMITS.priorityMax, description: 'higher is evaluated first' }),
     rules: Type.Array(Rule, { minItems: 1, maxItems: LIMITS.rulesPerPolicy, description: 'the first match decides' }),
     requestOverrides: Type.Optional(RequestOverrides),
+    schedule: Type.Optional(PolicySchedule),
   },
   CLOSED,
 );
@@ -241,6 +243,7 @@ export const PolicyDocument = Type.Object(
           { minItems: 1, maxItems: LIMITS.rulesPerPolicy },
         ),
         requestOverrides: Type.Optional(RequestOverridesInput),
+        schedule: Type.Optional(PolicyScheduleInput),
       },
       CLOSED,
     ),

@@ -4,10 +4,13 @@ import { PolicyHalt } from './halt.js';
 import { FaultInjectionPolicy, StoredPolicy } from './policy.js';
 import { CLOSED, listOf, Nullable, ref } from './schema.js';
 
-export const PolicyPhase = Type.Union([Type.Literal('Pending'), Type.Literal('Active'), Type.Literal('Expired'), Type.Literal('Halted')], {
-  description:
-    'Expired: every rule ended; Halted: an active halt covers its whole scope; Active: a targeted data plane holds the latest write; else Pending',
-});
+export const PolicyPhase = Type.Union(
+  [Type.Literal('Pending'), Type.Literal('Active'), Type.Literal('Scheduled'), Type.Literal('Expired'), Type.Literal('Halted')],
+  {
+    description:
+      'Expired: every rule ended; Halted: an active halt covers its whole scope; Active: a targeted data plane holds the latest write (and a scheduled policy is in a window); Scheduled: the same, between two windows (status.nextWindowAt); else Pending',
+  },
+);
 export type PolicyPhase = Static<typeof PolicyPhase>;
 
 const Count = Type.Integer({ minimum: 0 });
@@ -25,6 +28,14 @@ export const PolicyStatus = Type.Object(
       description: "per rule of the policy's spec, by index: the faults injected for that rule index, summed over data planes",
     }),
     halts: Type.Array(PolicyHalt, { description: 'the active halts that stop this policy on all or part of the data planes it selects' }),
+    nextWindowAt: Type.Optional(
+      Nullable(
+        Type.String({
+          description:
+            'scheduled policies only: ISO-8601 start of the next window after now; null when none starts before the policy expires',
+        }),
+      ),
+    ),
   },
   { ...CLOSED, $id: 'PolicyStatus', description: 'The server\'s view of a policy (docs/api.md "The status block").' },
 );

@@ -8,6 +8,7 @@ import { CompiledLimit } from './faults/limit.js';
 import { CompiledOverrides } from './faults/overrides.js';
 import { CompiledResponseStatus } from './faults/phase.js';
 import { CompiledReset } from './faults/reset.js';
+import { CompiledWindows } from './faults/schedule.js';
 import { Halt } from './halt.js';
 import { CLOSED, Nullable, ref } from './schema.js';
 
@@ -79,6 +80,7 @@ export const CompiledRule = Type.Object(
     phase: Type.Optional(Type.Literal('response', { description: 'act after the upstream answered; absent: before' })),
     responseStatus: Type.Optional(CompiledResponseStatus),
     overrides: Type.Optional(CompiledOverrides),
+    windows: Type.Optional(CompiledWindows),
   },
   CLOSED,
 );

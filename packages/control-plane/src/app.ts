@@ -263,9 +263,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
   // too), so that it stays bounded while pods come and go. Phases need no sweep: they are computed when
   // read (the API's status, the policies gauge at each scrape).
-  // The same sweep records expiries in the audit history and prunes it.
+  // The same sweep records expiries in the audit history and prunes it, and moves schedules' horizons.
   const auditErrorLog = new ThrottledErrorLog(log, clock, 'audit sweep failed');
   const staleDataPlaneSweep = setInterval(() => {
+    hub.refreshSchedules();
     dataPlanes.forgetStale();
     faults.forgetStale();
     audit.sweep().catch((error: unknown) => auditErrorLog.report('sweep', error));

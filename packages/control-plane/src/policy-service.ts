@@ -4,7 +4,7 @@
 
 import type { ApplyResult, PolicyPhase, PolicyStatus } from '@hfi/api';
 import type { FaultInjectionPolicy, StoredPolicy, ValidationResult } from '@hfi/policy';
-import { haltScope, policyPhase, policyRegexSources, policyTimeWindow, samePolicyContent, validatePolicy } from '@hfi/policy';
+import { haltScope, policyPhase, policyRegexSources, policyTimeWindow, samePolicyContent, scheduleAt, validatePolicy } from '@hfi/policy';
 import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
@@ -158,9 +158,18 @@ export class PolicyService {
       }
       const window = stored ? policyTimeWindow(stored) : undefined;
       const timePhase = stored ? policyPhase(stored, now) : 'Pending';
+      const schedule = policy.spec.schedule && window ? scheduleAt(policy.spec.schedule, now, window.expiresAtMs) : undefined;
       // Expired wins: an ended policy injects nothing, halted or not.
       const phase: PolicyPhase =
-        timePhase === 'Expired' ? 'Expired' : halted ? 'Halted' : timePhase === 'Active' && applied > 0 ? 'Active' : 'Pending';
+        timePhase === 'Expired'
+          ? 'Expired'
+          : halted
+            ? 'Halted'
+            : timePhase === 'Active' && applied > 0
+              ? schedule && !schedule.open
+                ? 'Scheduled'
+                : 'Active'
+              : 'Pending';
       return {
         phase,
         activeFrom: window ? iso(window.activeFromMs) : null,
@@ -170,6 +179,7 @@ export class PolicyService {
         faults: { ...this.o.faults.policyTotals(policy.metadata.name) },
         ruleFaults: this.o.faults.ruleTotals(policy.metadata.name, policy.spec.rules.length),
         halts,
+        ...(schedule ? { nextWindowAt: schedule.nextStartMs === undefined ? null : iso(schedule.nextStartMs) } : {}),
       };
     });
   }
@@ -206,7 +216,7 @@ export class PolicyService {
 
   /** Phase counts for the policies gauge. */
   phaseCounts(): Record<PolicyPhase, number> {
-    const counts: Record<PolicyPhase, number> = { Pending: 0, Active: 0, Expired: 0, Halted: 0 };
+    const counts: Record<PolicyPhase, number> = { Pending: 0, Active: 0, Scheduled: 0, Expired: 0, Halted: 0 };
     for (const s of this.statusOf(this.o.hub.policies())) counts[s.phase]++;
     return counts;
   }

@@ -4,6 +4,7 @@
 
 import { MapType } from './abi/constants';
 import { fetchedPtr, fetchedSize, fetchHeader, nowMs } from './abi/host';
+import { inSchedule } from './faults/schedule';
 import { keyOf, MatchKind } from './matchers';
 import { segmentEnd, segmentHash } from './path-index';
 import { Rule, RuleSet } from './ruleset';
@@ -131,7 +132,7 @@ function ruleMatches(set: RuleSet, rule: Rule): bool {
   // Rules already active at load with no expiry skip the clock read (docs/adr/0024-rule-index-and-clock-reads.md).
   if (rule.alwaysActive) return true;
   const t = requestNowMs();
-  return t >= rule.activeFromMs && (rule.expiresAtMs == 0 || t < rule.expiresAtMs);
+  return t >= rule.activeFromMs && (rule.expiresAtMs == 0 || t < rule.expiresAtMs) && inSchedule(rule, t);
 }
 
 /**

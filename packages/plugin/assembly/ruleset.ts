@@ -63,6 +63,8 @@ export class RuleExtra {
   statusMax: i32 = 0;
   /** Request overrides allowed by its policy (faults/overrides.ts); null when not. */
   overrides: Overrides | null = null;
+  /** Schedule windows, flattened start, end, start, end... (faults/schedule.ts); null when the policy has no schedule. */
+  windows: StaticArray<i64> | null = null;
 }
 
 /** Lazily attached: plain rules never get one. */

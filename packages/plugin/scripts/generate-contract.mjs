@@ -34,6 +34,7 @@ const lines = [
   `export const MAX_DFA_STATES: i32 = ${DATA_PLANE_LIMITS.dfaMaxStates};`,
   `export const MAX_DFA_CELLS: i32 = ${DATA_PLANE_LIMITS.dfaMaxCells};`,
   `export const MAX_COUNTED_RULES: i32 = ${DATA_PLANE_LIMITS.countedRulesPerPoll};`,
+  `export const MAX_SCHEDULE_WINDOWS: i32 = ${DATA_PLANE_LIMITS.scheduleWindows};`,
   `export const DELAY_TABLE_SIZE: i32 = ${DELAY_TABLE_SIZE};`,
   `export const LIMIT_MAX_FIRST_REQUESTS: i64 = ${LIMITS.maxFirstRequests};`,
   `export const LIMIT_MAX_PER_SECOND: i64 = ${LIMITS.maxPerSecond};`,

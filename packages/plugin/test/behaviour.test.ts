@@ -76,6 +76,60 @@ test('a rule applies from activeFromMs and stops exactly at expiresAtMs', async 
   }
 });
 
+test('schedule windows: a rule applies inside each window only (start included, end excluded), with no expiry', async () => {
+  const windows: [number, number][] = [
+    [T0 + 1000, T0 + 2000],
+    [T0 + 5000, T0 + 6000],
+  ];
+  const host = await startPlugin({ ruleSet: ruleSet([rule('s/0', { abort: abort503, activeFromMs: T0, windows })], 1), startTimeMs: T0 });
+  try {
+    const at = async (t: number) => {
+      await advanceTo(host, t, []);
+      return send(host, GET()).observe().action;
+    };
+    const seen = [];
+    for (const t of [0, 999, 1000, 1999, 2000, 4999, 5000, 5999, 6000, 60_000]) seen.push(await at(T0 + t));
+    assert.deepEqual(seen, ['pass', 'pass', 'fault', 'fault', 'pass', 'pass', 'fault', 'fault', 'pass', 'pass']);
+  } finally {
+    host.close();
+  }
+});
+
+test('schedule windows that overlap or are empty: the set is refused and the last good one stays', async () => {
+  const good = ruleSet([rule('a/0', { abort: abort503 })], 1);
+  const bad = (windows: [number, number][], version: number) =>
+    JSON.stringify(ruleSet([rule('b/0', { abort: { ...abort503, status: 418 }, windows })], version));
+  const answers: HttpCallResult[] = [
+    { status: 200, body: JSON.stringify(good) },
+    {
+      status: 200,
+      body: bad(
+        [
+          [T0, T0 + 2000],
+          [T0 + 1000, T0 + 3000],
+        ],
+        2,
+      ),
+    },
+    { status: 200, body: bad([[T0 + 2000, T0 + 2000]], 3) },
+  ];
+  const host = await startPlugin({
+    startTimeMs: T0,
+    pluginConfig: JSON.stringify({ control_plane_cluster: CLUSTER, retry_interval_sec: 1 }),
+    controlPlane: () => answers.shift() ?? { hold: true },
+  });
+  try {
+    for (let i = 0; i < 6 && answers.length > 0; i++) await advanceTo(host, host.now() + 70_000, []);
+    assert.equal(answers.length, 0, 'every answer was polled');
+    assert.equal(send(host, GET()).observe().ruleId, 'a/0');
+    const refusals = host.logs.filter((l) => l.message.includes('windows must be ascending, disjoint and not empty'));
+    assert.ok(refusals.length >= 1, host.logs.map((l) => l.message).join('\n'));
+    assert.ok(host.vms.every((vm) => !vm.failed));
+  } finally {
+    host.close();
+  }
+});
+
 test('percentage: faulted share over 20,000 requests lies in the binomial 99.9% interval', async () => {
   const host = await startPlugin({ ruleSet: ruleSet([rule('pct/0', { perMillion: 250_000, abort: abort503 })]), vmSeed: 987654321n });
   try {

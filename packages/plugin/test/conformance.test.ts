@@ -264,6 +264,13 @@ const policyArb = (i: number) =>
       rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
       updatedOffsetS: fc.constantFrom(-120, -10, 0, 5),
       requestOverrides: fc.constantFrom(undefined, undefined, { maxDelayMs: 10, abortStatuses: [503] }, { abortStatuses: [503, 429] }),
+      // Windows of 20 s every minute, 45 s every two minutes (New York: the zone must not matter for these).
+      schedule: fc.constantFrom(
+        undefined,
+        undefined,
+        { cron: '* * * * *', activeForMs: 20_000, timezone: 'UTC' },
+        { cron: '*/2 * * * *', activeForMs: 45_000, timezone: 'America/New_York' },
+      ),
     })
     .map((p): StoredPolicy => {
       const updatedAt = new Date(T0 + p.updatedOffsetS * 1000).toISOString();
@@ -275,6 +282,7 @@ const policyArb = (i: number) =>
           selector: p.selector,
           priority: p.priority,
           ...(p.requestOverrides ? { requestOverrides: p.requestOverrides } : {}),
+          ...(p.schedule ? { schedule: p.schedule } : {}),
           rules: p.rules.map((r) => {
             const onResponse = r.fault.responsePhase && !(r.fault.reset && r.fault.abort);
             const status = onResponse && r.fault.responseStatus !== undefined ? { responseStatus: r.fault.responseStatus } : {};
@@ -330,7 +338,7 @@ const scenarioArb = fc.record({
 });
 
 test('generated rule sets and requests: wasm and reference decide identically', async (t) => {
-  const kinds = { pass: 0, delay: 0, abort: 0, reset: 0, drawnDelay: 0, limited: 0, response: 0, overridden: 0 };
+  const kinds = { pass: 0, delay: 0, abort: 0, reset: 0, drawnDelay: 0, limited: 0, response: 0, overridden: 0, scheduled: 0 };
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (s) => {
       const ruleSet = compileRuleSet(s.policies, { epoch: 'gen', version: 1 });
@@ -351,6 +359,7 @@ test('generated rule sets and requests: wasm and reference decide identically', 
         if (rule?.limit) kinds.limited++;
         if (rule?.phase) kinds.response++;
         if (rule?.overrides) kinds.overridden++;
+        if (rule?.windows) kinds.scheduled++;
       }
     }),
     { numRuns: 400, seed: 20251122 },
@@ -365,7 +374,8 @@ test('generated rule sets and requests: wasm and reference decide identically', 
       kinds.drawnDelay > 10 &&
       kinds.limited > 10 &&
       kinds.response > 10 &&
-      kinds.overridden > 10,
+      kinds.overridden > 10 &&
+      kinds.scheduled > 10,
     JSON.stringify(kinds),
   );
 });

@@ -6,6 +6,7 @@ import { compileResponseStatus } from './faults/phase.js';
 import { compileFaultKinds } from './faults/registry.js';
 import { byHaltSelector, haltCovers } from './halt.js';
 import { compileRegex, type RegexResult } from './regex/dfa.js';
+import { scheduleWindows } from './schedule.js';
 import { selects } from './selector.js';
 import type {
   CompiledHeaderMatch,
@@ -24,6 +25,11 @@ import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './types.js';
 export interface CompileOptions {
   /** Each regex's DFA (default: built here, through the shared cache); a host may hand in tables built elsewhere. */
   dfaOf?: (source: string) => RegexResult;
+  /**
+   * Where a scheduled policy's windows start (epoch ms; they reach LIMITS.scheduleHorizonMs on): the control
+   * plane passes the current step (scheduleStep(now)); default the policy's activeFrom, so compiling stays pure.
+   */
+  scheduleFromMs?: number;
 }
 
 /** One policy's rules in wire form (DFAs built, times absolute). Pure; callers may cache by name+version. */
@@ -36,9 +42,11 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
   }
   const selector = { service: policy.spec.selector.service, namespace: policy.spec.selector.namespace };
   const overrides = policy.spec.requestOverrides ? { overrides: compileOverrides(policy.spec.requestOverrides) } : {};
+  const schedule = policy.spec.schedule;
   return policy.spec.rules.map((rule, ruleIndex): CompiledRule => {
     const where = `policy ${name} rule ${ruleIndex}`;
     const fault = rule.fault;
+    const expiresAtMs = fault.duration_seconds > 0 ? activeFromMs + fault.duration_seconds * 1000 : 0;
     return {
       id: `${name}/${ruleIndex}`,
       policy: name,
@@ -53,10 +61,11 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
       ...compileFaultKinds(fault),
       startDelayMs: fault.start_delay_ms,
       activeFromMs,
-      expiresAtMs: fault.duration_seconds > 0 ? activeFromMs + fault.duration_seconds * 1000 : 0,
+      expiresAtMs,
       ...compileLimits(fault),
       ...(rule.match?.responseStatus !== undefined ? { responseStatus: compileResponseStatus(rule.match.responseStatus) } : {}),
       ...overrides,
+      ...(schedule ? { windows: scheduleWindows(schedule, options.scheduleFromMs ?? activeFromMs, activeFromMs, expiresAtMs) } : {}),
     };
   });
 }

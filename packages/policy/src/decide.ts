@@ -7,6 +7,7 @@ import { applyOverrides } from './faults/overrides.js';
 import { decisionSteps } from './faults/registry.js';
 import { haltCovers } from './halt.js';
 import { dfaRunner } from './regex/match.js';
+import { inWindow } from './schedule.js';
 import { selects } from './selector.js';
 import type {
   CompiledHeaderMatch,
@@ -63,6 +64,7 @@ export function decideFault(
     const rule = entry.rule;
     if (!selects(rule.selector.service, identity.service) || !selects(rule.selector.namespace, identity.namespace)) continue;
     if (nowMs < rule.activeFromMs || (rule.expiresAtMs !== 0 && nowMs >= rule.expiresAtMs)) continue;
+    if (rule.windows !== undefined && !inWindow(rule.windows, nowMs)) continue;
     if (!entry.matches(path, request.method, headers)) continue;
     // First match decides: no fall-through to later rules, whatever the draw says.
     if (rule.perMillion <= 0) return PASS;

@@ -8,6 +8,7 @@ import { FAULT_KIND_KEYS, FAULT_KINDS } from './faults/registry.js';
 import { readHeaderName, readInteger, TOKEN, written } from './fields.js';
 import { LIMITS } from './limits.js';
 import { compileRegex } from './regex/dfa.js';
+import { readSchedule } from './schedule.js';
 import type {
   Fault,
   FaultInjectionPolicy,
@@ -26,7 +27,7 @@ const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
 const METADATA_KEYS = ['name', 'labels', 'version', 'createdAt', 'updatedAt'] as const;
-const SPEC_KEYS = ['selector', 'priority', 'rules', 'requestOverrides'] as const;
+const SPEC_KEYS = ['selector', 'priority', 'rules', 'requestOverrides', 'schedule'] as const;
 const SELECTOR_KEYS = ['service', 'namespace'] as const;
 const RULE_KEYS = ['match', 'fault'] as const;
 const MATCH_KEYS = ['path', 'method', 'headers', 'responseStatus'] as const;
@@ -218,8 +219,11 @@ function readSpec(sink: ValidationRun, value: unknown): FaultInjectionPolicy['sp
   const rules = readRules(sink, 'spec.rules', own(value, 'rules'));
   const overridesValue = own(value, 'requestOverrides');
   const requestOverrides = overridesValue === undefined ? undefined : readRequestOverrides(sink, 'spec.requestOverrides', overridesValue);
+  const scheduleValue = own(value, 'schedule');
+  const schedule = scheduleValue === undefined ? undefined : readSchedule(sink, 'spec.schedule', scheduleValue);
   if (!selector || priority === undefined || !rules || (overridesValue !== undefined && !requestOverrides)) return undefined;
-  return requestOverrides ? { selector, priority, rules, requestOverrides } : { selector, priority, rules };
+  if (scheduleValue !== undefined && !schedule) return undefined;
+  return { selector, priority, rules, ...(requestOverrides ? { requestOverrides } : {}), ...(schedule ? { schedule } : {}) };
 }
 
 /** A selector as policies and halts write it: absent, "*" or "" means any; null is refused by the caller's checkKeys. */

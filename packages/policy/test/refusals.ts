@@ -166,6 +166,13 @@ export const REFUSALS: readonly Refusal[] = [
   refusal(/^spec\.requestOverrides\.maxDelayMs$/, /^expected an integer from/),
   refusal(/^spec\.requestOverrides\.abortStatuses$/, 'expected a list of 1 to'),
   refusal(/^spec\.requestOverrides\.abortStatuses\[\d+\]$/, /^(expected an integer from|status \d+ is listed twice)/),
+  // schedules (schedule.ts)
+  refusal(/^spec\.schedule$/, 'expected an object {cron, activeFor, timezone}'),
+  refusal(/^spec\.schedule\.cron$/, 'expected a cron expression of five fields'),
+  refusal(/^spec\.schedule\.cron$/, /^cron ".*" (does not parse|never fires)/),
+  refusal(/^spec\.schedule\.activeFor$/, /^(duration|expected 1ms to|expected a duration string|is required|windows would overlap)/),
+  refusal(/^spec\.schedule\.activeForMs$/, /^(the window length is given twice|expected an integer from)/),
+  refusal(/^spec\.schedule\.timezone$/, /(is not an IANA time zone|expected an IANA time zone)/),
   // abort
   refusal(under(String.raw`\.fault\.abort`), 'expected an object {httpStatus, grpcStatus, body, headers}'),
   refusal(under(String.raw`\.fault\.abort\.httpStatus`), 'is required: an HTTP status from 200 to 599'),

@@ -478,6 +478,43 @@ const FIXTURES: FixtureInput[] = [
       { name: 'a policy without requestOverrides: the headers do nothing', request: get('/x', [['x-hfi-fault-abort-status', '503']]) },
     ],
   },
+  {
+    file: 'schedule.json',
+    description:
+      "wire version 2: spec.schedule compiles to windows on each of its rules, [startMs, endMs) from the cron (in its time zone) for activeFor, cut to the rule's active period and the 24 h horizon; outside a window the rule does not match and does not shadow later rules",
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0x5c4e_d01e_0000_0014n,
+    policies: [
+      {
+        input: p(
+          'every-ten',
+          [{ match: { path: { prefix: '/t' } }, fault: always({ abort: { httpStatus: 503 }, duration_seconds: 1500 }) }],
+          {
+            priority: 2,
+            schedule: { cron: '*/10 * * * *', activeFor: '6m' },
+          },
+        ),
+      },
+      {
+        input: p('evening-new-york', [{ match: { path: { prefix: '/e' } }, fault: always({ abort: { httpStatus: 500 } }) }], {
+          priority: 1,
+          schedule: { cron: '0 19 * * *', activeFor: '30m', timezone: 'America/New_York' },
+        }),
+      },
+      { input: p('fallback', [{ fault: always({ abort: { httpStatus: 502 } }) }]) },
+    ],
+    cases: [
+      { name: 'first window opens at the write (00:00)', request: get('/t'), nowMs: UPDATED_AT_MS },
+      { name: 'last millisecond of the first window', request: get('/t'), nowMs: UPDATED_AT_MS + 359_999 },
+      { name: 'between windows: the next rule decides', request: get('/t'), nowMs: UPDATED_AT_MS + 360_000 },
+      { name: 'second window (00:10)', request: get('/t'), nowMs: UPDATED_AT_MS + 600_000 },
+      { name: 'third window, cut by duration_seconds (00:25)', request: get('/t'), nowMs: UPDATED_AT_MS + 1_499_999 },
+      { name: 'after the expiry, in what would be the window', request: get('/t'), nowMs: UPDATED_AT_MS + 1_500_000 },
+      { name: '19:00 in New York is 00:00 UTC', request: get('/e'), nowMs: UPDATED_AT_MS + 60_000 },
+      { name: 'New York window over at 00:30 UTC', request: get('/e'), nowMs: UPDATED_AT_MS + 1_800_000 },
+      { name: 'beyond the 24 h horizon: no window until republished', request: get('/e'), nowMs: UPDATED_AT_MS + 86_400_000 + 60_000 },
+    ],
+  },
 ];
 
 export interface WireFixtureFile {

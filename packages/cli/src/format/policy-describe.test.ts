@@ -80,7 +80,7 @@ test('a response-phase fault says it acts after the upstream answered, and on wh
 
 test('the time window says when a policy expired, and what an expiring one has left', () => {
   const now = Date.parse('2025-01-01T01:00:00Z');
-  const policy = (phase: 'Active' | 'Expired', expiresAt: string | null): PolicyWithStatus => ({
+  const policy = (phase: 'Active' | 'Expired' | 'Scheduled', expiresAt: string | null): PolicyWithStatus => ({
     apiVersion: 'v1',
     kind: 'FaultInjectionPolicy',
     metadata: { name: 'p', version: '3', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
@@ -109,4 +109,10 @@ test('the time window says when a policy expired, and what an expiring one has l
     describePolicy(chosen, now, PLAIN),
     /^Overrides: +a request may choose its fault: x-hfi-fault-delay-ms up to 2000ms; x-hfi-fault-abort-status one of 500, 503$/m,
   );
+  const scheduled = policy('Scheduled', null);
+  scheduled.spec.schedule = { cron: '*/10 * * * *', activeForMs: 120_000, timezone: 'UTC' };
+  scheduled.status = { ...scheduled.status, nextWindowAt: '2025-01-01T01:10:00Z' };
+  const text = describePolicy(scheduled, now, PLAIN);
+  assert.match(text, /^Schedule: +only in windows of 2m starting at "\*\/10 \* \* \* \*" \(UTC\)$/m);
+  assert.match(text, /^Next window: +2025-01-01T01:10:00Z \(in 10m\)$/m);
 });

@@ -1,7 +1,14 @@
 // `policy describe`: a policy in words, for the person deciding whether it is doing what they meant.
 
 import type { PolicyWithStatus } from '@hfi/client';
-import { describeFault as describeFaultKinds, describeOverrides, type HeaderMatch, type Rule, type StringMatch } from '@hfi/policy';
+import {
+  describeFault as describeFaultKinds,
+  describeOverrides,
+  describeSchedule,
+  type HeaderMatch,
+  type Rule,
+  type StringMatch,
+} from '@hfi/policy';
 import type { Palette } from './color.js';
 import { describeHalt, describeScope } from './halts.js';
 import { formatPhase } from './policy-table.js';
@@ -24,12 +31,18 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   field('Priority', `${policy.spec.priority ?? 0} (higher is evaluated first)`);
   const overrides = describeOverrides(policy.spec.requestOverrides);
   if (overrides) field('Overrides', overrides);
+  const schedule = describeSchedule(policy.spec.schedule);
+  if (schedule) field('Schedule', schedule);
   field('Status', formatPhase(policy, palette));
   if (status) {
     for (const halt of status.halts) {
       field(halt.scope === 'whole' ? 'Halted by' : 'Partial halt', describeHalt(halt, nowMs));
     }
     field('Time window', describeWindow(status.phase, status.activeFrom, status.expiresAt, nowMs));
+    if (status.nextWindowAt !== undefined) {
+      const next = status.nextWindowAt;
+      field('Next window', next === null ? 'none before the policy expires' : `${next} (${relative(next, nowMs)})`);
+    }
     field(
       'Data planes',
       `applied on ${status.appliedDataPlanes} of ${status.targetedDataPlanes} targeted data plane${status.targetedDataPlanes === 1 ? '' : 's'}`,

@@ -23,7 +23,7 @@ const POLICY_WIDE_COLUMNS = [
 export function formatPhase(policy: PolicyWithStatus, palette: Palette): string {
   const phase = policy.status?.phase;
   if (phase === 'Active') return palette.green(phase);
-  if (phase === 'Pending') return palette.yellow(phase);
+  if (phase === 'Pending' || phase === 'Scheduled') return palette.yellow(phase);
   if (phase === 'Expired') return palette.dim(phase);
   if (phase === 'Halted') return palette.red(phase);
   return phase ?? '<unknown>';

@@ -4,7 +4,7 @@
 // their revision. Reads and data planes are served from here, so they keep working while the store is
 // unreachable.
 
-import { type CompiledRuleSet, compileRegex, type Identity, type StoredHalt, type StoredPolicy } from '@hfi/policy';
+import { type CompiledRuleSet, compileRegex, type Identity, type StoredHalt, type StoredPolicy, scheduleStep } from '@hfi/policy';
 import type { Clock } from '../clock.js';
 import type { SkippedKey, StoreEvent } from '../store/types.js';
 import { IncrementalAssembly } from './incremental-assembly.js';
@@ -40,10 +40,14 @@ export class RuleSetHub {
   private readonly listeners = new Set<Listener>();
   private readonly preparation: RegexPreparation;
   private ruleSet: CompiledRuleSet | undefined;
+  /** The mirror's revision at the last publication, and whether the schedule horizon moved since (see publish). */
+  private publishedRevision = 0;
+  private horizonMoved = false;
 
   constructor(private readonly options: RuleSetHubOptions) {
     this.mirror = new StoreMirror(options.clock);
     this.assembly = new IncrementalAssembly(options.onCompileError);
+    this.assembly.moveScheduleStep(scheduleStep(options.clock.now()));
     this.preparation = new RegexPreparation(
       options.dfas ?? IN_PROCESS,
       (event) => this.applyPrepared(event),
@@ -142,6 +146,16 @@ export class RuleSetHub {
     return this.revisionWaiters.wait(revision, timeoutMs);
   }
 
+  /**
+   * Scheduled policies' windows reach LIMITS.scheduleHorizonMs from the step they were compiled in: when the
+   * clock enters a new step, they are recompiled and the rule set republished (called by a sweep; cheap otherwise).
+   */
+  refreshSchedules(): void {
+    if (!this.assembly.moveScheduleStep(scheduleStep(this.options.clock.now()))) return;
+    this.horizonMoved = true;
+    this.pacer.schedule();
+  }
+
   /** Compiles now instead of on the next turn of the event loop (tests, shutdown). */
   flush(): void {
     this.pacer.flush();
@@ -151,9 +165,23 @@ export class RuleSetHub {
     const epoch = this.mirror.epoch;
     if (epoch === undefined) return;
     const previous = this.ruleSet;
-    const header = { epoch, version: this.mirror.revision, halts: this.mirror.halts() };
+    const header = { epoch, version: this.nextVersion(previous, epoch), halts: this.mirror.halts() };
+    this.publishedRevision = this.mirror.revision;
+    this.horizonMoved = false;
     const ruleSet = this.pacer.timed(() => this.assembly.assemble(this.mirror.byName, previous, header));
     this.ruleSet = ruleSet;
     for (const listener of this.listeners) listener(ruleSet);
+  }
+
+  /**
+   * The store revision, unless republishing new schedule windows took the version past it: data planes take a
+   * set only when its version grows, so after such a republication (same revision, one more) every later change
+   * stays above the last version published (docs/adr/0101-schedule-windows-republished.md).
+   */
+  private nextVersion(previous: CompiledRuleSet | undefined, epoch: string): number {
+    const revision = this.mirror.revision;
+    if (!previous || previous.epoch !== epoch) return revision;
+    if (this.horizonMoved || revision > this.publishedRevision) return Math.max(revision, previous.version + 1);
+    return previous.version;
   }
 }

@@ -4,7 +4,9 @@ import type { CompiledRule, CompiledRuleSet, CompileOptions, RuleSetHeader, Stor
 import { assembleRuleSet, compilePolicyRules } from '@hfi/policy';
 
 export class IncrementalAssembly {
-  private readonly compiled = new Map<string, { version: string; rules: CompiledRule[] }>();
+  private readonly compiled = new Map<string, { version: string; step: number | undefined; rules: CompiledRule[] }>();
+  /** Where scheduled policies' windows start (scheduleStep of the clock); their rules are recompiled when it moves. */
+  private step = 0;
   /** Policies changed since the last assembly; the next one reuses the rest of the ordered rules. */
   private readonly changedSinceLast = new Set<string>();
   /** After a reset (or before the first assembly) every policy is reassembled. */
@@ -21,6 +23,22 @@ export class IncrementalAssembly {
   reset(epochChanged: boolean): void {
     if (epochChanged) this.compiled.clear();
     this.reassembleAll = true;
+  }
+
+  /**
+   * Moves the schedule horizon to `step`; returns whether a compiled policy has a schedule (it is then
+   * recompiled at the next assembly, and the rule set must be republished).
+   */
+  moveScheduleStep(step: number): boolean {
+    if (step === this.step) return false;
+    this.step = step;
+    let moved = false;
+    for (const [name, entry] of this.compiled) {
+      if (entry.step === undefined) continue;
+      this.changedSinceLast.add(name);
+      moved = true;
+    }
+    return moved;
   }
 
   assemble(policies: ReadonlyMap<string, StoredPolicy>, previous: CompiledRuleSet | undefined, header: RuleSetHeader): CompiledRuleSet {
@@ -58,7 +76,8 @@ export class IncrementalAssembly {
 
   /** Whether `name` is compiled at `version` (its DFAs are not needed again). */
   holds(name: string, version: string | undefined): boolean {
-    return this.compiled.get(name)?.version === version;
+    const entry = this.compiled.get(name);
+    return entry !== undefined && entry.version === version && (entry.step === undefined || entry.step === this.step);
   }
 
   /** Compiles a policy now (with the DFAs at hand), so that the next assembly finds its rules. */
@@ -67,15 +86,16 @@ export class IncrementalAssembly {
   }
 
   private rulesOf(name: string, policy: StoredPolicy, options: CompileOptions = {}): CompiledRule[] {
+    const step = policy.spec.schedule ? this.step : undefined;
     const cached = this.compiled.get(name);
-    if (cached && cached.version === policy.metadata.version) return cached.rules;
+    if (cached && cached.version === policy.metadata.version && cached.step === step) return cached.rules;
     let rules: CompiledRule[] = [];
     try {
-      rules = compilePolicyRules(policy, options);
+      rules = compilePolicyRules(policy, { ...options, scheduleFromMs: this.step });
     } catch (error) {
       this.onCompileError?.(name, error);
     }
-    this.compiled.set(name, { version: policy.metadata.version, rules });
+    this.compiled.set(name, { version: policy.metadata.version, step, rules });
     return rules;
   }
 }

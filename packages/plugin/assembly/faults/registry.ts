@@ -11,6 +11,7 @@ import { readLimitField } from './limit';
 import { readOverridesField } from './overrides';
 import { readPhaseField, readResponseStatusField } from './phase';
 import { readResetField } from './reset';
+import { readWindowsField } from './schedule';
 
 const DELAY_MS: u32 = 1 << 0;
 const ABORT: u32 = 1 << 1;
@@ -20,6 +21,7 @@ const RESET: u32 = 1 << 4;
 const PHASE: u32 = 1 << 5;
 const RESPONSE_STATUS: u32 = 1 << 6;
 const OVERRIDES: u32 = 1 << 7;
+const WINDOWS: u32 = 1 << 8;
 
 /** Fields every rule must carry, whatever its fault. */
 export const REQUIRED_FAULT_FIELDS: u32 = DELAY_MS | ABORT;
@@ -50,6 +52,10 @@ export function readFaultField(r: JsonReader, fields: FieldReader, rule: Rule, a
   if (r.keyIs('overrides')) {
     readOverridesField(fields, rule);
     return OVERRIDES;
+  }
+  if (r.keyIs('windows')) {
+    readWindowsField(fields, rule);
+    return WINDOWS;
   }
   if (r.keyIs('reset')) {
     readResetField(fields, rule);

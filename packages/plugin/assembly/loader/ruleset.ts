@@ -6,6 +6,7 @@ import { EMPTY, HASH_START, hashBytes } from '../bytes';
 import { HeaderSlots } from '../decide';
 import { Abort } from '../faults/abort';
 import { REQUIRED_FAULT_FIELD_NAMES, REQUIRED_FAULT_FIELDS, readFaultField } from '../faults/registry';
+import { scheduled } from '../faults/schedule';
 import { Identity } from '../identity';
 import { JsonKind, JsonReader } from '../json';
 import { MAX_DELAY_MS, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION } from '../limits';
@@ -252,7 +253,7 @@ class RuleSetLoader extends FieldReader {
           ')',
       );
     if (rule.idBytes.byteLength == 0) this.fail('id', '', 'must not be empty');
-    rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0;
+    rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0 && !scheduled(rule);
     rule.tag = hashBytes(HASH_START ^ versionHash, changetype<usize>(rule.idBytes), rule.idBytes.byteLength);
     return rule;
   }
