@@ -145,7 +145,9 @@ test('log-normal delay: the median near p50, a tail towards p99', async () => {
   const waits = await Promise.all(Array.from({ length: 40 }, async (_, i) => (await request(`${proxy.url}/t/${i}`)).ms));
   waits.sort((a, b) => a - b);
   const median = waits[20]!;
-  assert.ok(median >= 5 && median < 150, `median ${Math.round(median)} ms (p50 20 ms)`);
+  // Generous above for a loaded machine (40 requests at once share its cores); the table's draws are in the plugin tests.
+  assert.ok(median >= 5 && median < 600, `median ${Math.round(median)} ms (p50 20 ms)`);
+  assert.ok(waits[38]! - waits[5]! > 30, `a spread towards the tail: ${waits.map(Math.round).join(', ')} ms`);
   assert.ok(waits[0]! >= 1, 'every request waited');
 });
 

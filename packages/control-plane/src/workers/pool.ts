@@ -13,9 +13,20 @@ const NICE_INCREMENT = 10;
 
 export class PolicyWorkers {
   private pool: Piscina | undefined;
+  private loaded: Promise<unknown> | undefined;
 
   /** `threads`: by default one fewer than the cores (at least one), leaving a core to the event loop. */
   constructor(private readonly threads = Math.max(1, availableParallelism() - 1)) {}
+
+  /**
+   * Resolves once a thread has started and loaded the policy library. A request's REGEX_BUDGET is wall time
+   * and starts after this: a thread's start at its lower priority takes seconds under CPU contention, and
+   * would otherwise get simple patterns refused as too complex.
+   */
+  ready(): Promise<unknown> {
+    this.loaded ??= this.piscina().run(null, { name: 'ping' });
+    return this.loaded;
+  }
 
   /** Builds one pattern on a worker thread; rejects with an AbortError when `signal` fires first. */
   build(source: string, signal?: AbortSignal): Promise<RegexResult> {
@@ -46,6 +57,7 @@ export class PolicyWorkers {
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
+    this.loaded = undefined;
     await pool?.destroy();
   }
 }

@@ -29,6 +29,7 @@ export class RegexCompiler {
 
   /** Every source's result, building on the pool what is not cached; those not built within `budgetMs` are refused. */
   async check(sources: readonly string[], budgetMs: number): Promise<Map<string, RegexResult>> {
+    if (sources.some((source) => !this.cache.get(source))) await this.pool.ready();
     const signal = AbortSignal.timeout(budgetMs);
     setMaxListeners(sources.length + 1, signal); // one listener per task, all legitimate
     const overBudget: RegexResult = {

@@ -15,3 +15,8 @@ export function buildMany(sources: readonly string[]): RegexResult[] {
 export function parseYaml(text: string): ReturnType<typeof parsePolicyDocuments> {
   return parsePolicyDocuments(text);
 }
+
+/** Answers once this thread has loaded: a request's budget starts after it (workers/pool.ts ready()). */
+export function ping(): true {
+  return true;
+}

@@ -46,7 +46,10 @@ export function toRows(policies: readonly PolicyWithStatus[], statuses: Readonly
 }
 
 /** Pending first: a policy that does not take effect is what needs a look. */
-const PHASE_ORDER: Record<PolicyPhase, number> = { Pending: 0, Active: 1, Halted: 2, Expired: 3 };
+const PHASE_ORDER: Record<PolicyPhase, number> = { Pending: 0, Active: 1, Scheduled: 2, Halted: 3, Expired: 4 };
+
+/** Every phase, in that order (the Record above makes the compiler name a phase left out). */
+export const PHASES = (Object.keys(PHASE_ORDER) as PolicyPhase[]).sort((a, b) => PHASE_ORDER[a] - PHASE_ORDER[b]);
 
 function compare(a: PolicyRow, b: PolicyRow, key: SortKey, nowMs: number): number {
   switch (key) {

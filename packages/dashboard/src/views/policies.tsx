@@ -7,10 +7,9 @@ import { useEffect } from 'preact/hooks';
 import { Phase } from '../components/phase.js';
 import { WindowedTable } from '../components/windowed-table.js';
 import { useDashboard } from '../context.js';
-import { type PolicyRow, queryRows, type RowQuery, type SortKey, toRows } from '../model/policy-rows.js';
+import { PHASES, type PolicyRow, queryRows, type RowQuery, type SortKey, toRows } from '../model/policy-rows.js';
 import { timeLeft } from '../model/time.js';
 
-const PHASES: readonly PolicyPhase[] = ['Pending', 'Active', 'Halted', 'Expired'];
 const COLUMNS: readonly { key: SortKey; label: string }[] = [
   { key: 'name', label: 'Name' },
   { key: 'selector', label: 'Selector' },
