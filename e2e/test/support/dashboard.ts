@@ -24,12 +24,25 @@ export async function openDashboard(browser: Browser, controlPlaneUrl: string, p
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const problems: string[] = [];
-  // Until a token is entered, the page learns that the server wants one by being answered 401.
+  // Until a token is entered, the page learns that the server wants one by being answered 401: a 401 to a
+  // request sent without a token is expected (its console line may arrive after sign-in on a loaded
+  // machine), one to a request that carried a token is a problem.
   let signedIn = false;
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
-    if (!signedIn && /status of 401/.test(m.text())) return;
+    if (/status of 401/.test(m.text())) return;
     problems.push(`console: ${m.text()}`);
+  });
+  const sentAfterSignIn = new WeakSet<object>();
+  page.on('request', (r) => {
+    if (signedIn) sentAfterSignIn.add(r);
+  });
+  page.on('response', async (r) => {
+    if (r.status() !== 401) return;
+    const carriedToken = (await r.request().allHeaders()).authorization !== undefined;
+    if (carriedToken || sentAfterSignIn.has(r.request())) {
+      problems.push(`401 to ${r.request().method()} ${r.url()}${carriedToken ? ' with a token' : ', sent after sign-in'}`);
+    }
   });
   page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
   await page.goto(`${controlPlaneUrl}/ui/${path}`);
