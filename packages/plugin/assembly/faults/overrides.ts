@@ -7,7 +7,7 @@
 import { MapType } from '../abi/constants';
 import { fetchedPtr, fetchedSize, fetchHeader } from '../abi/host';
 import { proxy_remove_header_map_value } from '../abi/imports';
-import { OVERRIDE_ABORT_HEADER, OVERRIDE_DELAY_HEADER } from '../limits';
+import { MAX_DELAY_MS, OVERRIDE_ABORT_HEADER, OVERRIDE_DELAY_HEADER } from '../limits';
 import { FieldReader } from '../loader/fields';
 import { countOverrideIgnored } from '../metrics';
 import { extraOf, Rule } from '../ruleset';
@@ -31,7 +31,7 @@ export function readOverridesField(fields: FieldReader, rule: Rule): void {
   let first = true;
   while (r.nextKey(first)) {
     first = false;
-    if (r.keyIs('maxDelayMs')) o.maxDelayMs = <i64>fields.integer('overrides', '.maxDelayMs', -1, 3_600_000);
+    if (r.keyIs('maxDelayMs')) o.maxDelayMs = <i64>fields.integer('overrides', '.maxDelayMs', -1, <f64>MAX_DELAY_MS);
     else if (r.keyIs('abortStatuses')) {
       if (!r.enterArray()) return;
       const statuses = new Array<i32>();
