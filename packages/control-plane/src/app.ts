@@ -2,7 +2,7 @@
 // auth, errors, metrics and logs wired together. main.ts binds it to the real world.
 
 import { API_LIMITS, type ErrorBody } from '@hfi/api';
-import { readJson } from '@hfi/policy';
+import { readJson, readPlainJson } from '@hfi/policy';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { AuditService } from './audit-service.js';
 import { Authenticator } from './auth.js';
@@ -192,7 +192,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Bodies: JSON and YAML, one policy each; everything else is 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, (request, body, done) => {
-    const { value, errors } = readJson(body as string, request.routeOptions.config.bodyShape);
+    const { config } = request.routeOptions;
+    const { value, errors } = config.plainJson ? readPlainJson(body as string) : readJson(body as string, config.bodyShape);
     if (errors.length > 0)
       done(new HfiError('HFI_MALFORMED_BODY', `the body is not valid JSON: ${errors[0]!.message}`, fieldDetails(errors)), undefined);
     else done(null, value);

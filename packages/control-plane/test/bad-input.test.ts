@@ -129,6 +129,21 @@ describe('bad input', () => {
     assertError(await call('GET', '/v1/ruleset?service=a&service=b'), 400, 'HFI_INVALID_REQUEST');
   });
 
+  test('a poll body is read by JSON.parse alone: malformed text is 400, a key given twice is not refused (the last wins), deep nesting in the counters is answered', async () => {
+    const malformed = assertError(
+      await call('POST', '/v1/dataplane/poll', { body: '{"wireVersion": 1, ', contentType: 'application/json' }),
+      400,
+      'HFI_MALFORMED_BODY',
+    );
+    assert.match(malformed.message, /not valid JSON/);
+    const text = JSON.stringify({ ...pollBody(), holdMs: 0 });
+    const twice = await call('POST', '/v1/dataplane/poll', { body: `{"version": -1, ${text.slice(1)}`, contentType: 'application/json' });
+    assert.equal(twice.status, 200, 'the later "version" (0) is read');
+    const depth = LIMITS.nestingDepth + 50;
+    const deep = `${text.slice(0, -1)}, "counters": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    assert.equal((await call('POST', '/v1/dataplane/poll', { body: deep, contentType: 'application/json' })).status, 200);
+  });
+
   test('after all of it the server still serves and the store is intact', async () => {
     const items = (await http('GET', '/v1/policies')).json().items;
     assert.ok(items.length <= 3);

@@ -21,7 +21,7 @@ export { byHaltSelector, haltCovers, haltScope, validateHaltRequest } from './ha
 export { policyPhase, policyTimeWindow, samePolicyContent } from './lifecycle.js';
 export { LIMITS } from './limits.js';
 export { type PolicyTextFormat, parsePolicyDocuments } from './parse/documents.js';
-export { type JsonShapeLimits, readJson } from './parse/json.js';
+export { type JsonShapeLimits, readJson, readPlainJson } from './parse/json.js';
 export { Xorshift64Star } from './random.js';
 export { buildRegex, compileRegex, RegexCache, type RegexResult } from './regex/dfa.js';
 export { describeSchedule, inWindow, type Schedule, scheduleAt, scheduleStep, scheduleWindows } from './schedule.js';

@@ -1,7 +1,7 @@
 // The data-plane side: the long-poll (docs/wire-format.md), the SSE stream and the registry.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CompiledRuleSet, DataPlaneList, DataPlanePollBody, IdentityQuery, LIMITS, ref } from '@hfi/api';
+import { CompiledRuleSet, DataPlaneList, DataPlanePollBody, IdentityQuery, ref } from '@hfi/api';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { BEARER, ERROR_RESPONSES } from '../contract/responses.js';
@@ -11,12 +11,6 @@ import { readCounterReport } from '../telemetry/counter-report.js';
 import { identityOf } from './ruleset.js';
 
 const tags = ['distribution'];
-
-/**
- * A poll's counters map may name more rules than a policy has keys; the body limit bounds it, and counters
- * beyond API_LIMITS.countedRulesPerPoll are dropped, never refused: telemetry never cuts off a data plane.
- */
-const POLL_BODY_SHAPE = { nestingDepth: LIMITS.nestingDepth, objectKeys: Number.POSITIVE_INFINITY };
 
 export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -38,7 +32,9 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     };
     app.post(
       '/v1/dataplane/poll',
-      { config: { access: 'dataplane', bodyShape: POLL_BODY_SHAPE }, schema: pollSchema },
+      // Read by JSON.parse alone (plainJson): the body limit bounds it, and a poll's counters map may name
+      // more rules than a policy has keys (beyond API_LIMITS.countedRulesPerPoll they are dropped, never refused).
+      { config: { access: 'dataplane', plainJson: true }, schema: pollSchema },
       async (request, reply) => {
         const poll = pollFrom(request.body);
         ctx.dataPlanes.record(poll);

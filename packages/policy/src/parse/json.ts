@@ -70,6 +70,19 @@ export function readJson(text: string, limits: JsonShapeLimits = POLICY_SHAPE): 
   }
 }
 
+/**
+ * JSON text -> one value by JSON.parse alone: a key given twice is not refused (the last one wins), nor is
+ * any nesting or width (the body limit bounds the text). For bodies read so often that the scan above
+ * would double their cost, and whose duplicate keys change no policy (data-plane polls).
+ */
+export function readPlainJson(text: string): { value?: unknown; errors: FieldError[] } {
+  try {
+    return { value: JSON.parse(text), errors: [] };
+  } catch (error) {
+    return { errors: [{ path: '', message: (error as Error).message }] };
+  }
+}
+
 function refuse(path: string, message: string): never {
   throw new Refused({ path, message });
 }
