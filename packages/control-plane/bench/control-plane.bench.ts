@@ -2,7 +2,9 @@
 //  1. propagation: POST answered 201 -> all of 1,000 held long-polls hold the new version (memory, etcd)
 //  2. resident memory of the server with 1,000 held long-polls
 //  3. policy writes/s on memory, and listing 10,000 stored policies
-// Run: npm run bench -w @hfi/control-plane   (or: node dist/bench/control-plane.bench.js memory|writes|etcd)
+//  4. (mode `replicas`, not in the default run) etcd: one replica holding BENCH_CLIENTS/2 polls, then two
+//     replicas holding BENCH_CLIENTS/2 each (a write to the first must reach the polls held on both)
+// Run: npm run bench -w @hfi/control-plane   (or: node dist/bench/control-plane.bench.js memory|writes|etcd|replicas)
 // The long-poll clients run in BENCH_FLEET_PROCS (2) child processes of this script, so that one client
 // process receiving 1,000 answers is not what is measured; arrival times are compared across processes
 // on performance.timeOrigin + performance.now().
@@ -263,20 +265,24 @@ function writePolicies(port: number, total: number, concurrency: number): Promis
   });
 }
 
-/** CLIENTS long-polling clients spread over FLEET_PROCS child processes. */
+/** `clients` long-polling clients spread over FLEET_PROCS child processes; process p polls server p mod ports.length. */
 class PollFleet {
   private readonly children: ChildProcess[] = [];
   private readonly arrivals = new Map<number, { reports: number; at: number[] }>();
 
-  constructor(private readonly port: number) {}
+  constructor(
+    private readonly ports: number[],
+    private readonly clients: number,
+  ) {}
 
   async start(): Promise<void> {
-    const set = JSON.parse((await call(this.port, 'GET', '/v1/ruleset')).body) as { epoch: string; version: number };
-    const per = Math.ceil(CLIENTS / FLEET_PROCS);
+    const set = JSON.parse((await call(this.ports[0]!, 'GET', '/v1/ruleset')).body) as { epoch: string; version: number };
+    const per = Math.ceil(this.clients / FLEET_PROCS);
     for (let p = 0; p < FLEET_PROCS; p++) {
       const from = p * per;
-      const count = Math.min(per, CLIENTS - from);
-      const child = fork(SELF, ['fleet', String(this.port), String(from), String(count), set.epoch, String(set.version)], {
+      const count = Math.min(per, this.clients - from);
+      const port = this.ports[p % this.ports.length]!;
+      const child = fork(SELF, ['fleet', String(port), String(from), String(count), set.epoch, String(set.version)], {
         stdio: 'inherit',
       });
       child.on('message', (m: FleetMessage) => {
@@ -315,8 +321,29 @@ async function heldPolls(port: number): Promise<number> {
   return metricValue((await call(port, 'GET', '/v1/metrics')).body, 'hfi_control_plane_longpolls_held') || 0; // absent (NaN): none
 }
 
-async function propagation(label: string, port: number, rounds: number, goalMs: number, child: ChildProcess): Promise<void> {
-  const fleet = new PollFleet(port);
+/** The polls held by all the servers together. */
+async function heldPollsOn(ports: number[]): Promise<number> {
+  let held = 0;
+  for (const port of ports) held += await heldPolls(port);
+  return held;
+}
+
+/** Servers under test: the write goes to the first; RSS and CPU are the first's (memory) or the sum (CPU). */
+interface Servers {
+  ports: number[];
+  children: ChildProcess[];
+}
+
+async function propagation(
+  label: string,
+  servers: Servers,
+  rounds: number,
+  goalMs: number,
+  clients = CLIENTS,
+): Promise<{ p99: number; cpuMsPerRound: number }> {
+  const port = servers.ports[0]!;
+  const child = servers.children[0]!;
+  const fleet = new PollFleet(servers.ports, clients);
   await fleet.start();
   const allDelays: number[] = [];
   const lastArrivals: number[] = [];
@@ -324,10 +351,10 @@ async function propagation(label: string, port: number, rounds: number, goalMs: 
   let cpuAtStart = 0;
   // The first rounds after start run cold code (JIT); they are written but not counted.
   for (let round = -WARMUP_ROUNDS; round < rounds; round++) {
-    while ((await heldPolls(port)) < CLIENTS) await sleep(20);
+    while ((await heldPollsOn(servers.ports)) < clients) await sleep(20);
     if (round === 0) {
       rssMb = residentMb(child.pid!);
-      cpuAtStart = cpuMs(child.pid!);
+      cpuAtStart = serversCpuMs(servers);
     }
     const r = await call(port, 'POST', '/v1/policies', policy(`bench-${label}`, ((round + WARMUP_ROUNDS) % 90) + 1));
     const answeredAt = stamp();
@@ -343,21 +370,49 @@ async function propagation(label: string, port: number, rounds: number, goalMs: 
       );
     lastArrivals.push(Math.max(...delays));
   }
-  const serverCpuMs = cpuMs(child.pid!) - cpuAtStart;
+  const serverCpuMs = serversCpuMs(servers) - cpuAtStart;
   await fleet.stop();
   const server = serverPropagation((await call(port, 'GET', '/v1/metrics')).body);
   console.log(`  server side (change reached the replica -> poll answered), histogram: ${server}`);
   const p99 = percentile(allDelays, 0.99);
   console.log(
-    `propagation ${label}: ${CLIENTS} held polls x ${rounds} writes (after ${WARMUP_ROUNDS} warm-up writes), ${FLEET_PROCS} client processes: p50 ${percentile(allDelays, 0.5).toFixed(1)} ms, ` +
+    `propagation ${label}: ${clients} held polls x ${rounds} writes (after ${WARMUP_ROUNDS} warm-up writes), ${FLEET_PROCS} client processes: p50 ${percentile(allDelays, 0.5).toFixed(1)} ms, ` +
       `p95 ${percentile(allDelays, 0.95).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, slowest round (all clients hold it) p99 ${percentile(lastArrivals, 0.99).toFixed(1)} ms ` +
       `(goal p99 < ${goalMs} ms: ${(p99 / goalMs).toFixed(2)} of goal)`,
   );
-  console.log(`  server CPU time over the measured rounds (answers, re-polls, writes): ${(serverCpuMs / rounds).toFixed(1)} ms per round`);
+  console.log(
+    `  server CPU time over the measured rounds (answers, re-polls, writes${servers.ports.length > 1 ? ', all replicas' : ''}): ${(serverCpuMs / rounds).toFixed(1)} ms per round`,
+  );
   if (label === 'memory')
     console.log(
-      `resident memory with ${CLIENTS} held long-polls: ${rssMb.toFixed(1)} MB (goal < 200 MB: ${(rssMb / 200).toFixed(2)} of goal)`,
+      `resident memory with ${clients} held long-polls: ${rssMb.toFixed(1)} MB (goal < 200 MB: ${(rssMb / 200).toFixed(2)} of goal)`,
     );
+  return { p99, cpuMsPerRound: serverCpuMs / rounds };
+}
+
+function serversCpuMs(servers: Servers): number {
+  return servers.children.reduce((sum, child) => sum + cpuMs(child.pid!), 0);
+}
+
+/** Issue 16: with etcd, a second replica holding half the polls adds capacity (p99 compared with one replica holding that half alone). */
+async function replicas(): Promise<void> {
+  const half = Math.floor(CLIENTS / 2);
+  const etcd = await startEtcd();
+  const env = { STORAGE_BACKEND: 'etcd', ETCD_ENDPOINTS: etcd.endpoint };
+  try {
+    const a = await startServer(env);
+    const one = await propagation('etcd-1-replica', { ports: [a.port], children: [a.child] }, 20, 150, half);
+    const b = await startServer(env);
+    const two = await propagation('etcd-2-replicas', { ports: [a.port, b.port], children: [a.child, b.child] }, 20, 150, 2 * half);
+    console.log(
+      `replicas: p99 with 2 replicas x ${half} polls ${two.p99.toFixed(1)} ms vs 1 replica x ${half} ${one.p99.toFixed(1)} ms (ratio ${(two.p99 / one.p99).toFixed(2)}; ` +
+        `server CPU per round ${two.cpuMsPerRound.toFixed(0)} vs ${one.cpuMsPerRound.toFixed(0)} ms)`,
+    );
+    await b.stop();
+    await a.stop();
+  } finally {
+    await etcd.stop();
+  }
 }
 
 async function writesAndList(port: number): Promise<void> {
@@ -419,13 +474,13 @@ if (mode === 'fleet') {
   console.log(`load average at start: ${loadAverage()}`);
   if (!mode || mode === 'memory') {
     const server = await startServer({});
-    await propagation('memory', server.port, 20, 100, server.child);
+    await propagation('memory', { ports: [server.port], children: [server.child] }, 20, 100);
     await writesAndList(server.port);
     await server.stop();
   }
   if (mode === 'propagation') {
     const server = await startServer({});
-    await propagation('memory', server.port, 20, 100, server.child);
+    await propagation('memory', { ports: [server.port], children: [server.child] }, 20, 100);
     await server.stop();
   }
   if (mode === 'writes') {
@@ -437,12 +492,13 @@ if (mode === 'fleet') {
     const etcd = await startEtcd();
     const server = await startServer({ STORAGE_BACKEND: 'etcd', ETCD_ENDPOINTS: etcd.endpoint });
     try {
-      await propagation('etcd', server.port, 20, 250, server.child);
+      await propagation('etcd', { ports: [server.port], children: [server.child] }, 20, 250);
     } finally {
       await server.stop();
       await etcd.stop();
     }
   }
+  if (mode === 'replicas') await replicas();
   console.log(`load average at end: ${loadAverage()}`);
   agent.destroy();
 }

@@ -31,6 +31,8 @@ const SELF = fileURLToPath(import.meta.url);
 /** e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the fleet processes; BENCH_SERVER_NODE_ARGS does the same for the server. */
 const FLEET_NODE_ARGS = (process.env.BENCH_FLEET_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Another build of the control-plane program (e.g. an older one, for comparison); this tree's by default. */
+const SERVER_BIN = process.env.BENCH_SERVER_BIN;
 /** Another build of the plugin (e.g. one with a name section, for profiles); the built one by default. */
 const PLUGIN = process.env.BENCH_PLUGIN ?? pluginWasm;
 const LOADED = /^hfi: rule set \S+\/(\d+) loaded/;
@@ -240,7 +242,7 @@ function delaysFor(at: number[], answeredAt: number): number[] {
 async function runBackend(backend: 'memory' | 'etcd'): Promise<void> {
   const etcd = backend === 'etcd' ? await startEtcd() : undefined;
   const env: Record<string, string> = { LOG_LEVEL: 'warn', ...(etcd ? { STORAGE_BACKEND: 'etcd', ETCD_ENDPOINTS: etcd.endpoint } : {}) };
-  const cp = await startControlPlane({ env, nodeArgs: SERVER_NODE_ARGS });
+  const cp = await startControlPlane({ env, nodeArgs: SERVER_NODE_ARGS, ...(SERVER_BIN ? { bin: SERVER_BIN } : {}) });
   const fleet = new Fleet();
   // A benchmark that dies must not leave its server (or etcd) running.
   const killOnExit = (): void => {
