@@ -41,9 +41,9 @@ declare module 'fastify' {
     /** Structural bounds of a JSON body on this route when they are not a policy's. */
     bodyShape?: JsonShapeLimits;
     /**
-     * The JSON body is read by JSON.parse alone, without the duplicate-key and shape scan (which costs
-     * about as much again): for data-plane polls, 10,000 per change, where a key given twice is not a
-     * policy changing meaning (docs/wire-format.md).
+     * The JSON body is read by JSON.parse after a nesting check only, without the duplicate-key and shape
+     * scan (which costs about as much again): for data-plane polls, 10,000 per change, where a key given
+     * twice is not a policy changing meaning (docs/wire-format.md).
      */
     plainJson?: boolean;
   }

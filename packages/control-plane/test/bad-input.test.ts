@@ -129,7 +129,7 @@ describe('bad input', () => {
     assertError(await call('GET', '/v1/ruleset?service=a&service=b'), 400, 'HFI_INVALID_REQUEST');
   });
 
-  test('a poll body is read by JSON.parse alone: malformed text is 400, a key given twice is not refused (the last wins), deep nesting in the counters is answered', async () => {
+  test('a poll body is read as plain JSON: malformed text is 400, a key given twice is not refused (the last wins), nesting beyond the limit is 400', async () => {
     const malformed = assertError(
       await call('POST', '/v1/dataplane/poll', { body: '{"wireVersion": 1, ', contentType: 'application/json' }),
       400,
@@ -139,9 +139,16 @@ describe('bad input', () => {
     const text = JSON.stringify({ ...pollBody(), holdMs: 0 });
     const twice = await call('POST', '/v1/dataplane/poll', { body: `{"version": -1, ${text.slice(1)}`, contentType: 'application/json' });
     assert.equal(twice.status, 200, 'the later "version" (0) is read');
-    const depth = LIMITS.nestingDepth + 50;
-    const deep = `${text.slice(0, -1)}, "counters": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
-    assert.equal((await call('POST', '/v1/dataplane/poll', { body: deep, contentType: 'application/json' })).status, 200);
+    const nested = (depth: number) => `${text.slice(0, -1)}, "counters": ${'['.repeat(depth)}"[{\\"]"${']'.repeat(depth)}}`;
+    // The body itself is level 1; brackets inside a string do not count.
+    const deepest = await call('POST', '/v1/dataplane/poll', { body: nested(LIMITS.nestingDepth - 1), contentType: 'application/json' });
+    assert.equal(deepest.status, 200, 'counters nested to the limit are dropped, the poll answered');
+    const deep = assertError(
+      await call('POST', '/v1/dataplane/poll', { body: nested(200_000), contentType: 'application/json' }),
+      400,
+      'HFI_MALFORMED_BODY',
+    );
+    assert.match(deep.message, new RegExp(`nested more than ${LIMITS.nestingDepth} deep`));
   });
 
   test('after all of it the server still serves and the store is intact', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LIMITS, parsePolicyDocuments } from '../src/index.js';
+import { LIMITS, parsePolicyDocuments, readPlainJson } from '../src/index.js';
 
 test('JSON, a JSON list, and YAML with several documents (empty ones skipped)', () => {
   assert.deepEqual(parsePolicyDocuments('{"metadata":{"name":"a"}}'), { documents: [{ metadata: { name: 'a' } }], errors: [] });
@@ -86,4 +86,17 @@ test('JSON syntax errors name the line and column; empty JSON is an error, empty
   assert.match(errors[0]!.message, /^syntax error at line 3, column 1: /);
   assert.equal(parsePolicyDocuments('', { format: 'json' }).errors.length, 1);
   assert.equal(parsePolicyDocuments('{"a": 1} // c', { format: 'json' }).errors.length, 1);
+});
+
+test('plain JSON (data-plane polls): the last of a key given twice is kept, nesting beyond the limit is refused, brackets in strings do not count', () => {
+  assert.deepEqual(readPlainJson('{"v": 1, "v": 2}'), { value: { v: 2 }, errors: [] });
+  const limit = LIMITS.nestingDepth;
+  const nested = (depth: number, inner = '0') => `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`;
+  assert.equal(readPlainJson(nested(limit)).errors.length, 0);
+  const deep = readPlainJson(nested(limit + 1));
+  assert.equal(deep.value, undefined);
+  assert.match(deep.errors[0]!.message, new RegExp(`^at offset ${limit}: objects and lists are nested more than ${limit} deep$`));
+  // An escaped quote and an escaped backslash inside strings: the brackets after them are still in the string.
+  assert.deepEqual(readPlainJson(nested(limit, '"\\"[[[[[[[[[[[[[[[[[[[[", "\\\\"')).errors, []);
+  assert.match(readPlainJson('{"a": ').errors[0]!.message, /JSON/);
 });

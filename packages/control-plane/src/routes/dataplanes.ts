@@ -32,7 +32,7 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     };
     app.post(
       '/v1/dataplane/poll',
-      // Read by JSON.parse alone (plainJson): the body limit bounds it, and a poll's counters map may name
+      // Read by JSON.parse after a nesting check (plainJson): the body limit bounds it, and a poll's counters map may name
       // more rules than a policy has keys (beyond API_LIMITS.countedRulesPerPoll they are dropped, never refused).
       { config: { access: 'dataplane', plainJson: true }, schema: pollSchema },
       async (request, reply) => {

@@ -71,16 +71,39 @@ export function readJson(text: string, limits: JsonShapeLimits = POLICY_SHAPE): 
 }
 
 /**
- * JSON text -> one value by JSON.parse alone: a key given twice is not refused (the last one wins), nor is
- * any nesting or width (the body limit bounds the text). For bodies read so often that the scan above
- * would double their cost, and whose duplicate keys change no policy (data-plane polls).
+ * JSON text -> one value by JSON.parse, refusing only nesting deeper than `nestingDepth` (counted in one
+ * pass over the characters, strings skipped, before parsing: a deeply nested body is cheap to refuse and
+ * costly to parse). A key given twice is not refused (the last one wins), nor is any width (the body limit
+ * bounds the text). For bodies read so often that the structural scan of readJson would double their cost,
+ * and whose duplicate keys change no policy (data-plane polls).
  */
-export function readPlainJson(text: string): { value?: unknown; errors: FieldError[] } {
+export function readPlainJson(text: string, nestingDepth: number = LIMITS.nestingDepth): { value?: unknown; errors: FieldError[] } {
+  const deepAt = firstTooDeep(text, nestingDepth);
+  if (deepAt >= 0)
+    return { errors: [{ path: '', message: `at offset ${deepAt}: objects and lists are nested more than ${nestingDepth} deep` }] };
   try {
     return { value: JSON.parse(text), errors: [] };
   } catch (error) {
     return { errors: [{ path: '', message: (error as Error).message }] };
   }
+}
+
+/** The offset of the first `{` or `[` (outside strings) that opens level `nestingDepth + 1`, or -1. */
+function firstTooDeep(text: string, nestingDepth: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > nestingDepth) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return -1;
 }
 
 function refuse(path: string, message: string): never {
