@@ -1,6 +1,7 @@
 // The HTTP (stream) side: decide on request headers, pause for delays, abort, tag responses.
 
 import { FilterHeadersStatus } from './abi/constants';
+import { nowUs } from './abi/host';
 import { findMatchingRule, requestNowMs } from './decide';
 import { aborts } from './faults/abort';
 import { delayOf } from './faults/delay';
@@ -12,6 +13,7 @@ import { resets } from './faults/reset';
 import { noteGarbage } from './gc';
 import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
+import { observeStart, observeStatus } from './outcomes';
 import { RootContext } from './root';
 import { Rule } from './ruleset';
 import { Stream } from './stream';
@@ -29,6 +31,7 @@ function faults(rule: Rule): bool {
 }
 
 export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
+  if (root.config!.reportOutcomes) observeStart(streamId, nowUs());
   const set = root.activeSet;
   if (set === null || set.rules.length == 0) return FilterHeadersStatus.Continue;
   const rule = findMatchingRule(set);
@@ -60,6 +63,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
     faulted.set(streamId, stream);
     if (delayMs > 0) {
       root.countersOf(rule).delays++;
+      stream.injected = true;
       countDelay(waitMs);
     }
     if (isDebug()) logDebug('request delayed ' + waitMs.toString() + ' ms by rule ' + rule.id);
@@ -81,6 +85,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
 
 /** Delayed-only requests get `x-hfi-fault` here; aborted ones carry it in the local reply already. */
 export function onResponseHeaders(root: RootContext | null, streamId: u32): u32 {
+  if (root !== null && root.config !== null && root.config!.reportOutcomes) observeStatus(streamId);
   if (!faulted.has(streamId)) return FilterHeadersStatus.Continue;
   const stream = faulted.get(streamId);
   if (stream.responsePhase) return onFaultedResponse(root, stream);
@@ -110,6 +115,7 @@ function onFaultedResponse(root: RootContext | null, stream: Stream): u32 {
     }
     if (stream.responseDelayMs > 0) {
       root.countersOf(rule).delays++;
+      stream.injected = true;
       countDelay(waitMs);
     }
     if (isDebug()) logDebug('response held ' + waitMs.toString() + ' ms by rule ' + rule.id);
@@ -130,6 +136,16 @@ export function onStreamDone(root: RootContext | null, streamId: u32): void {
   if (!faulted.has(streamId)) return;
   const stream = faulted.get(streamId);
   if (root !== null) root.cancel(stream);
+}
+
+/** proxy_on_done: the stream's outcome is counted, once (on_delete comes after it). */
+export function observeStreamEnd(root: RootContext | null, streamId: u32): void {
+  if (root === null || root.config === null || !root.config!.reportOutcomes) return;
+  if (!faulted.has(streamId)) root.observeEnd(streamId, nowUs(), false, false);
+  else {
+    const stream = faulted.get(streamId);
+    root.observeEnd(streamId, nowUs(), stream.localReplySent, stream.injected);
+  }
 }
 
 export function onStreamDelete(root: RootContext | null, streamId: u32): void {
