@@ -31,7 +31,7 @@ function faults(rule: Rule): bool {
 }
 
 export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
-  if (root.config!.reportOutcomes) observeStart(streamId, nowUs());
+  if (root.observing) observeStart(streamId, nowUs());
   const set = root.activeSet;
   if (set === null || set.rules.length == 0) return FilterHeadersStatus.Continue;
   const rule = findMatchingRule(set);
@@ -85,7 +85,9 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
 
 /** Delayed-only requests get `x-hfi-fault` here; aborted ones carry it in the local reply already. */
 export function onResponseHeaders(root: RootContext | null, streamId: u32): u32 {
-  if (root !== null && root.config !== null && root.config!.reportOutcomes) observeStatus(streamId);
+  if (root !== null) {
+    if (root.observing) observeStatus(streamId);
+  }
   if (!faulted.has(streamId)) return FilterHeadersStatus.Continue;
   const stream = faulted.get(streamId);
   if (stream.responsePhase) return onFaultedResponse(root, stream);
@@ -131,24 +133,24 @@ function onFaultedResponse(root: RootContext | null, stream: Stream): u32 {
   return FilterHeadersStatus.Continue;
 }
 
-/** The stream ended (normally or by client reset): a waiting request leaves the delay queue. */
+/**
+ * proxy_on_done: the stream's outcome is counted, once, and a waiting request leaves the delay queue (the
+ * stream ended normally or by client reset).
+ */
 export function onStreamDone(root: RootContext | null, streamId: u32): void {
-  if (!faulted.has(streamId)) return;
-  const stream = faulted.get(streamId);
-  if (root !== null) root.cancel(stream);
-}
-
-/** proxy_on_done: the stream's outcome is counted, once (on_delete comes after it). */
-export function observeStreamEnd(root: RootContext | null, streamId: u32): void {
-  if (root === null || root.config === null || !root.config!.reportOutcomes) return;
-  if (!faulted.has(streamId)) root.observeEnd(streamId, nowUs(), false, false);
-  else {
-    const stream = faulted.get(streamId);
-    root.observeEnd(streamId, nowUs(), stream.localReplySent, stream.injected);
+  if (root === null) return;
+  if (!faulted.has(streamId)) {
+    if (root.observing) root.observeEnd(streamId, nowUs(), false, false);
+    return;
   }
+  const stream = faulted.get(streamId);
+  if (root.observing) root.observeEnd(streamId, nowUs(), stream.localReplySent, stream.injected);
+  root.cancel(stream);
 }
 
+/** proxy_on_delete: the stream is gone (its outcome was counted in proxy_on_done). */
 export function onStreamDelete(root: RootContext | null, streamId: u32): void {
-  onStreamDone(root, streamId);
+  if (!faulted.has(streamId)) return;
+  if (root !== null) root.cancel(faulted.get(streamId));
   faulted.delete(streamId);
 }

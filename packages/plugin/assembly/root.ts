@@ -51,6 +51,8 @@ export class RootContext {
   poller: Poller = new Poller(jitter);
   readonly tally: FaultTally = new FaultTally();
   readonly outcomes: OutcomeTally = new OutcomeTally();
+  /** Configured with report_outcomes: every request's outcome is observed (read on the request path). */
+  observing: bool = false;
   private readonly reporter: Reporter = new Reporter();
   /** When the control plane last answered (200 with a good set, or 304); -1 before the first answer. */
   private lastContactMs: i64 = -1;
@@ -73,10 +75,12 @@ export class RootContext {
       // Fail open: Envoy keeps the filter and traffic flows untouched. Refusing (returning false) would,
       // with Istio's default FAIL_CLOSE, turn a typo in pluginConfig into 5xx for the whole workload.
       this.config = null;
+      this.observing = false;
       logError('invalid plugin configuration, passing all traffic untouched: ' + parsed.error);
       return true;
     }
     this.config = config;
+    this.observing = config.reportOutcomes;
     setDebug(config.debug);
     this.identity = readIdentity();
     const id = this.identity;

@@ -2,7 +2,7 @@
 // Every entry rewinds the scratch arena first: memory the host filled during an earlier callback is dead.
 
 import { collectIfDue, collectNow, noteGarbage } from '../gc';
-import { observeStreamEnd, onRequestHeaders, onResponseHeaders, onStreamDelete, onStreamDone } from '../http';
+import { onRequestHeaders, onResponseHeaders, onStreamDelete, onStreamDone } from '../http';
 import { RootContext } from '../root';
 import { startVm } from '../vm';
 import { FilterHeadersStatus } from './constants';
@@ -86,11 +86,7 @@ export function proxy_on_response_headers(contextId: u32, _numHeaders: u32, _end
 
 export function proxy_on_done(contextId: u32): u32 {
   rewindScratch();
-  if (!roots.has(contextId)) {
-    const root = rootOfStream(contextId);
-    observeStreamEnd(root, contextId);
-    onStreamDone(root, contextId);
-  }
+  if (!roots.has(contextId)) onStreamDone(rootOfStream(contextId), contextId);
   return 1;
 }
 
