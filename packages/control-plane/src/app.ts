@@ -141,7 +141,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         (error) => replicaErrorLog.report('faults', error),
       )
     : undefined;
-  const outcomes = new WorkloadOutcomes(clock);
+  const outcomes = new WorkloadOutcomes(clock, config.maxDataPlanes);
   const outcomeShareErrorLog = new ThrottledErrorLog(log, clock, 'sharing traffic outcomes with the other replicas failed');
   const sharedOutcomes = store.replicas
     ? new SharedOutcomes(outcomes, store.replicas, clock, (error) => outcomeShareErrorLog.report('outcomes', error))

@@ -127,7 +127,7 @@ describe('outcome reports and /v1/workloads', () => {
 
 describe('workloadFigures (the stop-condition interface)', () => {
   const clock = new ManualClock();
-  const local = new WorkloadOutcomes(clock);
+  const local = new WorkloadOutcomes(clock, 100);
   const figures = new OutcomeAggregator(clock, local);
   local.record('cart-1/vm1', { service: 'cart', namespace: 'demo' }, outcomes(1, { ok: 95, local5xx: 5, faulted: 5 }));
   local.record('web-1/vm1', { service: 'web', namespace: 'demo' }, outcomes(1, { ok: 80, upstream5xx: 20, latencyUs: 900_000 }));
@@ -138,6 +138,12 @@ describe('workloadFigures (the stop-condition interface)', () => {
     assert.deepEqual(web, { requests: 200, errors: 20, errorRatePercent: 10, p50Ms: 1, p99Ms: 1024, faulted: 0, dataPlanes: 2 });
     assert.equal(figures.workloadFigures({}, 30_000)?.requests, 300);
     assert.equal(figures.workloadFigures({ namespace: 'demo' }, 30_000)?.errors, 25);
+  });
+
+  test('instances are bounded: beyond the limit the one first heard from longest ago is forgotten', () => {
+    const bounded = new WorkloadOutcomes(clock, 2);
+    for (const instance of ['a/vm', 'b/vm', 'c/vm']) bounded.seen(instance, { service: 'svc', namespace: 'demo' });
+    assert.deepEqual([...(bounded.liveInstances().get('demo/svc') ?? [])], ['b/vm', 'c/vm']);
   });
 
   test('undefined when nothing matched; null percentiles when the window holds no request', () => {

@@ -52,6 +52,8 @@ export class WorkloadOutcomes {
 
   constructor(
     private readonly clock: Clock,
+    /** Instances remembered at most (MAX_DATA_PLANES): beyond, the one first heard from longest ago is forgotten. */
+    private readonly maxInstances: number,
     private readonly maxWorkloads = MAX_WORKLOADS,
   ) {}
 
@@ -59,7 +61,10 @@ export class WorkloadOutcomes {
   seen(instance: string, identity: WorkloadIdentity): InstanceState {
     const workload = workloadKey(workloadOf(identity));
     let state = this.instances.get(instance);
-    if (!state) this.instances.set(instance, (state = { workload, lastSeq: 0, lastSeenMs: 0 }));
+    if (!state) {
+      if (this.instances.size >= this.maxInstances) this.instances.delete(this.instances.keys().next().value as string);
+      this.instances.set(instance, (state = { workload, lastSeq: 0, lastSeenMs: 0 }));
+    }
     state.workload = workload;
     state.lastSeenMs = this.clock.now();
     return state;
