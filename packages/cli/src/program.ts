@@ -15,6 +15,7 @@ import { policyListCommand } from './commands/policy-list.js';
 import { policyValidateCommand } from './commands/policy-validate.js';
 import { policyWatchCommand } from './commands/policy-watch.js';
 import { resumeCommand } from './commands/resume.js';
+import { topCommand } from './commands/top.js';
 import type { CliIo } from './context.js';
 import { DEFAULT_SERVER, DEFAULT_TIMEOUT } from './context.js';
 import { CliError, exitCodeFor } from './errors.js';
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(resumeCommand(io))
     .addCommand(haltsCommand(io))
     .addCommand(dataplanesCommand(io))
+    .addCommand(topCommand(io))
     .addCommand(completionCommand(io, () => program));
 
   // Commander errors (unknown flag, missing argument) become exit 2, and all output goes through io.

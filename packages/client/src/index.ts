@@ -22,6 +22,8 @@ export type {
   Ready,
   StoredHalt,
   StoredPolicy,
+  Workload,
+  WorkloadList,
 } from '@hfi/api';
 export { AUDIT_KINDS } from '@hfi/api';
 export {
@@ -35,6 +37,7 @@ export {
   type IdentitySelector,
   type PolicyInput,
   type ResumeOutcome,
+  type WorkloadFilter,
 } from './client.js';
 export { HfiApiError, type HfiErrorCode, HfiUnreachableError, isHfiError, type UnreachableReason } from './errors.js';
 export type { StreamEvent } from './events.js';
