@@ -131,6 +131,11 @@ const metadataFields = {
 export const PolicyMetadata = Type.Object(metadataFields, CLOSED);
 export type PolicyMetadata = Static<typeof PolicyMetadata>;
 
+const DryRun = Type.Literal(true, {
+  description:
+    'canonical form: present (true) only for a dry run: data planes match and draw as usual but inject nothing, and count what they would have injected (status.wouldInject)',
+});
+
 export const PolicySpec = Type.Object(
   {
     selector: Selector,
@@ -138,6 +143,7 @@ export const PolicySpec = Type.Object(
     rules: Type.Array(Rule, { minItems: 1, maxItems: LIMITS.rulesPerPolicy, description: 'the first match decides' }),
     requestOverrides: Type.Optional(RequestOverrides),
     schedule: Type.Optional(PolicySchedule),
+    dryRun: Type.Optional(DryRun),
   },
   CLOSED,
 );
@@ -244,6 +250,7 @@ export const PolicyDocument = Type.Object(
         ),
         requestOverrides: Type.Optional(RequestOverridesInput),
         schedule: Type.Optional(PolicyScheduleInput),
+        dryRun: Type.Optional(Type.Boolean({ description: 'true: match and draw, inject nothing, count what would have been injected' })),
       },
       CLOSED,
     ),

@@ -27,6 +27,12 @@ export const PolicyStatus = Type.Object(
     ruleFaults: Type.Array(Type.Object(Faults.properties, CLOSED), {
       description: "per rule of the policy's spec, by index: the faults injected for that rule index, summed over data planes",
     }),
+    wouldInject: Type.Integer({
+      minimum: 0,
+      description:
+        'requests a dry run (spec.dryRun) picked for a fault and let pass, summed over data planes; 0 for a policy never run dry',
+    }),
+    ruleWouldInject: Type.Array(Count, { description: "the same per rule of the policy's spec, by index" }),
     halts: Type.Array(PolicyHalt, { description: 'the active halts that stop this policy on all or part of the data planes it selects' }),
     nextWindowAt: Type.Optional(
       Nullable(
@@ -64,6 +70,7 @@ export const PolicyStatusItem = Type.Object(
     targetedDataPlanes: PolicyStatus.properties.targetedDataPlanes,
     appliedDataPlanes: PolicyStatus.properties.appliedDataPlanes,
     faults: Faults,
+    wouldInject: PolicyStatus.properties.wouldInject,
   },
   { ...CLOSED, $id: 'PolicyStatusItem' },
 );

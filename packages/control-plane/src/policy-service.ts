@@ -176,8 +176,7 @@ export class PolicyService {
         expiresAt: window && window.expiresAtMs > 0 ? iso(window.expiresAtMs) : null,
         targetedDataPlanes: targeted,
         appliedDataPlanes: applied,
-        faults: { ...this.o.faults.policyTotals(policy.metadata.name) },
-        ruleFaults: this.o.faults.ruleTotals(policy.metadata.name, policy.spec.rules.length),
+        ...statusCounts(this.o.faults, policy.metadata.name, policy.spec.rules.length),
         halts,
         ...(schedule ? { nextWindowAt: schedule.nextStartMs === undefined ? null : iso(schedule.nextStartMs) } : {}),
       };
@@ -220,6 +219,18 @@ export class PolicyService {
     for (const s of this.statusOf(this.o.hub.policies())) counts[s.phase]++;
     return counts;
   }
+}
+
+/** status.faults, ruleFaults, wouldInject and ruleWouldInject from the policy's totals. */
+function statusCounts(totals: PolicyFaultTotals, name: string, ruleCount: number) {
+  const { aborts, delays, wouldInject } = totals.policyTotals(name);
+  const rules = totals.ruleTotals(name, ruleCount);
+  return {
+    faults: { aborts, delays },
+    ruleFaults: rules.map((r) => ({ aborts: r.aborts, delays: r.delays })),
+    wouldInject,
+    ruleWouldInject: rules.map((r) => r.wouldInject),
+  };
 }
 
 const policyJson = new WeakMap<StoredPolicy, string>();

@@ -79,6 +79,29 @@ describe('fault totals with two replicas on etcd', () => {
     );
   });
 
+  test("a dry run's would-inject counts reported to each replica add up, the same on both (status.wouldInject, ruleWouldInject)", async () => {
+    const dry = policy('dry');
+    (dry.spec as { dryRun?: boolean }).dryRun = true;
+    assert.equal((await a('POST', '/v1/policies', { body: dry })).status, 201);
+    await waitFor(async () => (await b('GET', '/v1/policies/dry')).status === 200, { what: 'B to hold the dry run' });
+    const counters = (seq: number, n: number) => ({ seq, wouldInject: n, rules: { 'dry/0': { wouldInject: n } } });
+    await a('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'pod-d/vm1', counters: counters(1, 6) }) });
+    await b('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'pod-e/vm1', counters: counters(1, 3) }) });
+    const statusOf = async (call: TestClient) => (await call('GET', '/v1/policies/dry')).json().status;
+    let seen = '';
+    await waitFor(
+      async () => {
+        const [sa, sb] = [await statusOf(a), await statusOf(b)];
+        seen = JSON.stringify([sa.wouldInject, sa.ruleWouldInject, sb.wouldInject, sb.ruleWouldInject]);
+        return seen === JSON.stringify([9, [9], 9, [9]]);
+      },
+      { what: () => `9 on both replicas; A, B: ${seen}`, timeoutMs: 15_000 },
+    );
+    assert.deepEqual((await statusOf(b)).faults, { aborts: 0, delays: 0 }, 'nothing injected');
+    assert.equal((await a('DELETE', '/v1/policies/dry')).status, 200);
+    await waitFor(async () => (await b('GET', '/v1/policies/dry')).status === 404, { what: 'the dry run gone on B' });
+  });
+
   test('a data plane moving to the other replica goes on adding up, counted once', async () => {
     await report(b, 'pod-a/vm1', 2, { 'shared/0': { aborts: 5, delays: 0 } });
     await waitFor(async () => (await faults(a, 'shared')).aborts === 12 && (await faults(b, 'shared')).aborts === 12, {

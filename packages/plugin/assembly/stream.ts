@@ -15,6 +15,8 @@ export class Stream {
   responseDelayMs: i64 = 0;
   /** An abort status the request chose (faults/overrides.ts); 0 when none. */
   abortStatus: i32 = 0;
+  /** A dry-run response-phase rule (faults/dry-run.ts): counted at the response, nothing done. */
+  dryRun: bool = false;
 
   constructor(
     readonly id: u32,

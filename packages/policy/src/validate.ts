@@ -27,7 +27,7 @@ const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
 const METADATA_KEYS = ['name', 'labels', 'version', 'createdAt', 'updatedAt'] as const;
-const SPEC_KEYS = ['selector', 'priority', 'rules', 'requestOverrides', 'schedule'] as const;
+const SPEC_KEYS = ['selector', 'priority', 'rules', 'requestOverrides', 'schedule', 'dryRun'] as const;
 const SELECTOR_KEYS = ['service', 'namespace'] as const;
 const RULE_KEYS = ['match', 'fault'] as const;
 const MATCH_KEYS = ['path', 'method', 'headers', 'responseStatus'] as const;
@@ -221,9 +221,28 @@ function readSpec(sink: ValidationRun, value: unknown): FaultInjectionPolicy['sp
   const requestOverrides = overridesValue === undefined ? undefined : readRequestOverrides(sink, 'spec.requestOverrides', overridesValue);
   const scheduleValue = own(value, 'schedule');
   const schedule = scheduleValue === undefined ? undefined : readSchedule(sink, 'spec.schedule', scheduleValue);
+  const dryRun = readDryRun(sink, 'spec.dryRun', own(value, 'dryRun'));
   if (!selector || priority === undefined || !rules || (overridesValue !== undefined && !requestOverrides)) return undefined;
-  if (scheduleValue !== undefined && !schedule) return undefined;
-  return { selector, priority, rules, ...(requestOverrides ? { requestOverrides } : {}), ...(schedule ? { schedule } : {}) };
+  if ((scheduleValue !== undefined && !schedule) || dryRun === undefined) return undefined;
+  return {
+    selector,
+    priority,
+    rules,
+    ...(requestOverrides ? { requestOverrides } : {}),
+    ...(schedule ? { schedule } : {}),
+    ...(dryRun ? { dryRun } : {}),
+  };
+}
+
+/** `dryRun`: a boolean; the canonical form keeps it only when true, so `false` and absent are the same policy. */
+function readDryRun(sink: ValidationRun, path: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return false; // null is refused by checkKeys
+  if (typeof value !== 'boolean') {
+    const hint = value === 'true' || value === 'false' ? ' (unquote it in YAML)' : '';
+    sink.add(path, `expected true (match and count, inject nothing) or false, found ${describe(value)}${hint}`);
+    return undefined;
+  }
+  return value;
 }
 
 /** A selector as policies and halts write it: absent, "*" or "" means any; null is refused by the caller's checkKeys. */

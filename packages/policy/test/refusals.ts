@@ -166,6 +166,8 @@ export const REFUSALS: readonly Refusal[] = [
   refusal(/^spec\.requestOverrides\.maxDelayMs$/, /^expected an integer from/),
   refusal(/^spec\.requestOverrides\.abortStatuses$/, 'expected a list of 1 to'),
   refusal(/^spec\.requestOverrides\.abortStatuses\[\d+\]$/, /^(expected an integer from|status \d+ is listed twice)/),
+  // dry runs
+  refusal(/^spec\.dryRun$/, 'expected true (match and count, inject nothing) or false, found'),
   // schedules (schedule.ts)
   refusal(/^spec\.schedule$/, 'expected an object {cron, activeFor, timezone}'),
   refusal(/^spec\.schedule\.cron$/, 'expected a cron expression of five fields'),

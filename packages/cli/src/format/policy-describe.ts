@@ -33,6 +33,7 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   if (overrides) field('Overrides', overrides);
   const schedule = describeSchedule(policy.spec.schedule);
   if (schedule) field('Schedule', schedule);
+  if (policy.spec.dryRun) field('Dry run', 'yes: data planes match and count, and inject nothing');
   field('Status', formatPhase(policy, palette));
   if (status) {
     for (const halt of status.halts) {
@@ -48,10 +49,11 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
       `applied on ${status.appliedDataPlanes} of ${status.targetedDataPlanes} targeted data plane${status.targetedDataPlanes === 1 ? '' : 's'}`,
     );
     field('Faults', `${count(status.faults.aborts, 'abort')}, ${count(status.faults.delays, 'delay')} injected so far`);
+    if (policy.spec.dryRun || status.wouldInject > 0) field('Would inject', `${count(status.wouldInject, 'request')} so far (dry run)`);
   }
   const rules = policy.spec.rules;
   field('Rules', `${rules.length}, the first match wins`);
-  for (const [index, rule] of rules.entries()) lines.push(...describeRule(rule, index));
+  for (const [index, rule] of rules.entries()) lines.push(...describeRule(rule, index, status?.ruleWouldInject[index]));
   return lines.join('\n');
 }
 
@@ -67,7 +69,7 @@ function describeWindow(phase: string, activeFrom: string | null, expiresAt: str
   return `${from} ${ended ? 'to' : 'until'} ${expiresAt} (${ended ? 'expired ' : 'expires '}${relative(expiresAt, nowMs)})`;
 }
 
-function describeRule(rule: Rule, index: number): string[] {
+function describeRule(rule: Rule, index: number, wouldInject: number | undefined): string[] {
   const indent = '  ';
   const row = (label: string, value: string) => `${indent}  ${`${label}:`.padEnd(LABEL_WIDTH - 2)}${value}`;
   const fault = rule.fault;
@@ -84,6 +86,7 @@ function describeRule(rule: Rule, index: number): string[] {
     row('Does', describeFault(rule)),
     row('Applies to', `${formatPercent(fault.percentage)} of matching requests`),
     row('Timing', timing.join('; ')),
+    ...(wouldInject ? [row('Dry run', `would have faulted ${count(wouldInject, 'request')}`)] : []),
   ];
 }
 

@@ -88,8 +88,8 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const statuses = ctx.policies.statusOf(policies);
         return {
           items: policies.map((p, i) => {
-            const { phase, targetedDataPlanes, appliedDataPlanes, faults } = statuses[i]!;
-            return { name: p.metadata.name, phase, targetedDataPlanes, appliedDataPlanes, faults };
+            const { phase, targetedDataPlanes, appliedDataPlanes, faults, wouldInject } = statuses[i]!;
+            return { name: p.metadata.name, phase, targetedDataPlanes, appliedDataPlanes, faults, wouldInject };
           }),
         };
       },

@@ -78,6 +78,12 @@ export function PolicyView({ params: [name = ''] }: ViewProps) {
         <dd data-field="faults">
           {s.faults.aborts + s.faults.delays} ({s.faults.aborts} aborts, {s.faults.delays} delays)
         </dd>
+        {(policy.spec.dryRun || s.wouldInject > 0) && (
+          <>
+            <dt>Would inject (dry run)</dt>
+            <dd data-field="would-inject">{s.wouldInject} requests</dd>
+          </>
+        )}
         <dt>Time left</dt>
         <dd>
           {timeLeft(s.expiresAt, now.value)}
