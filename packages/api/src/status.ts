@@ -3,12 +3,13 @@ import { type Static, Type } from '@sinclair/typebox';
 import { PolicyHalt } from './halt.js';
 import { FaultInjectionPolicy, StoredPolicy } from './policy.js';
 import { CLOSED, listOf, Nullable, ref } from './schema.js';
+import { HaltReason } from './stop-conditions.js';
 
 export const PolicyPhase = Type.Union(
   [Type.Literal('Pending'), Type.Literal('Active'), Type.Literal('Scheduled'), Type.Literal('Expired'), Type.Literal('Halted')],
   {
     description:
-      'Expired: every rule ended; Halted: an active halt covers its whole scope; Active: a targeted data plane holds the latest write (and a scheduled policy is in a window); Scheduled: the same, between two windows (status.nextWindowAt); else Pending',
+      'Expired: every rule ended; Halted: an active halt covers its whole scope, or a stop condition stopped it (haltReason); Active: a targeted data plane holds the latest write (and a scheduled policy is in a window); Scheduled: the same, between two windows (status.nextWindowAt); else Pending',
   },
 );
 export type PolicyPhase = Static<typeof PolicyPhase>;
@@ -34,6 +35,8 @@ export const PolicyStatus = Type.Object(
     }),
     ruleWouldInject: Type.Array(Count, { description: "the same per rule of the policy's spec, by index" }),
     halts: Type.Array(PolicyHalt, { description: 'the active halts that stop this policy on all or part of the data planes it selects' }),
+    // Present while a stop condition has stopped this version of the policy (phase Halted): which one, and what it saw.
+    haltReason: Type.Optional(ref(HaltReason)),
     nextWindowAt: Type.Optional(
       Nullable(
         Type.String({

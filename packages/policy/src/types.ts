@@ -18,6 +18,7 @@ export type {
   Rule,
   RuleMatch,
   Selector,
+  StopCondition,
   StoredHalt,
   StoredPolicy,
   StringMatch,

@@ -155,3 +155,44 @@ test('a dry run says so, and shows what it would have injected, in all and per r
   const table = renderPolicyTable([policy], { wide: false, nowMs: Date.parse('2025-01-01T01:00:00Z'), palette: PLAIN });
   assert.match(table, /rehearsal .* 42 \(dry run\) /);
 });
+
+test('stop conditions are listed; a policy a stop condition stopped says which one, what it saw, and how to resume it', () => {
+  const condition = { selector: { service: 'frontend', namespace: 'shop' }, errorRateAbove: 5, windowMs: 30_000, minRequests: 50 };
+  const policy: PolicyWithStatus = {
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
+    metadata: { name: 'cart-abort', version: '7', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
+    spec: {
+      selector: { service: 'cart', namespace: 'shop' },
+      priority: 0,
+      stopWhen: [condition, { ...condition, errorRateAbove: undefined, p99LatencyAboveMs: 800 } as never],
+      rules: [{ fault: { ...fault, abort: { httpStatus: 503 } } }],
+    },
+    status: {
+      phase: 'Halted',
+      activeFrom: '2025-01-01T00:30:00Z',
+      expiresAt: null,
+      targetedDataPlanes: 1,
+      appliedDataPlanes: 1,
+      faults: { aborts: 9, delays: 0 },
+      ruleFaults: [{ aborts: 9, delays: 0 }],
+      wouldInject: 0,
+      ruleWouldInject: [0],
+      halts: [],
+      haltReason: {
+        source: 'stopWhen',
+        conditionIndex: 0,
+        condition,
+        observed: { requests: 120, errors: 12, errorRatePercent: 10, p99Ms: 35, dataPlanes: 2 },
+        at: '2025-01-01T00:59:00Z',
+      },
+    },
+  };
+  const text = describePolicy(policy, Date.parse('2025-01-01T01:00:00Z'), PLAIN);
+  assert.match(text, /^Stop when: +service "frontend" in namespace "shop": error rate above 5% over 30s \(at least 50 requests\)$/m);
+  assert.match(text, /^ +service "frontend" in namespace "shop": p99 latency above 800ms over 30s \(at least 50 requests\)$/m);
+  assert.match(
+    text,
+    /^Stopped by: +stop condition 0 at 2025-01-01T00:59:00Z \(60s ago\): .*; saw 10% errors, p99 35ms over 120 requests from 2 data planes \(resume: hfi-cli policy resume cart-abort\)$/m,
+  );
+});

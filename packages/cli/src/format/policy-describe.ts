@@ -5,6 +5,7 @@ import {
   describeFault as describeFaultKinds,
   describeOverrides,
   describeSchedule,
+  describeStopCondition,
   type HeaderMatch,
   type Rule,
   type StringMatch,
@@ -33,11 +34,25 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   if (overrides) field('Overrides', overrides);
   const schedule = describeSchedule(policy.spec.schedule);
   if (schedule) field('Schedule', schedule);
+  for (const [i, condition] of (policy.spec.stopWhen ?? []).entries()) {
+    if (i === 0) field('Stop when', describeStopCondition(condition));
+    else lines.push(`${''.padEnd(LABEL_WIDTH)}${describeStopCondition(condition)}`);
+  }
   if (policy.spec.dryRun) field('Dry run', 'yes: data planes match and count, and inject nothing');
   field('Status', formatPhase(policy, palette));
   if (status) {
     for (const halt of status.halts) {
       field(halt.scope === 'whole' ? 'Halted by' : 'Partial halt', describeHalt(halt, nowMs));
+    }
+    const reason = status.haltReason;
+    if (reason) {
+      const which =
+        reason.source === 'stopWhen' ? `stop condition ${reason.conditionIndex}` : `the default guard's condition ${reason.conditionIndex}`;
+      const seen = reason.observed;
+      field(
+        'Stopped by',
+        `${which} at ${reason.at} (${relative(reason.at, nowMs)}): ${describeStopCondition(reason.condition)}; saw ${seen.errorRatePercent}% errors, p99 ${seen.p99Ms}ms over ${seen.requests} requests from ${seen.dataPlanes} data plane${seen.dataPlanes === 1 ? '' : 's'} (resume: hfi-cli policy resume ${meta.name})`,
+      );
     }
     field('Time window', describeWindow(status.phase, status.activeFrom, status.expiresAt, nowMs));
     if (status.nextWindowAt !== undefined) {

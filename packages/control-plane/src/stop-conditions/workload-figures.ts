@@ -1,0 +1,24 @@
+// What the stop-condition evaluator needs to know of the traffic: a workload's figures over a sliding window.
+// Declared here, on the consumer's side; the outcomes aggregation (per workload, shared across replicas)
+// provides it, and tests hand in a fake.
+
+/** A workload by service and namespace; a field left out means any. */
+export interface WorkloadSelector {
+  service?: string;
+  namespace?: string;
+}
+
+export interface WindowFigures {
+  requests: number;
+  errors: number;
+  errorRatePercent: number;
+  p50Ms: number;
+  p99Ms: number;
+  faulted: number;
+  dataPlanes: number;
+}
+
+export interface WorkloadFigures {
+  /** The figures of the workloads `selector` matches over the last `windowMs`; undefined when none reported. */
+  read(selector: WorkloadSelector, windowMs: number): WindowFigures | undefined;
+}
