@@ -1,6 +1,7 @@
 // Test support shared by every workspace. Each module has one concern; this is the one entry point.
 
 export { type Browser, type BrowserContext, chromiumExecutable, launchChromium, type Page } from './browser.js';
+export { type CallingServiceOptions, type RunningCallingService, startCallingService } from './calling-service.js';
 export {
   applyPolicy,
   type ControlPlaneOptions,

@@ -6,6 +6,7 @@ import { CounterReport, DataPlane, DataPlaneList, DataPlanePollBody } from './da
 import { ErrorBody } from './errors.js';
 import { Halt, HaltList, HaltRequestBody, Resumed, StoredHalt } from './halt.js';
 import { Health, Ready } from './health.js';
+import { DataPlaneReportBody, OutcomeReport, Workload, WorkloadList } from './outcomes.js';
 import { PluginConfig } from './plugin-config.js';
 import { FaultInjectionPolicy, PolicyDocument, StoredPolicy } from './policy.js';
 import { DeletedSkippedKey } from './skipped-key.js';
@@ -39,6 +40,10 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   DataPlanePollBody,
   DataPlane,
   DataPlaneList,
+  OutcomeReport,
+  DataPlaneReportBody,
+  Workload,
+  WorkloadList,
   Health,
   Ready,
   PluginConfig,

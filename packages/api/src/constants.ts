@@ -2,6 +2,7 @@
 // @hfi/policy) needs at run time. `@hfi/api/constants` loads no TypeBox.
 export { childPath, describe, splitPath } from './describe.js';
 export { API_LIMITS, DATA_PLANE_LIMITS, LIMITS } from './limits.js';
+export * from './outcome-buckets.js';
 
 /**
  * The newest wire version this code speaks. A rule set carries the lowest version that expresses all its rules

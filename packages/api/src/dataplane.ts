@@ -49,19 +49,24 @@ export const CounterReport = Type.Object(
 );
 export type CounterReport = Static<typeof CounterReport>;
 
+/** What every data-plane call opens with: the poll and the outcome report. */
+export const DATA_PLANE_CALLER = {
+  wireVersion: Type.Integer({
+    minimum: 1,
+    maximum: 1_000_000,
+    description: `the newest wire version the data plane reads (this server's: ${WIRE_VERSION})`,
+  }),
+  identity: Type.Object({
+    service: Type.Optional(Nullable(IdentityText)),
+    namespace: Type.Optional(Nullable(IdentityText)),
+    pod: Type.Optional(Nullable(IdentityText)),
+  }),
+  instance: Type.String({ minLength: 1, maxLength: API_LIMITS.instanceLength, description: 'pod + a random id per wasm VM' }),
+} as const;
+
 export const DataPlanePollBody = Type.Object(
   {
-    wireVersion: Type.Integer({
-      minimum: 1,
-      maximum: 1_000_000,
-      description: `the newest wire version the data plane reads (this server's: ${WIRE_VERSION})`,
-    }),
-    identity: Type.Object({
-      service: Type.Optional(Nullable(IdentityText)),
-      namespace: Type.Optional(Nullable(IdentityText)),
-      pod: Type.Optional(Nullable(IdentityText)),
-    }),
-    instance: Type.String({ minLength: 1, maxLength: API_LIMITS.instanceLength, description: 'pod + a random id per wasm VM' }),
+    ...DATA_PLANE_CALLER,
     epoch: Type.String({ maxLength: API_LIMITS.epochLength, description: '"" when it holds nothing' }),
     version: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: '0 when it holds nothing' }),
     holdMs: Type.Integer({

@@ -14,6 +14,7 @@ export * from './faults/reset.js';
 export * from './faults/schedule.js';
 export * from './halt.js';
 export * from './health.js';
+export * from './outcomes.js';
 export * from './plugin-config.js';
 export * from './policy.js';
 export * from './requests.js';

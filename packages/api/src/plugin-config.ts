@@ -46,6 +46,10 @@ export const PLUGIN_TEXT_SETTINGS = {
 
 export const PLUGIN_FLAG_SETTINGS = {
   debug: { default: false, description: 'debug lines (per fault decision, per poll) through proxy_log' },
+  report_outcomes: {
+    default: true,
+    description: 'observe every request (status class, latency, faulted) and report it to POST /v1/dataplane/report (docs/outcomes.md)',
+  },
 } as const;
 
 /** The authority the plugin uses when neither control_plane_authority nor control_plane_addr is given. */
@@ -64,6 +68,7 @@ export const PLUGIN_CONFIG_KEYS = [
   'fault_lease_sec',
   'token',
   'debug',
+  'report_outcomes',
 ] as const satisfies readonly PluginConfigKey[];
 
 function seconds(setting: { min: number; max: number; description: string }) {

@@ -16,6 +16,7 @@ import { policyResumeCommand } from './commands/policy-resume.js';
 import { policyValidateCommand } from './commands/policy-validate.js';
 import { policyWatchCommand } from './commands/policy-watch.js';
 import { resumeCommand } from './commands/resume.js';
+import { topCommand } from './commands/top.js';
 import type { CliIo } from './context.js';
 import { DEFAULT_SERVER, DEFAULT_TIMEOUT } from './context.js';
 import { CliError, exitCodeFor } from './errors.js';
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(resumeCommand(io))
     .addCommand(haltsCommand(io))
     .addCommand(dataplanesCommand(io))
+    .addCommand(topCommand(io))
     .addCommand(completionCommand(io, () => program));
 
   // Commander errors (unknown flag, missing argument) become exit 2, and all output goes through io.

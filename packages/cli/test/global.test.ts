@@ -113,6 +113,7 @@ test('completion bash: a script generated from the command tree that bash can ru
     'halts',
     'dataplanes',
     'dp',
+    'top',
     'completion',
     'help',
   ]);

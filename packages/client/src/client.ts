@@ -24,6 +24,7 @@ import type {
   Resumed,
   ResumeQuery,
   StoredHalt,
+  WorkloadList,
 } from '@hfi/api';
 import { type StreamEvent, streamEvents } from './events.js';
 import { type InjectedFault, type InjectOptions, injectFault, withInjectedFault } from './faults.js';
@@ -79,6 +80,13 @@ export interface AuditFilter {
   policy?: string;
   kind?: AuditKind;
   limit?: number;
+}
+
+/** Which workloads' figures, over which window (a duration such as "30s"; the server's default is 1m). */
+export interface WorkloadFilter {
+  window?: string;
+  service?: string;
+  namespace?: string;
 }
 
 /** Which data plane's view of the rule set: neither field = the whole set; one left out = unknown. */
@@ -204,6 +212,16 @@ export class HfiClient {
   async audit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
     const query = { policy: filter.policy, kind: filter.kind, limit: filter.limit === undefined ? undefined : String(filter.limit) };
     return (await this.transport.json<AuditList>('GET', '/v1/audit', { query })).items;
+  }
+
+  /**
+   * GET /v1/workloads: traffic outcomes per workload over a sliding window (request rate, error rate, p50/p99,
+   * faulted rate, data planes), from every data plane and replica.
+   */
+  workloads(filter: WorkloadFilter = {}): Promise<WorkloadList> {
+    return this.transport.json<WorkloadList>('GET', '/v1/workloads', {
+      query: { window: filter.window, service: filter.service, namespace: filter.namespace },
+    });
   }
 
   /** GET /v1/dataplanes: the data planes seen polling in the last 5 minutes. */

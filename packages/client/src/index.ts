@@ -24,6 +24,8 @@ export type {
   StoredHalt,
   StoredPolicy,
   StoredTrip,
+  Workload,
+  WorkloadList,
 } from '@hfi/api';
 export { AUDIT_KINDS } from '@hfi/api';
 export {
@@ -37,6 +39,7 @@ export {
   type IdentitySelector,
   type PolicyInput,
   type ResumeOutcome,
+  type WorkloadFilter,
 } from './client.js';
 export { HfiApiError, type HfiErrorCode, HfiUnreachableError, isHfiError, type UnreachableReason } from './errors.js';
 export type { StreamEvent } from './events.js';

@@ -19,7 +19,7 @@ import { fieldDetails, HfiError, isHfiError } from './errors.js';
 import { HaltService } from './halt-service.js';
 import { answerClientError, answerConnect, loggableUrl, serverTimeouts } from './http-edge.js';
 import { JSON_TYPE, YAML_TYPES } from './media-types.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, WORKLOAD_METRICS_WINDOW_MS } from './metrics.js';
 import { PolicyService } from './policy-service.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataPlaneRoutes } from './routes/dataplanes.js';
@@ -28,13 +28,17 @@ import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
 import { ruleSetRoutes } from './routes/ruleset.js';
 import { defaultUiDir, uiRoutes } from './routes/ui.js';
+import { workloadRoutes } from './routes/workloads.js';
 import { StopConditionEvaluator } from './stop-conditions/evaluator.js';
-import type { WorkloadFigures } from './stop-conditions/workload-figures.js';
+import { figuresOfOutcomes, type WorkloadFigures } from './stop-conditions/workload-figures.js';
 import { EtcdPolicyStore } from './store/etcd.js';
 import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
 import { FaultLedger } from './telemetry/fault-ledger.js';
+import { OutcomeAggregator } from './telemetry/outcome-aggregator.js';
 import { SharedFaultTotals } from './telemetry/shared-fault-totals.js';
+import { SharedOutcomes } from './telemetry/shared-outcomes.js';
+import { WorkloadOutcomes } from './telemetry/workload-outcomes.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
 import { PolicyWorkers } from './workers/pool.js';
 import { RegexCompiler } from './workers/regex-compiler.js';
@@ -63,7 +67,7 @@ export interface BuildOptions {
   dataPlaneForgetAfterMs?: number;
   /** The dashboard's built files; @hfi/dashboard's dist/ui by default. */
   uiDir?: string;
-  /** Where stop conditions read the traffic's figures; without it no stop condition is evaluated. */
+  /** Where stop conditions read the traffic's figures instead of the outcomes the data planes report (tests). */
   workloadFigures?: WorkloadFigures;
   /** How often stop conditions are judged (tests). */
   stopConditionIntervalMs?: number;
@@ -143,6 +147,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
         (error) => replicaErrorLog.report('faults', error),
       )
     : undefined;
+  const outcomes = new WorkloadOutcomes(clock, config.maxDataPlanes);
+  const outcomeShareErrorLog = new ThrottledErrorLog(log, clock, 'sharing traffic outcomes with the other replicas failed');
+  const sharedOutcomes = store.replicas
+    ? new SharedOutcomes(outcomes, store.replicas, clock, (error) => outcomeShareErrorLog.report('outcomes', error))
+    : undefined;
+  const figures = new OutcomeAggregator(clock, outcomes, sharedOutcomes);
   const policies = new PolicyService({
     store,
     hub,
@@ -156,20 +166,18 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const halts = new HaltService({ store, hub, clock });
   const audit = new AuditService({ store, hub, clock, retention: config.audit });
   const stopErrorLog = new ThrottledErrorLog(log, clock, 'storing a stop condition trip failed');
-  const stopConditions = options.workloadFigures
-    ? new StopConditionEvaluator({
-        hub,
-        store,
-        clock,
-        figures: options.workloadFigures,
-        defaultGuard: config.defaultGuard,
-        onTrip: (trip) => {
-          metrics.stopConditionTrips.inc({ source: trip.reason.source });
-          log.warn({ policy: trip.policy, version: trip.policyVersion, reason: trip.reason }, 'policy stopped by a stop condition');
-        },
-        onError: (error) => stopErrorLog.report('trip', error),
-      })
-    : undefined;
+  const stopConditions = new StopConditionEvaluator({
+    hub,
+    store,
+    clock,
+    figures: options.workloadFigures ?? figuresOfOutcomes(figures),
+    defaultGuard: config.defaultGuard,
+    onTrip: (trip) => {
+      metrics.stopConditionTrips.inc({ source: trip.reason.source });
+      log.warn({ policy: trip.policy, version: trip.policyVersion, reason: trip.reason }, 'policy stopped by a stop condition');
+    },
+    onError: (error) => stopErrorLog.report('trip', error),
+  });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
     bufferSize: config.watchBufferSize,
@@ -188,6 +196,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     heldPolls: () => longPolls.held,
     sseStreams: () => streams.count,
     skippedStoreKeys: () => hub.skippedKeys().length,
+    workloads: () => figures.workloads(WORKLOAD_METRICS_WINDOW_MS),
   });
   hub.subscribe((ruleSet) => {
     faults.retainPolicies();
@@ -204,6 +213,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     audit,
     dataPlanes,
     faults,
+    outcomes,
+    figures,
     longPolls,
     streams,
     metrics,
@@ -272,6 +283,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(auditRoutes(ctx));
   await app.register(ruleSetRoutes(ctx));
   await app.register(dataPlaneRoutes(ctx));
+  await app.register(workloadRoutes(ctx));
   await app.register(uiRoutes(options.uiDir ?? defaultUiDir()));
 
   // The store's watch feeds the hub; the first rule set is compiled before the server answers.
@@ -280,7 +292,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     await hub.settled();
     hub.flush();
     sharedFaults?.start();
-    stopConditions?.start(options.stopConditionIntervalMs);
+    sharedOutcomes?.start();
+    stopConditions.start(options.stopConditionIntervalMs);
   });
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
   // too), so that it stays bounded while pods come and go. Phases need no sweep: they are computed when
@@ -291,6 +304,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     hub.refreshSchedules();
     dataPlanes.forgetStale();
     faults.forgetStale();
+    outcomes.forgetStale();
     audit.sweep().catch((error: unknown) => auditErrorLog.report('sweep', error));
   }, config.autoExpireCheckIntervalMs);
   staleDataPlaneSweep.unref();
@@ -302,7 +316,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   app.addHook('onClose', async () => {
     clearInterval(staleDataPlaneSweep);
-    await stopConditions?.stop();
+    await sharedOutcomes?.stop();
+    await stopConditions.stop();
     // Hands the faults this replica counted on to the others, before its lease (and its summary) goes.
     await sharedFaults?.retire().catch((error: unknown) => replicaErrorLog.report('retire', error));
     await store.close();

@@ -13,6 +13,8 @@ import type { ControlPlaneMetrics } from './metrics.js';
 import type { PolicyService } from './policy-service.js';
 import type { PolicyStore } from './store/types.js';
 import type { FaultLedger } from './telemetry/fault-ledger.js';
+import type { OutcomeFigures } from './telemetry/outcome-aggregator.js';
+import type { WorkloadOutcomes } from './telemetry/workload-outcomes.js';
 
 export interface AppContext {
   version: string;
@@ -24,6 +26,13 @@ export interface AppContext {
   audit: AuditService;
   dataPlanes: DataPlaneRegistry;
   faults: FaultLedger;
+  /** What the data planes reporting to this replica observed (the report call records into it). */
+  outcomes: WorkloadOutcomes;
+  /**
+   * Traffic figures per workload over a window, from every replica: `figures.workloadFigures(selector, windowMs)`
+   * is what a stop-condition evaluator reads (telemetry/outcome-aggregator.ts).
+   */
+  figures: OutcomeFigures;
   longPolls: LongPolls;
   streams: RuleSetStreams;
   metrics: ControlPlaneMetrics;

@@ -1,6 +1,6 @@
 // Every control-plane metric, declared in one table. Names carry the hfi_control_plane_ prefix.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { PolicyPhase } from '@hfi/api';
+import type { PolicyPhase, Workload } from '@hfi/api';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface MetricSources {
@@ -11,7 +11,12 @@ export interface MetricSources {
   heldPolls: () => number;
   sseStreams: () => number;
   skippedStoreKeys: () => number;
+  /** Every workload's figures over the metrics' window (WORKLOAD_METRICS_WINDOW_MS). */
+  workloads: () => Workload[];
 }
+
+/** The window the per-workload gauges cover. */
+export const WORKLOAD_METRICS_WINDOW_MS = 60_000;
 
 /** Event-loop delay sampled every 5 ms; each scrape reports the interval since the previous one. */
 const EVENT_LOOP_RESOLUTION_MS = 5;
@@ -138,6 +143,13 @@ export function createMetrics(sources: MetricSources) {
         loopDelay.reset();
       },
     }),
+    outcomesDropped: new Counter({
+      name: 'hfi_control_plane_outcome_reports_dropped_total',
+      help: 'Outcome reports of data planes dropped by reason (malformed, too_many_workloads); the rule set is never affected',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    ...workloadGauges(sources, registers),
     storeErrors: new Counter({
       name: 'hfi_control_plane_store_errors_total',
       help: 'Failed store operations (and lost watches) by operation',
@@ -146,6 +158,51 @@ export function createMetrics(sources: MetricSources) {
     }),
   };
   return { registry, ...metrics, close: () => loopDelay.disable() };
+}
+
+/**
+ * Per-workload figures over the last minute, one label set per workload (at most MAX_WORKLOADS). Each scrape
+ * reads the figures once and sets every gauge from them; a workload gone from the window leaves the gauges.
+ */
+function workloadGauges(sources: MetricSources, registers: Registry[]) {
+  const labelNames = ['service', 'namespace'] as const;
+  let snapshot: { at: number; items: Workload[] } = { at: -1, items: [] };
+  const items = (): Workload[] => {
+    // The gauges collect one after the other during one scrape: one read serves them all.
+    const now = performance.now();
+    if (now - snapshot.at > 100) snapshot = { at: now, items: sources.workloads() };
+    return snapshot.items;
+  };
+  const gauge = (name: string, help: string, value: (w: Workload) => number | null) =>
+    new Gauge({
+      name: `hfi_workload_${name}`,
+      help: `${help} (last minute, every data plane and replica)`,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const w of items()) {
+          const v = value(w);
+          if (v !== null) this.set({ service: w.service, namespace: w.namespace }, v);
+        }
+      },
+    });
+  return {
+    workloadRequestRate: gauge('requests_per_second', 'Requests per second per workload', (w) => w.requestsPerSecond),
+    workloadErrorRate: gauge(
+      'error_rate_percent',
+      'Share of requests answered 5xx (upstream or local reply), percent',
+      (w) => w.errorRatePercent,
+    ),
+    workloadFaultedRate: gauge('faulted_percent', 'Share of requests HFI delayed, aborted or reset, percent', (w) => w.faultedPercent),
+    workloadP50: gauge('latency_p50_seconds', 'Median latency, request headers to stream end (bucket upper bound)', (w) =>
+      w.p50Ms === null ? null : w.p50Ms / 1000,
+    ),
+    workloadP99: gauge('latency_p99_seconds', '99th percentile latency (bucket upper bound)', (w) =>
+      w.p99Ms === null ? null : w.p99Ms / 1000,
+    ),
+    workloadDataPlanes: gauge('dataplanes', 'Data planes heard from in the last 75 s', (w) => w.dataPlanes),
+  };
 }
 
 export type ControlPlaneMetrics = ReturnType<typeof createMetrics>;

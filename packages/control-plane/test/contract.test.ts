@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { COMPONENT_SCHEMAS, compileChecker } from '@hfi/api';
+import { COMPONENT_SCHEMAS, compileChecker, LATENCY_BUCKETS } from '@hfi/api';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock, makeApp, policy, pollBody } from './helpers/fixtures.js';
@@ -119,6 +119,13 @@ test('every answer fits the schema the document gives for its route and status; 
   );
   await call('GET', '/v1/audit', '/v1/audit?policy=contract&kind=create');
   assert.equal((await call('GET', '/v1/audit', '/v1/audit?limit=0')).statusCode, 400);
+  const latency = Array.from({ length: LATENCY_BUCKETS }, (_, i) => (i === 3 ? 2 : 0));
+  const report = { seq: 1, status: [2, 0, 0, 0, 0], local: [0, 0, 0, 0, 0], faulted: 0, latency };
+  const identity = { service: 'frontend', namespace: 'demo', pod: 'pod-1' };
+  await call('POST', '/v1/dataplane/report', '/v1/dataplane/report', { wireVersion: 2, identity, instance: 'pod-1/vm1', outcomes: report });
+  await call('POST', '/v1/dataplane/report', '/v1/dataplane/report', { identity }); // 400
+  await call('GET', '/v1/workloads', '/v1/workloads?window=30s');
+  assert.equal((await call('GET', '/v1/workloads', '/v1/workloads?window=1h')).statusCode, 400);
 
   // The SSE stream never ends while the server runs; test/distribution.test.ts reads it over HTTP.
   const documented = Object.entries(served.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));

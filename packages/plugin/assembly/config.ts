@@ -8,6 +8,7 @@ import {
   DEFAULT_CONTROL_PLANE_AUTHORITY,
   DEFAULT_CONTROL_PLANE_CLUSTER,
   DEFAULT_DEBUG,
+  DEFAULT_REPORT_OUTCOMES,
   FAULT_LEASE_SEC_DEFAULT_MS,
   FAULT_LEASE_SEC_MAX,
   FAULT_LEASE_SEC_MIN,
@@ -19,6 +20,7 @@ import {
   KEY_FAULT_LEASE_SEC,
   KEY_POLL_HOLD_SEC,
   KEY_POLL_TIMEOUT_SEC,
+  KEY_REPORT_OUTCOMES,
   KEY_RETRY_INTERVAL_SEC,
   KEY_TOKEN,
   POLL_HOLD_SEC_DEFAULT_MS,
@@ -46,6 +48,8 @@ export class Config {
   faultLeaseMs: i64 = FAULT_LEASE_SEC_DEFAULT_MS;
   token: string = '';
   debug: bool = DEFAULT_DEBUG;
+  /** report_outcomes: observe every request and report it (docs/outcomes.md). */
+  reportOutcomes: bool = DEFAULT_REPORT_OUTCOMES;
 }
 
 export class ConfigResult {
@@ -158,6 +162,12 @@ export function parseConfig(ptr: usize, size: usize): ConfigResult {
         else {
           r.skipValue();
           reader.fail(KEY_DEBUG + ': expected true or false');
+        }
+      } else if (r.keyIs(KEY_REPORT_OUTCOMES)) {
+        if (r.kind() == JsonKind.True || r.kind() == JsonKind.False) config.reportOutcomes = r.readBool();
+        else {
+          r.skipValue();
+          reader.fail(KEY_REPORT_OUTCOMES + ': expected true or false');
         }
       } else r.skipValue();
       if (reader.error.length > 0) break;

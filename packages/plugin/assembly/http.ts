@@ -1,6 +1,7 @@
 // The HTTP (stream) side: decide on request headers, pause for delays, abort, tag responses.
 
 import { FilterHeadersStatus } from './abi/constants';
+import { nowUs } from './abi/host';
 import { findMatchingRule, requestNowMs } from './decide';
 import { aborts } from './faults/abort';
 import { delayOf } from './faults/delay';
@@ -13,6 +14,7 @@ import { resets } from './faults/reset';
 import { noteGarbage } from './gc';
 import { isDebug, logDebug } from './logger';
 import { countDelay } from './metrics';
+import { observeStart, observeStatus } from './outcomes';
 import { RootContext } from './root';
 import { Rule } from './ruleset';
 import { Stream } from './stream';
@@ -30,6 +32,7 @@ function faults(rule: Rule): bool {
 }
 
 export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
+  if (root.observing) observeStart(streamId, nowUs());
   const set = root.activeSet;
   if (set === null || set.rules.length == 0) return FilterHeadersStatus.Continue;
   const rule = findMatchingRule(set);
@@ -62,6 +65,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
     faulted.set(streamId, stream);
     if (delayMs > 0) {
       root.countersOf(rule).delays++;
+      stream.injected = true;
       countDelay(waitMs);
     }
     if (isDebug()) logDebug('request delayed ' + waitMs.toString() + ' ms by rule ' + rule.id);
@@ -100,6 +104,9 @@ function countDryRun(root: RootContext, rule: Rule, streamId: u32): u32 {
 
 /** Delayed-only requests get `x-hfi-fault` here; aborted ones carry it in the local reply already. */
 export function onResponseHeaders(root: RootContext | null, streamId: u32): u32 {
+  if (root !== null) {
+    if (root.observing) observeStatus(streamId);
+  }
   if (!faulted.has(streamId)) return FilterHeadersStatus.Continue;
   const stream = faulted.get(streamId);
   if (stream.responsePhase) return onFaultedResponse(root, stream);
@@ -134,6 +141,7 @@ function onFaultedResponse(root: RootContext | null, stream: Stream): u32 {
     }
     if (stream.responseDelayMs > 0) {
       root.countersOf(rule).delays++;
+      stream.injected = true;
       countDelay(waitMs);
     }
     if (isDebug()) logDebug('response held ' + waitMs.toString() + ' ms by rule ' + rule.id);
@@ -149,14 +157,24 @@ function onFaultedResponse(root: RootContext | null, stream: Stream): u32 {
   return FilterHeadersStatus.Continue;
 }
 
-/** The stream ended (normally or by client reset): a waiting request leaves the delay queue. */
+/**
+ * proxy_on_done: the stream's outcome is counted, once, and a waiting request leaves the delay queue (the
+ * stream ended normally or by client reset).
+ */
 export function onStreamDone(root: RootContext | null, streamId: u32): void {
-  if (!faulted.has(streamId)) return;
+  if (root === null) return;
+  if (!faulted.has(streamId)) {
+    if (root.observing) root.observeEnd(streamId, nowUs(), false, false);
+    return;
+  }
   const stream = faulted.get(streamId);
-  if (root !== null) root.cancel(stream);
+  if (root.observing) root.observeEnd(streamId, nowUs(), stream.localReplySent, stream.injected);
+  root.cancel(stream);
 }
 
+/** proxy_on_delete: the stream is gone (its outcome was counted in proxy_on_done). */
 export function onStreamDelete(root: RootContext | null, streamId: u32): void {
-  onStreamDone(root, streamId);
+  if (!faulted.has(streamId)) return;
+  if (root !== null) root.cancel(faulted.get(streamId));
   faulted.delete(streamId);
 }

@@ -63,12 +63,17 @@ export class Poller {
   }
 }
 
-export function pollBody(config: Config, identity: Identity, instance: string, epoch: string, version: i64, counters: string): string {
+/** The members every data-plane call opens with: wireVersion, identity, instance (without the closing brace). */
+export function callerFields(identity: Identity, instance: string): string {
   let body = '{"wireVersion":' + WIRE_VERSION.toString();
   body += ',"identity":{"service":' + (identity.hasService ? jsonQuote(identity.service) : 'null');
   body += ',"namespace":' + (identity.hasNamespace ? jsonQuote(identity.namespace) : 'null');
   body += ',"pod":' + (identity.hasPod ? jsonQuote(identity.pod) : 'null') + '}';
-  body += ',"instance":' + jsonQuote(instance);
+  return body + ',"instance":' + jsonQuote(instance);
+}
+
+export function pollBody(config: Config, identity: Identity, instance: string, epoch: string, version: i64, counters: string): string {
+  let body = callerFields(identity, instance);
   body += ',"epoch":' + jsonQuote(epoch);
   body += ',"version":' + version.toString();
   body += ',"holdMs":' + config.pollHoldMs.toString();

@@ -27,12 +27,15 @@ import {
   countRuleSetUpdate,
   defineMetrics,
 } from './metrics';
-import { Poller, pollBody } from './poller';
+import { OutcomeTally } from './outcomes';
+import { callerFields, Poller, pollBody } from './poller';
+import { Reporter, reportTaken } from './reporter';
 import { Rule, RuleSet } from './ruleset';
 import { Stream } from './stream';
 import { jitter, startVm, vmTag } from './vm';
 
 const POLL_PATH = '/v1/dataplane/poll';
+const REPORT_PATH = '/v1/dataplane/report';
 const STATUS = String.UTF8.encode(':status');
 const tokenSlot = memory.data(4);
 
@@ -47,6 +50,10 @@ export class RootContext {
   readonly delays: DelayQueue = new DelayQueue();
   poller: Poller = new Poller(jitter);
   readonly tally: FaultTally = new FaultTally();
+  readonly outcomes: OutcomeTally = new OutcomeTally();
+  /** Configured with report_outcomes: every request's outcome is observed (read on the request path). */
+  observing: bool = false;
+  private readonly reporter: Reporter = new Reporter();
   /** When the control plane last answered (200 with a good set, or 304); -1 before the first answer. */
   private lastContactMs: i64 = -1;
   private leaseExpired: bool = false;
@@ -68,10 +75,12 @@ export class RootContext {
       // Fail open: Envoy keeps the filter and traffic flows untouched. Refusing (returning false) would,
       // with Istio's default FAIL_CLOSE, turn a typo in pluginConfig into 5xx for the whole workload.
       this.config = null;
+      this.observing = false;
       logError('invalid plugin configuration, passing all traffic untouched: ' + parsed.error);
       return true;
     }
     this.config = config;
+    this.observing = config.reportOutcomes;
     setDebug(config.debug);
     this.identity = readIdentity();
     const id = this.identity;
@@ -132,13 +141,48 @@ export class RootContext {
 
   /** Sends the stream's abort and counts it (the effective context must be the stream's). */
   sendAbort(stream: Stream): void {
-    if (sendAbort(stream)) this.countersOf(stream.rule).aborts++;
+    if (sendAbort(stream)) {
+      this.countersOf(stream.rule).aborts++;
+      stream.injected = true;
+    }
   }
 
   /** Resets the stream; the policy's counts take it as an abort (the caller got a failure, not the upstream's answer). */
   sendReset(stream: Stream): void {
     resetStream(stream);
     this.countersOf(stream.rule).aborts++;
+    stream.injected = true;
+  }
+
+  // ---- outcomes ---------------------------------------------------------------------------------
+
+  /** A stream ended: counted, and a report scheduled when none is (the timer may be off while a poll is held). */
+  observeEnd(streamId: u32, nowUs: i64, localReply: bool, faulted: bool): void {
+    this.outcomes.observeEnd(streamId, nowUs, localReply, faulted);
+    if (this.reporter.dueAtMs < 0 && !this.reporter.inFlight) {
+      const now = nowUs / 1000;
+      if (this.reporter.schedule(now)) this.rearm(now, false);
+    }
+  }
+
+  private report(now: i64): void {
+    const config = this.config;
+    if (config === null) return;
+    const body = String.UTF8.encode(callerFields(this.identity, this.instance) + ',"outcomes":' + this.outcomes.report() + '}');
+    const status = this.callControlPlane(config, REPORT_PATH, body, config.pollTimeoutMs < 10_000 ? config.pollTimeoutMs : 10_000);
+    if (status != Status.Ok) {
+      this.reporter.refused(now);
+      return;
+    }
+    this.reporter.sent(load<u32>(tokenSlot), now);
+  }
+
+  private handleReportResponse(now: i64, numHeaders: u32): void {
+    this.reporter.answered();
+    let status: i32 = 0;
+    if (numHeaders > 0 && fetchHeader(MapType.HttpCallResponseHeaders, STATUS)) status = I32.parseInt(fetchedString());
+    if (reportTaken(status)) this.outcomes.acknowledged();
+    if (this.outcomes.hasReport()) this.reporter.schedule(now);
   }
 
   /**
@@ -225,6 +269,8 @@ export class RootContext {
     this.releaseDue(now);
     const p = this.poller;
     if (this.config !== null && !p.inFlight && p.dueAtMs >= 0 && now >= p.dueAtMs) this.poll(now);
+    const r = this.reporter;
+    if (r.dueAtMs >= 0 && now >= r.dueAtMs) this.report(now);
     this.rearm(now, true);
   }
 
@@ -235,6 +281,8 @@ export class RootContext {
     if (this.config !== null && !p.inFlight && p.dueAtMs >= 0 && (next < 0 || p.dueAtMs < next)) next = p.dueAtMs;
     const lease = this.leaseDeadline();
     if (lease >= 0 && (next < 0 || lease < next)) next = lease;
+    const report = this.reporter.dueAtMs;
+    if (report >= 0 && (next < 0 || report < next)) next = report;
     if (next < 0) {
       if (this.tickPeriodMs != 0) {
         proxy_set_tick_period_milliseconds(0);
@@ -265,15 +313,26 @@ export class RootContext {
     const body = String.UTF8.encode(
       pollBody(config, this.identity, this.instance, set === null ? '' : set.epoch, set === null ? 0 : set.version, this.tally.report()),
     );
+    const status = this.callControlPlane(config, POLL_PATH, body, config.pollTimeoutMs);
+    if (status != Status.Ok) {
+      this.pollFailed(now, 'proxy_http_call refused with status ' + status.toString() + " (is cluster '" + config.cluster + "' defined?)");
+      return;
+    }
+    this.poller.started(load<u32>(tokenSlot), now);
+    logDebug('poll sent (epoch ' + (set === null ? '-' : set.epoch) + ', version ' + (set === null ? '0' : set.version.toString()) + ')');
+  }
+
+  /** POSTs `body` to the control plane's `path`; the call's token lands in tokenSlot. */
+  private callControlPlane(config: Config, path: string, body: ArrayBuffer, timeoutMs: i64): u32 {
     const headers = new PairsBuilder()
       .addString(':method', 'POST')
-      .addString(':path', POLL_PATH)
+      .addString(':path', path)
       .addString(':authority', config.authority)
       .addString('content-type', 'application/json');
     if (config.token.length > 0) headers.addString('authorization', 'Bearer ' + config.token);
     const pairs = headers.build();
     const cluster = String.UTF8.encode(config.cluster);
-    const status = proxy_http_call(
+    return proxy_http_call(
       changetype<usize>(cluster),
       cluster.byteLength,
       changetype<usize>(pairs),
@@ -282,15 +341,9 @@ export class RootContext {
       body.byteLength,
       0,
       0,
-      <u32>config.pollTimeoutMs,
+      <u32>timeoutMs,
       tokenSlot,
     );
-    if (status != Status.Ok) {
-      this.pollFailed(now, 'proxy_http_call refused with status ' + status.toString() + " (is cluster '" + config.cluster + "' defined?)");
-      return;
-    }
-    this.poller.started(load<u32>(tokenSlot), now);
-    logDebug('poll sent (epoch ' + (set === null ? '-' : set.epoch) + ', version ' + (set === null ? '0' : set.version.toString()) + ')');
   }
 
   private pollFailed(now: i64, reason: string): void {
@@ -310,6 +363,13 @@ export class RootContext {
   }
 
   onHttpCallResponse(token: u32, numHeaders: u32, bodySize: u32): void {
+    const r = this.reporter;
+    if (r.inFlight && token == r.token) {
+      const now = nowMs();
+      this.handleReportResponse(now, numHeaders);
+      this.rearm(now, false);
+      return;
+    }
     const p = this.poller;
     if (!p.inFlight || token != p.token) return;
     const now = nowMs();

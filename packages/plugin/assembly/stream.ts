@@ -13,6 +13,8 @@ export class Stream {
   responsePhase: bool = false;
   responseWaitMs: i64 = 0;
   responseDelayMs: i64 = 0;
+  /** HFI delayed, aborted or reset it (what the outcomes count as faulted). */
+  injected: bool = false;
   /** An abort status the request chose (faults/overrides.ts); 0 when none. */
   abortStatus: i32 = 0;
   /** A dry-run response-phase rule (faults/dry-run.ts): counted at the response, nothing done. */

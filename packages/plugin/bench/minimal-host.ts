@@ -16,6 +16,8 @@ const wasmApi = (
 ).WebAssembly;
 
 const enc = new TextEncoder();
+/** What every response carries here: the status the plugin's outcome observation reads. */
+const RESPONSE_HEADERS: [Uint8Array, Uint8Array][] = [[enc.encode(':status'), enc.encode('200')]];
 
 export class MinimalHost {
   exports!: Exports;
@@ -64,7 +66,7 @@ export class MinimalHost {
         proxy_get_header_map_value: (map: number, kp: number, kl: number, retPtr: number, retSize: number) => {
           if (map === 6) return this.give(enc.encode('200'), retPtr, retSize);
           const mem = this.bytes();
-          for (const [k, v] of this.requestHeaders) {
+          for (const [k, v] of map === 2 ? RESPONSE_HEADERS : this.requestHeaders) {
             if (k.length !== kl) continue;
             let same = true;
             for (let i = 0; i < kl && same; i++) same = mem[kp + i] === k[i];

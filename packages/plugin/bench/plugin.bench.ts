@@ -1,6 +1,7 @@
 // Per-request cost of the plugin's on_request_headers with 0/10/100/1,000 rules, matching and not,
 // beside an empty filter (the floor); 100 rules of the issue-14 kinds (jitter, log-normal, limits, reset);
-// the cost of a response whose request no rule faulted; one figure through the full test host; memory with 1,000 rules.
+// the cost of a response whose request no rule faulted; the cost of observing outcomes (a whole stream with
+// report_outcomes on and off, alternating batches); one figure through the full test host; memory with 1,000 rules.
 // Run: npm run bench -w @hfi/plugin   (records go to docs/benchmarks/plugin.md)
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -82,12 +83,41 @@ function measure(fn: () => void, batches = 25, perBatch = 20_000): number {
   return samples[Math.floor(samples.length / 2)]!;
 }
 
-async function pluginWith(n: number, newKinds = false): Promise<{ host: MinimalHost; jsonBytes: number }> {
+/** Medians of `a` and `b` measured in alternating batches, so that both see the same machine load. */
+function measurePair(a: () => void, b: () => void, batches = 25, perBatch = 20_000): [number, number] {
+  for (let i = 0; i < perBatch; i++) a(), b();
+  const samples: [number[], number[]] = [[], []];
+  for (let k = 0; k < batches; k++) {
+    [a, b].forEach((fn, which) => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < perBatch; i++) fn();
+      samples[which]!.push(Number(process.hrtime.bigint() - t0) / perBatch);
+    });
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return [median(samples[0]), median(samples[1])];
+}
+
+async function pluginWith(n: number, newKinds = false, config = CONFIG): Promise<{ host: MinimalHost; jsonBytes: number }> {
   const host = new MinimalHost();
   await host.load(pluginWasm);
   const json = ruleSetJson(n, newKinds);
-  host.configure(CONFIG, json);
+  host.configure(config, json);
   return { host, jsonBytes: json.length };
+}
+
+/** One unfaulted request's whole stream: what every request pays, observed or not. */
+function streamLifecycle(host: MinimalHost): () => void {
+  host.setRequest([[':method', 'GET'], [':path', '/nomatch/path'], ...HEADERS]);
+  let id = 10;
+  return () => {
+    id++;
+    host.call('proxy_on_context_create', id, 1);
+    host.call('proxy_on_request_headers', id, 7, 1);
+    host.call('proxy_on_response_headers', id, 3, 1);
+    host.call('proxy_on_done', id);
+    host.call('proxy_on_delete', id);
+  };
 }
 
 async function main(): Promise<void> {
@@ -147,6 +177,17 @@ async function main(): Promise<void> {
   const response = measure(() => kinds.call('proxy_on_response_headers', 2, 3, 1));
   rows.push(['a response of an unfaulted request (on_response_headers)', '100', response.toFixed(0)]);
 
+  // Outcome observation (docs/outcomes.md): the same stream with report_outcomes on and off, in one run.
+  const { host: observed } = await pluginWith(100);
+  const { host: unobserved } = await pluginWith(
+    100,
+    false,
+    JSON.stringify({ control_plane_cluster: 'hfi-control-plane', report_outcomes: false }),
+  );
+  const [withOutcomes, withoutOutcomes] = measurePair(streamLifecycle(observed), streamLifecycle(unobserved));
+  rows.push(['100 rules, no match, whole stream, outcomes observed', '100', withOutcomes.toFixed(0)]);
+  rows.push(['100 rules, no match, whole stream, report_outcomes: false', '100', withoutOutcomes.toFixed(0)]);
+
   const { host: big, jsonBytes } = await pluginWith(1000);
   const memoryBytes = big.exports.memory.buffer.byteLength;
   // An update holds the old set while the new one loads (a failed load must keep it).
@@ -193,6 +234,10 @@ async function main(): Promise<void> {
   );
   console.log(
     `goal: a response with no response-phase rule adds <= 300 ns: ${response.toFixed(0)} ns in on_response_headers (${(response / 300).toFixed(2)} of budget; response-phase rules in the set, none for this request)`,
+  );
+  const observation = withOutcomes - withoutOutcomes;
+  console.log(
+    `goal: observing a request's outcome costs <= 300 ns: ${observation.toFixed(0)} ns (${withOutcomes.toFixed(0)} - ${withoutOutcomes.toFixed(0)}; ${(observation / 300).toFixed(2)} of budget)`,
   );
   console.log(
     `linear memory with 1,000 rules loaded (rule set JSON ${jsonBytes} bytes): ${memoryBytes} bytes (goal <= 1 MiB: ${(memoryBytes / 1048576).toFixed(2)} of budget)`,

@@ -15,6 +15,8 @@ export class ScriptedControlPlane {
   host: TestHost | undefined;
 
   readonly handler = (request: HttpCallRequest): HttpCallResult => {
+    // Outcome reports go beside the polls (docs/outcomes.md): taken, and not part of the script.
+    if (request.path === '/v1/dataplane/report') return { status: 204 };
     this.polls.push({ atMs: this.host?.now() ?? T0, body: JSON.parse(decoder.decode(request.body)) });
     return this.script.shift() ?? this.idle;
   };

@@ -79,9 +79,9 @@ test('no start section: top-level code runs from _initialize, when Envoy has a V
   assert.equal(surface.hasStartSection, false);
 });
 
-test('the module is smaller than 64 KiB', () => {
+test('the module is within its 80 KB budget (docs/benchmarks.md)', () => {
   const size = statSync(pluginWasmPath).size;
-  assert.ok(size < 64 * 1024, `hfi-fault-filter.wasm is ${size} bytes`);
+  assert.ok(size < 80 * 1000, `hfi-fault-filter.wasm is ${size} bytes`);
 });
 
 test('wasm-objdump (wabt) agrees on the import list', () => {

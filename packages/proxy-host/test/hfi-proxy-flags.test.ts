@@ -65,7 +65,7 @@ test('a data-plane token an HTTP header cannot carry: hfi-proxy refuses it at st
 
 test('--plugin-config is checked against the PluginConfig schema: an unknown key or a bad value exits 2 naming it', () => {
   for (const [config, reason] of [
-    ['{"poll_hold":30}', /--plugin-config: poll_hold: unknown field \(the plugin reads control_plane_cluster, .*debug\)/],
+    ['{"poll_hold":30}', /--plugin-config: poll_hold: unknown field \(the plugin reads control_plane_cluster, .*debug, report_outcomes\)/],
     ['{"poll_hold_sec":900}', /--plugin-config: poll_hold_sec: expected number to be less or equal to 300, found number 900/],
     ['{"debug":"yes"}', /--plugin-config: debug: expected boolean, found string "yes"/],
     ['[1]', /--plugin-config: expected a JSON object/],

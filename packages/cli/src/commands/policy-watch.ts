@@ -3,6 +3,7 @@
 import { type CompiledRuleSet, HfiUnreachableError } from '@hfi/client';
 import { Command } from 'commander';
 import { CliContext, type CliIo } from '../context.js';
+import { sleep } from '../sleep.js';
 
 const RECONNECT_MS = 1000;
 
@@ -98,16 +99,4 @@ export function summariseRuleSet(set: CompiledRuleSet, at: string, previous?: Po
     if (changes.length > 0) line += ` [${changes.join('; ')}]`;
   }
   return { line, versions };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -45,6 +45,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'policies', description: 'FaultInjectionPolicy documents and their status' },
         { name: 'halts', description: 'the kill switch: halt every fault, or those of one selector, until resumed' },
         { name: 'distribution', description: 'compiled rule sets, the data-plane long-poll and the SSE stream' },
+        { name: 'outcomes', description: 'traffic outcomes per workload, as the data planes observe them' },
         { name: 'health', description: 'liveness, readiness, metrics, this document' },
       ],
     },

@@ -42,6 +42,7 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const poll = pollFrom(request.body);
         ctx.dataPlanes.record(poll);
+        ctx.outcomes.seen(poll.instance, poll.identity);
         // Recorded on receipt: any answer acknowledges the delta, and a resend of the same seq is not counted again.
         const counters = readCounterReport(poll.counters);
         if (counters.report) ctx.faults.record(poll.instance, counters.report);
