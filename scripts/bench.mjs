@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 
 const only = process.argv.slice(2);
-const workspaces = ['@hfi/policy', '@hfi/control-plane', '@hfi/plugin', '@hfi/proxy-host', '@hfi/cli', '@hfi/recommender'];
+const workspaces = ['@hfi/policy', '@hfi/control-plane', '@hfi/plugin', '@hfi/proxy-host', '@hfi/cli', '@hfi/recommender', '@hfi/e2e'];
 let failed = false;
 for (const ws of workspaces) {
   if (only.length > 0 && !only.some((o) => ws.includes(o))) continue;
