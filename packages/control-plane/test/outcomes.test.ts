@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LATENCY_BUCKET_BOUNDS_US, LATENCY_BUCKETS, type OutcomeReport } from '@hfi/api';
+import { LATENCY_BUCKET_BOUNDS_US, LATENCY_BUCKETS, LIMITS, type OutcomeReport } from '@hfi/api';
 import type { FastifyInstance } from 'fastify';
 import { OutcomeAggregator } from '../src/telemetry/outcome-aggregator.js';
 import { WorkloadOutcomes } from '../src/telemetry/workload-outcomes.js';
@@ -105,6 +105,22 @@ describe('outcome reports and /v1/workloads', () => {
       400,
       'a body without its fields is refused',
     );
+  });
+
+  test('a report body is read as plain JSON: a key given twice is taken (the last wins), nesting beyond the limit is 400', async () => {
+    const text = JSON.stringify(reportBody('twice-1/vm1', 'twice', outcomes(1, { ok: 4 })));
+    const twice = await call('POST', '/v1/dataplane/report', {
+      body: `{"instance": "ignored", ${text.slice(1)}`,
+      contentType: 'application/json',
+    });
+    assert.equal(twice.status, 204);
+    const listed = (await workloads()).items.find((w: { service: string }) => w.service === 'twice');
+    assert.equal(listed?.requests, 4, 'the later "instance" was read and the report counted');
+    const depth = LIMITS.nestingDepth + 1;
+    const deep = `${text.slice(0, -1)}, "extra": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const refused = await call('POST', '/v1/dataplane/report', { body: deep, contentType: 'application/json' });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json().code, 'HFI_MALFORMED_BODY');
   });
 
   test('per-workload gauges on /v1/metrics', async () => {

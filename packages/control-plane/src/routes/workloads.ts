@@ -13,7 +13,9 @@ export function workloadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/dataplane/report',
       {
-        config: { access: 'dataplane' },
+        // Read by JSON.parse after the nesting check (plainJson), like the poll: every data plane reports
+        // every 2 s, more bodies than polls, and a key given twice changes only that report.
+        config: { access: 'dataplane', plainJson: true },
         schema: {
           operationId: 'reportOutcomes',
           summary: 'Data-plane report: the traffic outcomes observed since the last acknowledged report (docs/outcomes.md)',
