@@ -53,7 +53,7 @@ test('a candidate decodes to the route, fault and percentage it names', () => {
   assert.deepEqual(policy.spec.selector, { service: 'catalog', namespace: 'demo' });
   assert.deepEqual(policy.spec.rules[0], {
     match: { path: { exact: '/catalog/items' }, method: { exact: 'GET' } },
-    fault: { percentage: 80, delay: { fixed_delay_ms: 412 }, start_delay_ms: 0, duration_seconds: 30 },
+    fault: { percentage: 80, delay: { fixed_delay_ms: 412 }, start_delay_ms: 0, duration_seconds: 8 },
   });
   const any = policyForCandidate(
     space,
