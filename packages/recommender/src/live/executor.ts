@@ -24,8 +24,8 @@ export interface LiveExecutorOptions {
 
 /** Ends the window this long before the policy's earliest possible expiry, so the last second is still faulted. */
 const EXPIRY_MARGIN_MS = 500;
-/** The quiet read between trials: one report interval for the last trial's reports to arrive, then this window. */
-const QUIET_WINDOW_S = 2;
+/** The quiet read between trials: one report interval for the last trial's reports to arrive, then this window (two reports of each data plane). */
+const QUIET_WINDOW_S = 4;
 const DEFAULT_MIN_REQUESTS = 10;
 /** Apply and propagate (~1 s), one report interval, a window of at least 1 s, the margin. */
 const MIN_LIVE_TRIAL_SECONDS = Math.ceil((1000 + OUTCOME_REPORT_INTERVAL_MS + 1000 + EXPIRY_MARGIN_MS) / 1000);
