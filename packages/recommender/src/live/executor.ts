@@ -79,8 +79,13 @@ export class LiveExecutor implements TrialExecutor {
   async apply(policy: FaultInjectionPolicy): Promise<void> {
     const writtenFromMs = this.clock.now();
     const fault = await this.client.inject(policy, { appliedTimeoutMs: this.options.appliedTimeoutMs ?? 15_000 });
-    this.applied.set(policy.metadata.name, { fault, writtenFromMs, inForceAtMs: writtenFromMs });
-    await fault.applied();
+    try {
+      await fault.applied();
+    } catch (error) {
+      // Written but not in force everywhere: the runner deletes only what apply() reported applied, so delete it here.
+      await this.delete(policy.metadata.name).catch(() => undefined);
+      throw error;
+    }
     this.applied.set(policy.metadata.name, { fault, writtenFromMs, inForceAtMs: this.clock.now() });
   }
 
