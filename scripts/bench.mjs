@@ -6,7 +6,10 @@ import { spawnSync } from 'node:child_process';
 
 const only = process.argv.slice(2);
 const benches = [
-  ...['@hfi/policy', '@hfi/control-plane', '@hfi/plugin', '@hfi/proxy-host', '@hfi/cli', '@hfi/recommender'].map((ws) => [ws, 'bench']),
+  ...['@hfi/policy', '@hfi/control-plane', '@hfi/plugin', '@hfi/proxy-host', '@hfi/cli', '@hfi/recommender', '@hfi/e2e'].map((ws) => [
+    ws,
+    'bench',
+  ]),
   ['@hfi/recommender', 'bench:mesh'],
 ];
 let failed = false;

@@ -5,12 +5,14 @@ import { StoredHalt } from './halt.js';
 import { API_LIMITS } from './limits.js';
 import { Selector, StoredPolicy } from './policy.js';
 import { CLOSED, listOf, ref } from './schema.js';
+import { StoredTrip } from './stop-conditions.js';
 
 /**
  * What changed. create, update, delete: a policy write; halt (also a re-halt updating the reason), resume: a
- * halt written or removed; expire: a policy's last rule ended (nothing is written: its phase changed).
+ * halt written or removed, or a stopped policy resumed (`policy` set); expire: a policy's last rule ended
+ * (nothing is written: its phase changed); trip: a stop condition stopped a policy (actor "system").
  */
-export const AUDIT_KINDS = ['create', 'update', 'delete', 'halt', 'resume', 'expire'] as const;
+export const AUDIT_KINDS = ['create', 'update', 'delete', 'halt', 'resume', 'expire', 'trip'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 const AuditKindSchema = Type.Union(
@@ -18,28 +20,33 @@ const AuditKindSchema = Type.Union(
   { description: AUDIT_KINDS.join(', ') },
 );
 
-/** The actor of changes no token made: expiry. */
+/** The actor of changes no token made: expiry, stop conditions tripping. */
 export const SYSTEM_ACTOR = 'system';
 /** The actor of changes made on a server that runs open (no token configured). */
 export const ANONYMOUS_ACTOR = 'anonymous';
 
-const storedOrNull = (description: string) => Type.Union([ref(StoredPolicy), ref(StoredHalt), Type.Null()], { description });
+const storedOrNull = (description: string) =>
+  Type.Union([ref(StoredPolicy), ref(StoredHalt), ref(StoredTrip), Type.Null()], { description });
 
 export const AuditEntry = Type.Object(
   {
     id: Type.String({ description: 'unique and stable; opaque' }),
     at: Type.String({ description: 'ISO-8601: when the change was made (for expire: when the policy ended)' }),
     actor: Type.String({
-      description: `the name of the token that made the change; "${ANONYMOUS_ACTOR}" on an open server, "${SYSTEM_ACTOR}" for expiry`,
+      description: `the name of the token that made the change; "${ANONYMOUS_ACTOR}" on an open server, "${SYSTEM_ACTOR}" for expiry and stop conditions`,
     }),
     kind: AuditKindSchema,
-    policy: Type.Optional(Type.String({ description: 'the policy changed (create, update, delete, expire)' })),
+    policy: Type.Optional(
+      Type.String({ description: 'the policy changed (create, update, delete, expire, trip; resume of a stopped policy)' }),
+    ),
     selector: Type.Optional(Selector),
     version: Type.Optional(
       Type.String({ description: 'the store revision the change was written at (absent for expire, which writes nothing)' }),
     ),
-    before: storedOrNull('the stored policy or halt before the change; null when there was none'),
-    after: storedOrNull('the stored policy or halt after the change (for expire: the policy that ended); null when it is gone'),
+    before: storedOrNull('the stored policy, halt or trip before the change; null when there was none'),
+    after: storedOrNull(
+      'the stored policy, halt or trip after the change (for expire: the policy that ended; for trip: the trip); null when it is gone',
+    ),
   },
   { ...CLOSED, $id: 'AuditEntry', description: 'One change to a policy or a halt.' },
 );

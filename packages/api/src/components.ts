@@ -11,6 +11,7 @@ import { PluginConfig } from './plugin-config.js';
 import { FaultInjectionPolicy, PolicyDocument, StoredPolicy } from './policy.js';
 import { DeletedSkippedKey } from './skipped-key.js';
 import { AppliedPolicy, PolicyList, PolicyStatus, PolicyStatusItem, PolicyStatusList, PolicyWithStatus } from './status.js';
+import { HaltReason, StoredTrip } from './stop-conditions.js';
 import { CompiledRuleSet } from './wire.js';
 
 export const COMPONENT_SCHEMAS: readonly TSchema[] = [
@@ -30,6 +31,8 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   HaltList,
   HaltRequestBody,
   Resumed,
+  HaltReason,
+  StoredTrip,
   AuditEntry,
   AuditList,
   CompiledRuleSet,

@@ -8,7 +8,7 @@ export * from './outcome-buckets.js';
  * The newest wire version this code speaks. A rule set carries the lowest version that expresses all its rules
  * (docs/wire-format.md "Wire versions"), so a set of plain delay/abort rules stays version 1.
  */
-export const WIRE_VERSION = 2 as const;
+export const WIRE_VERSION = 3 as const;
 
 /** Entries of a compiled delay distribution's quantile table (docs/wire-format.md "Delay distributions"). */
 export const DELAY_TABLE_SIZE = 256;
@@ -22,3 +22,9 @@ export type DelayQuantile = keyof typeof DELAY_QUANTILES;
  * is wire version 2 (docs/wire-format.md "Wire versions"). Each is absent from rules that do not use it.
  */
 export const WIRE_V2_RULE_FIELDS = ['delayDistribution', 'limit', 'reset', 'phase', 'responseStatus', 'overrides', 'windows'] as const;
+
+/**
+ * Compiled-rule fields a version-2 data plane would skip and so misapply the rule (it would inject a dry run's
+ * faults for real): a rule set with any of them is wire version 3. Each is absent from rules that do not use it.
+ */
+export const WIRE_V3_RULE_FIELDS = ['dryRun'] as const;

@@ -12,7 +12,11 @@ export const FaultCounts = Type.Object({ aborts: Count, delays: Count }, CLOSED)
 export type FaultCounts = Static<typeof FaultCounts>;
 
 /** A rule's counts in a report; a count left out is 0. */
-export const RuleCounts = Type.Object({ aborts: Type.Optional(Count), delays: Type.Optional(Count) });
+export const RuleCounts = Type.Object({
+  aborts: Type.Optional(Count),
+  delays: Type.Optional(Count),
+  wouldInject: Type.Optional(Type.Integer({ ...COUNT, description: 'requests a dry-run rule picked and let pass' })),
+});
 export type RuleCounts = Static<typeof RuleCounts>;
 
 /** A report's own fields, without its rules: what must hold for any of it to be counted. */
@@ -24,6 +28,7 @@ export const CounterReportTotals = Type.Object({
   }),
   aborts: Type.Optional(Type.Integer({ ...COUNT, description: 'the sum over rules' })),
   delays: Type.Optional(Type.Integer({ ...COUNT, description: 'the sum over rules' })),
+  wouldInject: Type.Optional(Type.Integer({ ...COUNT, description: 'the sum over rules' })),
 });
 
 export const CounterReport = Type.Object(

@@ -21,5 +21,6 @@ export * from './requests.js';
 export { ref } from './schema.js';
 export * from './skipped-key.js';
 export * from './status.js';
+export * from './stop-conditions.js';
 export { type Checker, compileChecker } from './validation.js';
 export * from './wire.js';

@@ -46,6 +46,14 @@ export const LIMITS = {
   scheduleHorizonMs: 24 * 3_600_000,
   /** The control plane recomputes scheduled policies' windows, and republishes, at every multiple of this. */
   scheduleStepMs: 3_600_000,
+  /** spec.stopWhen: conditions per policy (and in the server's default guard). */
+  stopConditionsPerPolicy: 8,
+  /** A stop condition's window: at least the time outcomes take to arrive, at most what the control plane keeps. */
+  stopWindowMinMs: 5_000,
+  stopWindowMaxMs: 600_000,
+  stopWindowDefaultMs: 30_000,
+  stopMinRequestsMax: 1_000_000,
+  stopMinRequestsDefault: 20,
   priorityMin: -1000,
   priorityMax: 1000,
   /** metadata.version as a client may send it back (the server assigns store revisions). */

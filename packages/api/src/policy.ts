@@ -13,6 +13,10 @@ import { ResetFault } from './faults/reset.js';
 import { PolicySchedule, PolicyScheduleInput } from './faults/schedule.js';
 import { LIMITS } from './limits.js';
 import { CLOSED } from './schema.js';
+import { Selector, SelectorInput } from './selector.js';
+import { StopWhen, StopWhenInput } from './stop-conditions.js';
+
+export { Selector, SelectorInput };
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const HTTP_STATUS = { minimum: 200, maximum: 599 } as const;
@@ -103,15 +107,6 @@ export const Rule = Type.Object(
 );
 export type Rule = Static<typeof Rule>;
 
-export const Selector = Type.Object(
-  {
-    service: Type.String({ maxLength: 63, description: '"*" means every service' }),
-    namespace: Type.String({ maxLength: 63, description: '"*" means every namespace' }),
-  },
-  CLOSED,
-);
-export type Selector = Static<typeof Selector>;
-
 const PolicyName = Type.String({ maxLength: LIMITS.nameMaxLength, pattern: DNS_LABEL, description: 'a DNS-1123 label' });
 const Labels = Type.Record(Type.String(), Type.String({ maxLength: 63 }), { maxProperties: LIMITS.labelsMax });
 const ServerVersion = Type.String({
@@ -131,6 +126,11 @@ const metadataFields = {
 export const PolicyMetadata = Type.Object(metadataFields, CLOSED);
 export type PolicyMetadata = Static<typeof PolicyMetadata>;
 
+const DryRun = Type.Literal(true, {
+  description:
+    'canonical form: present (true) only for a dry run: data planes match and draw as usual but inject nothing, and count what they would have injected (status.wouldInject)',
+});
+
 export const PolicySpec = Type.Object(
   {
     selector: Selector,
@@ -138,6 +138,8 @@ export const PolicySpec = Type.Object(
     rules: Type.Array(Rule, { minItems: 1, maxItems: LIMITS.rulesPerPolicy, description: 'the first match decides' }),
     requestOverrides: Type.Optional(RequestOverrides),
     schedule: Type.Optional(PolicySchedule),
+    dryRun: Type.Optional(DryRun),
+    stopWhen: Type.Optional(StopWhen),
   },
   CLOSED,
 );
@@ -195,15 +197,6 @@ const FaultInput = Type.Object(
   { ...CLOSED, description: 'needs a delay, an abort, or both; percentage defaults to 100' },
 );
 
-const SelectorField = Type.String({ maxLength: 63, description: '"*", "" or absent: any' });
-
-/** A selector as users write it (a policy's, a halt's): a field left out, "*" or "" means any. */
-export const SelectorInput = Type.Union([
-  Type.Object({ service: Type.Optional(SelectorField), namespace: Type.Optional(SelectorField) }, CLOSED),
-  Type.Literal('*'),
-  Type.Literal(''),
-]);
-
 export const PolicyDocument = Type.Object(
   {
     apiVersion: Type.Optional(Type.Literal('v1')),
@@ -244,6 +237,8 @@ export const PolicyDocument = Type.Object(
         ),
         requestOverrides: Type.Optional(RequestOverridesInput),
         schedule: Type.Optional(PolicyScheduleInput),
+        stopWhen: Type.Optional(StopWhenInput),
+        dryRun: Type.Optional(Type.Boolean({ description: 'true: match and draw, inject nothing, count what would have been injected' })),
       },
       CLOSED,
     ),

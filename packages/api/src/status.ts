@@ -3,12 +3,13 @@ import { type Static, Type } from '@sinclair/typebox';
 import { PolicyHalt } from './halt.js';
 import { FaultInjectionPolicy, StoredPolicy } from './policy.js';
 import { CLOSED, listOf, Nullable, ref } from './schema.js';
+import { HaltReason } from './stop-conditions.js';
 
 export const PolicyPhase = Type.Union(
   [Type.Literal('Pending'), Type.Literal('Active'), Type.Literal('Scheduled'), Type.Literal('Expired'), Type.Literal('Halted')],
   {
     description:
-      'Expired: every rule ended; Halted: an active halt covers its whole scope; Active: a targeted data plane holds the latest write (and a scheduled policy is in a window); Scheduled: the same, between two windows (status.nextWindowAt); else Pending',
+      'Expired: every rule ended; Halted: an active halt covers its whole scope, or a stop condition stopped it (haltReason); Active: a targeted data plane holds the latest write (and a scheduled policy is in a window); Scheduled: the same, between two windows (status.nextWindowAt); else Pending',
   },
 );
 export type PolicyPhase = Static<typeof PolicyPhase>;
@@ -27,7 +28,15 @@ export const PolicyStatus = Type.Object(
     ruleFaults: Type.Array(Type.Object(Faults.properties, CLOSED), {
       description: "per rule of the policy's spec, by index: the faults injected for that rule index, summed over data planes",
     }),
+    wouldInject: Type.Integer({
+      minimum: 0,
+      description:
+        'requests a dry run (spec.dryRun) picked for a fault and let pass, summed over data planes; 0 for a policy never run dry',
+    }),
+    ruleWouldInject: Type.Array(Count, { description: "the same per rule of the policy's spec, by index" }),
     halts: Type.Array(PolicyHalt, { description: 'the active halts that stop this policy on all or part of the data planes it selects' }),
+    // Present while a stop condition has stopped this version of the policy (phase Halted): which one, and what it saw.
+    haltReason: Type.Optional(ref(HaltReason)),
     nextWindowAt: Type.Optional(
       Nullable(
         Type.String({
@@ -64,6 +73,7 @@ export const PolicyStatusItem = Type.Object(
     targetedDataPlanes: PolicyStatus.properties.targetedDataPlanes,
     appliedDataPlanes: PolicyStatus.properties.appliedDataPlanes,
     faults: Faults,
+    wouldInject: PolicyStatus.properties.wouldInject,
   },
   { ...CLOSED, $id: 'PolicyStatusItem' },
 );

@@ -2,7 +2,7 @@
 // own streaming JSON reader; the numbers it must agree on (WIRE_VERSION, DATA_PLANE_LIMITS) reach it as
 // generated AssemblyScript constants.
 import { type Static, Type } from '@sinclair/typebox';
-import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './constants.js';
+import { WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from './constants.js';
 import { CompiledDelayDistribution } from './faults/delay.js';
 import { CompiledLimit } from './faults/limit.js';
 import { CompiledOverrides } from './faults/overrides.js';
@@ -12,7 +12,7 @@ import { CompiledWindows } from './faults/schedule.js';
 import { Halt } from './halt.js';
 import { CLOSED, Nullable, ref } from './schema.js';
 
-export { WIRE_V2_RULE_FIELDS, WIRE_VERSION };
+export { WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION };
 
 /** A DFA over bytes (input bytes are read as Latin-1 code units 0-255). */
 export const CompiledDfa = Type.Object(
@@ -81,6 +81,8 @@ export const CompiledRule = Type.Object(
     responseStatus: Type.Optional(CompiledResponseStatus),
     overrides: Type.Optional(CompiledOverrides),
     windows: Type.Optional(CompiledWindows),
+    // Wire version 3: present only when used (WIRE_V3_RULE_FIELDS).
+    dryRun: Type.Optional(Type.Literal(true, { description: 'match and draw as usual, inject nothing, count the request in wouldInject' })),
   },
   CLOSED,
 );
@@ -91,7 +93,8 @@ export const CompiledRuleSet = Type.Object(
     wireVersion: Type.Integer({
       minimum: 1,
       maximum: WIRE_VERSION,
-      description: 'the lowest version that expresses every rule of the set (2 when a rule has a field of WIRE_V2_RULE_FIELDS)',
+      description:
+        'the lowest version that expresses every rule of the set (3 when a rule has a field of WIRE_V3_RULE_FIELDS, else 2 when one has a field of WIRE_V2_RULE_FIELDS)',
     }),
     epoch: Type.String({ description: "the store's history: a data plane holding another epoch's version takes any version" }),
     version: Type.Integer({ minimum: 0, description: 'grows with every change within one epoch (etcd: the store revision)' }),

@@ -12,6 +12,7 @@ import { policyDescribeCommand } from './commands/policy-describe.js';
 import { policyGetCommand } from './commands/policy-get.js';
 import { policyHistoryCommand } from './commands/policy-history.js';
 import { policyListCommand } from './commands/policy-list.js';
+import { policyResumeCommand } from './commands/policy-resume.js';
 import { policyValidateCommand } from './commands/policy-validate.js';
 import { policyWatchCommand } from './commands/policy-watch.js';
 import { resumeCommand } from './commands/resume.js';
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(policyListCommand(io))
     .addCommand(policyDescribeCommand(io))
     .addCommand(policyDeleteCommand(io))
+    .addCommand(policyResumeCommand(io))
     .addCommand(policyValidateCommand(io))
     .addCommand(policyWatchCommand(io))
     .addCommand(policyHistoryCommand(io));

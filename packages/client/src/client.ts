@@ -170,6 +170,14 @@ export class HfiClient {
     return this.transport.json('DELETE', `/v1/policies/${encodeURIComponent(name)}`);
   }
 
+  /**
+   * POST /v1/policies/{name}/resume: resumes a policy a stop condition stopped (phase Halted, status.haltReason);
+   * HFI_NOT_FOUND when there is no such policy or it is not stopped.
+   */
+  resumePolicy(name: string): Promise<PolicyWithStatus> {
+    return this.transport.json('POST', `/v1/policies/${encodeURIComponent(name)}/resume`);
+  }
+
   /** GET /v1/policies/status: the status of every policy. */
   async policyStatuses(): Promise<PolicyStatusItem[]> {
     return (await this.transport.json<PolicyStatusList>('GET', '/v1/policies/status')).items;

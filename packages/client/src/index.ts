@@ -12,6 +12,7 @@ export type {
   ErrorDetail,
   FaultInjectionPolicy,
   Halt,
+  HaltReason,
   Health,
   PolicyDocument,
   PolicyHalt,
@@ -22,6 +23,7 @@ export type {
   Ready,
   StoredHalt,
   StoredPolicy,
+  StoredTrip,
   Workload,
   WorkloadList,
 } from '@hfi/api';

@@ -29,6 +29,8 @@ import { policyRoutes } from './routes/policies.js';
 import { ruleSetRoutes } from './routes/ruleset.js';
 import { defaultUiDir, uiRoutes } from './routes/ui.js';
 import { workloadRoutes } from './routes/workloads.js';
+import { StopConditionEvaluator } from './stop-conditions/evaluator.js';
+import { figuresOfOutcomes, type WorkloadFigures } from './stop-conditions/workload-figures.js';
 import { EtcdPolicyStore } from './store/etcd.js';
 import { MemoryPolicyStore } from './store/memory.js';
 import type { PolicyStore } from './store/types.js';
@@ -65,6 +67,10 @@ export interface BuildOptions {
   dataPlaneForgetAfterMs?: number;
   /** The dashboard's built files; @hfi/dashboard's dist/ui by default. */
   uiDir?: string;
+  /** Where stop conditions read the traffic's figures instead of the outcomes the data planes report (tests). */
+  workloadFigures?: WorkloadFigures;
+  /** How often stop conditions are judged (tests). */
+  stopConditionIntervalMs?: number;
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
@@ -159,6 +165,19 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   const halts = new HaltService({ store, hub, clock });
   const audit = new AuditService({ store, hub, clock, retention: config.audit });
+  const stopErrorLog = new ThrottledErrorLog(log, clock, 'storing a stop condition trip failed');
+  const stopConditions = new StopConditionEvaluator({
+    hub,
+    store,
+    clock,
+    figures: options.workloadFigures ?? figuresOfOutcomes(figures),
+    defaultGuard: config.defaultGuard,
+    onTrip: (trip) => {
+      metrics.stopConditionTrips.inc({ source: trip.reason.source });
+      log.warn({ policy: trip.policy, version: trip.policyVersion, reason: trip.reason }, 'policy stopped by a stop condition');
+    },
+    onError: (error) => stopErrorLog.report('trip', error),
+  });
   const longPolls = new LongPolls(hub, (err) => log.error({ err }, 'answering a held poll failed'));
   const streams = new RuleSetStreams(hub, {
     bufferSize: config.watchBufferSize,
@@ -274,6 +293,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     hub.flush();
     sharedFaults?.start();
     sharedOutcomes?.start();
+    stopConditions.start(options.stopConditionIntervalMs);
   });
   // Data planes not seen for a while are forgotten even when nothing reads the registry (reads forget
   // too), so that it stays bounded while pods come and go. Phases need no sweep: they are computed when
@@ -297,6 +317,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onClose', async () => {
     clearInterval(staleDataPlaneSweep);
     await sharedOutcomes?.stop();
+    await stopConditions.stop();
     // Hands the faults this replica counted on to the others, before its lease (and its summary) goes.
     await sharedFaults?.retire().catch((error: unknown) => replicaErrorLog.report('retire', error));
     await store.close();

@@ -116,6 +116,12 @@ export function createMetrics(sources: MetricSources) {
       help: 'Data-plane instances forgotten because the registry was full (MAX_DATA_PLANES); their polls are still answered',
       registers,
     }),
+    stopConditionTrips: new Counter({
+      name: 'hfi_control_plane_stop_condition_trips_total',
+      help: 'Policies this replica stopped because a stop condition held, by source (stopWhen, defaultGuard)',
+      labelNames: ['source'] as const,
+      registers,
+    }),
     skippedStoreKeys: new Gauge({
       name: 'hfi_control_plane_store_skipped_keys',
       help: 'Store keys whose values are not valid policies or halts (skipped by every replica; listed in /ready)',

@@ -123,6 +123,20 @@ export class PolicyService {
     return deleted;
   }
 
+  /**
+   * Resumes a policy a stop condition stopped: its trip removed, its rules back in the rule set. HFI_NOT_FOUND
+   * when the policy does not exist or is not stopped (a halt is resumed with DELETE /v1/halt).
+   */
+  async resume(name: string, actor: string): Promise<StoredPolicy> {
+    const policy = this.get(name);
+    if (!this.o.hub.trip(name)) {
+      throw new HfiError('HFI_NOT_FOUND', `policy "${name}" is not stopped by a stop condition (halts are resumed with DELETE /v1/halt)`);
+    }
+    const removed = await this.o.store.deleteTrip(name, { nowMs: this.o.clock.now(), actor });
+    if (removed) await this.o.hub.waitForRevision(removed.revision, READ_YOUR_WRITE_MS);
+    return this.o.hub.policy(name) ?? policy;
+  }
+
   list(): StoredPolicy[] {
     return this.o.hub.policies();
   }
@@ -146,8 +160,10 @@ export class PolicyService {
         const scope = haltScope(halt, policy.spec.selector);
         if (scope !== 'none') halts.push({ ...halt, scope });
       }
-      const halted = halts.some((halt) => halt.scope === 'whole');
       const stored = isStored(policy) ? policy : undefined;
+      const trip = stored ? this.o.hub.trip(stored.metadata.name) : undefined;
+      const halted =
+        halts.some((halt) => halt.scope === 'whole') || (trip !== undefined && trip.policyVersion === stored?.metadata.version);
       const writtenAt = stored ? Number(stored.metadata.version) : Infinity;
       let targeted = 0;
       let applied = 0;
@@ -176,9 +192,9 @@ export class PolicyService {
         expiresAt: window && window.expiresAtMs > 0 ? iso(window.expiresAtMs) : null,
         targetedDataPlanes: targeted,
         appliedDataPlanes: applied,
-        faults: { ...this.o.faults.policyTotals(policy.metadata.name) },
-        ruleFaults: this.o.faults.ruleTotals(policy.metadata.name, policy.spec.rules.length),
+        ...statusCounts(this.o.faults, policy.metadata.name, policy.spec.rules.length),
         halts,
+        ...(halted && trip ? { haltReason: trip.reason } : {}),
         ...(schedule ? { nextWindowAt: schedule.nextStartMs === undefined ? null : iso(schedule.nextStartMs) } : {}),
       };
     });
@@ -220,6 +236,18 @@ export class PolicyService {
     for (const s of this.statusOf(this.o.hub.policies())) counts[s.phase]++;
     return counts;
   }
+}
+
+/** status.faults, ruleFaults, wouldInject and ruleWouldInject from the policy's totals. */
+function statusCounts(totals: PolicyFaultTotals, name: string, ruleCount: number) {
+  const { aborts, delays, wouldInject } = totals.policyTotals(name);
+  const rules = totals.ruleTotals(name, ruleCount);
+  return {
+    faults: { aborts, delays },
+    ruleFaults: rules.map((r) => ({ aborts: r.aborts, delays: r.delays })),
+    wouldInject,
+    ruleWouldInject: rules.map((r) => r.wouldInject),
+  };
 }
 
 const policyJson = new WeakMap<StoredPolicy, string>();

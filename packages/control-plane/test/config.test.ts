@@ -177,3 +177,34 @@ function fromFile(yaml: string) {
   files[path] = `${yaml}\n`;
   return load({}, path);
 }
+
+test("the default guard: HFI_DEFAULT_STOP_WHEN (JSON or YAML) or policies.default_stop_when, validated like spec.stopWhen; without a selector it guards the policy's own workload", () => {
+  const c = load({
+    HFI_DEFAULT_STOP_WHEN: '[{"errorRateAbove": 50}, {"selector": {"service": "frontend"}, "p99LatencyAbove": "2s", "window": "1m"}]',
+  });
+  assert.deepEqual(c.defaultGuard, [
+    {
+      condition: { selector: { service: '*', namespace: '*' }, errorRateAbove: 50, windowMs: 30_000, minRequests: 20 },
+      policySelector: true,
+    },
+    {
+      condition: { selector: { service: 'frontend', namespace: '*' }, p99LatencyAboveMs: 2000, windowMs: 60_000, minRequests: 20 },
+      policySelector: false,
+    },
+  ]);
+  assert.deepEqual(load({}).defaultGuard, [], 'none by default');
+  assert.deepEqual(load({ HFI_DEFAULT_STOP_WHEN: '[]' }).defaultGuard, [], '[] turns it off');
+  files['guard.yaml'] = 'policies:\n  default_stop_when:\n    - errorRateAbove: 20\n      minRequests: 100\n';
+  assert.equal(load({}, 'guard.yaml').defaultGuard[0]?.condition.minRequests, 100);
+  refuses(
+    () => load({ HFI_DEFAULT_STOP_WHEN: '[{"errorRateAbove": "lots"}]' }),
+    'HFI_DEFAULT_STOP_WHEN[0].errorRateAbove',
+    /percentage from 0 to 100/,
+  );
+  refuses(() => load({ HFI_DEFAULT_STOP_WHEN: '{errorRateAbove: 5}' }), 'HFI_DEFAULT_STOP_WHEN', /expected a list of conditions/);
+  refuses(
+    () => load({ HFI_DEFAULT_STOP_WHEN: '[{"window": "30s"}]' }),
+    'HFI_DEFAULT_STOP_WHEN[0]',
+    /needs errorRateAbove, p99LatencyAbove, or both/,
+  );
+});

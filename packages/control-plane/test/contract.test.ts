@@ -109,6 +109,7 @@ test('every answer fits the schema the document gives for its route and status; 
   await call('GET', '/v1/halt');
   await call('DELETE', '/v1/halt', '/v1/halt?service=nobody'); // 404
   assert.equal((await call('DELETE', '/v1/halt')).statusCode, 200);
+  await call('POST', '/v1/policies/{name}/resume', '/v1/policies/contract/resume'); // 404: no stop condition stopped it
   await call('DELETE', '/v1/policies/{name}', '/v1/policies/contract');
   const history = await call('GET', '/v1/audit', '/v1/audit?limit=50');
   assert.deepEqual(

@@ -4,28 +4,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type EtcdProcess, startEtcd, waitFor } from '@hfi/testkit';
 import { Etcd3 } from 'etcd3';
-import type { FastifyInstance } from 'fastify';
-import { EtcdPolicyStore } from '../src/store/etcd.js';
-import { httpClient, listen, type TestClient } from './helpers/client.js';
-import { makeApp, policy, pollBody, storeDefaults, testConfig } from './helpers/fixtures.js';
+import type { TestClient } from './helpers/client.js';
+import { policy, pollBody } from './helpers/fixtures.js';
+import { etcdReplicas } from './helpers/replicas.js';
 
-const realClock = { now: () => Date.now() };
 const ROOT = '/hfi-fault-totals/';
 
 describe('fault totals with two replicas on etcd', () => {
   let etcd: EtcdProcess;
-  const apps: FastifyInstance[] = [];
   let a: TestClient;
   let b: TestClient;
   /** A replica started after B stopped. */
   let c: TestClient;
-  const replica = async (): Promise<TestClient> => {
-    const config = testConfig();
-    const store = new EtcdPolicyStore({ endpoints: [etcd.endpoint], maxPolicies: 100, clock: realClock, root: ROOT, ...storeDefaults });
-    const app = await makeApp({ config, clock: realClock, store });
-    apps.push(app);
-    return httpClient(await listen(app));
-  };
+  const replicas = etcdReplicas(() => etcd.endpoint, ROOT);
+  const replica = () => replicas.start({});
   before(async () => {
     etcd = await startEtcd();
     a = await replica();
@@ -35,7 +27,7 @@ describe('fault totals with two replicas on etcd', () => {
     await waitFor(async () => (await b('GET', '/v1/policies/elsewhere')).status === 200, { what: 'B to hold the policies' });
   });
   after(async () => {
-    for (const app of apps) await app.close();
+    await replicas.close();
     await etcd?.stop();
   });
 
@@ -79,6 +71,29 @@ describe('fault totals with two replicas on etcd', () => {
     );
   });
 
+  test("a dry run's would-inject counts reported to each replica add up, the same on both (status.wouldInject, ruleWouldInject)", async () => {
+    const dry = policy('dry');
+    (dry.spec as { dryRun?: boolean }).dryRun = true;
+    assert.equal((await a('POST', '/v1/policies', { body: dry })).status, 201);
+    await waitFor(async () => (await b('GET', '/v1/policies/dry')).status === 200, { what: 'B to hold the dry run' });
+    const counters = (seq: number, n: number) => ({ seq, wouldInject: n, rules: { 'dry/0': { wouldInject: n } } });
+    await a('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'pod-d/vm1', counters: counters(1, 6) }) });
+    await b('POST', '/v1/dataplane/poll', { body: pollBody({ instance: 'pod-e/vm1', counters: counters(1, 3) }) });
+    const statusOf = async (call: TestClient) => (await call('GET', '/v1/policies/dry')).json().status;
+    let seen = '';
+    await waitFor(
+      async () => {
+        const [sa, sb] = [await statusOf(a), await statusOf(b)];
+        seen = JSON.stringify([sa.wouldInject, sa.ruleWouldInject, sb.wouldInject, sb.ruleWouldInject]);
+        return seen === JSON.stringify([9, [9], 9, [9]]);
+      },
+      { what: () => `9 on both replicas; A, B: ${seen}`, timeoutMs: 15_000 },
+    );
+    assert.deepEqual((await statusOf(b)).faults, { aborts: 0, delays: 0 }, 'nothing injected');
+    assert.equal((await a('DELETE', '/v1/policies/dry')).status, 200);
+    await waitFor(async () => (await b('GET', '/v1/policies/dry')).status === 404, { what: 'the dry run gone on B' });
+  });
+
   test('a data plane moving to the other replica goes on adding up, counted once', async () => {
     await report(b, 'pod-a/vm1', 2, { 'shared/0': { aborts: 5, delays: 0 } });
     await waitFor(async () => (await faults(a, 'shared')).aborts === 12 && (await faults(b, 'shared')).aborts === 12, {
@@ -110,7 +125,7 @@ describe('fault totals with two replicas on etcd', () => {
   });
 
   test('a replica that stops hands its share on: the totals stay, also on a replica started after it', async () => {
-    await apps[1]!.close();
+    await replicas.apps[1]!.close();
     await new Promise((resolve) => setTimeout(resolve, 2500)); // A reads the summaries twice meanwhile
     assert.deepEqual(await faults(a, 'shared'), { aborts: 13, delays: 2 });
     c = await replica();

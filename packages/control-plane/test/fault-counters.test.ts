@@ -70,6 +70,27 @@ describe('fault counters', () => {
     await call('DELETE', '/v1/policies/two-rules');
   });
 
+  test('would-inject counts of a dry run: status.wouldInject and ruleWouldInject per rule, the faults untouched, /v1/policies/status lists it', async () => {
+    const dry = policy('rehearsal');
+    const spec = dry.spec as { rules: unknown[]; dryRun?: boolean };
+    spec.dryRun = true;
+    spec.rules.push({ fault: { percentage: 100, abort: { httpStatus: 503 } } });
+    await call('POST', '/v1/policies', { body: dry });
+    const rules = { 'rehearsal/0': { aborts: 0, delays: 0, wouldInject: 4 }, 'rehearsal/1': { aborts: 0, delays: 0, wouldInject: 1 } };
+    await poll('pod-w/vm1', { seq: 1, aborts: 0, delays: 0, wouldInject: 5, rules });
+    await poll('pod-w/vm1', { seq: 1, aborts: 0, delays: 0, wouldInject: 5, rules }); // resent: counted once
+    await poll('pod-w/vm2', { seq: 1, wouldInject: 2, rules: { 'rehearsal/1': { wouldInject: 2 } } });
+    const got = (await call('GET', '/v1/policies/rehearsal')).json();
+    assert.equal(got.spec.dryRun, true);
+    assert.equal(got.status.wouldInject, 7);
+    assert.deepEqual(got.status.ruleWouldInject, [4, 3]);
+    assert.deepEqual(got.status.faults, { aborts: 0, delays: 0 });
+    const item = (await call('GET', '/v1/policies/status')).json().items.find((i: { name: string }) => i.name === 'rehearsal');
+    assert.equal(item.wouldInject, 7);
+    assert.equal((await call('GET', '/v1/policies/counted')).json().status.wouldInject, 0, 'a policy never run dry');
+    await call('DELETE', '/v1/policies/rehearsal');
+  });
+
   test('totals stay when instances are forgotten or restart (a new instance starts its seq again)', async () => {
     const before = await faultsOf('counted');
     clock.advance(61_000);

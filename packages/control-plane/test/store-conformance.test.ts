@@ -232,6 +232,53 @@ function conformance(backend: string, makeStore: () => Factory): void {
       assert.equal(events[3]!.revision, resumed.revision);
     });
 
+    test('trips: written once per policy version, only while the policy is at it; events and the reset carry them; a delete takes them along', async () => {
+      const store = await open();
+      const v1 = (await store.put(canonical('tripped'), { nowMs: T0 })).policy;
+      const reason = {
+        source: 'stopWhen' as const,
+        conditionIndex: 0,
+        condition: { selector: { service: 'frontend', namespace: 'demo' }, errorRateAbove: 5, windowMs: 30_000, minRequests: 20 },
+        observed: { requests: 40, errors: 4, errorRatePercent: 10, p99Ms: 12, dataPlanes: 1 },
+        at: new Date(T0).toISOString(),
+      };
+      const request = { policy: 'tripped', policyVersion: v1.metadata.version, reason };
+      const events: StoreEvent[] = [];
+      await store.watch((e) => events.push(e));
+      const [first, second] = await Promise.all([store.putTrip(request, { nowMs: T0 }), store.putTrip(request, { nowMs: T0 })]);
+      const written = [first, second].filter((t) => t !== undefined);
+      assert.equal(written.length, 1, 'two trips of one version at once: one written');
+      assert.deepEqual(written[0], { ...request, version: written[0]!.version });
+      assert.equal(await store.putTrip({ ...request, policyVersion: '1' }, { nowMs: T0 }), undefined, 'another version: not written');
+      await until(events, (e) => e.some((x) => x.kind === 'trip'));
+      assert.deepEqual((events.find((e) => e.kind === 'trip') as Extract<StoreEvent, { kind: 'trip' }>).trip, written[0]);
+      const trips = (await store.audit.list({ policy: 'tripped', kind: 'trip', limit: 10 })).map((e) => e.after);
+      assert.deepEqual(trips, [written[0]], 'one audit entry');
+
+      const v2 = (await store.put(canonical('tripped', { percentage: 10 }), { nowMs: T0 })).policy;
+      assert.ok(
+        (await store.putTrip({ ...request, policyVersion: v2.metadata.version }, { nowMs: T0 })) !== undefined,
+        'the new version may be tripped: it overwrites the old trip',
+      );
+      const removed = await store.deleteTrip('tripped', { nowMs: T0, actor: 'alice' });
+      assert.equal(removed?.trip?.policyVersion, v2.metadata.version);
+      assert.equal(await store.deleteTrip('tripped', { nowMs: T0 }), undefined, 'nothing left to resume');
+      const [resume] = await store.audit.list({ policy: 'tripped', kind: 'resume', limit: 1 });
+      assert.equal(resume?.actor, 'alice');
+
+      await store.putTrip({ ...request, policyVersion: v2.metadata.version }, { nowMs: T0 });
+      const later: StoreEvent[] = [];
+      await store.watch((e) => later.push(e));
+      assert.equal(
+        (later[0] as Extract<StoreEvent, { kind: 'reset' }>).trips?.[0]?.policyVersion,
+        v2.metadata.version,
+        'the reset carries it',
+      );
+      await store.delete('tripped', { nowMs: T0 });
+      await until(later, (e) => e.some((x) => x.kind === 'untrip'));
+      assert.equal(await store.deleteTrip('tripped', { nowMs: T0 }), undefined, 'gone with its policy');
+    });
+
     test('ping answers; a closed store refuses writes', async () => {
       const store = await makeStore()();
       await store.ping();

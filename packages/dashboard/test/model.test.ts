@@ -33,6 +33,8 @@ function listed(
       appliedDataPlanes: 1,
       faults: { aborts: o.aborts ?? 0, delays: 0 },
       ruleFaults: [{ aborts: o.aborts ?? 0, delays: 0 }],
+      wouldInject: 0,
+      ruleWouldInject: [0],
       halts: [],
     },
   };
@@ -47,6 +49,7 @@ test('rows take the fresher status of the poll over the one listed, and keep the
     targetedDataPlanes: 3,
     appliedDataPlanes: 3,
     faults: { aborts: 5, delays: 2 },
+    wouldInject: 0,
   };
   const [row] = toRows([listed('a', { expiresInS: 60 })], new Map([['a', fresh]]));
   assert.deepEqual(row, {

@@ -10,6 +10,8 @@ import { MAX_COUNTED_RULES } from './limits';
 export class RuleCounters {
   aborts: i64 = 0;
   delays: i64 = 0;
+  /** Requests a dry-run rule picked and let pass (faults/dry-run.ts). */
+  wouldInject: i64 = 0;
   /** The rule-set generation that last attached these counters to a rule. */
   generation: u32 = 0;
   /** Forgotten by the tally: a rule still holding them must look its counters up again. */
@@ -52,18 +54,22 @@ export class FaultTally {
     let n = 0;
     let aborts: i64 = 0;
     let delays: i64 = 0;
+    let wouldInject: i64 = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       const c = this.byRule.get(id);
-      const counted = c.aborts != 0 || c.delays != 0;
+      const counted = c.aborts != 0 || c.delays != 0 || c.wouldInject != 0;
       if (counted) {
         if (n >= MAX_COUNTED_RULES) continue;
         if (n > 0) rules += ',';
-        rules += jsonQuote(id) + ':{"aborts":' + c.aborts.toString() + ',"delays":' + c.delays.toString() + '}';
+        rules +=
+          jsonQuote(id) + ':{"aborts":' + c.aborts.toString() + ',"delays":' + c.delays.toString() + wouldInjectMember(c.wouldInject) + '}';
         aborts += c.aborts;
         delays += c.delays;
+        wouldInject += c.wouldInject;
         c.aborts = 0;
         c.delays = 0;
+        c.wouldInject = 0;
         n++;
       }
       if (c.generation != this.generation) {
@@ -74,7 +80,16 @@ export class FaultTally {
     if (n == 0) return '';
     this.seq++;
     this.unacknowledged =
-      '{"seq":' + this.seq.toString() + ',"aborts":' + aborts.toString() + ',"delays":' + delays.toString() + ',"rules":{' + rules + '}}';
+      '{"seq":' +
+      this.seq.toString() +
+      ',"aborts":' +
+      aborts.toString() +
+      ',"delays":' +
+      delays.toString() +
+      wouldInjectMember(wouldInject) +
+      ',"rules":{' +
+      rules +
+      '}}';
     return this.unacknowledged;
   }
 
@@ -82,4 +97,9 @@ export class FaultTally {
   acknowledged(): void {
     this.unacknowledged = '';
   }
+}
+
+/** `,"wouldInject":N`, only for a dry run's counts: reports of real faults keep their shape. */
+function wouldInjectMember(n: i64): string {
+  return n == 0 ? '' : ',"wouldInject":' + n.toString();
 }

@@ -5,6 +5,7 @@ import { nowUs } from './abi/host';
 import { findMatchingRule, requestNowMs } from './decide';
 import { aborts } from './faults/abort';
 import { delayOf } from './faults/delay';
+import { isDryRun } from './faults/dry-run';
 import { tagResponse } from './faults/fault-header';
 import { admitted } from './faults/limit';
 import { chosenAbortStatus, chosenDelay, overridesOf, readChosenFault } from './faults/overrides';
@@ -40,6 +41,7 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   const overrides = overridesOf(rule);
   if (overrides !== null) readChosenFault(rule, overrides);
   if (!faults(rule) || !admitted(rule)) return FilterHeadersStatus.Continue;
+  if (isDryRun(rule)) return countDryRun(root, rule, streamId);
   const stream = new Stream(streamId, root.id, rule);
   noteGarbage(1);
   let delayMs = delayOf(rule);
@@ -83,6 +85,23 @@ export function onRequestHeaders(root: RootContext, streamId: u32): u32 {
   return FilterHeadersStatus.Continue;
 }
 
+/**
+ * A dry-run rule picked this request: it takes the draws a real rule would (the delay's), injects nothing, and
+ * counts; a response-phase one is counted when its response's status applies (faults/dry-run.ts).
+ */
+function countDryRun(root: RootContext, rule: Rule, streamId: u32): u32 {
+  delayOf(rule);
+  if (inResponsePhase(rule)) {
+    const stream = new Stream(streamId, root.id, rule);
+    noteGarbage(1);
+    stream.responsePhase = true;
+    stream.dryRun = true;
+    faulted.set(streamId, stream);
+  } else root.countersOf(rule).wouldInject++;
+  if (isDebug()) logDebug('dry run: request passed, rule ' + rule.id + ' would have faulted it');
+  return FilterHeadersStatus.Continue;
+}
+
 /** Delayed-only requests get `x-hfi-fault` here; aborted ones carry it in the local reply already. */
 export function onResponseHeaders(root: RootContext | null, streamId: u32): u32 {
   if (root !== null) {
@@ -105,6 +124,11 @@ function onFaultedResponse(root: RootContext | null, stream: Stream): u32 {
   const rule = stream.rule;
   if (!statusApplies(rule)) {
     stream.released = true;
+    return FilterHeadersStatus.Continue;
+  }
+  if (stream.dryRun) {
+    stream.released = true;
+    root.countersOf(rule).wouldInject++;
     return FilterHeadersStatus.Continue;
   }
   const waitMs = stream.responseWaitMs;

@@ -65,6 +65,8 @@ export class RuleExtra {
   overrides: Overrides | null = null;
   /** Schedule windows, flattened start, end, start, end... (faults/schedule.ts); null when the policy has no schedule. */
   windows: StaticArray<i64> | null = null;
+  /** The rule only counts what it would have injected (faults/dry-run.ts). */
+  dryRun: bool = false;
 }
 
 /** Lazily attached: plain rules never get one. */

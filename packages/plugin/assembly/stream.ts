@@ -17,6 +17,8 @@ export class Stream {
   injected: bool = false;
   /** An abort status the request chose (faults/overrides.ts); 0 when none. */
   abortStatus: i32 = 0;
+  /** A dry-run response-phase rule (faults/dry-run.ts): counted at the response, nothing done. */
+  dryRun: bool = false;
 
   constructor(
     readonly id: u32,

@@ -117,7 +117,8 @@ export interface Observed {
 }
 
 export function expectedOf(d: Decision): Observed {
-  if (d.action === 'pass') return { action: 'pass' };
+  // A dry run's decision is what would have been done: the client sees a request that passed.
+  if (d.action === 'pass' || d.dryRun) return { action: 'pass' };
   if (d.reset) return { action: 'fault', waitMs: d.startDelayMs + d.delayMs, reset: true };
   return {
     action: 'fault',

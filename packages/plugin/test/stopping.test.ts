@@ -8,59 +8,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CounterReport, compileChecker, DATA_PLANE_LIMITS } from '@hfi/api';
 import type { CompiledRule, Halt } from '@hfi/policy';
-import type { HttpCallRequest, HttpCallResult, TestHost } from '@hfi/proxy-host';
 import { advanceTo, CLUSTER, type PendingRequest, send, startPlugin } from './harness.js';
 import { pluginConfigExamples } from './paths.js';
-import { abort503, rule, ruleSet, T0 } from './rules.js';
+import { abort503, rule, T0 } from './rules.js';
+import { ScriptedControlPlane, set, start } from './scripted-control-plane.js';
 
 const GET = (path: string) => ({ method: 'GET', path });
-const decoder = new TextDecoder();
-
-/** A control plane that answers each poll from a script, and with `idle` when the script is empty. */
-class ScriptedControlPlane {
-  readonly polls: { atMs: number; body: any }[] = [];
-  private readonly script: HttpCallResult[] = [];
-  idle: HttpCallResult = { status: 304 };
-  host: TestHost | undefined;
-
-  readonly handler = (request: HttpCallRequest): HttpCallResult => {
-    // Outcome reports go beside the polls (docs/outcomes.md): taken, and not part of the script.
-    if (request.path === '/v1/dataplane/report') return { status: 204 };
-    this.polls.push({ atMs: this.host?.now() ?? T0, body: JSON.parse(decoder.decode(request.body)) });
-    return this.script.shift() ?? this.idle;
-  };
-
-  answer(...results: HttpCallResult[]): void {
-    this.script.push(...results);
-  }
-
-  /** How many polls have been made; `untilPolls` advances the clock until there are `n`. */
-  async untilPolls(n: number, pending: PendingRequest[] = []): Promise<void> {
-    const host = this.host!;
-    for (let i = 0; i < 600 && this.polls.length < n; i++) await advanceTo(host, host.now() + 100, pending);
-    assert.ok(this.polls.length >= n, `expected ${n} polls, got ${this.polls.length}`);
-  }
-
-  get last(): any {
-    return this.polls.at(-1)?.body;
-  }
-}
-
-const set = (rules: CompiledRule[], version: number, extra: { epoch?: string; halts?: Halt[] } = {}): HttpCallResult => ({
-  status: 200,
-  body: JSON.stringify({ ...ruleSet(rules, version, extra.epoch ?? 'e1'), ...(extra.halts ? { halts: extra.halts } : {}) }),
-});
-
-async function start(cp: ScriptedControlPlane, config: Record<string, unknown> = {}): Promise<TestHost> {
-  const host = await startPlugin({
-    startTimeMs: T0,
-    controlPlane: cp.handler,
-    pluginConfig: JSON.stringify({ control_plane_cluster: CLUSTER, retry_interval_sec: 1, ...config }),
-  });
-  cp.host = host;
-  return host;
-}
-
 const faultHeader = (p: PendingRequest): string | undefined => {
   if (p.stream.state === 'continued' && !p.stream.responseHeaders) p.stream.sendResponseHeaders([[':status', '200']], true);
   return p.stream.responseHeaders?.find(([k]) => k === 'x-hfi-fault')?.[1];

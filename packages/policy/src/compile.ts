@@ -20,7 +20,7 @@ import type {
   StoredPolicy,
   StringMatch,
 } from './types.js';
-import { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from './types.js';
+import { WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS } from './types.js';
 
 export interface CompileOptions {
   /** Each regex's DFA (default: built here, through the shared cache); a host may hand in tables built elsewhere. */
@@ -43,6 +43,7 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
   const selector = { service: policy.spec.selector.service, namespace: policy.spec.selector.namespace };
   const overrides = policy.spec.requestOverrides ? { overrides: compileOverrides(policy.spec.requestOverrides) } : {};
   const schedule = policy.spec.schedule;
+  const dryRun = policy.spec.dryRun ? { dryRun: true as const } : {};
   return policy.spec.rules.map((rule, ruleIndex): CompiledRule => {
     const where = `policy ${name} rule ${ruleIndex}`;
     const fault = rule.fault;
@@ -66,6 +67,7 @@ export function compilePolicyRules(policy: StoredPolicy, options: CompileOptions
       ...(rule.match?.responseStatus !== undefined ? { responseStatus: compileResponseStatus(rule.match.responseStatus) } : {}),
       ...overrides,
       ...(schedule ? { windows: scheduleWindows(schedule, options.scheduleFromMs ?? activeFromMs, activeFromMs, expiresAtMs) } : {}),
+      ...dryRun,
     };
   });
 }
@@ -141,12 +143,16 @@ export function ruleSetForIdentity(ruleSet: CompiledRuleSet, identity: Identity)
 }
 
 /**
- * The lowest wire version that expresses every rule: 1 unless a rule has a field a version-1 data plane would
+ * The lowest wire version that expresses every rule: 1 unless a rule has a field an older data plane would
  * ignore and so misapply (docs/wire-format.md "Wire versions"). Plain delay/abort sets stay readable by old plugins.
  */
 function wireVersionOf(rules: readonly CompiledRule[]): number {
-  for (const rule of rules) if (WIRE_V2_RULE_FIELDS.some((field) => rule[field] !== undefined)) return WIRE_VERSION;
-  return 1;
+  let version = 1;
+  for (const rule of rules) {
+    if (WIRE_V3_RULE_FIELDS.some((field) => rule[field] !== undefined)) return 3;
+    if (WIRE_V2_RULE_FIELDS.some((field) => rule[field] !== undefined)) version = 2;
+  }
+  return version;
 }
 
 /** `halts` is present only when there are some, so a set without halts is byte for byte what it was before halts existed. */

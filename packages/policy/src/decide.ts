@@ -76,7 +76,10 @@ export function decideFault(
     let decision = entry.fault;
     for (const step of entry.steps) decision = step(random, decision);
     if (rule.overrides) decision = applyOverrides(rule, decision, headers);
-    if (limit !== undefined && limit.maxActive > 0) counted.held(rule, nowMs + decision.startDelayMs + decision.delayMs);
+    // A dry run holds no request, so maxActive never binds it (docs/policy.md "Dry run").
+    if (limit !== undefined && limit.maxActive > 0 && rule.dryRun === undefined) {
+      counted.held(rule, nowMs + decision.startDelayMs + decision.delayMs);
+    }
     return decision;
   }
   return PASS;
@@ -106,6 +109,7 @@ function faultDecision(rule: CompiledRule): FaultDecision {
     startDelayMs: rule.startDelayMs,
     delayMs: rule.delayMs,
     abort: rule.abort,
+    ...(rule.dryRun ? { dryRun: true as const } : {}),
   };
 }
 

@@ -3,9 +3,8 @@
 
 import { checkKeys, describe, ErrorSink, isRecord, own } from './errors.js';
 import { LIMITS } from './limits.js';
-import { selects } from './selector.js';
+import { readSelector, selects } from './selector.js';
 import type { FieldError, HaltRequest, Identity, Selector } from './types.js';
-import { readSelector } from './validate.js';
 
 const HALT_KEYS = ['selector', 'reason', 'actor'] as const;
 

@@ -25,5 +25,6 @@ export { type JsonShapeLimits, readJson } from './parse/json.js';
 export { Xorshift64Star } from './random.js';
 export { buildRegex, compileRegex, RegexCache, type RegexResult } from './regex/dfa.js';
 export { describeSchedule, inWindow, type Schedule, scheduleAt, scheduleStep, scheduleWindows } from './schedule.js';
+export { describeStopCondition, stopConditionHolds, validateStopWhen } from './stop-conditions.js';
 export * from './types.js';
 export { type RegexCheck, type ValidateOptions, validatePolicy } from './validate.js';

@@ -18,11 +18,12 @@ export type {
   Rule,
   RuleMatch,
   Selector,
+  StopCondition,
   StoredHalt,
   StoredPolicy,
   StringMatch,
 } from '@hfi/api';
-export { WIRE_V2_RULE_FIELDS, WIRE_VERSION } from '@hfi/api/constants';
+export { WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from '@hfi/api/constants';
 
 import type { CompiledAbort, FaultInjectionPolicy, Halt } from '@hfi/api';
 
@@ -88,6 +89,8 @@ export interface FaultDecision {
   phase?: 'response';
   /** The upstream statuses it applies to (responseFaulted); absent: any. */
   responseStatus?: { min: number; max: number };
+  /** Present (true) only for a dry-run rule: everything above is what would have been done; nothing is. */
+  dryRun?: true;
 }
 
 export type Decision = { action: 'pass' } | FaultDecision;

@@ -9,26 +9,14 @@ import { readHeaderName, readInteger, TOKEN, written } from './fields.js';
 import { LIMITS } from './limits.js';
 import { compileRegex } from './regex/dfa.js';
 import { readSchedule } from './schedule.js';
-import type {
-  Fault,
-  FaultInjectionPolicy,
-  HeaderMatch,
-  PolicyMetadata,
-  Rule,
-  RuleMatch,
-  Selector,
-  StringMatch,
-  ValidationResult,
-} from './types.js';
+import { DNS_LABEL, LABEL_NAME, readSelector } from './selector.js';
+import { readStopWhen } from './stop-conditions.js';
+import type { Fault, FaultInjectionPolicy, HeaderMatch, PolicyMetadata, Rule, RuleMatch, StringMatch, ValidationResult } from './types.js';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** Kubernetes label value / name part of a key: alphanumeric at both ends, `-_.` inside. */
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
 const METADATA_KEYS = ['name', 'labels', 'version', 'createdAt', 'updatedAt'] as const;
-const SPEC_KEYS = ['selector', 'priority', 'rules', 'requestOverrides', 'schedule'] as const;
-const SELECTOR_KEYS = ['service', 'namespace'] as const;
+const SPEC_KEYS = ['selector', 'priority', 'rules', 'requestOverrides', 'schedule', 'stopWhen', 'dryRun'] as const;
 const RULE_KEYS = ['match', 'fault'] as const;
 const MATCH_KEYS = ['path', 'method', 'headers', 'responseStatus'] as const;
 const STRING_MATCH_KEYS = ['exact', 'prefix', 'regex'] as const;
@@ -221,35 +209,28 @@ function readSpec(sink: ValidationRun, value: unknown): FaultInjectionPolicy['sp
   const requestOverrides = overridesValue === undefined ? undefined : readRequestOverrides(sink, 'spec.requestOverrides', overridesValue);
   const scheduleValue = own(value, 'schedule');
   const schedule = scheduleValue === undefined ? undefined : readSchedule(sink, 'spec.schedule', scheduleValue);
+  const stopWhenValue = own(value, 'stopWhen');
+  const stopWhen = stopWhenValue === undefined ? undefined : readStopWhen(sink, 'spec.stopWhen', stopWhenValue);
+  const dryRun = readDryRun(sink, 'spec.dryRun', own(value, 'dryRun'));
   if (!selector || priority === undefined || !rules || (overridesValue !== undefined && !requestOverrides)) return undefined;
-  if (scheduleValue !== undefined && !schedule) return undefined;
-  return { selector, priority, rules, ...(requestOverrides ? { requestOverrides } : {}), ...(schedule ? { schedule } : {}) };
+  if ((scheduleValue !== undefined && !schedule) || (stopWhenValue !== undefined && !stopWhen) || dryRun === undefined) return undefined;
+  return {
+    selector,
+    priority,
+    rules,
+    ...(requestOverrides ? { requestOverrides } : {}),
+    ...(schedule ? { schedule } : {}),
+    ...(stopWhen ? { stopWhen } : {}),
+    ...(dryRun ? { dryRun } : {}),
+  };
 }
 
-/** A selector as policies and halts write it: absent, "*" or "" means any; null is refused by the caller's checkKeys. */
-export function readSelector(sink: ErrorSink, path: string, value: unknown): Selector | undefined {
-  if (value === undefined || value === null || value === '' || value === '*') return { service: '*', namespace: '*' };
-  if (!isRecord(value)) {
-    sink.add(path, `expected an object {service, namespace}, found ${describe(value)}`);
-    return undefined;
-  }
-  checkKeys(sink, path, value, SELECTOR_KEYS);
-  const service = readSelectorField(
-    sink,
-    `${path}.service`,
-    own(value, 'service'),
-    LABEL_NAME,
-    'a service name (letters, digits, "-", "_", "." inside, at most 63 characters)',
-  );
-  const namespace = readSelectorField(sink, `${path}.namespace`, own(value, 'namespace'), DNS_LABEL, 'a namespace (a DNS-1123 label)');
-  if (service === undefined || namespace === undefined) return undefined;
-  return { service, namespace };
-}
-
-function readSelectorField(sink: ErrorSink, path: string, value: unknown, shape: RegExp, expected: string): string | undefined {
-  if (value === undefined || value === null || value === '' || value === '*') return '*';
-  if (typeof value !== 'string' || value.length > 63 || !shape.test(value)) {
-    sink.add(path, `expected "*" or ${expected}, found ${describe(value)}`);
+/** `dryRun`: a boolean; the canonical form keeps it only when true, so `false` and absent are the same policy. */
+function readDryRun(sink: ValidationRun, path: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return false; // null is refused by checkKeys
+  if (typeof value !== 'boolean') {
+    const hint = value === 'true' || value === 'false' ? ' (unquote it in YAML)' : '';
+    sink.add(path, `expected true (match and count, inject nothing) or false, found ${describe(value)}${hint}`);
     return undefined;
   }
   return value;

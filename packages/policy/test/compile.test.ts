@@ -127,8 +127,7 @@ test("a rule set is wire version 2 only while a rule uses a version-2 field, als
   const jitter = stored(policy('jitter', [{ fault: { delay: { fixedDelay: '20ms', jitter: '5ms' } } }], { selector: { service: 'a' } }));
   const plain = stored(policy('plain', [{ fault: { delay_ms: 4 } }]));
   const set = compileRuleSet([jitter, plain], options);
-  assert.equal(set.wireVersion, WIRE_VERSION);
-  assert.equal(WIRE_VERSION, 2);
+  assert.equal(set.wireVersion, 2);
   assert.deepEqual(set.rules.find((r) => r.id === 'jitter/0')?.delayDistribution, { kind: 'uniform', minMs: 15, maxMs: 25 });
   assert.equal(ruleSetForIdentity(set, { service: 'a', namespace: 'demo' }).wireVersion, 2);
   assert.equal(
@@ -137,6 +136,17 @@ test("a rule set is wire version 2 only while a rule uses a version-2 field, als
     'without the jitter rule a v1 plugin can read it',
   );
   assert.equal(compileRuleSet([plain], options).rules[0]?.delayDistribution, undefined, 'plain rules carry no new field');
+});
+
+test("a dry-run policy makes the set wire version 3 (a version-2 plugin would inject its faults), also in each data plane's own set", () => {
+  const dry = stored(policy('dry', [{ fault: { delay_ms: 4 } }], { selector: { service: 'a' }, dryRun: true }));
+  const jitter = stored(policy('jitter', [{ fault: { delay: { fixedDelay: '20ms', jitter: '5ms' } } }]));
+  const set = compileRuleSet([dry, jitter], options);
+  assert.equal(WIRE_VERSION, 3);
+  assert.equal(set.wireVersion, WIRE_VERSION);
+  assert.equal(set.rules.find((r) => r.id === 'dry/0')?.dryRun, true);
+  assert.equal(set.rules.find((r) => r.id === 'jitter/0')?.dryRun, undefined, "only the dry-run policy's rules carry the flag");
+  assert.equal(ruleSetForIdentity(set, { service: 'b', namespace: 'demo' }).wireVersion, 2, 'without the dry-run rule: version 2');
 });
 
 test('a log-normal delay compiles to 256 increasing quantiles that pass through the two it was given', () => {

@@ -66,7 +66,7 @@ export const REFUSALS: readonly Refusal[] = [
   refusal(/^spec$/, 'is required (it holds the rules)'),
   refusal(/^spec$/, 'expected an object, found'),
   refusal(/^spec\.selector$/, 'expected an object {service, namespace}'),
-  refusal(/^spec\.selector\.service$/, 'expected "*" or a service name'),
+  refusal(/^spec\.(stopWhen\[\d+\]\.)?selector\.service$/, 'expected "*" or a service name'),
   refusal(/^spec\.selector\.namespace$/, 'expected "*" or a namespace'),
   notAnInteger(/^spec\.priority$/),
   outOfRange(/^spec\.priority$/),
@@ -166,6 +166,21 @@ export const REFUSALS: readonly Refusal[] = [
   refusal(/^spec\.requestOverrides\.maxDelayMs$/, /^expected an integer from/),
   refusal(/^spec\.requestOverrides\.abortStatuses$/, 'expected a list of 1 to'),
   refusal(/^spec\.requestOverrides\.abortStatuses\[\d+\]$/, /^(expected an integer from|status \d+ is listed twice)/),
+  // stop conditions (stop-conditions.ts)
+  refusal(/^spec\.stopWhen$/, 'expected a list of conditions {selector, errorRateAbove, p99LatencyAbove, window, minRequests}'),
+  refusal(/^spec\.stopWhen$/, /^expected 1 to \d+ conditions, found \d+$/),
+  refusal(/^spec\.stopWhen\[\d+\]$/, 'expected a condition {selector, errorRateAbove, p99LatencyAbove, window, minRequests}'),
+  refusal(/^spec\.stopWhen\[\d+\]$/, 'needs errorRateAbove, p99LatencyAbove, or both'),
+  refusal(/^spec\.stopWhen\[\d+\]\.selector$/, 'is required: the workload {service, namespace} whose health is guarded'),
+  refusal(/^spec\.stopWhen\[\d+\]\.errorRateAbove$/, 'expected a percentage from 0 to 100, found'),
+  refusal(
+    /^spec\.stopWhen\[\d+\]\.(p99LatencyAbove|window)$/,
+    /^(duration ".*" |expected .+ to .+, found |expected a duration string such as)/,
+  ),
+  refusal(/^spec\.stopWhen\[\d+\]\.(p99LatencyAboveMs|windowMs)$/, /^(given twice: use either|expected an integer from)/),
+  refusal(/^spec\.stopWhen\[\d+\]\.minRequests$/, /^expected an integer from 1 to \d+ \(requests in the window\)/),
+  // dry runs
+  refusal(/^spec\.dryRun$/, 'expected true (match and count, inject nothing) or false, found'),
   // schedules (schedule.ts)
   refusal(/^spec\.schedule$/, 'expected an object {cron, activeFor, timezone}'),
   refusal(/^spec\.schedule\.cron$/, 'expected a cron expression of five fields'),

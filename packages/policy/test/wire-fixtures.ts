@@ -515,6 +515,31 @@ const FIXTURES: FixtureInput[] = [
       { name: 'beyond the 24 h horizon: no window until republished', request: get('/e'), nowMs: UPDATED_AT_MS + 86_400_000 + 60_000 },
     ],
   },
+  {
+    file: 'dry-run.json',
+    description:
+      "wire version 3: spec.dryRun compiles to dryRun: true on each of its rules; a dry-run rule matches and draws as a real one (the percentage, then its kind's draws) and the request passes; a real rule after it draws from the same sequence",
+    identity: { service: 'frontend', namespace: 'demo' },
+    seed: 0xd27_0015_0000_0001n,
+    policies: [
+      {
+        input: p(
+          'rehearsal',
+          [
+            { match: { path: { prefix: '/dry' } }, fault: { percentage: 50, delay: { fixedDelay: '100ms', jitter: '50ms' } } },
+            { match: { path: { prefix: '/all' } }, fault: always() },
+          ],
+          { priority: 1, dryRun: true },
+        ),
+      },
+      { input: p('real', [{ match: { path: { prefix: '/real' } }, fault: { percentage: 50, abort: { httpStatus: 500 } } }]) },
+    ],
+    cases: [
+      ...Array.from({ length: 8 }, (_, i) => ({ name: `dry ${i}: drawn, passes`, request: get('/dry') })),
+      { name: 'a dry-run abort at 100%: passes', request: get('/all') },
+      ...Array.from({ length: 8 }, (_, i) => ({ name: `real ${i}: the draws go on from the same sequence`, request: get('/real') })),
+    ],
+  },
 ];
 
 export interface WireFixtureFile {

@@ -1,5 +1,6 @@
 // Audit entries as a table: AGE KIND ACTOR TARGET CHANGE, newest first, the change said in a few words.
-import type { AuditEntry, StoredHalt, StoredPolicy } from '@hfi/client';
+import type { AuditEntry, StoredHalt, StoredPolicy, StoredTrip } from '@hfi/client';
+import { describeStopCondition } from '@hfi/policy';
 import { formatSelector } from './halts.js';
 import { renderTable } from './table.js';
 import { formatAge } from './time.js';
@@ -36,8 +37,17 @@ function change(entry: AuditEntry): string {
       return isHalt(before) ? `reason ${quoted(before.reason)} -> ${reason}` : `reason ${reason}`;
     }
     case 'resume':
+      if (isTrip(before)) return `resumed version ${before.policyVersion} after its stop condition`;
       return isHalt(before) ? `lifted (reason was ${quoted(before.reason)})` : 'lifted';
+    case 'trip':
+      return isTrip(after) ? `version ${after.policyVersion} stopped: ${describeTrip(after)}` : '';
   }
+}
+
+/** The condition that held and what was seen, in a few words. */
+function describeTrip(trip: StoredTrip): string {
+  const { condition, observed } = trip.reason;
+  return `${describeStopCondition(condition)}; saw ${observed.errorRatePercent}% errors, p99 ${observed.p99Ms}ms over ${observed.requests} requests`;
 }
 
 /** The parts of a policy a user writes that differ. */
@@ -55,10 +65,16 @@ function quoted(reason: string): string {
   return reason === '' ? '(none)' : JSON.stringify(reason);
 }
 
-function isPolicy(value: StoredPolicy | StoredHalt | null): value is StoredPolicy {
+type Stored = StoredPolicy | StoredHalt | StoredTrip | null;
+
+function isPolicy(value: Stored): value is StoredPolicy {
   return value !== null && 'metadata' in value;
 }
 
-function isHalt(value: StoredPolicy | StoredHalt | null): value is StoredHalt {
+function isHalt(value: Stored): value is StoredHalt {
   return value !== null && 'selector' in value && !('metadata' in value);
+}
+
+function isTrip(value: Stored): value is StoredTrip {
+  return value !== null && 'policyVersion' in value;
 }

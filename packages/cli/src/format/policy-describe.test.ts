@@ -4,6 +4,7 @@ import type { PolicyWithStatus } from '@hfi/client';
 import type { Rule } from '@hfi/policy';
 import { PLAIN } from './color.js';
 import { describeFault, describeMatch, describePolicy } from './policy-describe.js';
+import { renderPolicyTable } from './policy-table.js';
 
 const fault = { percentage: 100, start_delay_ms: 0, duration_seconds: 0 };
 
@@ -93,6 +94,8 @@ test('the time window says when a policy expired, and what an expiring one has l
       appliedDataPlanes: 1,
       faults: { aborts: 1, delays: 0 },
       ruleFaults: [{ aborts: 1, delays: 0 }],
+      wouldInject: 0,
+      ruleWouldInject: [0],
       halts: [],
     },
   });
@@ -115,4 +118,81 @@ test('the time window says when a policy expired, and what an expiring one has l
   const text = describePolicy(scheduled, now, PLAIN);
   assert.match(text, /^Schedule: +only in windows of 2m starting at "\*\/10 \* \* \* \*" \(UTC\)$/m);
   assert.match(text, /^Next window: +2025-01-01T01:10:00Z \(in 10m\)$/m);
+});
+
+test('a dry run says so, and shows what it would have injected, in all and per rule; policy list shows the count as its faults', () => {
+  const policy: PolicyWithStatus = {
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
+    metadata: { name: 'rehearsal', version: '3', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
+    spec: {
+      selector: { service: 'cart', namespace: 'shop' },
+      priority: 0,
+      dryRun: true,
+      rules: [{ fault: { ...fault, abort: { httpStatus: 503 } } }, { fault: { ...fault, delay: { fixed_delay_ms: 1000 } } }],
+    },
+    status: {
+      phase: 'Active',
+      activeFrom: '2025-01-01T00:30:00Z',
+      expiresAt: null,
+      targetedDataPlanes: 2,
+      appliedDataPlanes: 2,
+      faults: { aborts: 0, delays: 0 },
+      ruleFaults: [
+        { aborts: 0, delays: 0 },
+        { aborts: 0, delays: 0 },
+      ],
+      wouldInject: 42,
+      ruleWouldInject: [41, 1],
+      halts: [],
+    },
+  };
+  const text = describePolicy(policy, Date.parse('2025-01-01T01:00:00Z'), PLAIN);
+  assert.match(text, /^Dry run: +yes: data planes match and count, and inject nothing$/m);
+  assert.match(text, /^Would inject: +42 requests so far \(dry run\)$/m);
+  assert.match(text, /^ {4}Dry run: +would have faulted 41 requests$/m);
+  assert.match(text, /^ {4}Dry run: +would have faulted 1 request$/m);
+  const table = renderPolicyTable([policy], { wide: false, nowMs: Date.parse('2025-01-01T01:00:00Z'), palette: PLAIN });
+  assert.match(table, /rehearsal .* 42 \(dry run\) /);
+});
+
+test('stop conditions are listed; a policy a stop condition stopped says which one, what it saw, and how to resume it', () => {
+  const condition = { selector: { service: 'frontend', namespace: 'shop' }, errorRateAbove: 5, windowMs: 30_000, minRequests: 50 };
+  const policy: PolicyWithStatus = {
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
+    metadata: { name: 'cart-abort', version: '7', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
+    spec: {
+      selector: { service: 'cart', namespace: 'shop' },
+      priority: 0,
+      stopWhen: [condition, { ...condition, errorRateAbove: undefined, p99LatencyAboveMs: 800 } as never],
+      rules: [{ fault: { ...fault, abort: { httpStatus: 503 } } }],
+    },
+    status: {
+      phase: 'Halted',
+      activeFrom: '2025-01-01T00:30:00Z',
+      expiresAt: null,
+      targetedDataPlanes: 1,
+      appliedDataPlanes: 1,
+      faults: { aborts: 9, delays: 0 },
+      ruleFaults: [{ aborts: 9, delays: 0 }],
+      wouldInject: 0,
+      ruleWouldInject: [0],
+      halts: [],
+      haltReason: {
+        source: 'stopWhen',
+        conditionIndex: 0,
+        condition,
+        observed: { requests: 120, errors: 12, errorRatePercent: 10, p99Ms: 35, dataPlanes: 2 },
+        at: '2025-01-01T00:59:00Z',
+      },
+    },
+  };
+  const text = describePolicy(policy, Date.parse('2025-01-01T01:00:00Z'), PLAIN);
+  assert.match(text, /^Stop when: +service "frontend" in namespace "shop": error rate above 5% over 30s \(at least 50 requests\)$/m);
+  assert.match(text, /^ +service "frontend" in namespace "shop": p99 latency above 800ms over 30s \(at least 50 requests\)$/m);
+  assert.match(
+    text,
+    /^Stopped by: +stop condition 0 at 2025-01-01T00:59:00Z \(60s ago\): .*; saw 10% errors, p99 35ms over 120 requests from 2 data planes \(resume: hfi-cli policy resume cart-abort\)$/m,
+  );
 });

@@ -5,6 +5,7 @@ import {
   describeFault as describeFaultKinds,
   describeOverrides,
   describeSchedule,
+  describeStopCondition,
   type HeaderMatch,
   type Rule,
   type StringMatch,
@@ -33,10 +34,25 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
   if (overrides) field('Overrides', overrides);
   const schedule = describeSchedule(policy.spec.schedule);
   if (schedule) field('Schedule', schedule);
+  for (const [i, condition] of (policy.spec.stopWhen ?? []).entries()) {
+    if (i === 0) field('Stop when', describeStopCondition(condition));
+    else lines.push(`${''.padEnd(LABEL_WIDTH)}${describeStopCondition(condition)}`);
+  }
+  if (policy.spec.dryRun) field('Dry run', 'yes: data planes match and count, and inject nothing');
   field('Status', formatPhase(policy, palette));
   if (status) {
     for (const halt of status.halts) {
       field(halt.scope === 'whole' ? 'Halted by' : 'Partial halt', describeHalt(halt, nowMs));
+    }
+    const reason = status.haltReason;
+    if (reason) {
+      const which =
+        reason.source === 'stopWhen' ? `stop condition ${reason.conditionIndex}` : `the default guard's condition ${reason.conditionIndex}`;
+      const seen = reason.observed;
+      field(
+        'Stopped by',
+        `${which} at ${reason.at} (${relative(reason.at, nowMs)}): ${describeStopCondition(reason.condition)}; saw ${seen.errorRatePercent}% errors, p99 ${seen.p99Ms}ms over ${seen.requests} requests from ${seen.dataPlanes} data plane${seen.dataPlanes === 1 ? '' : 's'} (resume: hfi-cli policy resume ${meta.name})`,
+      );
     }
     field('Time window', describeWindow(status.phase, status.activeFrom, status.expiresAt, nowMs));
     if (status.nextWindowAt !== undefined) {
@@ -48,10 +64,11 @@ export function describePolicy(policy: PolicyWithStatus, nowMs: number, palette:
       `applied on ${status.appliedDataPlanes} of ${status.targetedDataPlanes} targeted data plane${status.targetedDataPlanes === 1 ? '' : 's'}`,
     );
     field('Faults', `${count(status.faults.aborts, 'abort')}, ${count(status.faults.delays, 'delay')} injected so far`);
+    if (policy.spec.dryRun || status.wouldInject > 0) field('Would inject', `${count(status.wouldInject, 'request')} so far (dry run)`);
   }
   const rules = policy.spec.rules;
   field('Rules', `${rules.length}, the first match wins`);
-  for (const [index, rule] of rules.entries()) lines.push(...describeRule(rule, index));
+  for (const [index, rule] of rules.entries()) lines.push(...describeRule(rule, index, status?.ruleWouldInject[index]));
   return lines.join('\n');
 }
 
@@ -67,7 +84,7 @@ function describeWindow(phase: string, activeFrom: string | null, expiresAt: str
   return `${from} ${ended ? 'to' : 'until'} ${expiresAt} (${ended ? 'expired ' : 'expires '}${relative(expiresAt, nowMs)})`;
 }
 
-function describeRule(rule: Rule, index: number): string[] {
+function describeRule(rule: Rule, index: number, wouldInject: number | undefined): string[] {
   const indent = '  ';
   const row = (label: string, value: string) => `${indent}  ${`${label}:`.padEnd(LABEL_WIDTH - 2)}${value}`;
   const fault = rule.fault;
@@ -84,6 +101,7 @@ function describeRule(rule: Rule, index: number): string[] {
     row('Does', describeFault(rule)),
     row('Applies to', `${formatPercent(fault.percentage)} of matching requests`),
     row('Timing', timing.join('; ')),
+    ...(wouldInject ? [row('Dry run', `would have faulted ${count(wouldInject, 'request')}`)] : []),
   ];
 }
 

@@ -36,13 +36,19 @@ function formatExpires(policy: PolicyWithStatus, nowMs: number): string {
   return relative(status.expiresAt, nowMs);
 }
 
+/** Faults injected; for a dry run, what it would have injected. */
+function formatFaults(policy: PolicyWithStatus): string {
+  const s = policy.status!;
+  return policy.spec.dryRun ? `${s.wouldInject} (dry run)` : String(s.faults.aborts + s.faults.delays);
+}
+
 export function renderPolicyTable(
   policies: readonly PolicyWithStatus[],
   options: { wide: boolean; nowMs: number; palette: Palette },
 ): string {
   const rows = policies.map((p) => {
     const s = p.status;
-    const faults = s ? String(s.faults.aborts + s.faults.delays) : '-';
+    const faults = s ? formatFaults(p) : '-';
     const planes = s ? `${s.appliedDataPlanes}/${s.targetedDataPlanes}` : '-';
     const base = [
       p.metadata.name,

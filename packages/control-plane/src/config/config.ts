@@ -2,6 +2,7 @@
 // Validated once here and frozen; a bad value is a ConfigError naming the setting.
 
 import { parseDurationSettingMs } from '@hfi/duration';
+import { type StopCondition, validateStopWhen } from '@hfi/policy';
 import { parse as parseYaml } from 'yaml';
 import { isLoopbackHost, parseListenAddress, parsePort } from './address.js';
 
@@ -28,6 +29,12 @@ export interface AuthConfig {
 const RESERVED_TOKEN_NAMES = new Set(['anonymous', 'system']);
 const TOKEN_NAME = /^[a-z0-9]([-a-z0-9._@]{0,61}[a-z0-9])?$/;
 
+/** A condition of the default guard; `policySelector`: written without a selector, it guards the policy's own workload. */
+export interface GuardCondition {
+  condition: StopCondition;
+  policySelector: boolean;
+}
+
 export interface ControlPlaneConfig {
   host: string;
   port: number;
@@ -45,6 +52,8 @@ export interface ControlPlaneConfig {
   autoExpireCheckIntervalMs: number;
   /** Retention of the audit history: the newest entries kept, and the oldest age kept. */
   audit: { maxEntries: number; maxAgeMs: number };
+  /** Stop conditions for policies without spec.stopWhen (HFI_DEFAULT_STOP_WHEN, policies.default_stop_when); empty: none. */
+  defaultGuard: GuardCondition[];
   auth: AuthConfig;
 }
 
@@ -61,6 +70,7 @@ export const DEFAULT_CONFIG: ControlPlaneConfig = {
   maxPolicies: 10_000,
   autoExpireCheckIntervalMs: 60_000,
   audit: { maxEntries: 10_000, maxAgeMs: 90 * 24 * 3600_000 },
+  defaultGuard: [],
   auth: { tokens: { admin: [], read: [], dataplane: [] }, allowUnauthenticated: false },
 };
 
@@ -108,7 +118,7 @@ const FILE_KEYS: Record<string, readonly string[]> = {
   storage: ['backend', 'etcd'],
   'storage.etcd': ['endpoints'],
   logging: ['level', 'format'],
-  policies: ['max_count', 'auto_expire_check_interval', 'regex_budget'],
+  policies: ['max_count', 'auto_expire_check_interval', 'regex_budget', 'default_stop_when'],
   audit: ['max_entries', 'max_age'],
 };
 
@@ -143,6 +153,8 @@ function applyFile(config: ControlPlaneConfig, text: string): void {
   if (policies.auto_expire_check_interval !== undefined) {
     config.autoExpireCheckIntervalMs = durationSetting('policies.auto_expire_check_interval', policies.auto_expire_check_interval);
   }
+  if (policies.default_stop_when !== undefined)
+    config.defaultGuard = guardSetting('policies.default_stop_when', policies.default_stop_when);
   if (audit.max_entries !== undefined) config.audit.maxEntries = positiveInt('audit.max_entries', audit.max_entries);
   if (audit.max_age !== undefined) config.audit.maxAgeMs = durationSetting('audit.max_age', audit.max_age);
 }
@@ -190,6 +202,8 @@ function applyEnv(config: ControlPlaneConfig, sources: ConfigSources): void {
   if ((v = get('MAX_POLICIES')) !== undefined) config.maxPolicies = positiveInt('MAX_POLICIES', v);
   if ((v = get('AUDIT_MAX_ENTRIES')) !== undefined) config.audit.maxEntries = positiveInt('AUDIT_MAX_ENTRIES', v);
   if ((v = get('AUDIT_MAX_AGE')) !== undefined) config.audit.maxAgeMs = durationSetting('AUDIT_MAX_AGE', v);
+  if ((v = get('HFI_DEFAULT_STOP_WHEN')) !== undefined)
+    config.defaultGuard = guardSetting('HFI_DEFAULT_STOP_WHEN', yamlSetting('HFI_DEFAULT_STOP_WHEN', v));
 
   // A grant set in the environment replaces that grant's tokens from the file. Env tokens get fixed names.
   if ((v = get('HFI_TOKEN_FILE')) !== undefined) applyTokenFile(config.auth, readText(sources, v, 'HFI_TOKEN_FILE'));
@@ -300,6 +314,30 @@ function durationSetting(name: string, value: unknown): number {
     throw new ConfigError(name, `expected a duration such as "30s", "500ms" or "1m", or a number of seconds, got "${String(value)}"`);
   if (parsed.ms <= 0) throw new ConfigError(name, 'must be greater than zero');
   return parsed.ms;
+}
+
+function yamlSetting(name: string, text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(name, `not valid JSON or YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * The default guard: a list of stop conditions as in spec.stopWhen (docs/policy.md "Stop conditions"); a
+ * condition without a selector guards the policy's own workload. `[]` turns it off.
+ */
+function guardSetting(name: string, value: unknown): GuardCondition[] {
+  if (Array.isArray(value) && value.length === 0) return [];
+  const own = Array.isArray(value) ? value.map((c) => typeof c === 'object' && c !== null && !('selector' in c)) : [];
+  const filled = Array.isArray(value) ? value.map((c, i) => (own[i] ? { ...c, selector: '*' } : c)) : value;
+  const result = validateStopWhen(filled, name);
+  if (!result.ok) {
+    const first = result.errors[0]!;
+    throw new ConfigError(first.path, first.message);
+  }
+  return result.conditions.map((condition, i) => ({ condition, policySelector: own[i] === true }));
 }
 
 function positiveInt(name: string, value: unknown): number {

@@ -4,6 +4,7 @@
 // their revision. Reads and data planes are served from here, so they keep working while the store is
 // unreachable.
 
+import type { StoredTrip } from '@hfi/api';
 import { type CompiledRuleSet, compileRegex, type Identity, type StoredHalt, type StoredPolicy, scheduleStep } from '@hfi/policy';
 import type { Clock } from '../clock.js';
 import type { SkippedKey, StoreEvent } from '../store/types.js';
@@ -108,6 +109,11 @@ export class RuleSetHub {
     return this.mirror.halts();
   }
 
+  /** The trip that stops the policy's current version (a stop condition held), if any. */
+  trip(name: string): StoredTrip | undefined {
+    return this.mirror.tripOf(name);
+  }
+
   /** Store keys skipped because their values are not valid policies or halts. */
   skippedKeys(): SkippedKey[] {
     return this.mirror.skipped();
@@ -168,9 +174,16 @@ export class RuleSetHub {
     const header = { epoch, version: this.nextVersion(previous, epoch), halts: this.mirror.halts() };
     this.publishedRevision = this.mirror.revision;
     this.horizonMoved = false;
-    const ruleSet = this.pacer.timed(() => this.assembly.assemble(this.mirror.byName, previous, header));
+    const ruleSet = this.pacer.timed(() => this.assembly.assemble(this.runningPolicies(), previous, header));
     this.ruleSet = ruleSet;
     for (const listener of this.listeners) listener(ruleSet);
+  }
+
+  /** The policies whose rules the set carries: all but those a stop condition stopped (their rules leave the set, as on a delete). */
+  private runningPolicies(): ReadonlyMap<string, StoredPolicy> {
+    const all = this.mirror.byName;
+    if (!this.mirror.hasTrips()) return all;
+    return new Map([...all].filter(([name]) => this.mirror.tripOf(name) === undefined));
   }
 
   /**

@@ -1,13 +1,16 @@
 // What the store holds, as its watch reported it: policies by name, halts, the epoch and the revision
 // reached. API reads are answered from here, so they keep working while the store is unreachable.
+import type { StoredTrip } from '@hfi/api';
 import { byHaltSelector, type StoredHalt, type StoredPolicy } from '@hfi/policy';
 import type { Clock } from '../clock.js';
 import { haltKey } from '../store/halts.js';
 import { byName } from '../store/stamp.js';
 import type { SkippedKey, StoreEvent } from '../store/types.js';
 
-/** What one store event changed: everything (a reset), one policy, or the halts. */
+/** What one store event changed: everything (a reset), one policy (or its trip), or the halts. */
 export type MirrorChange = { kind: 'reset'; epochChanged: boolean } | { kind: 'policy'; name: string } | { kind: 'halts' };
+
+type KeyEvent = Exclude<StoreEvent, { kind: 'reset' | 'trip' | 'untrip' }>;
 
 export class StoreMirror {
   private readonly policyMap = new Map<string, StoredPolicy>();
@@ -16,6 +19,8 @@ export class StoreMirror {
   private sortedPolicies: StoredPolicy[] | undefined;
   private readonly haltMap = new Map<string, StoredHalt>();
   private sortedHalts: StoredHalt[] | undefined;
+  /** Trips by policy name, whatever version they stop (tripOf answers the current version's only). */
+  private readonly tripMap = new Map<string, StoredTrip>();
   private epochValue: string | undefined;
   private revisionValue = 0;
   private lastChangeAtMs = 0;
@@ -33,10 +38,18 @@ export class StoreMirror {
       for (const p of event.policies) this.policyMap.set(p.metadata.name, p);
       this.haltMap.clear();
       for (const h of event.halts) this.haltMap.set(haltKey(h.selector), h);
+      this.tripMap.clear();
+      for (const t of event.trips ?? []) this.tripMap.set(t.policy, t);
       this.skippedMap.clear();
       for (const k of event.skipped ?? []) this.skippedMap.set(skipId(k.kind, k.name), k);
       // A resync may land on the revision already held; it still replaces the contents.
       this.revisionValue = Math.max(this.revisionValue, event.revision);
+    } else if (event.kind === 'trip' || event.kind === 'untrip') {
+      this.revisionValue = event.revision;
+      const name = event.kind === 'trip' ? event.trip.policy : event.policy;
+      if (event.kind === 'trip') this.tripMap.set(name, event.trip);
+      else this.tripMap.delete(name);
+      change = { kind: 'policy', name };
     } else {
       this.revisionValue = event.revision;
       change = this.applyChange(event);
@@ -49,7 +62,7 @@ export class StoreMirror {
   }
 
   /** One key changed: it now holds a policy or a halt, nothing, or a value that does not decode (the same on every replica). */
-  private applyChange(event: Exclude<StoreEvent, { kind: 'reset' }>): MirrorChange {
+  private applyChange(event: KeyEvent): MirrorChange {
     const [kind, name] = keyOf(event);
     this.skippedMap.delete(skipId(kind, name));
     if (kind === 'policy') this.policyMap.delete(name);
@@ -93,6 +106,18 @@ export class StoreMirror {
     return this.policyMap.get(name);
   }
 
+  /** The trip that stops the policy's current version, if any (a trip of an earlier version stops nothing). */
+  tripOf(name: string): StoredTrip | undefined {
+    const trip = this.tripMap.get(name);
+    return trip && trip.policyVersion === this.policyMap.get(name)?.metadata.version ? trip : undefined;
+  }
+
+  /** Whether some policy's current version is stopped (assembly leaves those out). */
+  hasTrips(): boolean {
+    for (const name of this.tripMap.keys()) if (this.tripOf(name)) return true;
+    return false;
+  }
+
   /** Active halts by selector; the same array until the next change. */
   halts(): StoredHalt[] {
     this.sortedHalts ??= [...this.haltMap.values()].sort(byHaltSelector);
@@ -101,7 +126,7 @@ export class StoreMirror {
 }
 
 /** Which key an event is about: a policy by name, or a halt by `<service>/<namespace>`. */
-function keyOf(event: Exclude<StoreEvent, { kind: 'reset' }>): [SkippedKey['kind'], string] {
+function keyOf(event: KeyEvent): [SkippedKey['kind'], string] {
   switch (event.kind) {
     case 'put':
       return ['policy', event.policy.metadata.name];

@@ -1,4 +1,5 @@
-// /v1/policies: create or update (JSON or YAML, one policy per body), list, get, delete, status.
+// /v1/policies: create or update (JSON or YAML, one policy per body), list, get, delete, status; resume one a
+// stop condition stopped.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
@@ -88,8 +89,8 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const statuses = ctx.policies.statusOf(policies);
         return {
           items: policies.map((p, i) => {
-            const { phase, targetedDataPlanes, appliedDataPlanes, faults } = statuses[i]!;
-            return { name: p.metadata.name, phase, targetedDataPlanes, appliedDataPlanes, faults };
+            const { phase, targetedDataPlanes, appliedDataPlanes, faults, wouldInject } = statuses[i]!;
+            return { name: p.metadata.name, phase, targetedDataPlanes, appliedDataPlanes, faults, wouldInject };
           }),
         };
       },
@@ -130,6 +131,22 @@ export function policyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         if ('key' in deleted) return { key: deleted.key, skipped: true as const, reason: deleted.reason };
         return ctx.policies.withStatus([deleted])[0]!;
       },
+    );
+
+    app.post(
+      '/v1/policies/:name/resume',
+      {
+        config: { access: 'write' },
+        schema: {
+          operationId: 'resumePolicy',
+          summary: 'Resume a policy a stop condition stopped (its phase Halted, status.haltReason): its faults start again',
+          tags,
+          security: BEARER,
+          params: PolicyNameParams,
+          response: { 200: ref(PolicyWithStatus), ...ERROR_RESPONSES },
+        },
+      },
+      async (request) => ctx.policies.withStatus([await ctx.policies.resume(request.params.name, request.actor)])[0]!,
     );
   };
 }

@@ -1,7 +1,7 @@
 // The audit history as both stores keep it: one entry per change, built here the same way for both, and
 // the in-process ring of the memory store. The etcd store writes its entries in the change's own
 // transaction (store/etcd-audit.ts), so that a change is never without its entry.
-import { type AuditEntry, type AuditKind, SYSTEM_ACTOR } from '@hfi/api';
+import { type AuditEntry, type AuditKind, type StoredTrip, SYSTEM_ACTOR } from '@hfi/api';
 import { haltScope, type Selector, type StoredHalt, type StoredPolicy } from '@hfi/policy';
 import { isoTime } from './stamp.js';
 
@@ -64,6 +64,12 @@ export function haltRecord(kind: 'halt' | 'resume', before: StoredHalt | null, a
   };
 }
 
+/** A stop condition stopped a policy (actor "system"), or a person resumed it (`resume`, the trip before). */
+export function tripRecord(kind: 'trip' | 'resume', before: StoredTrip | null, after: StoredTrip | null, change: Change): AuditRecord {
+  const trip = (after ?? before)!;
+  return { at: isoTime(change.nowMs), actor: change.actor ?? SYSTEM_ACTOR, kind, policy: trip.policy, before, after };
+}
+
 export function expiryRecord(policy: StoredPolicy, atMs: number): AuditRecord {
   return { at: isoTime(atMs), actor: SYSTEM_ACTOR, kind: 'expire', policy: policy.metadata.name, before: null, after: policy };
 }
@@ -95,6 +101,8 @@ export class AuditMatcher {
     const kindMatches = kind === undefined || entry.kind === kind;
     if (policy === undefined) return kindMatches;
     if (entry.policy === policy) {
+      // Trips and resumes of a stopped policy leave its selector as it was.
+      if (entry.kind === 'trip' || entry.kind === 'resume') return kindMatches;
       const earlier = entry.kind === 'expire' ? entry.after : entry.before;
       this.selectors = earlier && 'spec' in earlier ? [earlier.spec.selector] : [];
       return kindMatches;

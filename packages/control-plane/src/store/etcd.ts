@@ -5,6 +5,7 @@
 // etcd cluster id. Every call carries a deadline, so an unreachable etcd turns into HFI_STORE_UNAVAILABLE
 // quickly instead of a hang.
 
+import type { StoredTrip } from '@hfi/api';
 import {
   byHaltSelector,
   type FaultInjectionPolicy,
@@ -20,7 +21,7 @@ import { ConstantBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type IResponseHeader, Range, type Watcher } from 'etcd3';
 import type { Clock, RandomHex } from '../clock.js';
 import { HfiError, isHfiError } from '../errors.js';
-import { type AuditRetention, type Change, haltRecord, policyRecord } from './audit.js';
+import { type AuditRetention, type Change, haltRecord, policyRecord, tripRecord } from './audit.js';
 import { EtcdAuditLog } from './etcd-audit.js';
 import { EtcdDfaTables } from './etcd-dfa-tables.js';
 import { ReplicaLease } from './etcd-lease.js';
@@ -29,7 +30,18 @@ import { EtcdReplicaBoard } from './etcd-replica-board.js';
 import { haltKey, stampHalt } from './halts.js';
 import { policyLimit, versionConflict } from './memory.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
-import type { DfaTableStore, PolicyStore, PutOptions, PutResult, ResumeResult, SkippedKey, StoreEvent, StoreListener } from './types.js';
+import { decodeTrip, encodeTrip } from './trips.js';
+import type {
+  DfaTableStore,
+  PolicyStore,
+  PutOptions,
+  PutResult,
+  ResumeResult,
+  SkippedKey,
+  StoreEvent,
+  StoreListener,
+  TripRequest,
+} from './types.js';
 
 export interface EtcdStoreOptions {
   endpoints: string[];
@@ -38,7 +50,8 @@ export interface EtcdStoreOptions {
   randomHex: RandomHex;
   audit: AuditRetention;
   /**
-   * Key prefix: policies live at `<root>policies/<name>`, halts at `<root>halts/<service>/<namespace>`,
+   * Key prefix: policies live at `<root>policies/<name>`, halts at `<root>halts/<service>/<namespace>`, trips
+   * (policies a stop condition stopped) at `<root>policies-stopped/<name>`,
    * built DFA tables at `<root>dfa/v1/<sha256>`, audit entries at `<root>audit/<time>-<replica>-<n>`, keys
    * bound to a replica's lease under `<root>replicas/`.
    */
@@ -74,6 +87,7 @@ interface Snapshot {
   revision: number;
   policies: StoredPolicy[];
   halts: StoredHalt[];
+  trips: StoredTrip[];
   skipped: SkippedKey[];
 }
 
@@ -97,6 +111,7 @@ export class EtcdPolicyStore implements PolicyStore {
   private readonly client: Etcd3;
   private readonly prefix: string;
   private readonly haltPrefix: string;
+  private readonly tripPrefix: string;
   /**
    * What one list and one watch read, so that policies and halts come in one revision order: from halts/ to
    * the end of policies/ (they sort in that order). The tables, at dfa/, sort before it and are not watched:
@@ -117,6 +132,8 @@ export class EtcdPolicyStore implements PolicyStore {
     const root = options.root ?? '/hfi/';
     this.prefix = `${root}policies/`;
     this.haltPrefix = `${root}halts/`;
+    // Sorts between halts/ and policies/ ('-' before '/'), so that the one watched range holds trips too.
+    this.tripPrefix = `${root}policies-stopped/`;
     this.watched = new Range(this.haltPrefix, Range.prefix(this.prefix).end);
     this.timeoutMs = options.operationTimeoutMs ?? 2000;
     this.pageKeys = options.pageKeys ?? PAGE_KEYS;
@@ -213,8 +230,10 @@ export class EtcdPolicyStore implements PolicyStore {
       const existing = await this.getEntry(name);
       if (!existing) return undefined;
       const audit = this.audit.entryPut(policyRecord('delete', name, policyOf(existing) ?? null, null, change), change.nowMs);
+      // Its trip, if any, goes with it.
+      const trip = this.client.delete().key(this.tripPrefix + name);
       const result = await this.call('delete', () =>
-        this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key), audit).commit(),
+        this.client.if(key, 'Mod', '==', existing.modRevision).then(this.client.delete().key(key), trip, audit).commit(),
       );
       if (result.succeeded) return 'policy' in existing ? existing.policy : existing.skipped;
     }
@@ -268,6 +287,47 @@ export class EtcdPolicyStore implements PolicyStore {
     );
     const result = await this.call('resume', () => guard.then(...deletes, ...audits).commit());
     return result.succeeded ? Number(result.header.revision) : undefined;
+  }
+
+  async putTrip(request: TripRequest, change: Change): Promise<StoredTrip | undefined> {
+    const key = this.tripPrefix + request.policy;
+    const policyKey = this.prefix + request.policy;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const [trip, policy] = await this.call('get', () => Promise.all([this.client.get(key).exec(), this.client.get(policyKey).exec()]));
+      const kv = trip.kvs[0];
+      // The policy changed (or went) since the evaluator read it, or another replica stopped this version already.
+      if (String(policy.kvs[0]?.mod_revision) !== request.policyVersion) return undefined;
+      if (kv && this.tripVersionOf(kv) === request.policyVersion) return undefined;
+      // Written only while both are as read: concurrent trips of the same version are written once.
+      const guard = (kv ? this.client.if(key, 'Mod', '==', kv.mod_revision) : this.client.if(key, 'Create', '==', 0)).and(
+        policyKey,
+        'Mod',
+        '==',
+        request.policyVersion,
+      );
+      const audit = this.audit.entryPut(tripRecord('trip', null, { ...request, version: '' }, change), change.nowMs);
+      const result = await this.call('trip', () => guard.then(this.client.put(key).value(encodeTrip(request)), audit).commit());
+      if (result.succeeded) return { ...request, version: String(result.header.revision) };
+    }
+    return undefined;
+  }
+
+  async deleteTrip(name: string, change: Change): Promise<{ trip: StoredTrip | undefined; revision: number } | undefined> {
+    const key = this.tripPrefix + name;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const kv = (await this.call('get', () => this.client.get(key).exec())).kvs[0];
+      if (!kv) return undefined;
+      const trip = this.decodeTripEntry(kv);
+      const audits = trip ? [this.audit.entryPut(tripRecord('resume', trip, null, change), change.nowMs)] : [];
+      const result = await this.call('resume', () =>
+        this.client
+          .if(key, 'Mod', '==', kv.mod_revision)
+          .then(this.client.delete().key(key), ...audits)
+          .commit(),
+      );
+      if (result.succeeded) return { trip, revision: Number(result.header.revision) };
+    }
+    throw new HfiError('HFI_VERSION_CONFLICT', `the stop of policy "${name}" kept changing during the resume; try again`);
   }
 
   async watch(listener: StoreListener): Promise<void> {
@@ -369,6 +429,11 @@ export class EtcdPolicyStore implements PolicyStore {
       const entry = this.decodeHalt(kv);
       return 'halt' in entry ? { kind: 'halt', revision, halt: entry.halt } : { kind: 'skip', revision, skipped: entry.skipped };
     }
+    if (key.startsWith(this.tripPrefix)) {
+      const trip = this.decodeTripEntry(kv);
+      // A value that is no trip stops nothing: as if the key were gone.
+      return trip ? { kind: 'trip', revision, trip } : { kind: 'untrip', revision, policy: key.slice(this.tripPrefix.length) };
+    }
     return undefined;
   }
 
@@ -377,6 +442,7 @@ export class EtcdPolicyStore implements PolicyStore {
     const revision = Number(kv.mod_revision);
     if (key.startsWith(this.prefix)) return { kind: 'delete', revision, name: key.slice(this.prefix.length) };
     if (key.startsWith(this.haltPrefix)) return { kind: 'resume', revision, haltKey: key.slice(this.haltPrefix.length) };
+    if (key.startsWith(this.tripPrefix)) return { kind: 'untrip', revision, policy: key.slice(this.tripPrefix.length) };
     return undefined;
   }
 
@@ -385,6 +451,7 @@ export class EtcdPolicyStore implements PolicyStore {
     const response = await readRange(this.client, this.watched, { pageKeys: this.pageKeys, call: (run) => this.call('list', run) });
     const policies: StoredPolicy[] = [];
     const halts: StoredHalt[] = [];
+    const trips: StoredTrip[] = [];
     const skipped: SkippedKey[] = [];
     for (const kv of response.kvs) {
       const key = kv.key.toString();
@@ -396,11 +463,14 @@ export class EtcdPolicyStore implements PolicyStore {
         const entry = this.decodeHalt(kv);
         if ('halt' in entry) halts.push(entry.halt);
         else skipped.push(entry.skipped);
+      } else if (key.startsWith(this.tripPrefix)) {
+        const trip = this.decodeTripEntry(kv);
+        if (trip) trips.push(trip);
       }
     }
     policies.sort(byName);
     halts.sort(byHaltSelector);
-    return { ...headerPosition(response.header), policies, halts, skipped };
+    return { ...headerPosition(response.header), policies, halts, trips, skipped };
   }
 
   private async getEntry(name: string): Promise<StoredEntry | undefined> {
@@ -452,6 +522,22 @@ export class EtcdPolicyStore implements PolicyStore {
     } catch (error) {
       return { skipped: this.skip(kv, 'halt', name, error), modRevision: String(kv.mod_revision) };
     }
+  }
+
+  /** A stored trip, or undefined (reported) when the value is not one: it then stops nothing. */
+  private decodeTripEntry(kv: IKeyValue): StoredTrip | undefined {
+    const key = kv.key.toString();
+    try {
+      return decodeTrip(kv.value.toString(), key.slice(this.tripPrefix.length), String(kv.mod_revision));
+    } catch (error) {
+      this.options.onError?.('decode', new Error(`ignoring ${key}: the value is not a valid trip: ${(error as Error).message}`));
+      return undefined;
+    }
+  }
+
+  /** The policy version a stored trip stops (undefined when the value is not a trip). */
+  private tripVersionOf(kv: IKeyValue): string | undefined {
+    return this.decodeTripEntry(kv)?.policyVersion;
   }
 
   private skip(kv: IKeyValue, kind: SkippedKey['kind'], name: string, error: unknown): SkippedKey {

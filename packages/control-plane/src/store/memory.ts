@@ -1,5 +1,7 @@
 // In-process store: version = a counter, epoch = random per process. Writes are synchronous, so
 // every operation is atomic by construction. Everything is lost when the process ends.
+
+import type { StoredTrip } from '@hfi/api';
 import {
   byHaltSelector,
   type FaultInjectionPolicy,
@@ -10,10 +12,10 @@ import {
 } from '@hfi/policy';
 import type { RandomHex } from '../clock.js';
 import { HfiError } from '../errors.js';
-import { type AuditRetention, AuditRing, type Change, haltRecord, policyRecord, sortableTime } from './audit.js';
+import { type AuditRetention, AuditRing, type Change, haltRecord, policyRecord, sortableTime, tripRecord } from './audit.js';
 import { haltKey, stampHalt } from './halts.js';
 import { byName, isoTime, stampPolicy } from './stamp.js';
-import type { PolicyStore, PutOptions, PutResult, ResumeResult, StoreListener } from './types.js';
+import type { PolicyStore, PutOptions, PutResult, ResumeResult, StoreListener, TripRequest } from './types.js';
 
 export interface MemoryStoreOptions {
   maxPolicies: number;
@@ -25,6 +27,8 @@ export class MemoryPolicyStore implements PolicyStore {
   readonly backend = 'memory' as const;
   private readonly policies = new Map<string, StoredPolicy>();
   private readonly halts = new Map<string, StoredHalt>();
+  /** By policy name. */
+  private readonly trips = new Map<string, StoredTrip>();
   private readonly listeners = new Set<StoreListener>();
   private readonly epoch: string;
   private revision = 0;
@@ -71,6 +75,8 @@ export class MemoryPolicyStore implements PolicyStore {
     const revision = ++this.revision;
     this.record(policyRecord('delete', name, existing, null, change), change.nowMs, revision);
     this.emit({ kind: 'delete', revision, name });
+    // Its trip goes with it (as on etcd, in the same write).
+    if (this.trips.delete(name)) this.emit({ kind: 'untrip', revision, policy: name });
     return existing;
   }
 
@@ -104,9 +110,42 @@ export class MemoryPolicyStore implements PolicyStore {
     return { removed, skipped: [], revision };
   }
 
+  async putTrip(request: TripRequest, change: Change): Promise<StoredTrip | undefined> {
+    this.assertOpen();
+    const current = this.policies.get(request.policy);
+    if (current?.metadata.version !== request.policyVersion) return undefined;
+    const existing = this.trips.get(request.policy);
+    if (existing?.policyVersion === request.policyVersion) return undefined;
+    const revision = ++this.revision;
+    const trip = deepFreeze({ ...structuredClone(request), version: String(revision) });
+    this.trips.set(trip.policy, trip);
+    this.record(tripRecord('trip', null, trip, change), change.nowMs, revision);
+    this.emit({ kind: 'trip', revision, trip });
+    return trip;
+  }
+
+  async deleteTrip(name: string, change: Change): Promise<{ trip: StoredTrip; revision: number } | undefined> {
+    this.assertOpen();
+    const existing = this.trips.get(name);
+    if (!existing) return undefined;
+    this.trips.delete(name);
+    const revision = ++this.revision;
+    this.record(tripRecord('resume', existing, null, change), change.nowMs, revision);
+    this.emit({ kind: 'untrip', revision, policy: name });
+    return { trip: existing, revision };
+  }
+
   async watch(listener: StoreListener): Promise<void> {
     this.listeners.add(listener);
-    listener({ kind: 'reset', epoch: this.epoch, revision: this.revision, policies: await this.list(), halts: await this.listHalts() });
+    const trips = [...this.trips.values()];
+    listener({
+      kind: 'reset',
+      epoch: this.epoch,
+      revision: this.revision,
+      policies: await this.list(),
+      halts: await this.listHalts(),
+      trips,
+    });
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,7 @@
 // The store: the only place policies and halts are kept. Implementations: memory (default), etcd.
 // Versions are store revisions: a policy's metadata.version is the revision of its latest write,
 // and the rule-set version is the revision of the latest change seen.
+import type { StoredTrip } from '@hfi/api';
 import type { FaultInjectionPolicy, HaltRequest, RegexResult, Selector, StoredHalt, StoredPolicy } from '@hfi/policy';
 import type { AuditLog, Change } from './audit.js';
 
@@ -12,6 +13,9 @@ export interface PutOptions extends Change {
 }
 
 /* Every write records its audit entry (store/audit.ts) with it: `Change` says who and when. */
+
+/** A trip as the stop-condition evaluator writes it (store/trips.ts): the store gives it its version. */
+export type TripRequest = Omit<StoredTrip, 'version'>;
 
 export interface PutResult {
   policy: StoredPolicy;
@@ -46,13 +50,24 @@ export interface SkippedKey {
  * Several events may share a revision (one transaction removing every halt).
  */
 export type StoreEvent =
-  | { kind: 'reset'; epoch: string; revision: number; policies: StoredPolicy[]; halts: StoredHalt[]; skipped?: SkippedKey[] }
+  | {
+      kind: 'reset';
+      epoch: string;
+      revision: number;
+      policies: StoredPolicy[];
+      halts: StoredHalt[];
+      trips?: StoredTrip[];
+      skipped?: SkippedKey[];
+    }
   | { kind: 'put'; revision: number; policy: StoredPolicy }
   | { kind: 'delete'; revision: number; name: string }
   | { kind: 'halt'; revision: number; halt: StoredHalt }
   /** `haltKey`: the removed halt's `<service>/<namespace>` (store/halts.ts haltKey). */
   | { kind: 'resume'; revision: number; haltKey: string }
-  | { kind: 'skip'; revision: number; skipped: SkippedKey };
+  | { kind: 'skip'; revision: number; skipped: SkippedKey }
+  /** A stop condition stopped a policy version; `untrip`: that trip was removed (resumed, or the policy deleted). */
+  | { kind: 'trip'; revision: number; trip: StoredTrip }
+  | { kind: 'untrip'; revision: number; policy: string };
 
 export type StoreListener = (event: StoreEvent) => void;
 
@@ -110,6 +125,14 @@ export interface PolicyStore {
   putHalt(request: HaltRequest, change: Change): Promise<{ halt: StoredHalt; created: boolean }>;
   /** Removes the halt of one selector, or every halt (no selector), in one atomic write. */
   resume(selector: Selector | undefined, change: Change): Promise<ResumeResult>;
+  /**
+   * Stores a trip: the policy stops (its rules leave the rule set) until it is written anew or resumed. Written
+   * only while the policy is still at `trip.policyVersion` and no trip of that version is stored, so that
+   * replicas tripping it at once write it once (one audit entry); undefined when it was not written.
+   */
+  putTrip(trip: TripRequest, change: Change): Promise<StoredTrip | undefined>;
+  /** Removes a policy's trip (a resume): the removed trip and the revision of the removal, or undefined when there was none. */
+  deleteTrip(name: string, change: Change): Promise<{ trip: StoredTrip | undefined; revision: number } | undefined>;
   /**
    * Delivers a `reset` with the current contents, then every change in order (again a `reset` after any
    * resynchronisation). Resolves once the first `reset` was delivered, or once the first attempt failed

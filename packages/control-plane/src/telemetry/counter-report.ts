@@ -2,14 +2,15 @@
 // has not seen acknowledged, numbered by `seq`, in the shape of @hfi/api's CounterReport. Read leniently,
 // apart from the poll's schema check: what cannot be used is dropped and said why, and the poll is answered
 // all the same; telemetry never cuts off a data plane.
-import { API_LIMITS, CounterReportTotals, compileChecker, type FaultCounts, RuleCounts } from '@hfi/api';
+import { API_LIMITS, CounterReportTotals, compileChecker, RuleCounts } from '@hfi/api';
 import { isRecord } from '@hfi/policy';
+import type { FaultTally } from './fault-ledger.js';
 
-export interface CounterReport extends FaultCounts {
+export interface CounterReport extends FaultTally {
   /** Grows with every new delta of one instance; a resend (after a lost answer) repeats it. */
   seq: number;
   /** Per rule id (`<policy>/<ruleIndex>`). */
-  rules: Map<string, FaultCounts>;
+  rules: Map<string, FaultTally>;
 }
 
 /** Why counters were dropped, as the metric's `reason` label. */
@@ -40,7 +41,13 @@ export function readCounterReport(value: unknown): ReadCounters {
     return malformed(`counters.${problem?.path}: ${problem?.message}`);
   }
   if (rules !== undefined && !isRecord(rules)) return malformed('counters.rules: expected an object keyed by rule id');
-  const report: CounterReport = { seq: value.seq, aborts: value.aborts ?? 0, delays: value.delays ?? 0, rules: new Map() };
+  const report: CounterReport = {
+    seq: value.seq,
+    aborts: value.aborts ?? 0,
+    delays: value.delays ?? 0,
+    wouldInject: value.wouldInject ?? 0,
+    rules: new Map(),
+  };
   let badEntries = 0;
   let excess = 0;
   for (const [id, counts] of Object.entries(rules ?? {})) {
@@ -52,7 +59,7 @@ export function readCounterReport(value: unknown): ReadCounters {
       excess++;
       continue;
     }
-    report.rules.set(id, { aborts: counts.aborts ?? 0, delays: counts.delays ?? 0 });
+    report.rules.set(id, { aborts: counts.aborts ?? 0, delays: counts.delays ?? 0, wouldInject: counts.wouldInject ?? 0 });
   }
   if (excess > 0) {
     return {

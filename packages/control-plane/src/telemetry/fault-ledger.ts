@@ -2,7 +2,8 @@
 // last `seq` is remembered, so a delta resent after a lost answer is counted once; totals per policy are
 // kept here, not derived from the instances, so they survive VM restarts, rule-set changes and instances
 // being forgotten. A deleted policy's totals go with it. Each policy's totals are also kept per rule index
-// (the `<ruleIndex>` of its rule ids), for the per-rule counts of its status.
+// (the `<ruleIndex>` of its rule ids), for the per-rule counts of its status. Requests a dry-run rule picked
+// and let pass (`wouldInject`) are counted beside the faults, the same way.
 
 import { type FaultCounts, LIMITS } from '@hfi/api';
 import type { Clock } from '../clock.js';
@@ -18,18 +19,30 @@ interface InstanceState {
 
 export type RecordOutcome = 'counted' | 'duplicate';
 
-/** Faults injected per policy and per rule index, as the API's status answers them. */
-export interface PolicyFaultTotals {
-  policyTotals(name: string): FaultCounts;
-  /** The same per rule index, for `ruleCount` rules (the policy's current spec). */
-  ruleTotals(name: string, ruleCount: number): FaultCounts[];
+/** Faults injected, and requests a dry run would have faulted. */
+export interface FaultTally extends FaultCounts {
+  wouldInject: number;
 }
 
-const ZERO: Readonly<FaultCounts> = Object.freeze({ aborts: 0, delays: 0 });
+/** Faults injected per policy and per rule index, as the API's status answers them. */
+export interface PolicyFaultTotals {
+  policyTotals(name: string): FaultTally;
+  /** The same per rule index, for `ruleCount` rules (the policy's current spec). */
+  ruleTotals(name: string, ruleCount: number): FaultTally[];
+}
 
-export interface PolicyTotals extends FaultCounts {
+const ZERO: Readonly<FaultTally> = Object.freeze({ aborts: 0, delays: 0, wouldInject: 0 });
+
+export interface PolicyTotals extends FaultTally {
   /** By rule index; an index never reported is a hole (0). */
-  rules: FaultCounts[];
+  rules: FaultTally[];
+}
+
+/** Adds `counts` into `sum`. */
+export function addTally(sum: FaultTally, counts: FaultTally): void {
+  sum.aborts += counts.aborts;
+  sum.delays += counts.delays;
+  sum.wouldInject += counts.wouldInject;
 }
 
 export class FaultLedger implements PolicyFaultTotals {
@@ -57,15 +70,10 @@ export class FaultLedger implements PolicyFaultTotals {
       let totals = this.byPolicy.get(policy);
       if (!totals) {
         if (!this.policyExists(policy)) continue;
-        this.byPolicy.set(policy, (totals = { aborts: 0, delays: 0, rules: [] }));
+        this.byPolicy.set(policy, (totals = { ...ZERO, rules: [] }));
       }
-      totals.aborts += c.aborts;
-      totals.delays += c.delays;
-      if (index !== undefined) {
-        const rule = (totals.rules[index] ??= { aborts: 0, delays: 0 });
-        rule.aborts += c.aborts;
-        rule.delays += c.delays;
-      }
+      addTally(totals, c);
+      if (index !== undefined) addTally((totals.rules[index] ??= { ...ZERO }), c);
       this.changes++;
     }
     return 'counted';
@@ -80,13 +88,13 @@ export class FaultLedger implements PolicyFaultTotals {
   }
 
   /** Faults injected so far for one policy, by every data plane that reported to this replica. */
-  policyTotals(name: string): FaultCounts {
+  policyTotals(name: string): FaultTally {
     const totals = this.byPolicy.get(name);
-    return totals ? { aborts: totals.aborts, delays: totals.delays } : ZERO;
+    return totals ? { aborts: totals.aborts, delays: totals.delays, wouldInject: totals.wouldInject } : ZERO;
   }
 
   /** The same per rule index, for `ruleCount` rules (the policy's current spec). */
-  ruleTotals(name: string, ruleCount: number): FaultCounts[] {
+  ruleTotals(name: string, ruleCount: number): FaultTally[] {
     const rules = this.byPolicy.get(name)?.rules ?? [];
     return Array.from({ length: ruleCount }, (_, i) => ({ ...(rules[i] ?? ZERO) }));
   }
@@ -98,7 +106,7 @@ export class FaultLedger implements PolicyFaultTotals {
 
   /** What one instance has reported since this replica first heard from it. */
   instanceTotals(instance: string): FaultCounts {
-    return this.instances.get(instance)?.totals ?? ZERO;
+    return this.instances.get(instance)?.totals ?? { aborts: 0, delays: 0 };
   }
 
   /** Drops the totals of policies that no longer exist (called with each new rule set). */

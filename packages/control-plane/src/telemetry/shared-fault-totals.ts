@@ -4,11 +4,10 @@
 // status.faults is this replica's totals plus the others' latest summaries plus what stopped replicas handed
 // on (the retired summary, per policy incarnation: a policy deleted and created again starts from zero).
 // The per-rule totals travel with them (`rules`, by rule index); a summary without them counts for the
-// policy's totals only.
+// policy's totals only; one without `wouldInject` (an older replica's) counts 0 there.
 // A summary that cannot be read is left out and reported; it never fails a status.
-import type { FaultCounts } from '@hfi/api';
 import type { ReplicaBoard } from '../store/types.js';
-import type { FaultLedger, PolicyFaultTotals, PolicyTotals } from './fault-ledger.js';
+import { addTally, type FaultLedger, type FaultTally, type PolicyFaultTotals, type PolicyTotals } from './fault-ledger.js';
 
 const TOPIC = 'faults';
 /** How often a replica publishes its totals (when they changed) and reads the others'. */
@@ -38,17 +37,16 @@ export class SharedFaultTotals implements PolicyFaultTotals {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  policyTotals(name: string): FaultCounts {
+  policyTotals(name: string): FaultTally {
     const mine = this.ledger.policyTotals(name);
     const theirs = this.others.get(name);
-    if (!theirs) return mine;
-    return { aborts: mine.aborts + theirs.aborts, delays: mine.delays + theirs.delays };
+    return theirs ? sumOf(mine, theirs) : mine;
   }
 
-  ruleTotals(name: string, ruleCount: number): FaultCounts[] {
+  ruleTotals(name: string, ruleCount: number): FaultTally[] {
     const mine = this.ledger.ruleTotals(name, ruleCount);
     const theirs = this.others.get(name)?.rules ?? [];
-    return mine.map((m, i) => ({ aborts: m.aborts + (theirs[i]?.aborts ?? 0), delays: m.delays + (theirs[i]?.delays ?? 0) }));
+    return mine.map((m, i) => sumOf(m, theirs[i]));
   }
 
   start(intervalMs = SHARE_INTERVAL_MS): void {
@@ -103,7 +101,7 @@ export class SharedFaultTotals implements PolicyFaultTotals {
     for (const [name, totals] of this.ledger.allPolicyTotals()) {
       const createdAt = this.policyCreatedAt(name);
       if (createdAt === undefined) continue;
-      const sum = merged[name] ?? { createdAt, aborts: 0, delays: 0, rules: [] };
+      const sum = merged[name] ?? { createdAt, aborts: 0, delays: 0, wouldInject: 0, rules: [] };
       addTo(sum, totals);
       merged[name] = sum;
     }
@@ -113,8 +111,8 @@ export class SharedFaultTotals implements PolicyFaultTotals {
   /** The live summaries and the retired one summed per policy, policies this replica does not hold left out. */
   private sumOf(live: ReadonlyMap<string, string>, retired: string | undefined): Map<string, PolicyTotals> {
     const sums = new Map<string, PolicyTotals>();
-    const add = (name: string, counts: FaultCounts & { rules?: unknown }): void => {
-      const sum = sums.get(name) ?? { aborts: 0, delays: 0, rules: [] };
+    const add = (name: string, counts: SummaryCounts): void => {
+      const sum = sums.get(name) ?? { aborts: 0, delays: 0, wouldInject: 0, rules: [] };
       addTo(sum, counts);
       sums.set(name, sum);
     };
@@ -142,28 +140,41 @@ export class SharedFaultTotals implements PolicyFaultTotals {
   }
 }
 
+/** Counts as a summary holds them: `wouldInject` may be absent (a summary of a replica older than dry runs). */
+type SummaryCounts = { aborts: number; delays: number; wouldInject?: unknown; createdAt?: unknown; rules?: unknown };
+
+/** The tally of summary counts, `wouldInject` 0 unless it reads as a count. */
+function tallyOf(counts: SummaryCounts | undefined): FaultTally {
+  if (counts === undefined) return { aborts: 0, delays: 0, wouldInject: 0 };
+  const wouldInject = Number.isSafeInteger(counts.wouldInject) ? (counts.wouldInject as number) : 0;
+  return { aborts: counts.aborts, delays: counts.delays, wouldInject };
+}
+
+function sumOf(a: FaultTally, b: SummaryCounts | undefined): FaultTally {
+  const sum = { ...a };
+  addTally(sum, tallyOf(b));
+  return sum;
+}
+
 /** Adds `counts` (and its per-rule totals, those that read as counts) into `sum`. */
-function addTo(sum: PolicyTotals, counts: FaultCounts & { rules?: unknown }): void {
-  sum.aborts += counts.aborts;
-  sum.delays += counts.delays;
+function addTo(sum: PolicyTotals, counts: SummaryCounts): void {
+  addTally(sum, tallyOf(counts));
   if (!Array.isArray(counts.rules)) return;
   counts.rules.forEach((rule: unknown, i) => {
     if (!isCounts(rule)) return;
-    const into = (sum.rules[i] ??= { aborts: 0, delays: 0 });
-    into.aborts += rule.aborts;
-    into.delays += rule.delays;
+    addTally((sum.rules[i] ??= { aborts: 0, delays: 0, wouldInject: 0 }), tallyOf(rule));
   });
 }
 
 /** A plain copy to publish: holes in the per-rule totals (indexes never reported) become zeros. */
-function copyOf(totals: FaultCounts & { rules?: unknown }): PolicyTotals {
-  const sum: PolicyTotals = { aborts: 0, delays: 0, rules: [] };
+function copyOf(totals: SummaryCounts): PolicyTotals {
+  const sum: PolicyTotals = { aborts: 0, delays: 0, wouldInject: 0, rules: [] };
   addTo(sum, totals);
-  sum.rules = Array.from(sum.rules, (r) => r ?? { aborts: 0, delays: 0 });
+  sum.rules = Array.from(sum.rules, (r) => r ?? { aborts: 0, delays: 0, wouldInject: 0 });
   return sum;
 }
 
-function isCounts(value: unknown): value is FaultCounts & { createdAt?: unknown; rules?: unknown } {
-  const v = value as Partial<FaultCounts> | null;
+function isCounts(value: unknown): value is SummaryCounts {
+  const v = value as Partial<SummaryCounts> | null;
   return typeof v === 'object' && v !== null && Number.isSafeInteger(v.aborts) && Number.isSafeInteger(v.delays);
 }

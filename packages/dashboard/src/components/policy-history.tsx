@@ -16,6 +16,7 @@ const WHAT: Record<AuditEntry['kind'], string> = {
   halt: 'halted',
   resume: 'resumed',
   expire: 'expired',
+  trip: 'stopped by a stop condition',
 };
 
 function describeEntry(entry: AuditEntry): string {

@@ -78,6 +78,22 @@ export function PolicyView({ params: [name = ''] }: ViewProps) {
         <dd data-field="faults">
           {s.faults.aborts + s.faults.delays} ({s.faults.aborts} aborts, {s.faults.delays} delays)
         </dd>
+        {s.haltReason && (
+          <>
+            <dt>Stopped by</dt>
+            <dd data-field="halt-reason">
+              stop condition {s.haltReason.conditionIndex} ({s.haltReason.source}) at {s.haltReason.at}: saw{' '}
+              {s.haltReason.observed.errorRatePercent}% errors, p99 {s.haltReason.observed.p99Ms} ms over {s.haltReason.observed.requests}{' '}
+              requests
+            </dd>
+          </>
+        )}
+        {(policy.spec.dryRun || s.wouldInject > 0) && (
+          <>
+            <dt>Would inject (dry run)</dt>
+            <dd data-field="would-inject">{s.wouldInject} requests</dd>
+          </>
+        )}
         <dt>Time left</dt>
         <dd>
           {timeLeft(s.expiresAt, now.value)}

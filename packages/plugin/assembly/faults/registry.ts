@@ -7,6 +7,7 @@ import { FieldReader } from '../loader/fields';
 import { Rule } from '../ruleset';
 import { Abort, readAbortField } from './abort';
 import { readDelayDistributionField, readDelayField } from './delay';
+import { readDryRunField } from './dry-run';
 import { readLimitField } from './limit';
 import { readOverridesField } from './overrides';
 import { readPhaseField, readResponseStatusField } from './phase';
@@ -22,6 +23,7 @@ const PHASE: u32 = 1 << 5;
 const RESPONSE_STATUS: u32 = 1 << 6;
 const OVERRIDES: u32 = 1 << 7;
 const WINDOWS: u32 = 1 << 8;
+const DRY_RUN: u32 = 1 << 9;
 
 /** Fields every rule must carry, whatever its fault. */
 export const REQUIRED_FAULT_FIELDS: u32 = DELAY_MS | ABORT;
@@ -56,6 +58,10 @@ export function readFaultField(r: JsonReader, fields: FieldReader, rule: Rule, a
   if (r.keyIs('windows')) {
     readWindowsField(fields, rule);
     return WINDOWS;
+  }
+  if (r.keyIs('dryRun')) {
+    readDryRunField(fields, rule);
+    return DRY_RUN;
   }
   if (r.keyIs('reset')) {
     readResetField(fields, rule);
