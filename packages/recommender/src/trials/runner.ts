@@ -37,9 +37,6 @@ export async function runSession(session: Session, space: SearchSpace, deps: Run
   await checkWorkloadsExist(space, executor);
   const leftovers = (await executor.removeLeftovers?.(session.id)) ?? [];
   if (leftovers.length > 0) deps.onNotice?.(`deleted policies an earlier run of ${session.id} left behind: ${leftovers.join(', ')}`);
-  if (space.guards.stopWhen.length > 0) {
-    deps.onNotice?.('guards.stopWhen is recorded but not carried by trial policies yet: the control plane does not support spec.stopWhen');
-  }
   const finish = async (state: Session['state'], stopReason: string): Promise<Session> => {
     Object.assign(session, { state, stopReason, updatedAt: stamp() });
     await store.save(session);
