@@ -8,4 +8,5 @@ export const repoRoot = fromRoot('');
 export const controlPlaneBin = fromRoot('packages/control-plane/bin/hfi-control-plane.js');
 export const hfiProxyBin = fromRoot('packages/proxy-host/bin/hfi-proxy.js');
 export const hfiCliBin = fromRoot('packages/cli/bin/hfi-cli.js');
+export const hfiRecommenderBin = fromRoot('packages/recommender/bin/hfi-recommender.js');
 export const pluginWasm = fromRoot('packages/plugin/build/hfi-fault-filter.wasm');

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { OptimiserName } from '../src/optimisers/registry.js';
 import { simulatedSeverity, trialsUntilFound } from '../src/simulate/search-benchmark.js';
 import { readSearchSpace } from '../src/space/read.js';
+import { quantile, showTrials } from './summary.js';
 
 const SPACE_FILE = fileURLToPath(new URL('../../../../examples/recommender/mesh.yaml', import.meta.url));
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 20);
@@ -69,13 +70,6 @@ if (random) {
   }
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
-}
-
 function show(trials: number): string {
-  return trials > BUDGET ? `>${BUDGET}` : String(Math.round(trials * 10) / 10);
+  return showTrials(trials, BUDGET);
 }

@@ -6,6 +6,8 @@ export interface RecommenderIo {
   writeErr(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
   now(): number;
+  /** Waits (live trials wait for their windows). */
+  sleep(ms: number): Promise<void>;
   /** A short random suffix for new session ids (ids need not be reproducible; trials are). */
   newIdSuffix(): string;
   homedir: string;

@@ -7,6 +7,7 @@ export { createOptimiser, OPTIMISER_NAMES, type OptimiserName } from './optimise
 export { runRecommender } from './program.js';
 export type { Session, TrialRecord } from './sessions/session.js';
 export { SessionStore } from './sessions/store.js';
+export { DEMO_MESH, type MeshCall, type MeshEntryRoute } from './simulate/demo-mesh.js';
 export { SimulatedExecutor } from './simulate/executor.js';
 export { readSearchSpace, validateSearchSpace } from './space/read.js';
 export type { SearchSpace } from './space/types.js';

@@ -12,6 +12,7 @@ const io: RecommenderIo = {
   writeErr: (text) => void process.stderr.write(text),
   env: process.env,
   now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   // Base-36 digits of 5 random bytes: 8 characters, lower-case, valid in a DNS label.
   newIdSuffix: () =>
     BigInt(`0x${randomBytes(5).toString('hex')}`)

@@ -1,4 +1,5 @@
 // The command tree and the one place errors become messages and exit codes.
+import { isHfiError } from '@hfi/client';
 import { Command, CommanderError } from 'commander';
 import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
@@ -43,6 +44,10 @@ export async function runRecommender(argv: readonly string[], io: RecommenderIo)
       io.writeErr(`error: ${error.message}\n`);
       for (const line of error.details) io.writeErr(`${line}\n`);
       return error.exitCode;
+    }
+    if (isHfiError(error)) {
+      io.writeErr(`error: ${error.message}\n`); // the control plane refused or could not be reached: no stack
+      return EXIT.error;
     }
     io.writeErr(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.error;

@@ -83,11 +83,14 @@ test('an invalid space: every error with its field path, exit 1, and no session 
   assert.match(list.stdout, /^No session in /);
 });
 
-test('run without --simulate says live trials are not available yet, exit 2', async () => {
-  const r = await recommender(['run', '-f', MESH_SPACE, '--server', 'http://127.0.0.1:9', '--state-dir', stateDir()]);
-  assert.equal(r.code, 2, explain(r));
-  assert.match(r.stderr, /^error: live trials are not available yet: the control plane does not report the outcomes of a workload/);
-  assert.match(r.stderr, /run with --simulate for a dry demonstration/);
+test('run without --simulate against a control plane that is not there: exit 1 naming the server, no session', async () => {
+  const dir = stateDir();
+  const r = await recommender(['run', '-f', MESH_SPACE, '--server', 'http://127.0.0.1:9', '--state-dir', dir]);
+  assert.equal(r.code, 1, explain(r));
+  assert.match(r.stderr, /^error: cannot reach the control plane at http:\/\/127\.0\.0\.1:9 /);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  const list = await recommender(['list', '--state-dir', dir]);
+  assert.match(list.stdout, /^No session in /);
 });
 
 test('an unknown session exits 3; a corrupt state file exits 1 naming the file', async () => {

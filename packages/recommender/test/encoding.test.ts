@@ -8,7 +8,7 @@ import { candidateProblems, encodeSpace } from '../src/encoding/space-encoding.j
 import { gridPoints } from '../src/optimisers/grid-search.js';
 import { neighbour, randomCandidate } from '../src/optimisers/sampling.js';
 import { streamRandom } from '../src/random.js';
-import { meshSpace } from './support/spaces.js';
+import { meshSpace, meshSpaceWith } from './support/spaces.js';
 
 const { space } = meshSpace();
 const encoding = encodeSpace(space);
@@ -53,7 +53,7 @@ test('a candidate decodes to the route, fault and percentage it names', () => {
   assert.deepEqual(policy.spec.selector, { service: 'catalog', namespace: 'demo' });
   assert.deepEqual(policy.spec.rules[0], {
     match: { path: { exact: '/catalog/items' }, method: { exact: 'GET' } },
-    fault: { percentage: 80, delay: { fixed_delay_ms: 412 }, start_delay_ms: 0, duration_seconds: 30 },
+    fault: { percentage: 80, delay: { fixed_delay_ms: 412 }, start_delay_ms: 0, duration_seconds: 8 },
   });
   const any = policyForCandidate(
     space,
@@ -85,4 +85,43 @@ test('a candidate that no longer fits the space is described', () => {
       'percentage: 500 is outside 10..100',
     ],
   );
+});
+
+test('the space guards become the trial policy spec.stopWhen: rates in percent, the trial length as the window', () => {
+  const { space: guarded } = meshSpaceWith({
+    guards: {
+      stopWhen: [
+        { workload: { service: 'frontend', namespace: 'demo' }, metric: 'errorRate', above: 0.3 },
+        { workload: { service: 'cart', namespace: 'demo' }, metric: 'latencyP99Ms', above: 1500 },
+      ],
+    },
+  });
+  const policy = policyForCandidate(
+    guarded,
+    encodeSpace(guarded),
+    { target: 'demo/catalog * /catalog*', kind: 'delay', delay_ms: 412, percentage: 80 },
+    { sessionId: 's-1', trial: 1 },
+  );
+  assert.deepEqual(policy.spec.stopWhen, [
+    {
+      selector: { service: 'frontend', namespace: 'demo' },
+      errorRateAbove: 30,
+      windowMs: 8000,
+      minRequests: policy.spec.stopWhen?.[0]?.minRequests,
+    },
+    {
+      selector: { service: 'cart', namespace: 'demo' },
+      p99LatencyAboveMs: 1500,
+      windowMs: 8000,
+      minRequests: policy.spec.stopWhen?.[1]?.minRequests,
+    },
+  ]);
+  assert.ok(validatePolicy(policy).ok);
+  const unguarded = policyForCandidate(
+    space,
+    encodeSpace(space),
+    { target: 'demo/catalog * /catalog*', kind: 'delay', delay_ms: 412, percentage: 80 },
+    { sessionId: 's-1', trial: 1 },
+  );
+  assert.equal(unguarded.spec.stopWhen, undefined);
 });

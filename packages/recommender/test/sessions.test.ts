@@ -122,7 +122,7 @@ test('a policy that cannot be deleted is reported with when it expires by itself
   const executor = new FailingExecutor(2, 'delete');
   const session = newSession(document, { id: 'nodelete-1', budget: 3 });
   await assert.rejects(runSession(session, space, { executor, store: new SessionStore(stateDir()), now }), (error: RecommenderError) => {
-    assert.match(error.message, /could not delete policy nodelete-1-t2 .*it expires by itself 30s after it was applied/);
+    assert.match(error.message, /could not delete policy nodelete-1-t2 .*it expires by itself 8s after it was applied/);
     return true;
   });
 });

@@ -15,7 +15,7 @@ test('the example mesh space reads with durations in ms and the trial length in 
   assert.equal(space.name, 'mesh-weak-spots');
   assert.deepEqual(space.faults.delay, { ms: { min: 10, max: 3000, scale: 'log' } });
   assert.deepEqual(space.faults.abort, { statuses: [500, 503, 404] });
-  assert.equal(space.trialSeconds, 30);
+  assert.equal(space.trialSeconds, 8);
   assert.deepEqual(space.objective.latency, { weight: 0.4, quantile: 'p99', sloMs: 300, fullMs: 1000 });
   assert.deepEqual(space.targets[0]!.methods, [null, 'GET', 'POST']);
   assert.equal(space.guards.maxErrorRate, 0.2);

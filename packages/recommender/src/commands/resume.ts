@@ -15,6 +15,8 @@ interface ResumeOptions {
   markdown?: string;
   stateDir?: string;
   top: number;
+  server?: string;
+  token?: string;
 }
 
 export function resumeCommand(io: RecommenderIo): Command {
@@ -24,6 +26,8 @@ export function resumeCommand(io: RecommenderIo): Command {
     .option('--budget <n>', 'raise the session budget to this many trials', budgetOption)
     .option('--output <report.json>', 'write the JSON report here')
     .option('--markdown <report.md>', 'write the Markdown report here')
+    .option('--server <url>', "control plane URL of a live session (default: the session's own)")
+    .option('--token <token>', 'bearer token for the control plane (env HFI_TOKEN)')
     .option('--state-dir <dir>', 'where sessions are kept (env HFI_RECOMMENDER_STATE, default ~/.hfi/recommender)')
     .option('--top <n>', 'rows of the findings table', topOption, 10)
     .action(async (id: string, options: ResumeOptions) => {
@@ -35,7 +39,7 @@ export function resumeCommand(io: RecommenderIo): Command {
         }
         session.budget = options.budget;
       }
-      const executor = executorFor(session);
+      const executor = executorFor(session, io, options);
       io.writeOut(`Session ${session.id}: resuming at trial ${session.trials.length + 1} of ${session.budget}\n`);
       const done = await runSession(session, space, {
         executor,

@@ -8,7 +8,7 @@ import { SESSION_FORMAT, type Session } from '../sessions/session.js';
 import { SessionStore } from '../sessions/store.js';
 import { readSearchSpace } from '../space/read.js';
 import { runSession } from '../trials/runner.js';
-import { executorFor, LIVE_NOT_AVAILABLE } from './executor.js';
+import { executorFor, serverOf } from './executor.js';
 import { budgetOption, seedOption, topOption } from './options.js';
 import { printAndWriteReports } from './output.js';
 import { trialPrinter } from './progress.js';
@@ -35,14 +35,13 @@ export function runCommand(io: RecommenderIo): Command {
     .option('--seed <n>', 'random seed (overrides the space file)', seedOption)
     .addOption(new Option('--optimizer <name>', 'search strategy').choices(OPTIMISER_NAMES).default('bo'))
     .option('--simulate', 'run the trials on the simulated mesh: a dry demonstration, no control plane involved')
-    .option('--server <url>', 'control plane URL (live trials: not available yet)')
-    .option('--token <token>', 'bearer token for the control plane (live trials: not available yet)')
+    .option('--server <url>', 'control plane URL for live trials (env HFI_SERVER, default http://127.0.0.1:8080)')
+    .option('--token <token>', 'bearer token for the control plane (env HFI_TOKEN): admin, as trials write policies')
     .option('--output <report.json>', 'write the JSON report here')
     .option('--markdown <report.md>', 'write the Markdown report here')
     .option('--state-dir <dir>', 'where sessions are kept (env HFI_RECOMMENDER_STATE, default ~/.hfi/recommender)')
     .option('--top <n>', 'rows of the findings table', topOption, 10)
     .action(async (options: RunOptions) => {
-      if (!options.simulate) throw LIVE_NOT_AVAILABLE;
       const text = await readSpaceFile(options.file);
       const read = readSearchSpace(text);
       if (!read.ok) {
@@ -65,12 +64,14 @@ export function runCommand(io: RecommenderIo): Command {
         seed: options.seed ?? read.space.seed,
         budget: options.budget ?? read.space.budget,
         optimizer: options.optimizer,
-        executor: 'simulated',
+        executor: options.simulate ? 'simulated' : 'live',
+        ...(!options.simulate && { server: serverOf(io, options) }),
         trials: [],
       };
-      io.writeOut(`Session ${session.id}: ${session.optimizer}, ${session.budget} trials, seed ${session.seed}, simulated mesh\n`);
+      const where = session.server ? `live on ${session.server}` : 'simulated mesh';
+      io.writeOut(`Session ${session.id}: ${session.optimizer}, ${session.budget} trials, seed ${session.seed}, ${where}\n`);
       const done = await runSession(session, read.space, {
-        executor: executorFor(session),
+        executor: executorFor(session, io, options),
         store,
         now: io.now,
         onTrial: trialPrinter(io),

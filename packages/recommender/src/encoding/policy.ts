@@ -1,5 +1,5 @@
 // A candidate becomes the FaultInjectionPolicy of one trial: built from the policy model, checked by validatePolicy.
-import { type FaultInjectionPolicy, type RuleMatch, validatePolicy } from '@hfi/policy';
+import { type FaultInjectionPolicy, LIMITS, type RuleMatch, validatePolicy } from '@hfi/policy';
 import { faultKind } from '../faults/registry.js';
 import type { SearchSpace } from '../space/types.js';
 import type { Candidate } from './dimensions.js';
@@ -45,6 +45,7 @@ export function policyForCandidate(
     spec: {
       selector: { service: route.target.service, namespace: route.target.namespace },
       priority: 0,
+      ...(space.guards.stopWhen.length > 0 && { stopWhen: stopConditionsOf(space) }),
       rules: [
         {
           ...(Object.keys(match).length > 0 ? { match } : {}),
@@ -64,6 +65,21 @@ export function policyForCandidate(
     throw new Error(`internal error: trial policy is invalid: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   }
   return result.policy;
+}
+
+/**
+ * The space's guards as the policy's `spec.stopWhen`: the control plane halts the trial policy by itself once one
+ * holds, judged over the trial length (at least the shortest stop window).
+ */
+function stopConditionsOf(space: SearchSpace): unknown[] {
+  const windowMs = Math.min(LIMITS.stopWindowMaxMs, Math.max(LIMITS.stopWindowMinMs, space.trialSeconds * 1000));
+  return space.guards.stopWhen.map((c) => ({
+    selector: { service: c.workload.service, namespace: c.workload.namespace },
+    ...(c.metric === 'errorRate'
+      ? { errorRateAbove: Math.min(100, c.above * 100) }
+      : { p99LatencyAboveMs: Math.max(1, Math.round(c.above)) }),
+    windowMs,
+  }));
 }
 
 /** One line for tables: "demo/catalog GET /items* delay 412ms 80%". */

@@ -5,7 +5,8 @@ import { streamRandom } from '../random.js';
 import type { Workload } from '../space/types.js';
 import type { TrialExecutor, TrialWindow } from '../trials/executor.js';
 import type { Outcomes } from '../trials/outcomes.js';
-import { type MeshRecord, type MeshService, meshWorkloads, simulateWindow } from './mesh.js';
+import type { MeshService } from './demo-mesh.js';
+import { type MeshRecord, meshWorkloads, simulateWindow } from './mesh.js';
 
 /** Virtual time of trial 1; trial n starts n - 1 trial lengths later, so that a resumed session sees the same windows. */
 const EPOCH_MS = Date.UTC(2026, 0, 1);

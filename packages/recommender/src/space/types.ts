@@ -55,7 +55,7 @@ export interface Objective {
 
 export const STOP_METRICS = ['errorRate', 'latencyP99Ms'] as const;
 
-/** A condition a trial policy will carry as `spec.stopWhen` once the control plane supports it. */
+/** A condition every trial policy carries as `spec.stopWhen` (encoding/policy.ts). */
 export interface StopCondition {
   workload: Workload;
   metric: (typeof STOP_METRICS)[number];

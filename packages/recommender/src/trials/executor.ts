@@ -1,7 +1,7 @@
 // Where trials run. The runner owns the protocol (apply, wait for the window, read, delete even on failure);
-// an executor only does each step: in the simulated mesh now, against a control plane once it reports outcomes.
+// an executor only does each step: in the simulated mesh, or against a control plane (live/executor.ts).
 import type { FaultInjectionPolicy } from '@hfi/policy';
-import type { Workload } from '../space/types.js';
+import type { SearchSpace, Workload } from '../space/types.js';
 import type { Outcomes } from './outcomes.js';
 
 export interface TrialWindow {
@@ -13,6 +13,10 @@ export interface TrialWindow {
 export interface TrialExecutor {
   /** "simulated" or "live": recorded in the session and printed with every report. */
   readonly mode: 'simulated' | 'live';
+  /** What this executor cannot run or score in a valid space, one line per problem naming the field. */
+  checkSpace?(space: SearchSpace): string[];
+  /** Deletes the policies a session left behind (a crash, an unreachable control plane); the names deleted. */
+  removeLeftovers?(sessionId: string): Promise<string[]>;
   /** The workloads that exist, so that a space naming a service that does not is refused before any trial. */
   workloads(): Promise<Workload[]>;
   apply(policy: FaultInjectionPolicy): Promise<void>;

@@ -8,7 +8,8 @@ export interface Outcomes {
   requests: number;
   /** Responses by status ("200", "503"); "0" counts requests that got no response at all. */
   statuses: Record<string, number>;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** p90 and max where the executor knows them (the simulated mesh does; live figures have p50 and p99). */
+  latencyMs: { p50: number; p90?: number; p99: number; max?: number };
 }
 
 export interface Score {
@@ -42,6 +43,7 @@ export function scoreOutcomes(objective: Objective, outcomes: Outcomes): Score {
   if (objective.latency) {
     const { quantile, sloMs, fullMs, weight } = objective.latency;
     const valueMs = outcomes.latencyMs[quantile];
+    if (valueMs === undefined) throw new Error(`the outcomes have no ${quantile} latency to score`);
     const score = Math.min(1, Math.max(0, (valueMs - sloMs) / (fullMs - sloMs)));
     terms.latency = { valueMs, score };
     weighted += weight * score;

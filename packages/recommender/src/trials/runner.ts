@@ -30,10 +30,13 @@ export async function runSession(session: Session, space: SearchSpace, deps: Run
   const stamp = (): string => new Date(deps.now()).toISOString();
   const encoding = encodeSpace(space);
   const optimiser = createOptimiser(session.optimizer, encoding.dimensions, session.seed, session.budget);
-  await checkWorkloadsExist(space, executor);
-  if (space.guards.stopWhen.length > 0) {
-    deps.onNotice?.('guards.stopWhen is recorded but not carried by trial policies yet: the control plane does not support spec.stopWhen');
+  const unsupported = executor.checkSpace?.(space) ?? [];
+  if (unsupported.length > 0) {
+    throw new RecommenderError(`the search space cannot be run on the ${executor.mode} mesh; no trial was run`, undefined, unsupported);
   }
+  await checkWorkloadsExist(space, executor);
+  const leftovers = (await executor.removeLeftovers?.(session.id)) ?? [];
+  if (leftovers.length > 0) deps.onNotice?.(`deleted policies an earlier run of ${session.id} left behind: ${leftovers.join(', ')}`);
   const finish = async (state: Session['state'], stopReason: string): Promise<Session> => {
     Object.assign(session, { state, stopReason, updatedAt: stamp() });
     await store.save(session);
@@ -128,7 +131,9 @@ async function checkWorkloadsExist(space: SearchSpace, executor: TrialExecutor):
   }
   if (problems.length > 0) {
     throw new RecommenderError(
-      `the search space names workloads the ${executor.mode} mesh does not have; no trial was run`,
+      executor.mode === 'live'
+        ? 'the search space names workloads that no data plane of the control plane serves (GET /v1/dataplanes); no trial was run'
+        : `the search space names workloads the ${executor.mode} mesh does not have; no trial was run`,
       undefined,
       problems,
     );
