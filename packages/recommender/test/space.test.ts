@@ -1,6 +1,7 @@
 // Search-space files: the example is valid and read with its defaults; bad input names every field at once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LIMITS } from '@hfi/policy';
 import { readSearchSpace } from '../src/space/read.js';
 import { MESH_TEXT, meshSpace } from './support/spaces.js';
 
@@ -108,6 +109,21 @@ test('a target listed twice, a missing objective term and a bad stop condition a
     errors.map((e) => e.path),
     ['targets[1]', 'objective', 'guards.stopWhen[0].metric'],
   );
+});
+
+test('a stop threshold is bounded as the trial policy bounds it: an error rate is a fraction, a p99 at most the longest delay', () => {
+  const guards = (above: string) =>
+    MESH_TEXT.replace(
+      'guards:\n',
+      `guards:\n  stopWhen: [{workload: {service: frontend, namespace: demo}, metric: errorRate, above: ${above}}, {workload: {service: frontend, namespace: demo}, metric: latencyP99Ms, above: ${LIMITS.maxDelayMs + 1}}]\n`,
+    );
+  const errors = errorsOf(guards('5'));
+  assert.deepEqual(
+    errors.map((e) => e.path),
+    ['guards.stopWhen[0].above', 'guards.stopWhen[1].above'],
+  );
+  assert.match(errors[0]!.message, /from 0 to 1 \(an error rate as a fraction\), found number 5/);
+  assert.match(errors[1]!.message, new RegExp(`from 1 to ${LIMITS.maxDelayMs} \\(a p99 latency in milliseconds\\)`));
 });
 
 test('syntax errors give the line; several documents are refused', () => {

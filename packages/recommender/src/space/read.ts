@@ -1,5 +1,15 @@
 // Reading a search-space file: YAML to a validated SearchSpace, or every problem at once, each naming its field.
-import { childPath, describe, ErrorSink, type FieldError, isRecord, own, parsePolicyDocuments, rejectUnknownKeys } from '@hfi/policy';
+import {
+  childPath,
+  describe,
+  ErrorSink,
+  type FieldError,
+  isRecord,
+  LIMITS,
+  own,
+  parsePolicyDocuments,
+  rejectUnknownKeys,
+} from '@hfi/policy';
 import { FAULT_KIND_NAMES, FAULT_KINDS } from '../faults/registry.js';
 import { readDurationMs, readEnum, readInteger, readList, readNumber } from './fields.js';
 import {
@@ -366,8 +376,13 @@ function readStopConditions(sink: ErrorSink, value: unknown): StopCondition[] | 
     rejectUnknownKeys(sink, path, item, STOP_KEYS);
     const workload = readWorkload(sink, `${path}.workload`, own(item, 'workload'));
     const metric = readEnum(sink, `${path}.metric`, own(item, 'metric'), STOP_METRICS);
-    const above = readNumber(sink, `${path}.above`, own(item, 'above'), 0, 3_600_000, 'threshold: a rate 0-1 or milliseconds');
-    if (workload && metric && above !== undefined) conditions.push({ workload, metric, above });
+    if (!metric) return;
+    // Bounded as the trial policy's stopWhen will be, so a space that cannot become a valid policy is refused here.
+    const above =
+      metric === 'errorRate'
+        ? readNumber(sink, `${path}.above`, own(item, 'above'), 0, 1, 'an error rate as a fraction')
+        : readNumber(sink, `${path}.above`, own(item, 'above'), 1, LIMITS.maxDelayMs, 'a p99 latency in milliseconds');
+    if (workload && above !== undefined) conditions.push({ workload, metric, above });
   });
   return sink.count > before ? undefined : conditions;
 }
