@@ -2,48 +2,23 @@
 // to the real control plane; a fault on cart shows in cart's figures and, through the calls, in frontend's.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import type { WorkloadList } from '@hfi/api';
-import {
-  applyPolicy,
-  closeAgent,
-  type RunningCallingService,
-  type RunningControlPlane,
-  type RunningHfiProxy,
-  type RunningUpstream,
-  request,
-  scrapeMetric,
-  startCallingService,
-  startControlPlane,
-  startHfiProxy,
-  startUpstream,
-  waitFor,
-} from '@hfi/testkit';
+import { applyPolicy, type RunningControlPlane, type RunningHfiProxy, request, scrapeMetric, waitFor } from '@hfi/testkit';
+import { startFrontendCart } from './support/frontend-cart.js';
 import { policy } from './support/policies.js';
+import { teardownAfterAll } from './support/teardown.js';
 
+const teardown = teardownAfterAll();
 let cp: RunningControlPlane;
-let cart: RunningUpstream;
 let cartProxy: RunningHfiProxy;
-let frontend: RunningCallingService;
 let frontendProxy: RunningHfiProxy;
 
-const DELAY_MS = 300;
-
 before(async () => {
-  cp = await startControlPlane();
-  cart = await startUpstream();
-  cartProxy = await startHfiProxy({ upstream: cart.url, controlPlane: cp.url, service: 'cart' });
-  frontend = await startCallingService({ target: cartProxy.url });
-  frontendProxy = await startHfiProxy({ upstream: frontend.url, controlPlane: cp.url, service: 'frontend' });
+  ({ cp, cartProxy, frontendProxy } = await startFrontendCart(teardown));
 });
-after(async () => {
-  await frontendProxy?.stop();
-  await frontend?.close();
-  await cartProxy?.stop();
-  await cart?.close();
-  await cp?.stop();
-  closeAgent();
-});
+
+const DELAY_MS = 300;
 
 async function workloads(query = ''): Promise<WorkloadList> {
   const r = await request(`${cp.url}/v1/workloads${query}`);

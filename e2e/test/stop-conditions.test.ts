@@ -4,42 +4,23 @@
 // cart VM; resumed, they start again.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import {
-  applyPolicy,
-  type RunningCallingService,
-  type RunningControlPlane,
-  type RunningHfiProxy,
-  type RunningUpstream,
-  request,
-  startCallingService,
-  startControlPlane,
-  startHfiProxy,
-  startUpstream,
-  waitFor,
-} from '@hfi/testkit';
+import { before, test } from 'node:test';
+import { applyPolicy, type RunningControlPlane, type RunningHfiProxy, request, waitFor } from '@hfi/testkit';
+import { startFrontendCart } from './support/frontend-cart.js';
 import { policy } from './support/policies.js';
+import { teardownAfterAll } from './support/teardown.js';
 
+const teardown = teardownAfterAll();
 let cp: RunningControlPlane;
-let cart: RunningUpstream;
 let cartProxy: RunningHfiProxy;
-let frontend: RunningCallingService;
 let frontendProxy: RunningHfiProxy;
 
 before(async () => {
-  cp = await startControlPlane({ env: { LOG_LEVEL: 'warn' } });
-  cart = await startUpstream();
-  // Two worker VMs: the faults must stop in both.
-  cartProxy = await startHfiProxy({ upstream: cart.url, controlPlane: cp.url, service: 'cart', args: ['--workers', '2'] });
-  frontend = await startCallingService({ target: cartProxy.url });
-  frontendProxy = await startHfiProxy({ upstream: frontend.url, controlPlane: cp.url, service: 'frontend' });
-});
-after(async () => {
-  await frontendProxy?.stop();
-  await frontend?.close();
-  await cartProxy?.stop();
-  await cart?.close();
-  await cp?.stop();
+  ({ cp, cartProxy, frontendProxy } = await startFrontendCart(teardown, {
+    controlPlane: { env: { LOG_LEVEL: 'warn' } },
+    // Two worker VMs: the faults must stop in both.
+    cartProxyArgs: ['--workers', '2'],
+  }));
 });
 
 interface Status {
