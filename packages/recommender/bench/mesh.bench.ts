@@ -1,134 +1,100 @@
-// Does the search find anything on the real mesh? `npm run bench:mesh -w @hfi/recommender`: the demo mesh from
-// testkit (the control plane, three services behind hfi-proxy with the compiled plugin, steady load), and live
-// sessions through @hfi/client on examples/recommender/mesh.yaml, one after the other on that one mesh. Measures, per
-// strategy, the trials until a finding within 90% of the worst severity, the worst measured first by one trial of the
-// known worst point. A session stops once it has found it (the later trials do not change the measure). Seeds run
-// round-robin (every strategy for seed 1, then seed 2, ...) until BENCH_SEEDS or the BENCH_MINUTES wall-time cap.
-// Env: BENCH_SEEDS (10), BENCH_BUDGET (15), BENCH_TRIAL_SECONDS (6), BENCH_MINUTES (40), BENCH_OPTIMIZERS.
-import { readFileSync } from 'node:fs';
+// Does the search find anything on the real mesh? `npm run bench:mesh -w @hfi/recommender`: BENCH_MESHES independent
+// demo meshes (mesh.worker.ts: each its own control plane, services, sidecars with the compiled plugin and load, in its
+// own worker thread), and live sessions through @hfi/client on examples/recommender/mesh.yaml. Measures, per strategy,
+// the trials until a finding within 90% of the worst severity, the worst measured first on each mesh by one trial of
+// the known worst point (each mesh counts findings against its own). Whole seeds are handed out in order (every
+// strategy for seed 1, then seed 2, ...) to whichever mesh is idle, until BENCH_SEEDS or the BENCH_MINUTES cap
+// (checked before each seed is handed out); the results are merged by seed.
+// Env: BENCH_SEEDS (10), BENCH_BUDGET (15), BENCH_TRIAL_SECONDS (6), BENCH_MINUTES (40), BENCH_MESHES (1),
+// BENCH_OPTIMIZERS (bo,random,grid).
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { HfiClient } from '@hfi/client';
-import { startMesh, waitFor } from '@hfi/testkit';
-import { policyForCandidate } from '../src/encoding/policy.js';
-import { encodeSpace } from '../src/encoding/space-encoding.js';
-import { LiveExecutor } from '../src/live/executor.js';
+import { Worker } from 'node:worker_threads';
 import type { OptimiserName } from '../src/optimisers/registry.js';
-import { SESSION_FORMAT, type Session } from '../src/sessions/session.js';
 import { DEMO_MESH } from '../src/simulate/demo-mesh.js';
-import { readSearchSpace } from '../src/space/read.js';
-import type { SearchSpace } from '../src/space/types.js';
-import { scoreOutcomes } from '../src/trials/outcomes.js';
-import { runSession } from '../src/trials/runner.js';
+import { SPACE_FILE, verdict, WORST } from './goal.js';
+import type { FromMesh, MeshWorkerData, SessionResult, ToMesh } from './mesh-protocol.js';
 import { quantile, showTrials } from './summary.js';
 
-const SPACE_FILE = fileURLToPath(new URL('../../../../examples/recommender/mesh.yaml', import.meta.url));
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 10);
 const BUDGET = Number(process.env.BENCH_BUDGET ?? 15);
 const TRIAL_SECONDS = Number(process.env.BENCH_TRIAL_SECONDS ?? 6);
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 40);
+const MESHES = Number(process.env.BENCH_MESHES ?? 1);
 const OPTIMIZERS = (process.env.BENCH_OPTIMIZERS ?? 'bo,random,grid').split(',') as OptimiserName[];
-const SHARE = 0.9;
-/** The known worst: a delay past frontend's 300 ms timeout on every catalog request, all of them. */
-const WORST = { target: 'demo/catalog * /catalog*', kind: 'delay', delay_ms: 3000, percentage: 100 };
 
-class Found extends Error {}
-
-const read = readSearchSpace(readFileSync(SPACE_FILE, 'utf8'));
-if (!read.ok) throw new Error(`${SPACE_FILE}: ${JSON.stringify(read.errors)}`);
-// Short trials and no quiet read between them (the guard) keep the wall time bounded; the mesh has no baseline errors.
-const space: SearchSpace = { ...read.space, trialSeconds: TRIAL_SECONDS, guards: { maxErrorRate: null, stopWhen: [] } };
-
-const mesh = await startMesh({ settings: DEMO_MESH });
 const startedAt = Date.now();
-try {
-  const client = new HfiClient({ server: mesh.controlPlane.url });
-  const executor = new LiveExecutor(client, { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
-  await waitFor(async () => (await client.listDataPlanes()).length === 6, { timeoutMs: 30_000, what: 'six data planes' });
-  await waitFor(async () => ((await client.workloads({ window: '5s' })).items.find((w) => w.service === 'frontend')?.requests ?? 0) > 20, {
-    timeoutMs: 30_000,
-    what: 'frontend outcomes',
-  });
+console.log(
+  `space ${SPACE_FILE} with ${TRIAL_SECONDS} s trials, ${DEMO_MESH.entryRatePerSecond} requests/s at each mesh's entry\n` +
+    `known worst ${JSON.stringify(WORST)}\n` +
+    `up to ${SEEDS} seeds within ${MINUTES} min on ${MESHES} mesh(es), budget ${BUDGET}, load average ${loadavg()[0]!.toFixed(2)} at the start\n`,
+);
 
-  const worstPolicy = policyForCandidate(space, encodeSpace(space), WORST, { sessionId: 'bench-worst', trial: 1 });
-  await executor.apply(worstPolicy);
-  const window = await executor.waitForWindow(worstPolicy, space.trialSeconds);
-  const worstOutcomes = await executor.readOutcomes(space.objective.workload, window);
-  await executor.delete(worstPolicy.metadata.name);
-  const worst = scoreOutcomes(space.objective, worstOutcomes).severity;
-  const threshold = SHARE * worst;
-  console.log(
-    `space ${SPACE_FILE} with ${TRIAL_SECONDS} s trials, ${DEMO_MESH.entryRatePerSecond} requests/s at the entry\n` +
-      `worst severity measured ${worst} (${JSON.stringify(WORST)}: ${worstOutcomes.requests} requests, ${JSON.stringify(worstOutcomes.statuses)}, p99 ${worstOutcomes.latencyMs.p99} ms); a finding counts from ${threshold.toFixed(2)}\n` +
-      `up to ${SEEDS} seeds within ${MINUTES} min, budget ${BUDGET}, load average ${loadavg()[0]!.toFixed(2)} at the start\n`,
-  );
+const results: SessionResult[] = [];
+let nextSeed = 1;
+let failed = false;
 
-  const counts = new Map<OptimiserName, number[]>(OPTIMIZERS.map((o) => [o, []]));
-  let seeds = 0;
-  for (let seed = 1; seed <= SEEDS && Date.now() - startedAt < MINUTES * 60_000; seed++) {
-    for (const optimizer of OPTIMIZERS) {
-      const found = await trialsUntilFound(executor, optimizer, seed, threshold);
-      counts.get(optimizer)!.push(found ?? BUDGET + 1);
-      console.log(`seed ${seed} ${optimizer.padEnd(7)} ${found === undefined ? `not found in ${BUDGET}` : `found at trial ${found}`}`);
+/** The next seed for an idle mesh, or stop once the seeds are handed out, the wall-time cap has passed or a mesh failed. */
+function handOut(): ToMesh {
+  if (failed || nextSeed > SEEDS || Date.now() - startedAt >= MINUTES * 60_000) return { kind: 'stop' };
+  return { kind: 'seed', seed: nextSeed++ };
+}
+
+function runMesh(mesh: number): Promise<void> {
+  const data: MeshWorkerData = { mesh, budget: BUDGET, trialSeconds: TRIAL_SECONDS, optimizers: OPTIMIZERS };
+  const worker = new Worker(new URL('./mesh.worker.js', import.meta.url), { workerData: data });
+  worker.on('message', (message: FromMesh) => {
+    if (message.kind === 'ready') {
+      const { worst } = message;
+      console.log(
+        `mesh ${mesh}: worst severity measured ${worst.severity} (${worst.requests} requests, ${JSON.stringify(worst.statuses)}, p99 ${worst.p99Ms} ms); a finding counts from ${message.threshold.toFixed(2)}`,
+      );
+    } else if (message.kind === 'result') {
+      const r = message.result;
+      results.push(r);
+      console.log(
+        `seed ${r.seed} ${r.optimizer.padEnd(7)} ${r.found === null ? `not found in ${BUDGET}` : `found at trial ${r.found}`} (mesh ${mesh}; severities ${r.severities.join(' ')})`,
+      );
+    } else {
+      worker.postMessage(handOut());
     }
-    seeds = seed;
-  }
-  console.log(
-    `\n${seeds} seeds in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min, load average ${loadavg()[0]!.toFixed(2)} at the end`,
-  );
-  const medians = new Map<OptimiserName, number>();
-  for (const [optimizer, list] of counts) {
-    const sorted = [...list].sort((a, b) => a - b);
-    medians.set(optimizer, quantile(sorted, 0.5));
-    console.log(
-      `${optimizer.padEnd(7)} median ${show(quantile(sorted, 0.5))}  IQR ${show(quantile(sorted, 0.25))}-${show(quantile(sorted, 0.75))}  found ${sorted.filter((c) => c <= BUDGET).length}/${seeds}  trials: ${list.map(show).join(' ')}`,
-    );
-  }
-  const random = medians.get('random');
-  const bo = medians.get('bo');
-  if (random !== undefined && bo !== undefined) {
-    const ratio = bo / random;
-    console.log(`bo / random median trials: ${ratio.toFixed(2)}${ratio <= 0.5 ? ' goal met (<= 0.5)' : ' goal missed (> 0.5)'}`);
-  }
-} finally {
-  await mesh.stop();
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('error', (error) => {
+      failed = true; // the other meshes finish the seed they run, then stop
+      reject(new Error(`mesh ${mesh}: ${error.message}`, { cause: error }));
+    });
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mesh ${mesh}: worker exited with ${code}`))));
+  });
 }
 
-/** The trial (counted from 1) whose severity first reached the threshold, or undefined within the budget. */
-async function trialsUntilFound(
-  executor: LiveExecutor,
-  optimizer: OptimiserName,
-  seed: number,
-  threshold: number,
-): Promise<number | undefined> {
-  const now = new Date().toISOString();
-  const session: Session = {
-    format: SESSION_FORMAT,
-    id: `mb-${optimizer}-${seed}-${Date.now().toString(36)}`,
-    createdAt: now,
-    updatedAt: now,
-    state: 'running',
-    space: read.ok ? read.document : null,
-    seed,
-    budget: BUDGET,
-    optimizer,
-    executor: 'live',
-    trials: [],
-  };
-  try {
-    await runSession(session, space, {
-      executor,
-      store: { save: async () => {} },
-      now: Date.now,
-      onTrial: (record) => {
-        if (record.score.severity >= threshold) throw new Found();
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof Found)) throw error;
-  }
-  return session.trials.find((t) => t.score.severity >= threshold)?.trial;
+const outcomes = await Promise.allSettled(Array.from({ length: MESHES }, (_, i) => runMesh(i + 1)));
+
+// Only seeds every strategy finished count (a failed mesh leaves its seed partial).
+const complete = [...new Set(results.map((r) => r.seed))]
+  .filter((seed) => OPTIMIZERS.every((o) => results.some((r) => r.seed === seed && r.optimizer === o)))
+  .sort((a, b) => a - b);
+console.log(
+  `\n${complete.length} seeds (${complete.join(' ')}) on ${MESHES} mesh(es) in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min, ` +
+    `${results.reduce((sum, r) => sum + r.severities.length, 0)} trials, load average ${loadavg()[0]!.toFixed(2)} at the end`,
+);
+const medians = new Map<OptimiserName, number>();
+for (const optimizer of OPTIMIZERS) {
+  const list = complete.map((seed) => results.find((r) => r.seed === seed && r.optimizer === optimizer)!.found ?? BUDGET + 1);
+  const sorted = [...list].sort((a, b) => a - b);
+  medians.set(optimizer, quantile(sorted, 0.5));
+  console.log(
+    `${optimizer.padEnd(7)} median ${show(quantile(sorted, 0.5))}  IQR ${show(quantile(sorted, 0.25))}-${show(quantile(sorted, 0.75))}  found ${sorted.filter((c) => c <= BUDGET).length}/${complete.length}  trials by seed: ${list.map(show).join(' ')}`,
+  );
 }
+const random = medians.get('random');
+const bo = medians.get('bo');
+if (random !== undefined && bo !== undefined && complete.length > 0) {
+  const censored = random > BUDGET ? ` (random's median is censored at the budget: the true ratio is at most this)` : '';
+  console.log(`bo / random median trials: ${(bo / random).toFixed(2)} ${verdict(bo / random)}${censored}`);
+}
+const failures = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+for (const f of failures) console.error(String(f.reason instanceof Error ? (f.reason.stack ?? f.reason.message) : f.reason));
+if (failures.length > 0) process.exitCode = 1;
 
 function show(trials: number): string {
   return showTrials(trials, BUDGET);
