@@ -89,6 +89,49 @@ guards:
   assert.deepEqual(await sessionPolicies(sessionIdOf(r.output)), [], 'every trial policy deleted');
 });
 
+test('a trial whose stop condition trips is cut short there: scored over the window it ran, and the report says what held', async () => {
+  const dir = recommenderStateDir();
+  // Every catalog request aborted: frontend's errors pass 10% a few seconds into the 10 s trial, and the control
+  // plane halts the trial policy by itself.
+  const space = writeSpace(
+    dir,
+    'tripped',
+    `name: tripped
+${CATALOG_DELAYS.replace('trialLength: 6s', 'trialLength: 10s')}
+faults:
+  abort: { statuses: [503] }
+percentage: { min: 100, max: 100 }
+guards:
+  stopWhen: [{ workload: { service: frontend, namespace: demo }, metric: errorRate, above: 0.1 }]
+`,
+  );
+  const report = join(dir, 'report.json');
+  const r = await runRecommender(mesh.controlPlane.url, dir, ['run', '-f', space, '--budget', '1', '--output', report]);
+  assert.equal(r.code, 0, r.output);
+  assert.match(r.output, /^trial 1\/1 .*\(stopped by stopWhen\[0\]: demo\/frontend error rate [\d.]+% > 10% \(\d+ req\)\)$/m);
+  assert.match(r.output, /^Trial 1 cut short: stopped by stopWhen\[0\]/m);
+  const { session, trials } = JSON.parse(readFileSync(report, 'utf8')) as {
+    session: { stoppedTrials: number[] };
+    trials: {
+      startedAt: string;
+      finishedAt: string;
+      outcomes: { window: { from: string; to: string } };
+      score: { severity: number; terms: { errorRate: { value: number } } };
+      stoppedBy?: { source: string; condition: { errorRateAbove: number }; observed: { errorRatePercent: number } };
+    }[];
+  };
+  assert.deepEqual(session.stoppedTrials, [1]);
+  const trial = trials[0]!;
+  assert.equal(trial.stoppedBy?.source, 'stopWhen', r.output);
+  assert.equal(trial.stoppedBy.condition.errorRateAbove, 10);
+  assert.ok(trial.stoppedBy.observed.errorRatePercent > 10);
+  // The planned window ends 9.5 s after the write; the trial ended sooner, scored over the window it ran.
+  assert.ok(Date.parse(trial.finishedAt) - Date.parse(trial.startedAt) < 9_500, `${trial.startedAt} - ${trial.finishedAt}`);
+  assert.ok(Date.parse(trial.outcomes.window.to) - Date.parse(trial.outcomes.window.from) >= 2_000, JSON.stringify(trial.outcomes));
+  assert.ok(trial.score.terms.errorRate.value > 0, `the fault's errors are in the window: ${JSON.stringify(trial.score)}`);
+  assert.deepEqual(await sessionPolicies(sessionIdOf(r.output)), [], 'the halted policy deleted too');
+});
+
 test('a target no data plane serves is refused before any trial, naming the field; no policy written', async () => {
   const dir = recommenderStateDir();
   const space = writeSpace(

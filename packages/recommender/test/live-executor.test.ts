@@ -6,14 +6,17 @@ import { HfiClient } from '@hfi/client';
 import { policyForCandidate } from '../src/encoding/policy.js';
 import { encodeSpace } from '../src/encoding/space-encoding.js';
 import { LiveExecutor } from '../src/live/executor.js';
+import { HALT_REASON } from './support/halt.js';
 import { meshSpaceWith } from './support/spaces.js';
 
 const T0 = Date.UTC(2026, 11, 1, 12);
 const PROPAGATION_MS = 700;
 
-function scripted(figures: { requests: number; status: number[]; local: number[] }) {
+/** `haltedAtMs`: from then on the policy's status carries HALT_REASON (a stop condition tripped it). */
+function scripted(figures: { requests: number; status: number[]; local: number[] }, haltedAtMs = Number.POSITIVE_INFINITY) {
   const clock = { ms: T0, now: () => clock.ms, sleep: async (ms: number) => void (clock.ms += ms) };
   const reads: { atMs: number; url: URL }[] = [];
+  let statusReads = 0;
   const deleted: string[] = [];
   const json = (body: unknown, status = 200) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -27,8 +30,9 @@ function scripted(figures: { requests: number; status: number[]; local: number[]
       return json({});
     }
     if (url.pathname.startsWith('/v1/policies/')) {
-      clock.ms += PROPAGATION_MS; // the data planes take this long to hold it
-      return json({ status: { appliedDataPlanes: 2, targetedDataPlanes: 2 } });
+      if (statusReads++ === 0) clock.ms += PROPAGATION_MS; // the data planes take this long to hold it
+      const halted = clock.ms >= haltedAtMs ? { phase: 'Halted', haltReason: HALT_REASON } : { phase: 'Active' };
+      return json({ status: { appliedDataPlanes: 2, targetedDataPlanes: 2, ...halted } });
     }
     if (url.pathname === '/v1/workloads') {
       reads.push({ atMs: clock.ms, url });
@@ -65,6 +69,26 @@ test('the window starts one report interval after the policy is in force and end
   assert.equal(outcomes.requests, 41);
   await executor.delete(policy.metadata.name);
   assert.deepEqual(deleted, [policy.metadata.name]);
+});
+
+test('a stop condition halting the trial ends its window when the halt is seen, and the window says which condition held', async () => {
+  const { executor, clock, reads } = scripted({ requests: 41, status: [20, 0, 0, 21, 0], local: [] }, T0 + 4500);
+  await executor.apply(policy);
+  const window = await executor.waitForWindow(policy, space.trialSeconds);
+  // In force at T0 + 700 ms; the status is read every 500 ms and first shows the halt at T0 + 4.7 s: the window it
+  // ran is from one report interval after the policy was in force to then, not the planned T0 + 3.5 s to 5.5 s.
+  assert.deepEqual(window, { fromMs: T0 + 2700, toMs: T0 + 4700, stoppedBy: HALT_REASON });
+  assert.equal(clock.now(), T0 + 4700, 'does not wait for the planned end');
+  await executor.readOutcomes(space.objective.workload, window);
+  assert.equal(reads[0]!.url.searchParams.get('window'), '2s');
+});
+
+test('a halt seen within one report interval of the policy in force is read over that interval, the shortest a read takes', async () => {
+  const { executor, clock } = scripted({ requests: 41, status: [41], local: [] }, T0 + 1500);
+  await executor.apply(policy);
+  const window = await executor.waitForWindow(policy, space.trialSeconds);
+  assert.deepEqual(window, { fromMs: T0 + 700, toMs: T0 + 2700, stoppedBy: HALT_REASON });
+  assert.equal(clock.now(), T0 + 2700, 'waits for every data plane to have reported once');
 });
 
 test('a read with too few requests is refused, not scored as harmless', async () => {

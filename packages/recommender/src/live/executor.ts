@@ -2,8 +2,8 @@
 // targeted data plane holds it, the scored workload's outcomes are read from /v1/workloads over a window that lies
 // wholly inside the fault's time, and the policy is deleted. Outcomes arrive in reports every 2 s, counted by when
 // they arrive, so the window starts one report interval after the fault is in force (a report sent earlier may carry
-// traffic from before it) and ends before the policy can have expired.
-import { OUTCOME_REPORT_INTERVAL_MS } from '@hfi/api';
+// traffic from before it) and ends before the policy can have expired, or when a stop condition halted it.
+import { type HaltReason, OUTCOME_REPORT_INTERVAL_MS } from '@hfi/api';
 import { type FaultInjectionPolicy, type HfiClient, type InjectedFault, isHfiError, type Workload as WorkloadFigures } from '@hfi/client';
 import { LABELS } from '../encoding/policy.js';
 import type { SearchSpace, Workload } from '../space/types.js';
@@ -27,6 +27,8 @@ const EXPIRY_MARGIN_MS = 500;
 /** The quiet read between trials: one report interval for the last trial's reports to arrive, then this window (two reports of each data plane). */
 const QUIET_WINDOW_S = 4;
 const DEFAULT_MIN_REQUESTS = 10;
+/** How often a running trial's status is read, to see a stop condition halt it (status.haltReason). */
+const STOP_POLL_MS = 500;
 /** Apply and propagate (~1 s), one report interval, a window of at least 1 s, the margin. */
 const MIN_LIVE_TRIAL_SECONDS = Math.ceil((1000 + OUTCOME_REPORT_INTERVAL_MS + 1000 + EXPIRY_MARGIN_MS) / 1000);
 
@@ -99,8 +101,27 @@ export class LiveExecutor implements TrialExecutor {
         `the policy took ${trial.inForceAtMs - trial.writtenFromMs} ms to reach the data planes, which leaves no window of its ${seconds}s to read; use a longer trialLength`,
       );
     }
-    await this.clock.sleep(Math.max(0, toMs - this.clock.now()));
-    return { fromMs: toMs - windowSeconds * 1000, toMs };
+    const fromMs = toMs - windowSeconds * 1000;
+    for (;;) {
+      await this.clock.sleep(Math.max(0, Math.min(STOP_POLL_MS, toMs - this.clock.now())));
+      const { haltReason } = await this.client.policyStatus(policy.metadata.name);
+      if (haltReason) return this.stoppedWindow(trial.inForceAtMs, haltReason);
+      if (this.clock.now() >= toMs) return { fromMs, toMs };
+    }
+  }
+
+  /**
+   * A stop condition halted the trial: the window it ran, from one report interval after the policy was in force to
+   * the halt seen now, whole seconds. It is at least one report interval long (every data plane has reported once), so
+   * a halt seen sooner than two intervals after the policy was in force makes a window that reaches back to when it
+   * came in force (reports that may carry traffic from before it) or waits past the halt.
+   */
+  private async stoppedWindow(inForceAtMs: number, stoppedBy: HaltReason): Promise<TrialWindow> {
+    const cleanFromMs = inForceAtMs + OUTCOME_REPORT_INTERVAL_MS;
+    const toMs = Math.max(this.clock.now(), cleanFromMs);
+    await this.clock.sleep(toMs - this.clock.now());
+    const seconds = Math.max(OUTCOME_REPORT_INTERVAL_MS / 1000, Math.floor((toMs - cleanFromMs) / 1000));
+    return { fromMs: toMs - seconds * 1000, toMs, stoppedBy };
   }
 
   async readOutcomes(workload: Workload, window: TrialWindow): Promise<Outcomes> {

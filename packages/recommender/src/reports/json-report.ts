@@ -1,6 +1,6 @@
 // The JSON report: `{"session", "findings": [{"severity", "policy", "outcomes", "trial", ...}], "trials": [...]}`.
 import type { Session, TrialRecord } from '../sessions/session.js';
-import { type Finding, rankFindings } from './findings.js';
+import { type Finding, rankFindings, stoppedTrials } from './findings.js';
 
 export interface JsonReport {
   session: {
@@ -12,6 +12,8 @@ export interface JsonReport {
     seed: number;
     budget: number;
     trials: number;
+    /** The trials a stop condition cut short (each trial's `stoppedBy` says how). */
+    stoppedTrials: number[];
     createdAt: string;
     updatedAt: string;
     spaceFile?: string;
@@ -31,6 +33,7 @@ export function jsonReport(session: Session): JsonReport {
       seed: session.seed,
       budget: session.budget,
       trials: session.trials.length,
+      stoppedTrials: stoppedTrials(session).map((t) => t.trial),
       createdAt: session.createdAt,
       updatedAt: session.updatedAt,
       ...(session.spaceFile ? { spaceFile: session.spaceFile } : {}),

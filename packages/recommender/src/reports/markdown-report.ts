@@ -1,8 +1,8 @@
 // The Markdown report: a summary, the ranked findings, and the policy that reproduces each of the worst.
 import { stringify } from 'yaml';
-import type { Session } from '../sessions/session.js';
-import { rankFindings } from './findings.js';
-import { describeOutcomes } from './terms.js';
+import type { Session, TrialRecord } from '../sessions/session.js';
+import { rankFindings, stoppedTrials } from './findings.js';
+import { describeOutcomes, describeStop } from './terms.js';
 
 const POLICIES_SHOWN = 5;
 
@@ -14,6 +14,9 @@ export function markdownReport(session: Session): string {
     `- executor: ${session.executor === 'simulated' ? 'simulated mesh (a dry demonstration: no control plane, no traffic)' : `live (${session.server ?? ''})`}`,
     `- optimizer: ${session.optimizer}, seed ${session.seed}, ${session.trials.length} of ${session.budget} trials`,
     `- state: ${session.state}${session.stopReason ? ` (${session.stopReason})` : ''}`,
+    ...stoppedTrials(session).map(
+      (t) => `- trial ${t.trial} cut short, scored over the ${windowSeconds(t)}s it ran: ${describeStop(t.stoppedBy)}`,
+    ),
     '',
     '## Findings',
     '',
@@ -30,4 +33,8 @@ export function markdownReport(session: Session): string {
     lines.push(`### ${f.rank}. ${f.summary} (severity ${f.severity.toFixed(2)})`, '', '```yaml', stringify(f.policy).trimEnd(), '```', '');
   }
   return lines.join('\n');
+}
+
+function windowSeconds(trial: TrialRecord): number {
+  return Math.round((Date.parse(trial.outcomes.window.to) - Date.parse(trial.outcomes.window.from)) / 1000);
 }

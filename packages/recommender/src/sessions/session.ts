@@ -1,4 +1,5 @@
 // A session: one search over one space, with every finished trial, so that it can be resumed and reported.
+import type { HaltReason } from '@hfi/api';
 import type { FaultInjectionPolicy } from '@hfi/policy';
 import type { Candidate } from '../encoding/dimensions.js';
 import type { OptimiserName } from '../optimisers/registry.js';
@@ -17,7 +18,10 @@ export interface TrialRecord {
   summary: string;
   policy: FaultInjectionPolicy;
   outcomes: Outcomes;
+  /** Scored over the window it ran (see trials/executor.ts). */
   score: Score;
+  /** Present when the control plane halted the trial policy mid-trial: the stop condition that held, what it observed, when. */
+  stoppedBy?: HaltReason;
   startedAt: string;
   finishedAt: string;
 }

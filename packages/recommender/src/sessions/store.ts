@@ -1,6 +1,7 @@
 // Sessions on disk: one JSON file per session in the state directory, replaced atomically after every trial.
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compileChecker, HaltReason } from '@hfi/api';
 import { isRecord } from '@hfi/policy';
 import writeFileAtomic from 'write-file-atomic';
 import { candidateKey } from '../encoding/dimensions.js';
@@ -12,6 +13,7 @@ import type { SearchSpace } from '../space/types.js';
 import { SESSION_FORMAT, SESSION_STATES, type Session } from './session.js';
 
 const SESSION_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const stopChecker = compileChecker(HaltReason);
 
 export interface LoadedSession {
   session: Session;
@@ -107,6 +109,12 @@ function parseSession(text: string, path: string, id: string): LoadedSession {
     const severity = (trial.score as { severity?: unknown } | undefined)?.severity;
     if (typeof severity !== 'number' || !Number.isFinite(severity)) throw corrupt(`${where}.score.severity must be a number`);
     if (!isRecord(trial.outcomes) || !isRecord(trial.policy)) throw corrupt(`${where} needs its outcomes and policy`);
+    if (trial.stoppedBy !== undefined && !stopChecker.check(trial.stoppedBy)) {
+      throw corrupt(
+        `${where}.stoppedBy is not a stop condition's halt reason`,
+        stopChecker.errors(trial.stoppedBy).map((e) => `  ${where}.stoppedBy${e.path === '' ? '' : `.${e.path}`}: ${e.message}`),
+      );
+    }
   });
   return { session, space: result.space };
 }

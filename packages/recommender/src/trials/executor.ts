@@ -1,5 +1,6 @@
 // Where trials run. The runner owns the protocol (apply, wait for the window, read, delete even on failure);
 // an executor only does each step: in the simulated mesh, or against a control plane (live/executor.ts).
+import type { HaltReason } from '@hfi/api';
 import type { FaultInjectionPolicy } from '@hfi/policy';
 import type { SearchSpace, Workload } from '../space/types.js';
 import type { Outcomes } from './outcomes.js';
@@ -8,6 +9,11 @@ export interface TrialWindow {
   /** Epoch ms. */
   fromMs: number;
   toMs: number;
+  /**
+   * Set when the control plane halted the policy by itself before the window's planned end (a stop condition held):
+   * the window then ends when the halt was seen, so the trial is scored on what the fault did while it ran.
+   */
+  stoppedBy?: HaltReason;
 }
 
 export interface TrialExecutor {
@@ -20,7 +26,7 @@ export interface TrialExecutor {
   /** The workloads that exist, so that a space naming a service that does not is refused before any trial. */
   workloads(): Promise<Workload[]>;
   apply(policy: FaultInjectionPolicy): Promise<void>;
-  /** Resolves once the applied policy has been in force for `seconds`; the window to read outcomes over. */
+  /** Resolves once the applied policy has been in force for `seconds`, or was halted sooner; the window to read outcomes over. */
   waitForWindow(policy: FaultInjectionPolicy, seconds: number): Promise<TrialWindow>;
   readOutcomes(workload: Workload, window: TrialWindow): Promise<Outcomes>;
   /** Deletes the policy; deleting one that is already gone (expired, deleted by hand) is not an error. */

@@ -1,5 +1,6 @@
-// The session loop: for each trial, guard, suggest, apply one time-limited policy, wait for its window, read and score
-// the scored workload's outcomes, delete the policy, and save the session, before the next suggestion.
+// The session loop: for each trial, guard, suggest, apply one time-limited policy, wait for its window (cut short when
+// a stop condition halts the policy: the record says which), read and score the scored workload's outcomes, delete the
+// policy, and save the session, before the next suggestion.
 import { childPath } from '@hfi/policy';
 import { policyForCandidate, summariseCandidate } from '../encoding/policy.js';
 import { encodeSpace } from '../encoding/space-encoding.js';
@@ -62,13 +63,13 @@ export async function runSession(session: Session, space: SearchSpace, deps: Run
     if (!candidate) return finish('completed', `${session.optimizer}: every point of the space has been tried`);
     const policy = policyForCandidate(space, encoding, candidate, { sessionId: session.id, trial });
     const startedAt = stamp();
-    const outcomes = await guarded(session, store, stamp, `trial ${trial} (${policy.metadata.name})`, async () => {
+    const { outcomes, stoppedBy } = await guarded(session, store, stamp, `trial ${trial} (${policy.metadata.name})`, async () => {
       let applied = false;
       try {
         await executor.apply(policy);
         applied = true;
         const window = await executor.waitForWindow(policy, space.trialSeconds);
-        return await executor.readOutcomes(space.objective.workload, window);
+        return { outcomes: await executor.readOutcomes(space.objective.workload, window), stoppedBy: window.stoppedBy };
       } finally {
         if (applied) await deleteOrExplain(executor, policy.metadata.name, space.trialSeconds);
       }
@@ -80,6 +81,7 @@ export async function runSession(session: Session, space: SearchSpace, deps: Run
       policy,
       outcomes,
       score: scoreOutcomes(space.objective, outcomes),
+      ...(stoppedBy && { stoppedBy }),
       startedAt,
       finishedAt: stamp(),
     };
