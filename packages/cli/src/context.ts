@@ -23,6 +23,8 @@ export interface CliIo {
   onInterrupt(handler: () => void): () => void;
   fetch?: typeof fetch;
   version: string;
+  /** `hfi-cli recommend <args>`: hfi-recommender's command line with these arguments; resolves to its exit code. */
+  recommend(argv: readonly string[]): Promise<number>;
 }
 
 export const DEFAULT_SERVER = 'http://localhost:8080';

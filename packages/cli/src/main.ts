@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { text } from 'node:stream/consumers';
+import { RECOMMEND_PROGRAM } from './commands/recommend.js';
 import type { CliIo } from './context.js';
 import { runCli } from './program.js';
 
@@ -33,6 +34,11 @@ const io: CliIo = {
     };
   },
   version: pkg.version,
+  // Loaded only for `recommend`: the optimisers are not part of every hfi-cli start.
+  recommend: async (argv) => {
+    const { processRecommenderIo, runRecommender } = await import('@hfi/recommender');
+    return runRecommender(argv, processRecommenderIo(), RECOMMEND_PROGRAM);
+  },
 };
 
 // A closed pipe (`hfi-cli policy list | head -1`) is not an error worth a stack trace.

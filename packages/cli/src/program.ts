@@ -15,6 +15,7 @@ import { policyListCommand } from './commands/policy-list.js';
 import { policyResumeCommand } from './commands/policy-resume.js';
 import { policyValidateCommand } from './commands/policy-validate.js';
 import { policyWatchCommand } from './commands/policy-watch.js';
+import { RECOMMEND, recommendCommand } from './commands/recommend.js';
 import { resumeCommand } from './commands/resume.js';
 import { topCommand } from './commands/top.js';
 import type { CliIo } from './context.js';
@@ -58,6 +59,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(haltsCommand(io))
     .addCommand(dataplanesCommand(io))
     .addCommand(topCommand(io))
+    .addCommand(recommendCommand())
     .addCommand(completionCommand(io, () => program));
 
   // Commander errors (unknown flag, missing argument) become exit 2, and all output goes through io.
@@ -75,6 +77,7 @@ export function buildProgram(io: CliIo): Command {
 
 /** Runs one command line; resolves to the exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === RECOMMEND) return io.recommend(argv.slice(1));
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });

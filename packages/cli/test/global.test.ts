@@ -114,6 +114,7 @@ test('completion bash: a script generated from the command tree that bash can ru
     'dataplanes',
     'dp',
     'top',
+    'recommend',
     'completion',
     'help',
   ]);

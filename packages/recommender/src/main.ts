@@ -1,31 +1,11 @@
-// The process edge: real streams, environment, clock and randomness; everything below gets them injected.
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import type { RecommenderIo } from './context.js';
+// The process edge: the real process (process-io.ts) handed to the command line.
+import { processRecommenderIo } from './process-io.js';
 import { runRecommender } from './program.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-const io: RecommenderIo = {
-  writeOut: (text) => void process.stdout.write(text),
-  writeErr: (text) => void process.stderr.write(text),
-  env: process.env,
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  // Base-36 digits of 5 random bytes: 8 characters, lower-case, valid in a DNS label.
-  newIdSuffix: () =>
-    BigInt(`0x${randomBytes(5).toString('hex')}`)
-      .toString(36)
-      .padStart(8, '0'),
-  homedir: homedir(),
-  version: pkg.version,
-};
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
 
-const code = await runRecommender(process.argv.slice(2), io);
+const code = await runRecommender(process.argv.slice(2), processRecommenderIo());
 process.stdout.write('', () => process.exit(code));

@@ -8,8 +8,9 @@ import { runCommand } from './commands/run.js';
 import type { RecommenderIo } from './context.js';
 import { EXIT, RecommenderError } from './errors.js';
 
-function buildProgram(io: RecommenderIo): Command {
-  const program = new Command('hfi-recommender')
+/** `name`: how the help names the program (`hfi-cli recommend` when hfi-cli wraps it). */
+function buildProgram(io: RecommenderIo, name: string): Command {
+  const program = new Command(name)
     .description('Search a fault space for the faults that hurt most (Bayesian optimisation over HFI policies)')
     .version(io.version, '--version', 'print the hfi-recommender version')
     .showHelpAfterError('(run with --help for usage)')
@@ -31,9 +32,9 @@ function buildProgram(io: RecommenderIo): Command {
 }
 
 /** Runs one command line; resolves to the exit code. Never throws. */
-export async function runRecommender(argv: readonly string[], io: RecommenderIo): Promise<number> {
+export async function runRecommender(argv: readonly string[], io: RecommenderIo, name = 'hfi-recommender'): Promise<number> {
   try {
-    await buildProgram(io).parseAsync([...argv], { from: 'user' });
+    await buildProgram(io, name).parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {

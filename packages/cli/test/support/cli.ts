@@ -4,7 +4,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processRecommenderIo, runRecommender } from '@hfi/recommender';
 import { hfiCliBin } from '@hfi/testkit';
+import { RECOMMEND_PROGRAM } from '../../src/commands/recommend.js';
 import type { CliIo } from '../../src/context.js';
 import { runCli } from '../../src/program.js';
 import { PACKAGE_ROOT } from './paths.js';
@@ -45,6 +47,9 @@ export async function cli(args: readonly string[], run: CliRun = {}): Promise<Cl
     now: () => Date.now(),
     onInterrupt: () => () => undefined,
     version,
+    // The real recommender in this process, its output captured with hfi-cli's.
+    recommend: (argv) =>
+      runRecommender(argv, { ...processRecommenderIo(), writeOut: io.writeOut, writeErr: io.writeErr, env: io.env }, RECOMMEND_PROGRAM),
   };
   const code = await runCli(args, io);
   return { code, stdout, stderr };
