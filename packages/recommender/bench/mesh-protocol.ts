@@ -1,5 +1,5 @@
 // What the mesh benchmark's coordinator (mesh.bench.ts) and each mesh's worker thread (mesh.worker.ts) tell each
-// other: the coordinator hands out whole seeds, a worker runs every strategy for its seed and says when it is idle.
+// other: the coordinator hands out sessions (a strategy and a seed), a worker runs one and says when it is idle.
 import type { OptimiserName } from '../src/optimisers/registry.js';
 
 export interface MeshWorkerData {
@@ -7,10 +7,9 @@ export interface MeshWorkerData {
   mesh: number;
   budget: number;
   trialSeconds: number;
-  optimizers: OptimiserName[];
 }
 
-export type ToMesh = { kind: 'seed'; seed: number } | { kind: 'stop' };
+export type ToMesh = { kind: 'session'; optimizer: OptimiserName; seed: number } | { kind: 'stop' };
 
 interface WorstMeasured {
   severity: number;
@@ -30,5 +29,5 @@ export interface SessionResult {
 export type FromMesh =
   | { kind: 'ready'; mesh: number; worst: WorstMeasured; threshold: number }
   | { kind: 'result'; mesh: number; result: SessionResult }
-  /** Waiting for the next seed (after 'ready' and after each seed). */
+  /** Waiting for the next session (after 'ready' and after each session). */
   | { kind: 'idle'; mesh: number };

@@ -1,6 +1,6 @@
 // One mesh of the mesh benchmark, in its own worker thread: the demo mesh from testkit (its own control plane, three
 // services behind hfi-proxy with the compiled plugin, steady load, all on free loopback ports), its worst severity
-// measured by one trial of the known worst point, then live sessions for each seed the coordinator hands it. Its own
+// measured by one trial of the known worst point, then the live sessions the coordinator hands it, one at a time. Its own
 // thread, so that one mesh's optimiser (a Gaussian-process fit) never stalls another mesh's services mid-trial.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -55,10 +55,8 @@ try {
     threshold,
   });
 
-  for (let order = await nextOrder(); order.kind === 'seed'; order = await nextOrder()) {
-    for (const optimizer of settings.optimizers) {
-      post({ kind: 'result', mesh: settings.mesh, result: await trialsUntilFound(executor, optimizer, order.seed, threshold) });
-    }
+  for (let order = await nextOrder(); order.kind === 'session'; order = await nextOrder()) {
+    post({ kind: 'result', mesh: settings.mesh, result: await trialsUntilFound(executor, order.optimizer, order.seed, threshold) });
   }
 } finally {
   await mesh.stop();
