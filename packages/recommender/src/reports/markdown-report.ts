@@ -15,7 +15,7 @@ export function markdownReport(session: Session): string {
     `- optimizer: ${session.optimizer}, seed ${session.seed}, ${session.trials.length} of ${session.budget} trials`,
     `- state: ${session.state}${session.stopReason ? ` (${session.stopReason})` : ''}`,
     ...stoppedTrials(session).map(
-      (t) => `- trial ${t.trial} cut short, scored over the ${windowSeconds(t)}s it ran: ${describeStop(t.stoppedBy)}`,
+      (t) => `- trial ${t.trial} cut short, scored over a ${windowSeconds(t)}s window: ${describeStop(t.stoppedBy)}`,
     ),
     '',
     '## Findings',
