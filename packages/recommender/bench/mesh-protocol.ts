@@ -7,6 +7,8 @@ export interface MeshWorkerData {
   mesh: number;
   budget: number;
   trialSeconds: number;
+  /** Findings count against this worst severity instead of the one the mesh measures. */
+  worst?: number;
 }
 
 export type ToMesh = { kind: 'session'; optimizer: OptimiserName; seed: number } | { kind: 'stop' };

@@ -47,7 +47,7 @@ try {
   const worstOutcomes = await executor.readOutcomes(space.objective.workload, window);
   await executor.delete(worstPolicy.metadata.name);
   const worst = scoreOutcomes(space.objective, worstOutcomes).severity;
-  const threshold = SHARE * worst;
+  const threshold = SHARE * (settings.worst ?? worst);
   post({
     kind: 'ready',
     mesh: settings.mesh,
