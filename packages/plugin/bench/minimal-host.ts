@@ -28,13 +28,17 @@ export class MinimalHost {
   callBody = new Uint8Array(0);
   nowNs = 1_763_769_601_000n * 1_000_000n;
 
-  /** Views are cached and renewed only when memory grows (a new buffer), as a real host would. */
+  /**
+   * Views are cached and renewed only when memory grows, as a real host would: growing detaches the old buffer
+   * (its views read 0 bytes). Envoy reads linear memory through a raw pointer (proxy-wasm-cpp-host
+   * `V8::getMemory`); asking `memory.buffer` on every access instead cost this host ~20-30 ns each time.
+   */
   private view(): DataView {
-    if (this.dataView.buffer !== this.exports.memory.buffer) this.renew();
+    if (this.bytesView.byteLength === 0) this.renew();
     return this.dataView;
   }
   private bytes(): Uint8Array {
-    if (this.bytesView.buffer !== this.exports.memory.buffer) this.renew();
+    if (this.bytesView.byteLength === 0) this.renew();
     return this.bytesView;
   }
   private renew(): void {
