@@ -78,13 +78,18 @@ guards:
   const r = await runRecommender(mesh.controlPlane.url, dir, ['run', '-f', space, '--budget', '8', '--seed', '3', '--output', report]);
   assert.equal(r.code, 0, r.output);
   assert.match(r.output, /live on http:\/\/127\.0\.0\.1:\d+/);
-  const findings = (JSON.parse(readFileSync(report, 'utf8')) as { findings: { severity: number; summary: string; policy: unknown }[] })
-    .findings;
+  const findings = (
+    JSON.parse(readFileSync(report, 'utf8')) as {
+      findings: { severity: number; summary: string; policy: unknown; terms: { errorRate?: { value: number } } }[];
+    }
+  ).findings;
   const worst = findings[0];
   assert.ok(worst, r.output);
-  // Past ~290 ms both of frontend's attempts time out: every request fails, p99 is two timeouts (severity ~7.7).
-  const delayMs = Number(/delay (\d+)ms/.exec(worst.summary)?.[1]);
-  assert.ok(delayMs >= 280, `the worst finding is a delay past frontend's timeout: ${worst.summary}\n${r.output}`);
+  // Past ~270 ms (less on a loaded machine, where the services' own time grows) both of frontend's attempts time out:
+  // every request fails, p99 is two timeouts (severity 8.42, 10 when load pushes p99 over the 724 ms bucket bound).
+  const delayMs = Number(/^demo\/catalog .* delay (\d+)ms/.exec(worst.summary)?.[1]);
+  assert.ok(delayMs >= 200, `the worst finding is a catalog delay near or past frontend's timeout: ${worst.summary}\n${r.output}`);
+  assert.ok((worst.terms.errorRate?.value ?? 0) >= 0.9, `it cascades: (nearly) every request fails\n${r.output}`);
   assert.ok(worst.severity >= 6.5, `severity ${worst.severity}\n${r.output}`);
   assert.deepEqual(await sessionPolicies(sessionIdOf(r.output)), [], 'every trial policy deleted');
 });
