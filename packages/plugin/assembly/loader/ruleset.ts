@@ -13,8 +13,11 @@ import { MAX_DELAY_MS, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION } from '../
 import { Dfa, HeaderCondition, MatchKind, StringMatcher } from '../matchers';
 import { buildPathIndex } from '../path-index';
 import { NO_CONDITIONS, Rule, RuleSet } from '../ruleset';
-import { readDfa } from './dfa';
+import { ClassMaps, readDfa } from './dfa';
 import { FieldReader } from './fields';
+
+/** At most one table per regex matcher a set can hold (a path, a method and every header condition of each rule). */
+const MAX_TABLES: i32 = MAX_RULES * (MAX_HEADERS_PER_RULE + 2);
 
 export class LoadResult {
   ruleSet: RuleSet | null = null;
@@ -32,7 +35,9 @@ class RuleSetLoader extends FieldReader {
   namespace: ArrayBuffer | null;
   /** Distinct aborts so far (a bounded number), to share equal ones; likewise DFA class maps. */
   aborts: Abort[] = [];
-  classMaps: ArrayBuffer[] = [];
+  classMaps: ClassMaps = new ClassMaps();
+  /** The set's shared DFA tables (`dfas`, wire version 4), which regexes refer to by index. */
+  tables: Dfa[] = [];
 
   constructor(reader: JsonReader, identity: Identity) {
     super(reader);
@@ -100,7 +105,7 @@ class RuleSetLoader extends FieldReader {
       } else if (r.keyIs('value')) {
         // Kept for exact/prefix only: a regex's source is for humans, the plugin matches its DFA.
         if (this.view(field, '.value')) value = this.viewBytes();
-      } else if (r.keyIs('dfa')) dfa = readDfa(this, field, this.classMaps);
+      } else if (r.keyIs('dfa')) dfa = r.kind() == JsonKind.Number ? this.table(field) : readDfa(this, field, this.classMaps, false);
       else if (header && r.keyIs('name')) {
         if (this.view(field, '.name')) this.matchedSlot = r.viewSize == 0 ? -1 : this.slotOfView();
       } else r.skipValue();
@@ -122,6 +127,39 @@ class RuleSetLoader extends FieldReader {
       }
     } else if (kind < 0) this.fail(field, '.kind', 'unknown or missing kind');
     this.matchedKind = kind < 0 ? MatchKind.Exact : <MatchKind>kind;
+  }
+
+  /** A regex's `dfa` given as an index into the set's `dfas` (read before `rules`, so the tables are known). */
+  table(field: string): Dfa | null {
+    const i = <i32>this.integer(field, '.dfa', 0, <f64>MAX_TABLES);
+    if (!this.ok) return null;
+    if (i >= this.tables.length) {
+      this.fail(field, '.dfa', 'no table ' + i.toString() + ' in dfas (which must come before rules)');
+      return null;
+    }
+    return unchecked(this.tables[i]);
+  }
+
+  /** `dfas`: every table once, validated as an inline one is; rules that share one share the object. */
+  dfas(): void {
+    const r = this.reader;
+    if (!r.enterArray()) return;
+    let first = true;
+    while (r.nextItem(first)) {
+      first = false;
+      if (this.tables.length >= MAX_TABLES) {
+        this.fail('dfas', '', 'more than ' + MAX_TABLES.toString() + ' tables');
+        return;
+      }
+      this.headerIndex = this.tables.length;
+      const dfa = readDfa(this, 'dfas[#]', this.classMaps, true);
+      if (dfa === null) {
+        if (this.ok) this.fail('dfas[#]', '', 'expected a DFA table');
+        return;
+      }
+      this.tables.push(dfa);
+    }
+    this.headerIndex = -1;
   }
 
   headers(): StaticArray<HeaderCondition> {
@@ -300,6 +338,7 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
         set.version = <i64>loader.integer('version', '', 0, 9007199254740991);
         hasVersion = true;
       } else if (r.keyIs('halts')) loader.halts(set);
+      else if (r.keyIs('dfas')) loader.dfas();
       else if (r.keyIs('rules')) {
         hasRules = true;
         if (r.enterArray()) {
