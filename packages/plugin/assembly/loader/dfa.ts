@@ -13,13 +13,22 @@ const CLASS_MAP_SIZE: i32 = 256;
 /** Where a class map is decoded before it is known to be new: an equal one already loaded allocates nothing. */
 const classMapScratch = memory.data(CLASS_MAP_SIZE);
 
+/** Where a checking pass, which keeps no table, validates every class map. */
+const CHECKED_MAP = new ArrayBuffer(CLASS_MAP_SIZE);
+
 /** The distinct class maps of one load: patterns with the same literals share one. */
 export class ClassMaps {
   maps: ArrayBuffer[] = [];
   hashes: u64[] = [];
+  /** False in a checking pass: every map lands in the same buffer, nothing is remembered. */
+  keep: bool = true;
 
   /** The decoded map in classMapScratch, as a buffer: an equal one loaded before, else a copy remembered. */
   intern(): ArrayBuffer {
+    if (!this.keep) {
+      memory.copy(changetype<usize>(CHECKED_MAP), classMapScratch, CLASS_MAP_SIZE);
+      return CHECKED_MAP;
+    }
     const h = hashBytes(HASH_START, classMapScratch, CLASS_MAP_SIZE);
     const hashes = this.hashes;
     for (let i = 0; i < hashes.length; i++) {
