@@ -5,36 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRuleSet, type Rule, type StoredPolicy } from '@hfi/policy';
 import { MinimalHost } from '../bench/minimal-host.js';
+import { mixedRuleSet } from './mixed-rules.js';
 import { pluginWasmPath } from './paths.js';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
-const UPDATED = '2025-11-21T00:00:00Z';
-
-function mixedRuleSet(n: number, version: number): string {
-  const fault = { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 };
-  const rules: Rule[] = [];
-  for (let i = 0; i < n; i++) {
-    const kind = i % 4;
-    if (kind === 0) rules.push({ match: { path: { prefix: `/v${version}svc${i}/` } }, fault });
-    else if (kind === 1) rules.push({ match: { path: { exact: `/exact/${i}` }, method: { exact: 'POST' } }, fault });
-    else if (kind === 2) rules.push({ match: { path: { regex: `/r${i}/v[0-9]+/.*` } }, fault });
-    else rules.push({ match: { path: { prefix: '/' }, headers: [{ name: 'x-tenant', exact: `t${i}` }] }, fault });
-  }
-  const policies: StoredPolicy[] = [];
-  for (let i = 0; i < n; i += 100) {
-    policies.push({
-      apiVersion: 'v1',
-      kind: 'FaultInjectionPolicy',
-      metadata: { name: `p${String(i).padStart(5, '0')}`, version: '1', createdAt: UPDATED, updatedAt: UPDATED },
-      spec: { selector: { service: '*', namespace: '*' }, priority: 0, rules: rules.slice(i, i + 100) },
-    });
-  }
-  return JSON.stringify(compileRuleSet(policies, { epoch: 'mem', version }));
-}
-
 /** Loads `n` mixed rules, then five updates to other sets of `n`; returns the host and memory after each load. */
 async function loadAndUpdate(n: number): Promise<{ host: MinimalHost; sizes: number[] }> {
   const host = new MinimalHost();
