@@ -104,11 +104,16 @@ function countDryRun(root: RootContext, rule: Rule, streamId: u32): u32 {
 
 /** Delayed-only requests get `x-hfi-fault` here; aborted ones carry it in the local reply already. */
 export function onResponseHeaders(root: RootContext | null, streamId: u32): u32 {
-  if (root !== null) {
-    if (root.observing) observeStatus(streamId);
+  // Spelled out: AssemblyScript has no optional chaining.
+  let observing = false;
+  if (root !== null) observing = root.observing;
+  if (!faulted.has(streamId)) {
+    if (observing) observeStatus(streamId);
+    return FilterHeadersStatus.Continue;
   }
-  if (!faulted.has(streamId)) return FilterHeadersStatus.Continue;
   const stream = faulted.get(streamId);
+  // Our own local reply's class was taken when it was sent (RootContext.sendAbort).
+  if (observing && !stream.localReplySent) observeStatus(streamId);
   if (stream.responsePhase) return onFaultedResponse(root, stream);
   if (!stream.localReplySent && !stream.released) tagResponse(stream.rule);
   return FilterHeadersStatus.Continue;

@@ -29,17 +29,37 @@ export function observeStart(streamId: u32, nowUs: i64): void {
   unchecked((slots[slotOf(streamId)] = ((<u64>streamId) << 32) | (ticks << 4) | <u64>CLASS_OTHER));
 }
 
-/** Response headers (from upstream or a local reply): their status class, read from the first digit. */
-export function observeStatus(streamId: u32): void {
+/** The stream's slot while the stream still holds it, else -1 (a later stream took it). */
+function heldSlot(streamId: u32): i32 {
   const slot = slotOf(streamId);
-  const packed = unchecked(slots[slot]);
-  if (<u32>(packed >> 32) != streamId) return;
+  return <u32>(unchecked(slots[slot]) >> 32) == streamId ? slot : -1;
+}
+
+function storeClass(slot: i32, cls: i32): void {
+  unchecked((slots[slot] = (unchecked(slots[slot]) & ~(<u64>0xf)) | <u64>cls));
+}
+
+/** Response headers not of HFI's own local reply: their status class, read from the first digit. */
+export function observeStatus(streamId: u32): void {
+  const slot = heldSlot(streamId);
+  if (slot < 0) return;
   let cls = CLASS_OTHER;
   if (fetchHeader(MapType.HttpResponseHeaders, STATUS) && fetchedSize == 3) {
     const digit = <i32>load<u8>(fetchedPtr) - 0x32; // '2' -> 0
     if (digit >= 0 && digit < CLASS_OTHER) cls = digit;
   }
-  unchecked((slots[slot] = (packed & ~(<u64>0xf)) | <u64>cls));
+  storeClass(slot, cls);
+}
+
+/**
+ * HFI sent a local reply: its class is the status it sent, so the reply's own headers are not read (and the
+ * class holds even when Envoy sends the reply past the filter chain, docs/envoy-facts.md E10).
+ */
+export function observeLocalReply(streamId: u32, status: i32): void {
+  const slot = heldSlot(streamId);
+  if (slot < 0) return;
+  const digit = status / 100 - 2;
+  storeClass(slot, digit >= 0 && digit < CLASS_OTHER ? digit : CLASS_OTHER);
 }
 
 /** The bucket of a latency: the first whose upper bound holds it, else the overflow. */

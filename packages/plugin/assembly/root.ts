@@ -27,7 +27,7 @@ import {
   countRuleSetUpdate,
   defineMetrics,
 } from './metrics';
-import { OutcomeTally } from './outcomes';
+import { OutcomeTally, observeLocalReply } from './outcomes';
 import { callerFields, Poller, pollBody } from './poller';
 import { Reporter, reportTaken } from './reporter';
 import { Rule, RuleSet } from './ruleset';
@@ -143,10 +143,11 @@ export class RootContext {
 
   /** Sends the stream's abort and counts it (the effective context must be the stream's). */
   sendAbort(stream: Stream): void {
-    if (sendAbort(stream)) {
-      this.countersOf(stream.rule).aborts++;
-      stream.injected = true;
-    }
+    const status = sendAbort(stream);
+    if (status == 0) return;
+    this.countersOf(stream.rule).aborts++;
+    stream.injected = true;
+    if (this.observing) observeLocalReply(stream.id, status);
   }
 
   /** Resets the stream; the policy's counts take it as an abort (the caller got a failure, not the upstream's answer). */

@@ -16,6 +16,8 @@ const wasmApi = (
 ).WebAssembly;
 
 const enc = new TextEncoder();
+/** Values up to this many bytes are copied into the module by a loop rather than TypedArray#set. */
+const SHORT_COPY = 32;
 /** What every response carries here: the status the plugin's outcome observation reads. */
 const RESPONSE_HEADERS: [Uint8Array, Uint8Array][] = [[enc.encode(':status'), enc.encode('200')]];
 
@@ -28,13 +30,17 @@ export class MinimalHost {
   callBody = new Uint8Array(0);
   nowNs = 1_763_769_601_000n * 1_000_000n;
 
-  /** Views are cached and renewed only when memory grows (a new buffer), as a real host would. */
+  /**
+   * Views are cached and renewed only when memory grows, as a real host would: growing detaches the old buffer
+   * (its views read 0 bytes). Envoy reads linear memory through a raw pointer (proxy-wasm-cpp-host
+   * `V8::getMemory`); asking `memory.buffer` on every access instead cost this host ~20-30 ns each time.
+   */
   private view(): DataView {
-    if (this.dataView.buffer !== this.exports.memory.buffer) this.renew();
+    if (this.bytesView.byteLength === 0) this.renew();
     return this.dataView;
   }
   private bytes(): Uint8Array {
-    if (this.bytesView.buffer !== this.exports.memory.buffer) this.renew();
+    if (this.bytesView.byteLength === 0) this.renew();
     return this.bytesView;
   }
   private renew(): void {
@@ -42,11 +48,15 @@ export class MinimalHost {
     this.dataView = new DataView(this.exports.memory.buffer);
   }
   private give(bytes: Uint8Array, retPtr: number, retSize: number): number {
-    const ptr = bytes.length === 0 ? 0 : this.exports.malloc(bytes.length);
-    if (bytes.length > 0) this.bytes().set(bytes, ptr);
+    const n = bytes.length;
+    const ptr = n === 0 ? 0 : this.exports.malloc(n);
+    const memory = this.bytes();
+    // Short values (header values, a status) byte by byte: TypedArray#set, a builtin call, cost ~30 ns more here.
+    if (n <= SHORT_COPY) for (let i = 0; i < n; i++) memory[ptr + i] = bytes[i]!;
+    else memory.set(bytes, ptr);
     const v = this.view();
     v.setUint32(retPtr, ptr, true);
-    v.setUint32(retSize, bytes.length, true);
+    v.setUint32(retSize, n, true);
     return 0;
   }
 

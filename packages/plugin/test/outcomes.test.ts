@@ -98,6 +98,28 @@ test('every request is counted once: status class, local replies apart, latency 
   }
 });
 
+test('a response replaced by an abort counts once, as the local reply it became, not as the upstream status', async () => {
+  const replaced = JSON.stringify(
+    ruleSet([
+      rule('p/0', { path: { kind: 'exact', value: '/p' }, abort: abort503, phase: 'response', responseStatus: { min: 200, max: 299 } }),
+    ]),
+  );
+  const cp = new ControlPlane(replaced);
+  const host = await start(cp);
+  try {
+    const request = send(host, { method: 'GET', path: '/p', upstreamStatus: 200 });
+    assert.equal(request.observe().abort?.status, 503);
+    request.stream.complete();
+    await advanceTo(host, host.now() + 100, []);
+    const outcomes = cp.reports[0]!.body.outcomes;
+    assert.deepEqual(outcomes.status, [0, 0, 0, 0, 0], 'the upstream 200 never reached the client');
+    assert.deepEqual(outcomes.local, [0, 0, 0, 1, 0], 'the injected 503');
+    assert.equal(outcomes.faulted, 1);
+  } finally {
+    host.close();
+  }
+});
+
 test('reports go at most every 2 s, only while there is something new; a 5xx answer means the same report again', async () => {
   const cp = new ControlPlane(rules, [503]);
   const host = await start(cp);

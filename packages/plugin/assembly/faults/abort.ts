@@ -37,17 +37,21 @@ export function aborts(stream: Stream): bool {
   return stream.rule.abort !== null || stream.abortStatus > 0;
 }
 
-/** Sends the stream's abort as a local reply (the effective context must be the stream's); false when it has none. */
-export function sendAbort(stream: Stream): bool {
+/**
+ * Sends the stream's abort as a local reply (the effective context must be the stream's): the status sent, or 0
+ * when it has none.
+ */
+export function sendAbort(stream: Stream): i32 {
   const rule = stream.rule;
   const abort = rule.abort;
   const chosen = stream.abortStatus;
-  if (abort === null && chosen == 0) return false;
+  if (abort === null && chosen == 0) return 0;
   const pairs = abortHeaderPairs(rule);
   const body = abort !== null ? abort.body : EMPTY;
+  const status = chosen > 0 ? chosen : abort!.status;
   stream.localReplySent = true;
   proxy_send_local_response(
-    chosen > 0 ? chosen : abort!.status,
+    status,
     changetype<usize>(ABORT_DETAILS),
     ABORT_DETAILS.byteLength,
     changetype<usize>(body),
@@ -57,7 +61,7 @@ export function sendAbort(stream: Stream): bool {
     abort !== null ? abort.grpcStatus : -1,
   );
   countAbort();
-  return true;
+  return status;
 }
 
 /** The `abort` field of a rule: reads it into `rule` (sharing an equal abort of `seen`). */
