@@ -8,7 +8,10 @@ export * from './outcome-buckets.js';
  * The newest wire version this code speaks. A rule set carries the lowest version that expresses all its rules
  * (docs/wire-format.md "Wire versions"), so a set of plain delay/abort rules stays version 1.
  */
-export const WIRE_VERSION = 3 as const;
+export const WIRE_VERSION = 4 as const;
+
+/** The wire version from which regexes refer to the set's shared `dfas` tables instead of carrying their own. */
+export const WIRE_DFA_TABLES_VERSION = 4 as const;
 
 /** Entries of a compiled delay distribution's quantile table (docs/wire-format.md "Delay distributions"). */
 export const DELAY_TABLE_SIZE = 256;

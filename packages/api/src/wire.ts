@@ -2,7 +2,7 @@
 // own streaming JSON reader; the numbers it must agree on (WIRE_VERSION, DATA_PLANE_LIMITS) reach it as
 // generated AssemblyScript constants.
 import { type Static, Type } from '@sinclair/typebox';
-import { WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from './constants.js';
+import { WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from './constants.js';
 import { CompiledDelayDistribution } from './faults/delay.js';
 import { CompiledLimit } from './faults/limit.js';
 import { CompiledOverrides } from './faults/overrides.js';
@@ -12,7 +12,7 @@ import { CompiledWindows } from './faults/schedule.js';
 import { Halt } from './halt.js';
 import { CLOSED, Nullable, ref } from './schema.js';
 
-export { WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION };
+export { WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION };
 
 /** A DFA over bytes (input bytes are read as Latin-1 code units 0-255). */
 export const CompiledDfa = Type.Object(
@@ -27,9 +27,16 @@ export const CompiledDfa = Type.Object(
 );
 export type CompiledDfa = Static<typeof CompiledDfa>;
 
+/** Where a regex finds its DFA: an index into the set's `dfas` (wire version 4), or the table itself (versions 1-3). */
+export const CompiledDfaRef = Type.Union([
+  Type.Integer({ minimum: 0, description: "index into the rule set's dfas (wire version 4)" }),
+  CompiledDfa,
+]);
+export type CompiledDfaRef = Static<typeof CompiledDfaRef>;
+
 const exact = { kind: Type.Literal('exact'), value: Type.String() };
 const prefix = { kind: Type.Literal('prefix'), value: Type.String() };
-const regex = { kind: Type.Literal('regex'), value: Type.String({ description: 'the source, for people and logs' }), dfa: CompiledDfa };
+const regex = { kind: Type.Literal('regex'), value: Type.String({ description: 'the source, for people and logs' }), dfa: CompiledDfaRef };
 
 export const CompiledStringMatch = Type.Union([Type.Object(exact, CLOSED), Type.Object(prefix, CLOSED), Type.Object(regex, CLOSED)]);
 export type CompiledStringMatch = Static<typeof CompiledStringMatch>;
@@ -94,11 +101,17 @@ export const CompiledRuleSet = Type.Object(
       minimum: 1,
       maximum: WIRE_VERSION,
       description:
-        'the lowest version that expresses every rule of the set (3 when a rule has a field of WIRE_V3_RULE_FIELDS, else 2 when one has a field of WIRE_V2_RULE_FIELDS)',
+        'the lowest version that expresses every rule of the set (4 when it has dfas, else 3 when a rule has a field of WIRE_V3_RULE_FIELDS, else 2 when one has a field of WIRE_V2_RULE_FIELDS)',
     }),
     epoch: Type.String({ description: "the store's history: a data plane holding another epoch's version takes any version" }),
     version: Type.Integer({ minimum: 0, description: 'grows with every change within one epoch (etcd: the store revision)' }),
-    hash: Type.String({ description: 'sha256 hex of the canonical JSON of `rules`' }),
+    hash: Type.String({ description: 'sha256 hex of the canonical JSON of `dfas` (when present) followed by that of `rules`' }),
+    dfas: Type.Optional(
+      Type.Array(CompiledDfa, {
+        description:
+          "wire version 4: the distinct DFA tables the set's regexes refer to by index, each once, before `rules`; absent when no rule has a regex",
+      }),
+    ),
     rules: Type.Array(CompiledRule, { description: 'in evaluation order' }),
     halts: Type.Optional(
       Type.Array(ref(Halt), {

@@ -107,8 +107,9 @@ test('policy watch -o json prints one compiled rule set per line', async () => {
   watch.stdin?.end();
   const out = lineWaiter(watch);
   const line = await out.next(/^\{/);
-  const set = JSON.parse(line) as { wireVersion: number; rules: Array<{ policy: string }> };
-  assert.equal(set.wireVersion, 1);
+  const set = JSON.parse(line) as { wireVersion: number; dfas?: unknown[]; rules: Array<{ policy: string }> };
+  assert.equal(set.wireVersion, 4, "checkout-abort's regex makes the set version 4: its table is in dfas");
+  assert.equal(set.dfas?.length, 1);
   assert.deepEqual(
     set.rules.map((r) => r.policy),
     ['checkout-abort'],

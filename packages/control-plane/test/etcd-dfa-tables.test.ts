@@ -52,8 +52,9 @@ describe('DFA tables in etcd', () => {
     const altered = { ...built.dfa, accept: [...built.dfa.accept, 0] };
     await client.put(key).value(JSON.stringify({ source: '/api/v[0-9]+/items', dfa: altered }));
     const b = await replica();
-    const rule = (await b('GET', '/v1/ruleset')).json().rules.find((r: { policy: string }) => r.policy === 'tabled');
-    assert.deepEqual(rule.path.dfa, altered);
+    const ruleSet = (await b('GET', '/v1/ruleset')).json();
+    const rule = ruleSet.rules.find((r: { policy: string }) => r.policy === 'tabled');
+    assert.deepEqual(ruleSet.dfas[rule.path.dfa], altered);
     assert.equal((await a('DELETE', '/v1/policies/tabled')).status, 200);
     await waitFor(async () => (await client.getAll().prefix(TABLES).count()) === 0, { what: 'the unused table to be deleted' });
   });

@@ -20,3 +20,13 @@ export function collectNow(): void {
   garbage = 0;
   __collect();
 }
+
+/**
+ * Collects in the middle of a callback: while a rule set loads, to free what the load has made garbage so far
+ * and the set the root let go before it (docs/adr/0123-rule-set-loaded-in-two-passes.md). Safe only where every
+ * object used afterwards is reachable from a global (the loader pins its state in one), since this runtime marks
+ * from globals alone.
+ */
+export function collectDuringLoad(): void {
+  __collect();
+}

@@ -59,6 +59,11 @@ export class JsonReader {
     this.end = ptr + size;
   }
 
+  /** How many bytes of the input have been read so far. */
+  get position(): usize {
+    return this.consumed + this.pos - this.windowStart;
+  }
+
   /** Reads from `source` through a window (16 KiB, larger only while one string needs it). */
   static streaming(source: ByteSource): JsonReader {
     const window = new ArrayBuffer(WINDOW);

@@ -4,6 +4,9 @@
 export const enum MatchKind { Exact = 0, Prefix = 1, Regex = 2, Present = 3, Absent = 4 }
 
 const prefixScratch = memory.data(64);
+const keyScratch = memory.data(8);
+/** The size of what StringMatcher.literalBytes last returned. */
+export let literalSize: i32 = 0;
 const NO_BYTES = new ArrayBuffer(0);
 
 export class Dfa {
@@ -80,6 +83,7 @@ export function keyOf(ptr: usize, size: usize): u64 {
 
 export class StringMatcher {
   // Fields ordered (references, 64-bit, bytes) to keep the object in a 48-byte block.
+  /** The literal of exact/prefix; EMPTY when the key holds all of it (keyDecides), and for a regex. */
   readonly value: ArrayBuffer;
   readonly dfa: Dfa | null;
   /** Quick reject: the literal's first (up to 8) bytes, and which bytes count. */
@@ -88,27 +92,51 @@ export class StringMatcher {
   private readonly kindByte: u8;
   /** Exact/prefix with a literal of at most 8 bytes and no NUL: the key compare (and a size check) decides. */
   readonly keyDecides: bool;
+  /** How many of the key's bytes are the literal's (at most 8). */
+  readonly keySize: u8;
 
-  /** `literal`: the bytes every match starts with (the value for exact/prefix, a DFA's literal prefix). */
-  constructor(kind: MatchKind, value: ArrayBuffer, dfa: Dfa | null, literal: ArrayBuffer) {
+  /**
+   * `literal` (`literalSize` bytes at that address, read here only): what every match starts with (the value of
+   * exact/prefix, a DFA's literal prefix). `value` is the exact/prefix literal when it does not fit the key.
+   */
+  constructor(kind: MatchKind, value: ArrayBuffer, dfa: Dfa | null, literal: usize, literalSize: i32) {
     this.value = value;
     this.dfa = dfa;
     this.kindByte = <u8>kind;
-    const n = literal.byteLength;
+    const n = literalSize;
     const m = n < 8 ? n : 8;
     let hasNul = false;
     let key: u64 = 0;
     let mask: u64 = 0;
     for (let i = 0; i < m; i++) {
-      const b = load<u8>(changetype<usize>(literal) + i);
+      const b = load<u8>(literal + i);
       if (b == 0) hasNul = true;
       key |= (<u64>b) << (<u64>(8 * i));
       mask |= (<u64>0xff) << (<u64>(8 * i));
     }
     this.key = key;
     this.mask = mask;
+    this.keySize = <u8>m;
     // A zero-padded request key equals a NUL-free key only when the request really has those bytes.
     this.keyDecides = dfa === null && n <= 8 && !hasNul;
+  }
+
+  /** Whether a literal of `size` bytes at `ptr` fits the key whole (so that the matcher keeps no copy of it). */
+  static fitsKey(ptr: usize, size: usize): bool {
+    if (size > 8) return false;
+    for (let i: usize = 0; i < size; i++) if (load<u8>(ptr + i) == 0) return false;
+    return true;
+  }
+
+  /** The literal's bytes (at load, for the index): the value, or the key written to scratch memory; size in literalSize. */
+  literalBytes(): usize {
+    if (!this.keyDecides) {
+      literalSize = this.value.byteLength;
+      return changetype<usize>(this.value);
+    }
+    store<u64>(keyScratch, this.key);
+    literalSize = this.keySize;
+    return keyScratch;
   }
 
   get kind(): MatchKind {
@@ -120,12 +148,15 @@ export class StringMatcher {
   @inline
   matchesKeyed(ptr: usize, size: usize, key: u64): bool {
     if ((key & this.mask) != this.key) return false;
-    const want = <usize>this.value.byteLength;
     if (this.kind == MatchKind.Exact) {
-      return size == want && (this.keyDecides || memory.compare(ptr, changetype<usize>(this.value), want) == 0);
+      if (this.keyDecides) return size == <usize>this.keySize;
+      const want = <usize>this.value.byteLength;
+      return size == want && memory.compare(ptr, changetype<usize>(this.value), want) == 0;
     }
     if (this.kind == MatchKind.Prefix) {
-      return this.keyDecides || (size >= want && memory.compare(ptr, changetype<usize>(this.value), want) == 0);
+      if (this.keyDecides) return true;
+      const want = <usize>this.value.byteLength;
+      return size >= want && memory.compare(ptr, changetype<usize>(this.value), want) == 0;
     }
     const dfa = this.dfa;
     return dfa !== null && dfa.accepts(ptr, size);

@@ -11,7 +11,7 @@
 // - The others (no path condition or a shorter literal, no such header) are candidates for every request.
 // Hash collisions only add candidates; every candidate is still checked in full.
 
-import { HeaderCondition, MatchKind } from './matchers';
+import { HeaderCondition, literalSize, MatchKind } from './matchers';
 import { Rule } from './ruleset';
 
 export class PathIndex {
@@ -62,7 +62,7 @@ function exactOn(rule: Rule, slot: i32): HeaderCondition | null {
   return null;
 }
 
-/** `literals[i]`: what every path rule i accepts starts with (exact value, prefix, a regex's literal prefix). */
+/** `literals[i]`: what every path regex of rule i accepts starts with (its literal prefix; exact and prefix paths carry theirs). */
 export function buildPathIndex(rules: Rule[], literals: ArrayBuffer[]): PathIndex {
   const n = rules.length;
   const kinds = new StaticArray<i32>(n);
@@ -74,9 +74,17 @@ export function buildPathIndex(rules: Rule[], literals: ArrayBuffer[]): PathInde
     let kind = ALWAYS;
     let key: u32 = 0;
     if (path !== null) {
-      const literal = unchecked(literals[i]);
-      const lit = changetype<usize>(literal);
-      const size = <usize>literal.byteLength;
+      // Exact and prefix values may live in the matcher's key; a regex's literal prefix was read off its DFA.
+      let lit: usize;
+      let size: usize;
+      if (path.kind == MatchKind.Regex) {
+        const literal = unchecked(literals[i]);
+        lit = changetype<usize>(literal);
+        size = <usize>literal.byteLength;
+      } else {
+        lit = path.literalBytes();
+        size = <usize>literalSize;
+      }
       const end = segmentEnd(lit, size);
       if (path.kind == MatchKind.Exact || end < size) {
         kind = BY_SEGMENT;
@@ -124,9 +132,9 @@ export function buildPathIndex(rules: Rule[], literals: ArrayBuffer[]): PathInde
       if (unchecked(kinds[i]) != ALWAYS) continue;
       const c = exactOn(unchecked(rules[i]), headerSlot);
       if (c === null) continue;
-      const value = c.matcher!.value;
+      const value = c.matcher!.literalBytes();
       unchecked((kinds[i] = BY_HEADER));
-      unchecked((keys[i] = segmentHash(changetype<usize>(value), <usize>value.byteLength) & (headerBuckets - 1)));
+      unchecked((keys[i] = segmentHash(value, <usize>literalSize) & (headerBuckets - 1)));
       headerCount++;
     }
   }

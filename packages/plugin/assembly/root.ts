@@ -11,7 +11,7 @@ import { FaultTally, RuleCounters } from './counters';
 import { DelayQueue } from './delays';
 import { aborts, sendAbort } from './faults/abort';
 import { tagResponse } from './faults/fault-header';
-import { carryCounts } from './faults/limit';
+import { carryCounts, LimitCounts, limitCountsByTag } from './faults/limit';
 import { resetStream, resets } from './faults/reset';
 import { Identity, readIdentity } from './identity';
 import { JsonReader } from './json';
@@ -47,6 +47,8 @@ export class RootContext {
   ruleSet: RuleSet | null = null;
   /** What requests are decided against: the held set, or null while the lease has expired. */
   activeSet: RuleSet | null = null;
+  /** While a newer set loads: what adopting it needs of the set it replaces (a field, so the load's collections keep it). */
+  private previous: PreviousSet | null = null;
   readonly delays: DelayQueue = new DelayQueue();
   poller: Poller = new Poller(jitter);
   readonly tally: FaultTally = new FaultTally();
@@ -402,45 +404,69 @@ export class RootContext {
       this.pollFailed(now, 'rule set of ' + bodySize.toString() + ' bytes exceeds ' + MAX_RULE_SET_BYTES.toString());
       return;
     }
-    // Streamed in chunks: the whole body is never in linear memory at once.
-    const body = JsonReader.streaming(new HostBufferSource(BufferType.HttpCallResponseBody, bodySize));
-    const loaded = loadRuleSet(body, this.identity, now);
-    const next = loaded.ruleSet;
-    if (next === null) {
-      this.pollFailed(now, 'rule set refused: ' + loaded.error);
+    // Streamed in chunks: the whole body is never in linear memory at once. Read twice: a checking pass keeps
+    // nothing, and only a good and newer set lets the old one go before it is loaded for real, so the two are
+    // never in memory together (docs/adr/0123-rule-set-loaded-in-two-passes.md).
+    const checked = loadRuleSet(this.bodyReader(bodySize), this.identity, now, false, bodySize);
+    if (checked.ruleSet === null) {
+      this.pollFailed(now, 'rule set refused: ' + checked.error);
       return;
     }
     this.heardFromControlPlane(now);
     const current = this.ruleSet;
-    const newer = current === null || next.epoch != current.epoch || next.version > current.version;
-    if (newer) this.adopt(next);
-    this.pollSucceeded(now, newer);
+    const peek = checked.ruleSet!;
+    const newer = current === null || peek.epoch != current.epoch || peek.version > current.version;
+    if (!newer) {
+      this.pollSucceeded(now, false);
+      return;
+    }
+    // From here the old set is reachable from no global: the load's collections free it. Within one callback no
+    // request runs, so requests see the old set or the new one.
+    this.previous = current === null ? null : new PreviousSet(current);
+    this.ruleSet = null;
+    this.activeSet = null;
+    const loaded = loadRuleSet(this.bodyReader(bodySize), this.identity, now, true, bodySize);
+    const next = loaded.ruleSet;
+    if (next === null) {
+      // Cannot happen for bytes the checking pass took; if it does, fail open: no rule set, no faults.
+      this.previous = null;
+      this.releaseStale(null, true);
+      this.pollFailed(now, 'rule set refused on its second read: ' + loaded.error);
+      return;
+    }
+    this.adopt(next);
+    this.pollSucceeded(now, true);
   }
 
-  /** Takes a newer rule set: the new set is complete before it replaces the old one, so requests see one or the other. */
+  private bodyReader(bodySize: u32): JsonReader {
+    return JsonReader.streaming(new HostBufferSource(BufferType.HttpCallResponseBody, bodySize));
+  }
+
+  /** Takes a newer rule set, given what the one it replaces left behind (`previous`). */
   private adopt(next: RuleSet): void {
-    const current = this.ruleSet;
-    const epochChanged = current !== null && next.epoch != current.epoch;
+    const previous = this.previous;
+    this.previous = null;
+    const epochChanged = previous !== null && next.epoch != previous.epoch;
     if (epochChanged) {
       countEpochChange();
       logWarn(
         'control plane epoch changed from ' +
-          current!.epoch +
+          previous!.epoch +
           ' to ' +
           next.epoch +
           ': its store was reset; dropping ' +
-          current!.rules.length.toString() +
+          previous!.ruleCount.toString() +
           ' rules',
       );
     }
     const halted = next.haltReason !== null;
-    const wasHalted = current !== null && current.haltReason !== null;
+    const wasHalted = previous === null ? false : previous.halted;
     if (halted != wasHalted) {
       countHalted(halted);
       if (halted) logWarn('halted by the control plane (' + next.haltReason! + '): injecting no faults until resumed');
       else logInfo('halt lifted: faults apply again');
     }
-    carryCounts(current, next);
+    if (previous !== null) carryCounts(previous.limitCounts, next);
     this.ruleSet = next;
     if (!this.leaseExpired) this.activeSet = next;
     this.tally.newRuleSet();
@@ -463,6 +489,21 @@ export class RootContext {
   private pollSucceeded(now: i64, changed: bool): void {
     if (this.poller.succeeded(now, changed)) logInfo('control plane reachable again');
     else if (isDebug()) logDebug('poll answered');
+  }
+}
+
+/** What a rule set leaves behind when it is let go before its successor loads. */
+class PreviousSet {
+  epoch: string;
+  halted: bool;
+  ruleCount: i32;
+  limitCounts: Map<u64, LimitCounts> | null;
+
+  constructor(set: RuleSet) {
+    this.epoch = set.epoch;
+    this.halted = set.haltReason !== null;
+    this.ruleCount = set.rules.length;
+    this.limitCounts = limitCountsByTag(set);
   }
 }
 

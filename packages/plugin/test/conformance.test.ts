@@ -27,7 +27,7 @@ import {
   send,
   startPlugin,
 } from './harness.js';
-import { policyWireFixtures } from './paths.js';
+import { policyInlineWireFixtures, policyWireFixtures } from './paths.js';
 
 interface WireCase {
   name: string;
@@ -67,43 +67,48 @@ async function runInWasm(
   }
 }
 
-test('every golden wire fixture runs in the wasm, and each of its cases decides as recorded', async (t) => {
-  // Every file but the README is a fixture: one the suite skipped, or one without cases, would prove nothing.
-  const files = readdirSync(policyWireFixtures)
-    .filter((f) => f !== 'README.md')
-    .sort();
-  assert.ok(files.length > 0, `no fixtures in ${policyWireFixtures}`);
-  const comparedInFull = new Set<string>();
-  for (const file of files) {
-    await t.test(`golden fixture ${file}: wasm decisions equal the recorded reference decisions`, async () => {
-      assert.ok(file.endsWith('.json'), `${file}: fixtures are .json files`);
-      const f = JSON.parse(readFileSync(policyWireFixtures + file, 'utf8')) as WireFixture;
-      assert.ok(f.cases.length > 0, `${file} has cases`);
-      const observed = await runInWasm({ seed: BigInt(f.seed), identity: f.identity, ruleSet: f.ruleSet }, f.cases);
-      assert.equal(observed.length, f.cases.length, `${file}: one observation per case`);
-      for (const [i, c] of f.cases.entries()) assert.deepEqual(observed[i], expectedOf(c.expected), `${file} case ${i} "${c.name}"`);
-      // The reference, run now, agrees with its own recording (so the fixtures are not stale).
-      const rng = new Xorshift64Star(BigInt(f.seed));
-      const counted = new CountedFaults();
-      f.cases.forEach((c, i) => {
-        const d = responseFaulted(
-          decideFault(
-            f.ruleSet,
-            { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
-            f.identity,
-            c.nowMs,
-            rng,
-            counted,
-          ),
-          c.request.upstreamStatus ?? 200,
-        );
-        assert.deepEqual(expectedOf(d), expectedOf(c.expected), `${file} case ${i}: reference`);
+for (const [form, dir] of [
+  ['golden wire fixture', policyWireFixtures],
+  ['fixture of the inline form (wire versions 1-3, an older control plane)', policyInlineWireFixtures],
+] as const) {
+  test(`every ${form} runs in the wasm, and each of its cases decides as recorded`, async (t) => {
+    // Every file but the README is a fixture: one the suite skipped, or one without cases, would prove nothing.
+    const files = readdirSync(dir)
+      .filter((f) => f !== 'README.md')
+      .sort();
+    assert.ok(files.length > 0, `no fixtures in ${dir}`);
+    const comparedInFull = new Set<string>();
+    for (const file of files) {
+      await t.test(`${form} ${file}: wasm decisions equal the recorded reference decisions`, async () => {
+        assert.ok(file.endsWith('.json'), `${file}: fixtures are .json files`);
+        const f = JSON.parse(readFileSync(dir + file, 'utf8')) as WireFixture;
+        assert.ok(f.cases.length > 0, `${file} has cases`);
+        const observed = await runInWasm({ seed: BigInt(f.seed), identity: f.identity, ruleSet: f.ruleSet }, f.cases);
+        assert.equal(observed.length, f.cases.length, `${file}: one observation per case`);
+        for (const [i, c] of f.cases.entries()) assert.deepEqual(observed[i], expectedOf(c.expected), `${file} case ${i} "${c.name}"`);
+        // The reference, run now, agrees with its own recording (so the fixtures are not stale).
+        const rng = new Xorshift64Star(BigInt(f.seed));
+        const counted = new CountedFaults();
+        f.cases.forEach((c, i) => {
+          const d = responseFaulted(
+            decideFault(
+              f.ruleSet,
+              { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
+              f.identity,
+              c.nowMs,
+              rng,
+              counted,
+            ),
+            c.request.upstreamStatus ?? 200,
+          );
+          assert.deepEqual(expectedOf(d), expectedOf(c.expected), `${file} case ${i}: reference`);
+        });
+        comparedInFull.add(file);
       });
-      comparedInFull.add(file);
-    });
-  }
-  assert.deepEqual([...comparedInFull].sort(), files, 'every fixture file was compared in full');
-});
+    }
+    assert.deepEqual([...comparedInFull].sort(), files, 'every fixture file was compared in full');
+  });
+}
 
 // ---- a large rule set: streamed parse and the rule index ----------------------------------------
 

@@ -49,6 +49,8 @@ export interface PluginOptions {
   pluginConfig?: string;
   /** Replaces the default control plane: first poll gets the rule set, later polls are held. */
   controlPlane?: ClusterHandler;
+  /** Another build of the plugin (default: this one's). */
+  wasm?: string;
 }
 
 function metadataFor(identity: PluginOptions['identity']): Record<string, string> {
@@ -71,7 +73,7 @@ export async function startPlugin(opts: PluginOptions): Promise<TestHost> {
       return { status: 200, headers: [['content-type', 'application/json']], body };
     });
   const host = await createTestHost({
-    wasm: pluginWasmPath,
+    wasm: opts.wasm ?? pluginWasmPath,
     pluginConfig: opts.pluginConfig ?? CONFIG,
     workers: opts.workers ?? 1,
     startTimeMs: opts.startTimeMs ?? 1_763_769_600_000,

@@ -1,64 +1,64 @@
-// The memory budget a sidecar relies on: 1,000 mixed rules (535 KB of wire JSON) fit in 1 MiB of
-// linear memory, also through updates (the old set is held while the new one loads). Linear memory
-// never shrinks, so the peak is what a pod pays for as long as it runs.
+// The memory budget a sidecar relies on: 1,000 mixed rules (525 KB of wire JSON) fit in 512 KiB of linear
+// memory and 5,000 in 2 MiB, also through updates (a checking pass lets the old set go before the new one
+// loads, so the two are never held together: docs/adr/0123). Linear memory never shrinks, so the peak is
+// what a pod pays for as long as it runs.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRuleSet, type Rule, type StoredPolicy } from '@hfi/policy';
 import { MinimalHost } from '../bench/minimal-host.js';
+import { mixedRuleSet } from './mixed-rules.js';
 import { pluginWasmPath } from './paths.js';
 
-const MIB = 1024 * 1024;
-const UPDATED = '2025-11-21T00:00:00Z';
-
-function mixedRuleSet(n: number, version: number): string {
-  const fault = { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 };
-  const rules: Rule[] = [];
-  for (let i = 0; i < n; i++) {
-    const kind = i % 4;
-    if (kind === 0) rules.push({ match: { path: { prefix: `/v${version}svc${i}/` } }, fault });
-    else if (kind === 1) rules.push({ match: { path: { exact: `/exact/${i}` }, method: { exact: 'POST' } }, fault });
-    else if (kind === 2) rules.push({ match: { path: { regex: `/r${i}/v[0-9]+/.*` } }, fault });
-    else rules.push({ match: { path: { prefix: '/' }, headers: [{ name: 'x-tenant', exact: `t${i}` }] }, fault });
-  }
-  const policies: StoredPolicy[] = [];
-  for (let i = 0; i < n; i += 100) {
-    policies.push({
-      apiVersion: 'v1',
-      kind: 'FaultInjectionPolicy',
-      metadata: { name: `p${String(i).padStart(5, '0')}`, version: '1', createdAt: UPDATED, updatedAt: UPDATED },
-      spec: { selector: { service: '*', namespace: '*' }, priority: 0, rules: rules.slice(i, i + 100) },
-    });
-  }
-  return JSON.stringify(compileRuleSet(policies, { epoch: 'mem', version }));
-}
-
-test('1,000 mixed rules fit in 1 MiB of linear memory, also through five updates, and still apply', async () => {
+const KIB = 1024;
+const MIB = 1024 * KIB;
+/** Loads `n` mixed rules, then five updates to other sets of `n`; returns the host and memory after each load. */
+async function loadAndUpdate(n: number): Promise<{ host: MinimalHost; sizes: number[] }> {
   const host = new MinimalHost();
   await host.load(pluginWasmPath);
-  const first = mixedRuleSet(1000, 1);
-  assert.ok(first.length > 500_000, `rule set of ${first.length} bytes`);
+  const first = mixedRuleSet(n, 1);
+  assert.ok(first.length > n * 500, `rule set of ${first.length} bytes`);
   host.configure(JSON.stringify({ control_plane_cluster: 'hfi-control-plane' }), first);
   const sizes = [host.exports.memory.buffer.byteLength];
   for (let v = 2; v <= 6; v++) {
-    host.update(mixedRuleSet(1000, v));
+    host.update(mixedRuleSet(n, v));
     sizes.push(host.exports.memory.buffer.byteLength);
   }
+  return { host, sizes };
+}
+
+/** Whether a request for `path` is stopped (aborted) by the set the host holds. */
+function aborted(host: MinimalHost, id: number, path: string): boolean {
+  host.call('proxy_on_context_create', id, 1);
+  host.setRequest([
+    [':method', 'GET'],
+    [':path', path],
+  ]);
+  return host.call('proxy_on_request_headers', id, 2, 1) === 1;
+}
+
+/** `n` rules stay within `budget` bytes through a load and five updates, and the last update is the set in force. */
+async function withinThroughUpdates(n: number, budget: number): Promise<MinimalHost> {
+  const { host, sizes } = await loadAndUpdate(n);
   assert.ok(
-    sizes.every((s) => s <= MIB),
+    sizes.every((s) => s <= budget),
     `linear memory after each load: ${sizes.join(', ')}`,
   );
   // Every update was taken (so each load counted): the last set's rule aborts, the first set's no longer does.
-  host.call('proxy_on_context_create', 2, 1);
-  host.setRequest([
-    [':method', 'GET'],
-    [':path', '/v6svc996/x'],
-  ]);
-  assert.equal(host.call('proxy_on_request_headers', 2, 2, 1), 1, 'a request the last set matches is stopped (aborted)');
-  host.call('proxy_on_context_create', 3, 1);
-  host.setRequest([
-    [':method', 'GET'],
-    [':path', '/v1svc996/x'],
-  ]);
-  assert.equal(host.call('proxy_on_request_headers', 3, 2, 1), 0, 'a request only the first set matched continues');
+  assert.ok(aborted(host, 2, `/v6svc${n - 4}/x`), 'a request the last set matches is stopped (aborted)');
+  assert.ok(!aborted(host, 3, `/v1svc${n - 4}/x`), 'a request only the first set matched continues');
+  return host;
+}
+
+test('1,000 mixed rules fit in 512 KiB of linear memory, also through five updates and a refused one, and still apply', async () => {
+  const host = await withinThroughUpdates(1000, 512 * KIB);
+  // A set refused halfway through its rules (checked before the held set is let go) keeps the last good one.
+  const broken = mixedRuleSet(1000, 7).replace('"/exact/501"', '17');
+  host.update(broken);
+  assert.ok(aborted(host, 4, '/v6svc996/x'), 'the last good set still applies after a refused one');
+  assert.ok(!aborted(host, 5, '/v7svc996/x'), 'nothing of the refused set applies');
+  assert.ok(host.exports.memory.buffer.byteLength <= 512 * KIB, `after the refused set: ${host.exports.memory.buffer.byteLength}`);
+});
+
+test('5,000 mixed rules fit in 2 MiB of linear memory, also through five updates, and still apply', async () => {
+  await withinThroughUpdates(5000, 2 * MIB);
 });

@@ -1,5 +1,6 @@
 // Stored policies -> the wire rule set (docs/wire-format.md). Pure: no clock, no I/O.
 import { createHash } from 'node:crypto';
+import { dfaJson, inlineTables, shareTables } from './dfa-tables.js';
 import { compileLimits } from './faults/limit.js';
 import { compileOverrides } from './faults/overrides.js';
 import { compileResponseStatus } from './faults/phase.js';
@@ -9,6 +10,7 @@ import { compileRegex, type RegexResult } from './regex/dfa.js';
 import { scheduleWindows } from './schedule.js';
 import { selects } from './selector.js';
 import type {
+  CompiledDfa,
   CompiledHeaderMatch,
   CompiledRule,
   CompiledRuleSet,
@@ -20,7 +22,7 @@ import type {
   StoredPolicy,
   StringMatch,
 } from './types.js';
-import { WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS } from './types.js';
+import { WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS } from './types.js';
 
 export interface CompileOptions {
   /** Each regex's DFA (default: built here, through the shared cache); a host may hand in tables built elsewhere. */
@@ -107,13 +109,23 @@ export interface RuleSetHeader {
   halts?: readonly Halt[];
 }
 
-/** Orders rules (priority desc, policy name, rule index), hashes them, stamps epoch, version and the halts. */
+/**
+ * Orders rules (priority desc, policy name, rule index), shares their DFA tables, hashes them, stamps epoch, version
+ * and the halts. Rules of an earlier set assembled here may be passed again (the control plane's incremental assembly).
+ */
 export function assembleRuleSet(rules: ReadonlyArray<readonly CompiledRule[]>, header: RuleSetHeader): CompiledRuleSet {
-  const ordered = rules.flat().sort(evaluationOrder);
-  return withHalts(
-    { wireVersion: wireVersionOf(ordered), epoch: header.epoch, version: header.version, hash: hashRules(ordered), rules: ordered },
-    header.halts ?? [],
-  );
+  const ordered = rules
+    .flat()
+    .map((rule) => inlineTables(rule, undefined))
+    .sort(evaluationOrder);
+  return withHalts(wireRuleSet(ordered, header.epoch, header.version), header.halts ?? []);
+}
+
+/** The set of `rules` (in evaluation order, tables inline): `dfas` only when a rule has a regex. */
+function wireRuleSet(rules: readonly CompiledRule[], epoch: string, version: number): CompiledRuleSet {
+  const shared = shareTables(rules);
+  const head = { wireVersion: wireVersionOf(shared.rules, shared.dfas), epoch, version, hash: hashRules(shared.rules, shared.dfas) };
+  return shared.dfas.length === 0 ? { ...head, rules: shared.rules } : { ...head, dfas: shared.dfas, rules: shared.rules };
 }
 
 /** compilePolicyRules over every policy, then assembleRuleSet. */
@@ -138,15 +150,18 @@ export function ruleSetForIdentity(ruleSet: CompiledRuleSet, identity: Identity)
           (rule) => selects(rule.selector.service, identity.service) && selects(rule.selector.namespace, identity.namespace),
         );
   if (rules.length === ruleSet.rules.length && halts.length === all.length) return ruleSet;
-  const { epoch, version } = ruleSet;
-  return withHalts({ wireVersion: wireVersionOf(rules), epoch, version, hash: hashRules(rules), rules }, halts);
+  // Only the tables its own rules use, re-indexed.
+  const inline = rules.map((rule) => inlineTables(rule, ruleSet.dfas));
+  return withHalts(wireRuleSet(inline, ruleSet.epoch, ruleSet.version), halts);
 }
 
 /**
- * The lowest wire version that expresses every rule: 1 unless a rule has a field an older data plane would
- * ignore and so misapply (docs/wire-format.md "Wire versions"). Plain delay/abort sets stay readable by old plugins.
+ * The lowest wire version that expresses the set: 1 unless a rule has a field an older data plane would ignore and
+ * so misapply, or the set has shared DFA tables (docs/wire-format.md "Wire versions"). Plain delay/abort sets stay
+ * readable by old plugins.
  */
-function wireVersionOf(rules: readonly CompiledRule[]): number {
+function wireVersionOf(rules: readonly CompiledRule[], dfas: readonly CompiledDfa[]): number {
+  if (dfas.length > 0) return WIRE_DFA_TABLES_VERSION;
   let version = 1;
   for (const rule of rules) {
     if (WIRE_V3_RULE_FIELDS.some((field) => rule[field] !== undefined)) return 3;
@@ -194,9 +209,14 @@ function jsonOf(rule: CompiledRule): string {
   return json;
 }
 
-/** sha256 of JSON.stringify(rules), fed rule by rule: the bytes hashed are exactly `[r0,r1,...]`. */
-function hashRules(rules: readonly CompiledRule[]): string {
-  const hash = createHash('sha256').update('[');
+/**
+ * sha256 of JSON.stringify(rules), fed rule by rule: the bytes hashed are exactly `[r0,r1,...]`, preceded by
+ * `[d0,d1,...]` (JSON.stringify(dfas)) when the set has tables.
+ */
+function hashRules(rules: readonly CompiledRule[], dfas: readonly CompiledDfa[]): string {
+  const hash = createHash('sha256');
+  if (dfas.length > 0) hash.update(`[${dfas.map(dfaJson).join(',')}]`);
+  hash.update('[');
   rules.forEach((rule, i) => {
     if (i > 0) hash.update(',');
     hash.update(jsonOf(rule));
@@ -210,6 +230,7 @@ function hashRules(rules: readonly CompiledRule[]): string {
  */
 export function serializeRuleSet(ruleSet: CompiledRuleSet): string {
   const head = JSON.stringify({ wireVersion: ruleSet.wireVersion, epoch: ruleSet.epoch, version: ruleSet.version, hash: ruleSet.hash });
+  const dfas = ruleSet.dfas === undefined ? '' : `,"dfas":[${ruleSet.dfas.map(dfaJson).join(',')}]`;
   const halts = ruleSet.halts === undefined ? '' : `,"halts":${JSON.stringify(ruleSet.halts)}`;
-  return `${head.slice(0, -1)},"rules":[${ruleSet.rules.map(jsonOf).join(',')}]${halts}}`;
+  return `${head.slice(0, -1)}${dfas},"rules":[${ruleSet.rules.map(jsonOf).join(',')}]${halts}}`;
 }

@@ -1,6 +1,7 @@
 // The reference decision function (docs/wire-format.md "Evaluating a request"): the oracle the wasm plugin is
 // tested against. A rule set is turned into closures once (cached per rule-set object); each request then runs
 // early-return checks only.
+import { inlineTables } from './dfa-tables.js';
 import type { DecisionStep } from './faults/kind.js';
 import { CountedFaults } from './faults/limit.js';
 import { applyOverrides } from './faults/overrides.js';
@@ -10,6 +11,7 @@ import { dfaRunner } from './regex/match.js';
 import { inWindow } from './schedule.js';
 import { selects } from './selector.js';
 import type {
+  CompiledDfa,
   CompiledHeaderMatch,
   CompiledRule,
   CompiledRuleSet,
@@ -92,7 +94,12 @@ function prepare(ruleSet: CompiledRuleSet): PreparedRuleSet {
   let plan = prepared.get(ruleSet);
   if (!plan) {
     plan = {
-      rules: ruleSet.rules.map((rule) => ({ rule, matches: rulePredicate(rule), fault: faultDecision(rule), steps: decisionSteps(rule) })),
+      rules: ruleSet.rules.map((rule) => ({
+        rule,
+        matches: rulePredicate(inlineTables(rule, ruleSet.dfas)),
+        fault: faultDecision(rule),
+        steps: decisionSteps(rule),
+      })),
       needsHeaders: ruleSet.rules.some((rule) => rule.headers.length > 0 || rule.overrides !== undefined),
     };
     prepared.set(ruleSet, plan);
@@ -132,7 +139,8 @@ function stringPredicate(match: CompiledStringMatch): (value: string) => boolean
     case 'prefix':
       return (value) => value.startsWith(match.value);
     case 'regex': {
-      const runner = dfaRunner(match.dfa);
+      // Tables are inline here (prepare resolves a set's shared ones).
+      const runner = dfaRunner(match.dfa as CompiledDfa);
       return (value) => runner.matches(value);
     }
   }

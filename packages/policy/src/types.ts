@@ -4,6 +4,7 @@ export type {
   AbortFault,
   CompiledAbort,
   CompiledDfa,
+  CompiledDfaRef,
   CompiledHeaderMatch,
   CompiledRule,
   CompiledRuleSet,
@@ -23,7 +24,7 @@ export type {
   StoredPolicy,
   StringMatch,
 } from '@hfi/api';
-export { WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from '@hfi/api/constants';
+export { WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from '@hfi/api/constants';
 
 import type { CompiledAbort, FaultInjectionPolicy, Halt } from '@hfi/api';
 

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { assembleRuleSet, compilePolicyRules, compileRuleSet, ruleSetForIdentity, serializeRuleSet, WIRE_VERSION } from '../src/index.js';
+import {
+  assembleRuleSet,
+  compilePolicyRules,
+  compileRuleSet,
+  decideFault,
+  ruleSetForIdentity,
+  serializeRuleSet,
+  WIRE_VERSION,
+} from '../src/index.js';
 import { policy, stored, T0 } from './helpers.js';
 
 const options = { epoch: 'e1', version: 7 };
@@ -92,14 +100,83 @@ test('a rule compiles to the wire form of docs/wire-format.md', () => {
   ]);
 });
 
-test('a regex match carries its DFA table', () => {
+test("a compiled regex match carries its DFA table (the rule set shares it: 'dfas')", () => {
   const [rule] = compilePolicyRules(stored(policy('r', [{ match: { path: { regex: '/v[0-9]+/x' } }, fault: { delay_ms: 1 } }])));
   assert.equal(rule!.path?.kind, 'regex');
-  assert.ok(rule!.path?.kind === 'regex');
+  assert.ok(rule!.path?.kind === 'regex' && typeof rule!.path.dfa === 'object');
   const dfa = rule!.path.dfa;
   assert.equal(Buffer.from(dfa.classMap, 'base64').length, 256);
   assert.equal(Buffer.from(dfa.table, 'base64').length, dfa.states * dfa.classes * 2);
   assert.deepEqual(Object.keys(dfa), ['states', 'classes', 'classMap', 'table', 'accept']);
+});
+
+const regexRule = (path: string, header: string) => ({
+  match: { path: { regex: path }, headers: [{ name: 'x-tenant', regex: header }] },
+  fault: { delay_ms: 1 },
+});
+
+test('equal DFA tables are sent once, in dfas before rules, and rules refer to them by index (wire version 4)', () => {
+  const set = compileRuleSet(
+    [
+      stored(policy('a', [regexRule('/v[0-9]+/x', 't-[0-9]+'), regexRule('/v[0-9]+/x', '/v[0-9]+/x')])),
+      // Another source for the same language: the same table.
+      stored(policy('b', [regexRule('/v\\d+/x', 't-[0-9]+')])),
+      stored(policy('c', [{ match: { path: { prefix: '/p' } }, fault: { delay_ms: 1 } }])),
+    ],
+    options,
+  );
+  assert.equal(set.wireVersion, WIRE_VERSION);
+  assert.equal(set.dfas?.length, 2, 'two distinct tables');
+  assert.deepEqual(Object.keys(set), ['wireVersion', 'epoch', 'version', 'hash', 'dfas', 'rules']);
+  const refs = set.rules.map((rule) => [
+    rule.path?.kind === 'regex' ? rule.path.dfa : null,
+    ...rule.headers.map((h) => (h.kind === 'regex' ? h.dfa : null)),
+  ]);
+  assert.deepEqual(refs, [[0, 1], [0, 0], [0, 1], [null]]);
+  const [inline] = compilePolicyRules(stored(policy('a', [regexRule('/v[0-9]+/x', 't-[0-9]+')])));
+  assert.ok(inline!.path?.kind === 'regex');
+  assert.deepEqual(set.dfas![0], inline!.path.dfa);
+  assert.equal(
+    set.hash,
+    createHash('sha256')
+      .update(JSON.stringify(set.dfas) + JSON.stringify(set.rules))
+      .digest('hex'),
+  );
+  assert.equal(serializeRuleSet(set), JSON.stringify(set));
+  const plain = compileRuleSet([stored(policy('c', [{ match: { path: { prefix: '/p' } }, fault: { delay_ms: 1 } }]))], options);
+  assert.equal(plain.wireVersion, 1, 'a set without regexes has no dfas and stays version 1');
+  assert.equal(plain.dfas, undefined);
+});
+
+test("a data plane's own set carries only the tables its rules use, re-indexed, and decides like the whole set", () => {
+  const set = compileRuleSet(
+    [
+      stored(policy('a', [regexRule('/a[0-9]+', 'ta-[0-9]+')], { selector: { service: 'a' } })),
+      stored(policy('b', [regexRule('/b[0-9]+', 'tb-[0-9]+')], { selector: { service: 'b' } })),
+    ],
+    options,
+  );
+  assert.equal(set.dfas?.length, 4);
+  const sub = ruleSetForIdentity(set, { service: 'b', namespace: 'demo' });
+  assert.equal(sub.dfas?.length, 2);
+  assert.deepEqual(sub.dfas, set.dfas!.slice(2));
+  const rule = sub.rules[0]!;
+  assert.ok(rule.path?.kind === 'regex' && rule.headers[0]?.kind === 'regex');
+  assert.deepEqual([rule.path.dfa, rule.headers[0].dfa], [0, 1]);
+  assert.equal(serializeRuleSet(sub), JSON.stringify(sub));
+  const request = { method: 'GET', path: '/b12', headers: [['x-tenant', 'tb-7']] as [string, string][] };
+  const random = { drawPerMillion: () => 0, drawBelow: () => 0 };
+  const identity = { service: 'b', namespace: 'demo' };
+  const now = T0 + 1000;
+  assert.equal(decideFault(sub, request, identity, now, random).action, 'fault');
+  assert.deepEqual(decideFault(sub, request, identity, now, random), decideFault(set, request, identity, now, random));
+  // Parsed from its JSON (as a data plane or a fixture holds it), the subset decides the same.
+  assert.deepEqual(
+    decideFault(JSON.parse(serializeRuleSet(sub)), request, identity, now, random),
+    decideFault(sub, request, identity, now, random),
+  );
+  // Assembling again from the set's own rules (the control plane's incremental assembly) gives the same set.
+  assert.equal(serializeRuleSet(assembleRuleSet([set.rules], options)), serializeRuleSet(set));
 });
 
 test('rules are ordered by priority desc, policy name asc (code units), rule index asc', () => {
@@ -142,8 +219,7 @@ test("a dry-run policy makes the set wire version 3 (a version-2 plugin would in
   const dry = stored(policy('dry', [{ fault: { delay_ms: 4 } }], { selector: { service: 'a' }, dryRun: true }));
   const jitter = stored(policy('jitter', [{ fault: { delay: { fixedDelay: '20ms', jitter: '5ms' } } }]));
   const set = compileRuleSet([dry, jitter], options);
-  assert.equal(WIRE_VERSION, 3);
-  assert.equal(set.wireVersion, WIRE_VERSION);
+  assert.equal(set.wireVersion, 3);
   assert.equal(set.rules.find((r) => r.id === 'dry/0')?.dryRun, true);
   assert.equal(set.rules.find((r) => r.id === 'jitter/0')?.dryRun, undefined, "only the dry-run policy's rules carry the flag");
   assert.equal(ruleSetForIdentity(set, { service: 'b', namespace: 'demo' }).wireVersion, 2, 'without the dry-run rule: version 2');

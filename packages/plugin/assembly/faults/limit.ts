@@ -88,9 +88,8 @@ export function noteHeld(rule: Rule, delta: i32): void {
   if (limit !== null) limit.counts.active += delta;
 }
 
-/** Hands the counts of `current`'s rules to the same rules of `next` (equal tag), before `next` takes over. */
-export function carryCounts(current: RuleSet | null, next: RuleSet): void {
-  if (current === null) return;
+/** The counts of `current`'s counted rules by tag: kept while `current` is let go and its successor loads. */
+export function limitCountsByTag(current: RuleSet): Map<u64, LimitCounts> | null {
   let byTag: Map<u64, LimitCounts> | null = null;
   const old = current.rules;
   for (let i = 0; i < old.length; i++) {
@@ -99,6 +98,11 @@ export function carryCounts(current: RuleSet | null, next: RuleSet): void {
     if (byTag === null) byTag = new Map<u64, LimitCounts>();
     byTag.set(old[i].tag, extra.limit!.counts);
   }
+  return byTag;
+}
+
+/** Hands the counts of the replaced set's rules (limitCountsByTag) to the same rules of `next` (equal tag). */
+export function carryCounts(byTag: Map<u64, LimitCounts> | null, next: RuleSet): void {
   if (byTag === null) return;
   const rules = next.rules;
   for (let i = 0; i < rules.length; i++) {

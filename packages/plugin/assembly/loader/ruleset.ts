@@ -7,14 +7,43 @@ import { HeaderSlots } from '../decide';
 import { Abort } from '../faults/abort';
 import { REQUIRED_FAULT_FIELD_NAMES, REQUIRED_FAULT_FIELDS, readFaultField } from '../faults/registry';
 import { scheduled } from '../faults/schedule';
+import { collectDuringLoad } from '../gc';
 import { Identity } from '../identity';
 import { JsonKind, JsonReader } from '../json';
 import { MAX_DELAY_MS, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION } from '../limits';
 import { Dfa, HeaderCondition, MatchKind, StringMatcher } from '../matchers';
 import { buildPathIndex } from '../path-index';
 import { NO_CONDITIONS, Rule, RuleSet } from '../ruleset';
-import { readDfa } from './dfa';
+import { ClassMaps, readDfa } from './dfa';
 import { FieldReader } from './fields';
+
+/** At most one table per regex matcher a set can hold (a path, a method and every header condition of each rule). */
+const MAX_TABLES: i32 = MAX_RULES * (MAX_HEADERS_PER_RULE + 2);
+/** An exact/prefix value that fits a matcher's key, until the matcher is built (the view may move before). */
+const shortValue = memory.data(8);
+let shortSize: i32 = 0;
+/**
+ * A load collects its garbage (collectDuringLoad) each time it has read another 1/COLLECTIONS of the body, and
+ * at least every MIN_COLLECT_BYTES: each collection visits every live object, so their number is bounded, and
+ * the garbage between two is a small part of a set (what the index build needs anyway at the end).
+ */
+const COLLECTIONS: usize = 24;
+const MIN_COLLECT_BYTES: usize = 16 * 1024;
+
+/**
+ * The load in progress, in a global so that the collections it makes keep it (and its reader, set and tables):
+ * the runtime marks from globals only. The frames below a load hold nothing else used after one of them.
+ */
+let pinned: RuleSetLoader | null = null;
+
+/** Collects garbage between two items of the pinned load; nothing outside one. */
+function collectPinned(): void {
+  if (pinned !== null) collectDuringLoad();
+}
+
+/** What a checking pass hands a regex that refers to a table (it keeps none): a valid DFA that accepts nothing. */
+const CHECKED_DFA = new Dfa(1, new ArrayBuffer(256), new ArrayBuffer(2), new StaticArray<u8>(1));
+store<u16>(changetype<usize>(CHECKED_DFA.table), 0xffff);
 
 export class LoadResult {
   ruleSet: RuleSet | null = null;
@@ -32,7 +61,16 @@ class RuleSetLoader extends FieldReader {
   namespace: ArrayBuffer | null;
   /** Distinct aborts so far (a bounded number), to share equal ones; likewise DFA class maps. */
   aborts: Abort[] = [];
-  classMaps: ArrayBuffer[] = [];
+  classMaps: ClassMaps = new ClassMaps();
+  /** The set's shared DFA tables (`dfas`, wire version 4), which regexes refer to by index; only counted when not kept. */
+  tables: Dfa[] = [];
+  tableCount: i32 = 0;
+  /** False for a checking pass: everything is read and validated, nothing is kept (loadRuleSet). */
+  keep: bool = true;
+  /** Where in the body the next collection is due, and the distance between two. */
+  collectAt: usize = 0;
+  collectStep: usize = MIN_COLLECT_BYTES;
+  set: RuleSet = new RuleSet();
 
   constructor(reader: JsonReader, identity: Identity) {
     super(reader);
@@ -98,9 +136,16 @@ class RuleSetLoader extends FieldReader {
       if (r.keyIs('kind')) {
         if (this.view(field, '.kind')) kind = kindOfView(r, header);
       } else if (r.keyIs('value')) {
-        // Kept for exact/prefix only: a regex's source is for humans, the plugin matches its DFA.
-        if (this.view(field, '.value')) value = this.viewBytes();
-      } else if (r.keyIs('dfa')) dfa = readDfa(this, field, this.classMaps);
+        // Kept for exact/prefix only, and only when longer than the matcher's key: a regex's source is for
+        // humans, the plugin matches its DFA.
+        if (this.view(field, '.value')) {
+          if (StringMatcher.fitsKey(r.viewPtr, r.viewSize)) {
+            memory.copy(shortValue, r.viewPtr, r.viewSize);
+            shortSize = <i32>r.viewSize;
+            value = EMPTY;
+          } else value = this.viewBytes();
+        }
+      } else if (r.keyIs('dfa')) dfa = r.kind() == JsonKind.Number ? this.table(field) : readDfa(this, field, this.classMaps, false);
       else if (header && r.keyIs('name')) {
         if (this.view(field, '.name')) this.matchedSlot = r.viewSize == 0 ? -1 : this.slotOfView();
       } else r.skipValue();
@@ -110,18 +155,62 @@ class RuleSetLoader extends FieldReader {
     if (kind == MatchKind.Exact || kind == MatchKind.Prefix) {
       if (value === null) this.fail(field, '.value', 'required');
       else {
-        this.matched = new StringMatcher(<MatchKind>kind, value, null, value);
+        const short = value.byteLength == 0;
+        const literal = short ? shortValue : changetype<usize>(value);
+        this.matched = new StringMatcher(<MatchKind>kind, value, null, literal, short ? shortSize : value.byteLength);
         this.matchedLiteral = value;
       }
     } else if (kind == MatchKind.Regex) {
       if (dfa === null) this.fail(field, '.dfa', 'required for a regex');
       else {
         const literal = dfa.literalPrefix();
-        this.matched = new StringMatcher(MatchKind.Regex, EMPTY, dfa, literal);
+        this.matched = new StringMatcher(MatchKind.Regex, EMPTY, dfa, changetype<usize>(literal), literal.byteLength);
         this.matchedLiteral = literal;
       }
     } else if (kind < 0) this.fail(field, '.kind', 'unknown or missing kind');
     this.matchedKind = kind < 0 ? MatchKind.Exact : <MatchKind>kind;
+  }
+
+  /** A regex's `dfa` given as an index into the set's `dfas` (read before `rules`, so the tables are known). */
+  table(field: string): Dfa | null {
+    const i = <i32>this.integer(field, '.dfa', 0, <f64>MAX_TABLES);
+    if (!this.ok) return null;
+    if (i >= this.tableCount) {
+      this.fail(field, '.dfa', 'no table ' + i.toString() + ' in dfas (which must come before rules)');
+      return null;
+    }
+    return this.keep ? unchecked(this.tables[i]) : CHECKED_DFA;
+  }
+
+  /** `dfas`: every table once, validated as an inline one is; rules that share one share the object. */
+  dfas(): void {
+    const r = this.reader;
+    if (!r.enterArray()) return;
+    let first = true;
+    while (r.nextItem(first)) {
+      first = false;
+      if (this.tableCount >= MAX_TABLES) {
+        this.fail('dfas', '', 'more than ' + MAX_TABLES.toString() + ' tables');
+        return;
+      }
+      this.headerIndex = this.tableCount;
+      const dfa = readDfa(this, 'dfas[#]', this.classMaps, true);
+      if (dfa === null) {
+        if (this.ok) this.fail('dfas[#]', '', 'expected a DFA table');
+        return;
+      }
+      if (this.keep) this.tables.push(dfa);
+      this.tableCount++;
+      this.collectIfDue();
+    }
+    this.headerIndex = -1;
+  }
+
+  collectIfDue(): void {
+    const at = this.reader.position;
+    if (at < this.collectAt) return;
+    this.collectAt = at + this.collectStep;
+    collectPinned();
   }
 
   headers(): StaticArray<HeaderCondition> {
@@ -269,12 +358,37 @@ function kindOfView(r: JsonReader, header: bool): i32 {
   return -1;
 }
 
-/** Parses and validates a rule set, keeping the rules that can apply to `identity`. */
-export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): LoadResult {
-  const result = new LoadResult();
+/**
+ * Parses and validates a rule set, keeping the rules that can apply to `identity`. With `keep` false, a checking
+ * pass: the same reads and checks, but no rule or table is kept, so it needs memory for one rule at a time (the
+ * result's set has the epoch, version and halt only). Either way the load collects its garbage as it goes.
+ */
+export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64, keep: bool, bodySize: usize): LoadResult {
   const loader = new RuleSetLoader(r, identity);
   loader.loadedAtMs = nowMs;
-  const set = new RuleSet();
+  const step = bodySize / COLLECTIONS;
+  loader.collectStep = step > MIN_COLLECT_BYTES ? step : MIN_COLLECT_BYTES;
+  loader.collectAt = loader.collectStep;
+  loader.keep = keep;
+  loader.classMaps.keep = keep;
+  const set = loader.set;
+  pinned = loader;
+  // First of all, free what the caller let go (the previous set, a checking pass).
+  collectPinned();
+  readRuleSet(loader, r, set);
+  const good = !r.failed && loader.ok;
+  if (good && keep) finishRuleSet(loader, set);
+  // And what the parse and the index left behind, before the caller adopts the set.
+  collectPinned();
+  pinned = null;
+  const result = new LoadResult();
+  if (r.failed) result.error = 'malformed JSON: ' + r.error;
+  else if (!loader.ok) result.error = loader.error;
+  else result.ruleSet = set;
+  return result;
+}
+
+function readRuleSet(loader: RuleSetLoader, r: JsonReader, set: RuleSet): void {
   let wireVersion: i32 = -1;
   let hasEpoch = false;
   let hasVersion = false;
@@ -300,6 +414,7 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
         set.version = <i64>loader.integer('version', '', 0, 9007199254740991);
         hasVersion = true;
       } else if (r.keyIs('halts')) loader.halts(set);
+      else if (r.keyIs('dfas')) loader.dfas();
       else if (r.keyIs('rules')) {
         hasRules = true;
         if (r.enterArray()) {
@@ -317,10 +432,11 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
             const rule = loader.rule();
             if (!loader.ok) break;
             index++;
-            if (rule.applies) {
+            if (rule.applies && loader.keep) {
               set.rules.push(rule);
               loader.pathLiterals.push(loader.ruleLiteral);
             }
+            loader.collectIfDue();
           }
           loader.ruleIndex = -1;
           set.totalRules = index;
@@ -332,14 +448,10 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
   if (loader.ok) r.finish();
   if (loader.ok && wireVersion < 0) loader.fail('wireVersion', '', 'required');
   if (loader.ok && (!hasEpoch || !hasVersion || !hasRules)) loader.fail('', '', 'epoch, version and rules are required');
-  if (r.failed) {
-    result.error = 'malformed JSON: ' + r.error;
-    return result;
-  }
-  if (!loader.ok) {
-    result.error = loader.error;
-    return result;
-  }
+}
+
+/** The kept rules' header slots and index, once every rule is known. */
+function finishRuleSet(loader: RuleSetLoader, set: RuleSet): void {
   // A halted workload keeps no rules: its set is as good as empty (the control plane sent none anyway).
   if (set.haltReason !== null) {
     set.rules = [];
@@ -348,8 +460,6 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64): Load
   // Slots only for names the kept rules read: renumber so the hot path's per-request cache stays small.
   compactSlots(set, loader.headerNames);
   set.index = buildPathIndex(set.rules, loader.pathLiterals);
-  result.ruleSet = set;
-  return result;
 }
 
 function compactSlots(set: RuleSet, names: ArrayBuffer[]): void {
