@@ -8,6 +8,38 @@ import { renderPolicyTable } from './policy-table.js';
 
 const fault = { percentage: 100, start_delay_ms: 0, duration_seconds: 0 };
 
+/** A described policy: one abort rule, active since 00:30, with the given parts replaced. */
+function policyWith(parts: {
+  metadata?: Partial<PolicyWithStatus['metadata']>;
+  spec?: Partial<PolicyWithStatus['spec']>;
+  status?: Partial<PolicyWithStatus['status']>;
+}): PolicyWithStatus {
+  return {
+    apiVersion: 'v1',
+    kind: 'FaultInjectionPolicy',
+    metadata: { name: 'p', version: '3', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z', ...parts.metadata },
+    spec: {
+      selector: { service: '*', namespace: 'demo' },
+      priority: 0,
+      rules: [{ fault: { ...fault, abort: { httpStatus: 500 } } }],
+      ...parts.spec,
+    },
+    status: {
+      phase: 'Active',
+      activeFrom: '2025-01-01T00:30:00Z',
+      expiresAt: null,
+      targetedDataPlanes: 2,
+      appliedDataPlanes: 1,
+      faults: { aborts: 1, delays: 0 },
+      ruleFaults: [{ aborts: 1, delays: 0 }],
+      wouldInject: 0,
+      ruleWouldInject: [0],
+      halts: [],
+      ...parts.status,
+    },
+  };
+}
+
 test('matches are put in words, header by header', () => {
   const rule: Rule = {
     match: {
@@ -81,24 +113,7 @@ test('a response-phase fault says it acts after the upstream answered, and on wh
 
 test('the time window says when a policy expired, and what an expiring one has left', () => {
   const now = Date.parse('2025-01-01T01:00:00Z');
-  const policy = (phase: 'Active' | 'Expired' | 'Scheduled', expiresAt: string | null): PolicyWithStatus => ({
-    apiVersion: 'v1',
-    kind: 'FaultInjectionPolicy',
-    metadata: { name: 'p', version: '3', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
-    spec: { selector: { service: '*', namespace: 'demo' }, priority: 0, rules: [{ fault: { ...fault, abort: { httpStatus: 500 } } }] },
-    status: {
-      phase,
-      activeFrom: '2025-01-01T00:30:00Z',
-      expiresAt,
-      targetedDataPlanes: 2,
-      appliedDataPlanes: 1,
-      faults: { aborts: 1, delays: 0 },
-      ruleFaults: [{ aborts: 1, delays: 0 }],
-      wouldInject: 0,
-      ruleWouldInject: [0],
-      halts: [],
-    },
-  });
+  const policy = (phase: 'Active' | 'Expired' | 'Scheduled', expiresAt: string | null) => policyWith({ status: { phase, expiresAt } });
   const expired = describePolicy(policy('Expired', '2025-01-01T00:40:00Z'), now, PLAIN);
   assert.match(expired, /^Time window: +from 2025-01-01T00:30:00Z \(30m ago\) to 2025-01-01T00:40:00Z \(expired 20m ago\)$/m);
   assert.match(expired, /^Selector: +every service in namespace "demo"$/m);
@@ -121,10 +136,8 @@ test('the time window says when a policy expired, and what an expiring one has l
 });
 
 test('a dry run says so, and shows what it would have injected, in all and per rule; policy list shows the count as its faults', () => {
-  const policy: PolicyWithStatus = {
-    apiVersion: 'v1',
-    kind: 'FaultInjectionPolicy',
-    metadata: { name: 'rehearsal', version: '3', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
+  const policy = policyWith({
+    metadata: { name: 'rehearsal' },
     spec: {
       selector: { service: 'cart', namespace: 'shop' },
       priority: 0,
@@ -132,10 +145,6 @@ test('a dry run says so, and shows what it would have injected, in all and per r
       rules: [{ fault: { ...fault, abort: { httpStatus: 503 } } }, { fault: { ...fault, delay: { fixed_delay_ms: 1000 } } }],
     },
     status: {
-      phase: 'Active',
-      activeFrom: '2025-01-01T00:30:00Z',
-      expiresAt: null,
-      targetedDataPlanes: 2,
       appliedDataPlanes: 2,
       faults: { aborts: 0, delays: 0 },
       ruleFaults: [
@@ -144,9 +153,8 @@ test('a dry run says so, and shows what it would have injected, in all and per r
       ],
       wouldInject: 42,
       ruleWouldInject: [41, 1],
-      halts: [],
     },
-  };
+  });
   const text = describePolicy(policy, Date.parse('2025-01-01T01:00:00Z'), PLAIN);
   assert.match(text, /^Dry run: +yes: data planes match and count, and inject nothing$/m);
   assert.match(text, /^Would inject: +42 requests so far \(dry run\)$/m);
@@ -158,10 +166,8 @@ test('a dry run says so, and shows what it would have injected, in all and per r
 
 test('stop conditions are listed; a policy a stop condition stopped says which one, what it saw, and how to resume it', () => {
   const condition = { selector: { service: 'frontend', namespace: 'shop' }, errorRateAbove: 5, windowMs: 30_000, minRequests: 50 };
-  const policy: PolicyWithStatus = {
-    apiVersion: 'v1',
-    kind: 'FaultInjectionPolicy',
-    metadata: { name: 'cart-abort', version: '7', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:30:00Z' },
+  const policy = policyWith({
+    metadata: { name: 'cart-abort', version: '7' },
     spec: {
       selector: { service: 'cart', namespace: 'shop' },
       priority: 0,
@@ -170,15 +176,9 @@ test('stop conditions are listed; a policy a stop condition stopped says which o
     },
     status: {
       phase: 'Halted',
-      activeFrom: '2025-01-01T00:30:00Z',
-      expiresAt: null,
       targetedDataPlanes: 1,
-      appliedDataPlanes: 1,
       faults: { aborts: 9, delays: 0 },
       ruleFaults: [{ aborts: 9, delays: 0 }],
-      wouldInject: 0,
-      ruleWouldInject: [0],
-      halts: [],
       haltReason: {
         source: 'stopWhen',
         conditionIndex: 0,
@@ -187,7 +187,7 @@ test('stop conditions are listed; a policy a stop condition stopped says which o
         at: '2025-01-01T00:59:00Z',
       },
     },
-  };
+  });
   const text = describePolicy(policy, Date.parse('2025-01-01T01:00:00Z'), PLAIN);
   assert.match(text, /^Stop when: +service "frontend" in namespace "shop": error rate above 5% over 30s \(at least 50 requests\)$/m);
   assert.match(text, /^ +service "frontend" in namespace "shop": p99 latency above 800ms over 30s \(at least 50 requests\)$/m);
