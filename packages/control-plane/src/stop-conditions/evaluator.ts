@@ -9,6 +9,7 @@ import { haltScope, policyPhase, type StopCondition, type StoredPolicy, stopCond
 import type { Clock } from '../clock.js';
 import type { GuardCondition } from '../config/config.js';
 import type { RuleSetHub } from '../distribution/hub.js';
+import { PeriodicRound } from '../periodic-round.js';
 import { isoTime } from '../store/stamp.js';
 import type { PolicyStore } from '../store/types.js';
 import type { WindowFigures, WorkloadFigures, WorkloadSelector } from './workload-figures.js';
@@ -28,27 +29,21 @@ export interface StopConditionEvaluatorOptions {
 }
 
 export class StopConditionEvaluator {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
+  private readonly rounds = new PeriodicRound(() => this.evaluateOnce());
 
   constructor(private readonly o: StopConditionEvaluatorOptions) {}
 
   start(intervalMs = EVALUATION_INTERVAL_MS): void {
-    this.timer = setInterval(() => void this.evaluate(), intervalMs);
-    this.timer.unref();
+    this.rounds.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.round;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One round over every policy; a round still writing when the next is due is not overlapped. */
   evaluate(): Promise<void> {
-    this.round ??= this.evaluateOnce().finally(() => {
-      this.round = undefined;
-    });
-    return this.round;
+    return this.rounds.run();
   }
 
   private async evaluateOnce(): Promise<void> {

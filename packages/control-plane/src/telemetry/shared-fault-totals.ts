@@ -6,6 +6,7 @@
 // The per-rule totals travel with them (`rules`, by rule index); a summary without them counts for the
 // policy's totals only; one without `wouldInject` (an older replica's) counts 0 there.
 // A summary that cannot be read is left out and reported; it never fails a status.
+import { PeriodicRound } from '../periodic-round.js';
 import type { ReplicaBoard } from '../store/types.js';
 import { addTally, type FaultLedger, type FaultTally, type PolicyFaultTotals, type PolicyTotals } from './fault-ledger.js';
 
@@ -25,8 +26,7 @@ export class SharedFaultTotals implements PolicyFaultTotals {
   private others = new Map<string, PolicyTotals>();
   private publishedChanges = -1;
   private ticks = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
+  private readonly rounds = new PeriodicRound(() => this.shareOnce());
   private retired = false;
 
   constructor(
@@ -50,22 +50,17 @@ export class SharedFaultTotals implements PolicyFaultTotals {
   }
 
   start(intervalMs = SHARE_INTERVAL_MS): void {
-    this.timer = setInterval(() => void this.share(), intervalMs);
-    this.timer.unref();
+    this.rounds.start(intervalMs);
   }
 
   /** One round: publish this replica's totals if they changed, then read every other replica's. */
   share(): Promise<void> {
-    this.round ??= this.shareOnce().finally(() => {
-      this.round = undefined;
-    });
-    return this.round;
+    return this.rounds.run();
   }
 
   /** Stops sharing and hands this replica's totals on to the retired summary (a replica stopping). */
   async retire(): Promise<void> {
-    clearInterval(this.timer);
-    await this.round;
+    await this.rounds.stop();
     this.retired = true;
     await this.board.retire(TOPIC, (text) => JSON.stringify(this.merged(text)));
   }

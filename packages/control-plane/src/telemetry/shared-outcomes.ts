@@ -6,6 +6,7 @@
 // summary is gone (stopped, lease lost) counts no data planes any more, its seconds still count.
 
 import type { Clock } from '../clock.js';
+import { PeriodicRound } from '../periodic-round.js';
 import type { ReplicaBoard } from '../store/types.js';
 import { OutcomeRing, VECTOR_LENGTH } from './outcome-buckets.js';
 import { secondOf, type WorkloadOutcomes } from './workload-outcomes.js';
@@ -29,8 +30,7 @@ interface ReplicaCopy {
 
 export class SharedOutcomes {
   private readonly copies = new Map<string, ReplicaCopy>();
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
+  private readonly rounds = new PeriodicRound(() => this.shareOnce());
   private publishedEmpty = false;
 
   constructor(
@@ -46,21 +46,16 @@ export class SharedOutcomes {
   }
 
   start(intervalMs = SHARE_INTERVAL_MS): void {
-    this.timer = setInterval(() => void this.share(), intervalMs);
-    this.timer.unref();
+    this.rounds.start(intervalMs);
   }
 
-  stop(): Promise<void> | undefined {
-    clearInterval(this.timer);
-    return this.round;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One round: publish this replica's recent seconds, then copy every other replica's. */
   share(): Promise<void> {
-    this.round ??= this.shareOnce().finally(() => {
-      this.round = undefined;
-    });
-    return this.round;
+    return this.rounds.run();
   }
 
   private async shareOnce(): Promise<void> {
