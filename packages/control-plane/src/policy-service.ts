@@ -9,7 +9,6 @@ import type { Clock } from './clock.js';
 import type { RuleSetHub } from './distribution/hub.js';
 import type { DataPlaneRegistry, DataPlaneView } from './distribution/registry.js';
 import { fieldDetails, HfiError } from './errors.js';
-import { identityKey, podKey } from './identity-key.js';
 import type { PolicyStore, SkippedKey } from './store/types.js';
 import type { PolicyFaultTotals } from './telemetry/fault-ledger.js';
 import type { RegexCompiler } from './workers/regex-compiler.js';
@@ -275,19 +274,18 @@ interface IdentityGroup {
  * each), but a user counts sidecars: a pod holds a version only once all of its VMs hold it.
  */
 function groupByIdentity(planes: readonly DataPlaneView[], epoch: string | undefined): IdentityGroup[] {
-  const pods = new Map<string, { identity: DataPlaneView['identity']; version: number }>();
+  const pods = new Map<string, { plane: DataPlaneView; version: number }>();
   for (const p of planes) {
-    const key = podKey(p);
     const held = p.epoch === epoch ? p.version : -Infinity;
-    const pod = pods.get(key);
-    if (!pod) pods.set(key, { identity: p.identity, version: held });
+    const pod = pods.get(p.podKey);
+    if (!pod) pods.set(p.podKey, { plane: p, version: held });
     else pod.version = Math.min(pod.version, held);
   }
   const groups = new Map<string, IdentityGroup>();
-  for (const { identity, version } of pods.values()) {
-    const key = identityKey(identity);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { service: identity.service, namespace: identity.namespace, count: 0, versions: [] }));
+  for (const { plane, version } of pods.values()) {
+    const { identity } = plane;
+    let g = groups.get(plane.identityKey);
+    if (!g) groups.set(plane.identityKey, (g = { service: identity.service, namespace: identity.namespace, count: 0, versions: [] }));
     g.count++;
     if (version !== -Infinity) g.versions.push(version);
   }

@@ -2,6 +2,7 @@
 // ../telemetry/fault-ledger.ts). Instances not seen for `forgetAfterMs` are forgotten (pods come and go).
 import type { DataPlane } from '@hfi/api';
 import type { Clock } from '../clock.js';
+import { identityKey, podKey } from '../identity-key.js';
 import type { DataPlanePoll } from './poll-request.js';
 
 /** A data plane as the API lists it, but for its counters (the fault ledger's). */
@@ -19,6 +20,9 @@ export interface DataPlaneView {
   identity: DataPlanePoll['identity'];
   epoch: string;
   version: number;
+  /** podKey and identityKey of this plane, built when its identity changes rather than at every status read. */
+  podKey: string;
+  identityKey: string;
 }
 
 export class DataPlaneRegistry {
@@ -46,15 +50,28 @@ export class DataPlaneRegistry {
   }
 
   record(poll: DataPlanePoll): void {
-    this.generationValue++;
     const existing = this.entries.get(poll.instance);
     const now = this.clock.now();
     const { instance, identity, epoch, version } = poll;
     // Map order is recency order: re-inserting moves an instance last, so the first is the least recently seen.
-    if (existing) this.entries.delete(instance);
-    else this.evictBeyond((this.bound.maxEntries ?? Number.POSITIVE_INFINITY) - 1);
-    this.entries.set(instance, { poll: { instance, identity, epoch, version }, lastSeenMs: now, held: existing?.held ?? 0 });
-    this.earliestSeenMs = Math.min(this.earliestSeenMs, now);
+    if (existing) {
+      this.entries.delete(instance);
+      existing.lastSeenMs = now;
+      const view = existing.poll;
+      if (!sameIdentity(view.identity, identity)) existing.poll = viewOf(instance, identity, epoch, version);
+      else if (view.epoch !== epoch || view.version !== version) existing.poll = { ...view, epoch, version };
+      else {
+        // A poll like the last one (the steady state of every held poll): nothing a status reads changed.
+        this.entries.set(instance, existing);
+        return;
+      }
+      this.entries.set(instance, existing);
+    } else {
+      this.evictBeyond((this.bound.maxEntries ?? Number.POSITIVE_INFINITY) - 1);
+      this.entries.set(instance, { poll: viewOf(instance, identity, epoch, version), lastSeenMs: now, held: 0 });
+      this.earliestSeenMs = Math.min(this.earliestSeenMs, now);
+    }
+    this.generationValue++;
   }
 
   /** The data plane now holds what it was just sent. */
@@ -66,14 +83,18 @@ export class DataPlaneRegistry {
     }
   }
 
+  /**
+   * A poll of `instance` is now held (+1) or answered (-1). Holding follows the poll's record(), which made it
+   * the most recently seen already; an answer makes it so again.
+   */
   holding(instance: string, delta: 1 | -1): void {
     const entry = this.entries.get(instance);
-    if (entry) {
-      entry.held = Math.max(0, entry.held + delta);
-      entry.lastSeenMs = this.clock.now();
-      this.entries.delete(instance);
-      this.entries.set(instance, entry);
-    }
+    if (!entry) return;
+    entry.held = Math.max(0, entry.held + delta);
+    if (delta === 1) return;
+    entry.lastSeenMs = this.clock.now();
+    this.entries.delete(instance);
+    this.entries.set(instance, entry);
   }
 
   /** Forgets the least recently seen instances until at most `size` remain (their polls are still answered). */
@@ -118,4 +139,12 @@ export class DataPlaneRegistry {
     }
     this.earliestSeenMs = earliest;
   }
+}
+
+function viewOf(instance: string, identity: DataPlanePoll['identity'], epoch: string, version: number): DataPlaneView {
+  return { instance, identity, epoch, version, podKey: podKey({ instance, identity }), identityKey: identityKey(identity) };
+}
+
+function sameIdentity(a: DataPlanePoll['identity'], b: DataPlanePoll['identity']): boolean {
+  return a.service === b.service && a.namespace === b.namespace && a.pod === b.pod;
 }

@@ -81,7 +81,7 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           return;
         }
         if (open) {
-          response.once('close', () => {
+          response.on('close', () => {
             if (!open) return;
             open = false;
             cancel();
