@@ -4,7 +4,6 @@
 import { API_LIMITS, type ErrorBody } from '@hfi/api';
 import { readJson, readPlainJson } from '@hfi/policy';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
-import { pino } from 'pino';
 import { AuditService } from './audit-service.js';
 import { Authenticator } from './auth.js';
 import type { Clock, RandomHex } from './clock.js';
@@ -19,6 +18,7 @@ import { RuleSetStreams } from './distribution/sse.js';
 import { fieldDetails, HfiError, isHfiError } from './errors.js';
 import { HaltService } from './halt-service.js';
 import { answerClientError, answerConnect, loggableUrl, serverTimeouts } from './http-edge.js';
+import { writes } from './log-level.js';
 import { JSON_TYPE, YAML_TYPES } from './media-types.js';
 import { createMetrics, WORKLOAD_METRICS_WINDOW_MS } from './metrics.js';
 import { PolicyService } from './policy-service.js';
@@ -82,10 +82,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: API_LIMITS.bodyBytes,
     logController: new LogController({ disableRequestLogging: true }),
-    // A poll logs one debug line, if any: it gets no logger child of its own (one per held poll, ~2 us and
-    // a few hundred bytes each); its lines carry its instance instead of a request id.
-    childLoggerFactory: (logger, bindings, options, raw) =>
-      raw.url === POLL_ROUTE && !writes(logger, 'debug') ? logger : logger.child(bindings, options),
     http,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout,
@@ -336,12 +332,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     metrics.close();
   });
   return app;
-}
-
-/** Whether `logger` writes lines of `level` (Fastify's null logger, without a level, writes none). */
-function writes(logger: FastifyBaseLogger, level: 'debug' | 'info'): boolean {
-  const current = pino.levels.values[logger.level];
-  return current !== undefined && current <= pino.levels.values[level]!;
 }
 
 function toHfiError(error: FastifyError | HfiError): HfiError {

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { BEARER, ERROR_RESPONSES } from '../contract/responses.js';
 import { pollFrom } from '../distribution/poll-request.js';
 import { HfiError } from '../errors.js';
+import { writes } from '../log-level.js';
 import { readCounterReport } from '../telemetry/counter-report.js';
 import { identityOf } from './ruleset.js';
 
@@ -34,7 +35,13 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/v1/dataplane/poll',
       // Read by JSON.parse after a nesting check (plainJson): the body limit bounds it, and a poll's counters map may name
       // more rules than a policy has keys (beyond API_LIMITS.countedRulesPerPoll they are dropped, never refused).
-      { config: { access: 'dataplane', plainJson: true }, schema: pollSchema },
+      {
+        config: { access: 'dataplane', plainJson: true },
+        schema: pollSchema,
+        // A poll logs its request line at debug only: below that it gets no logger child of its own (one per
+        // held poll, a few hundred bytes each), and what it logs names its instance instead of a request id.
+        childLoggerFactory: (logger, bindings, options) => (writes(logger, 'debug') ? logger.child(bindings, options) : logger),
+      },
       async (request, reply) => {
         const poll = pollFrom(request.body);
         ctx.dataPlanes.record(poll);
