@@ -3,11 +3,18 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, type ControlPlaneConfig, loadConfig } from './config/config.js';
 
 const EXIT_CONFIG = 2;
+
+/**
+ * How far V8 lets the heap grow past what its last full collection kept, in percent (ADR 0124). Its own
+ * choice, up to 4x, let 10,000 held polls (~80 MB live) reach ~300 MB resident between collections.
+ */
+const HEAP_GROWING_PERCENT = 50;
 
 const HELP = `Usage: hfi-control-plane [--config config.yaml]
 
@@ -58,6 +65,9 @@ function parseCommandLine() {
 }
 
 async function main(): Promise<void> {
+  // Read at every full collection, so it holds although set after start; a value given to node wins.
+  if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent')))
+    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const args = parseCommandLine();
   if (args.values.help) {
     process.stdout.write(HELP);
