@@ -371,6 +371,7 @@ async function propagation(
     lastArrivals.push(Math.max(...delays));
   }
   const serverCpuMs = serversCpuMs(servers) - cpuAtStart;
+  const peakMb = residentMb(child.pid!, 'VmHWM');
   await fleet.stop();
   const server = serverPropagation((await call(port, 'GET', '/v1/metrics')).body);
   console.log(`  server side (change reached the replica -> poll answered), histogram: ${server}`);
@@ -385,7 +386,8 @@ async function propagation(
   );
   if (label === 'memory')
     console.log(
-      `resident memory with ${clients} held long-polls: ${rssMb.toFixed(1)} MB (goal < 200 MB: ${(rssMb / 200).toFixed(2)} of goal)`,
+      `resident memory with ${clients} held long-polls: ${rssMb.toFixed(1)} MB (goal < 200 MB: ${(rssMb / 200).toFixed(2)} of goal); ` +
+        `peak over the run ${peakMb.toFixed(1)} MB`,
     );
   return { p99, cpuMsPerRound: serverCpuMs / rounds };
 }
@@ -452,9 +454,10 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function residentMb(pid: number): number {
+/** Resident memory now (VmRSS) or the most it has been (VmHWM). */
+function residentMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
 }
 
 function percentile(values: number[], p: number): number {
