@@ -56,16 +56,13 @@ export class DataPlaneRegistry {
     // Map order is recency order: re-inserting moves an instance last, so the first is the least recently seen.
     if (existing) {
       this.entries.delete(instance);
+      this.entries.set(instance, existing);
       existing.lastSeenMs = now;
       const view = existing.poll;
       if (!sameIdentity(view.identity, identity)) existing.poll = viewOf(instance, identity, epoch, version);
       else if (view.epoch !== epoch || view.version !== version) existing.poll = { ...view, epoch, version };
-      else {
-        // A poll like the last one (the steady state of every held poll): nothing a status reads changed.
-        this.entries.set(instance, existing);
-        return;
-      }
-      this.entries.set(instance, existing);
+      // A poll like the last one (the steady state of every held poll): nothing a status reads changed.
+      else return;
     } else {
       this.evictBeyond((this.bound.maxEntries ?? Number.POSITIVE_INFINITY) - 1);
       this.entries.set(instance, { poll: viewOf(instance, identity, epoch, version), lastSeenMs: now, held: 0 });
