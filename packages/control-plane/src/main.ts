@@ -11,7 +11,7 @@ import { ConfigError, type ControlPlaneConfig, loadConfig } from './config/confi
 const EXIT_CONFIG = 2;
 
 /**
- * How far V8 lets the heap grow past what its last full collection kept, in percent (ADR 0124). Its own
+ * How far V8 lets the heap grow past what its last full collection kept, in percent (ADR 0125). Its own
  * choice, up to 4x, let 10,000 held polls (~80 MB live) reach ~300 MB resident between collections.
  */
 const HEAP_GROWING_PERCENT = 50;
