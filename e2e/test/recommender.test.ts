@@ -83,14 +83,18 @@ guards:
       findings: { severity: number; summary: string; policy: unknown; terms: { errorRate?: { value: number } } }[];
     }
   ).findings;
-  const worst = findings[0];
-  assert.ok(worst, r.output);
+  const top = findings[0];
+  assert.ok(top, r.output);
   // Past ~270 ms (less on a loaded machine, where the services' own time grows) both of frontend's attempts time out:
   // every request fails, p99 is two timeouts (severity 8.42, 10 when load pushes p99 over the 724 ms bucket bound).
-  const delayMs = Number(/^demo\/catalog .* delay (\d+)ms/.exec(worst.summary)?.[1]);
-  assert.ok(delayMs >= 200, `the worst finding is a catalog delay near or past frontend's timeout: ${worst.summary}\n${r.output}`);
-  assert.ok((worst.terms.errorRate?.value ?? 0) >= 0.9, `it cascades: (nearly) every request fails\n${r.output}`);
-  assert.ok(worst.severity >= 6.5, `severity ${worst.severity}\n${r.output}`);
+  // An abort of every catalog request can tie with it (every request fails there too), so the planted spot is a
+  // finding at the top severity, not necessarily the first one listed.
+  const planted = findings.find(
+    (f) => f.severity === top.severity && Number(/^demo\/catalog .* delay (\d+)ms/.exec(f.summary)?.[1]) >= 200,
+  );
+  assert.ok(planted, `a catalog delay near or past frontend's timeout is among the worst findings\n${r.output}`);
+  assert.ok((planted.terms.errorRate?.value ?? 0) >= 0.9, `it cascades: (nearly) every request fails\n${r.output}`);
+  assert.ok(planted.severity >= 6.5, `severity ${planted.severity}\n${r.output}`);
   assert.deepEqual(await sessionPolicies(sessionIdOf(r.output)), [], 'every trial policy deleted');
 });
 
