@@ -2,7 +2,7 @@
 // a pool of 50 patterns and with every policy's regexes distinct. Also validation throughput, ruleSetForIdentity and
 // decideFault cost. Run: npm run bench -w @hfi/policy (after building).
 
-import type { FaultInjectionPolicy, StoredPolicy } from '../src/index.js';
+import type { CompiledRuleSet, FaultInjectionPolicy, StoredPolicy } from '../src/index.js';
 import {
   assembleRuleSet,
   buildRegex,
@@ -12,6 +12,7 @@ import {
   policyRegexSources,
   type RegexResult,
   ruleSetForIdentity,
+  serializeCompactRuleSet,
   serializeRuleSet,
   validatePolicy,
   Xorshift64Star,
@@ -20,6 +21,9 @@ import { clearRegexCache } from '../src/regex/dfa.js';
 
 const POLICIES = 10_000;
 const GOAL_COMPILE_MS = 1_000;
+/** Issue 16: 30,000 rules in < 8 MB of JSON, a data plane's subset smaller in proportion. */
+const GOAL_RULES = 30_000;
+const GOAL_BYTES = 8_000_000;
 const UPDATED_AT = '2025-11-22T00:00:00.000Z';
 const SERVICES = ['frontend', 'cart', 'checkout', 'catalog', 'payments', 'shipping', 'email', 'ads', 'recommend', 'currency'];
 
@@ -114,7 +118,13 @@ function variant(name: string, distinct: boolean): void {
   report('assembleRuleSet after one policy changed (per-policy cache)', incremental.ms, GOAL_COMPILE_MS);
   const serialized = timed(() => serializeRuleSet(incremental.result));
   report('serializeRuleSet (whole set, rule JSON cached)', serialized.ms);
-  console.log(`rule set: ${ruleSet.rules.length} rules, ${(JSON.stringify(ruleSet).length / 1e6).toFixed(1)} MB JSON`);
+  const compactFirst = timed(() => serializeCompactRuleSet(ruleSet));
+  report('serializeCompactRuleSet (whole set, first time: every rule)', compactFirst.ms);
+  serializeCompactRuleSet(assembleRuleSet(perPolicy, { epoch: 'bench', version: 1 }));
+  const compactIncremental = timed(() => serializeCompactRuleSet(incremental.result));
+  report('serializeCompactRuleSet (whole set, one policy changed)', compactIncremental.ms);
+  console.log(`rule set: ${ruleSet.rules.length} rules`);
+  sizes('whole set', ruleSet);
   const perIdentity = timed(() => {
     let kept = 0;
     for (const service of SERVICES) kept += ruleSetForIdentity(ruleSet, { service, namespace: 'demo' }).rules.length;
@@ -123,6 +133,20 @@ function variant(name: string, distinct: boolean): void {
   report(
     `ruleSetForIdentity, per identity (avg of ${SERVICES.length}; ~${Math.round(perIdentity.result / SERVICES.length)} rules kept)`,
     perIdentity.ms / SERVICES.length,
+  );
+  const frontend = ruleSetForIdentity(ruleSet, { service: 'frontend', namespace: 'demo' });
+  console.log(`frontend/demo: ${frontend.rules.length} rules`);
+  sizes('frontend/demo', frontend);
+}
+
+/** The set's JSON in the rule form (wire version 4) and the compact form (5), against the goal of < 8 MB for 30,000 rules. */
+function sizes(label: string, ruleSet: CompiledRuleSet): void {
+  const rules = Buffer.byteLength(serializeRuleSet(ruleSet));
+  const compact = Buffer.byteLength(serializeCompactRuleSet(ruleSet));
+  const goal = (GOAL_BYTES * ruleSet.rules.length) / GOAL_RULES;
+  const dfas = Buffer.byteLength(JSON.stringify(ruleSet.dfas ?? []));
+  console.log(
+    `${label}: rule form ${rules.toLocaleString('en')} B, compact form ${compact.toLocaleString('en')} B (${(compact / rules).toFixed(2)} of it; dfas ${dfas.toLocaleString('en')} B); goal < ${Math.round(goal).toLocaleString('en')} B, ratio ${(compact / goal).toFixed(2)} ${compact < goal ? '(met)' : '(MISSED)'}`,
   );
 }
 
