@@ -2,7 +2,7 @@
 // a pool of 50 patterns and with every policy's regexes distinct. Also validation throughput, ruleSetForIdentity and
 // decideFault cost. Run: npm run bench -w @hfi/policy (after building).
 
-import type { CompiledRuleSet, FaultInjectionPolicy, StoredPolicy } from '../src/index.js';
+import type { CompiledRuleSet, StoredPolicy } from '../src/index.js';
 import {
   assembleRuleSet,
   buildRegex,
@@ -18,56 +18,14 @@ import {
   Xorshift64Star,
 } from '../src/index.js';
 import { clearRegexCache } from '../src/regex/dfa.js';
+import { POLICIES, policyInput, SERVICES, SIZE_GOAL, toStored, UPDATED_AT } from './policies.js';
 
-const POLICIES = 10_000;
 const GOAL_COMPILE_MS = 1_000;
-/** Issue 16: 30,000 rules in < 8 MB of JSON, a data plane's subset smaller in proportion. */
-const GOAL_RULES = 30_000;
-const GOAL_BYTES = 8_000_000;
-const UPDATED_AT = '2025-11-22T00:00:00.000Z';
-const SERVICES = ['frontend', 'cart', 'checkout', 'catalog', 'payments', 'shipping', 'email', 'ads', 'recommend', 'currency'];
-
-const POOL = Array.from({ length: 50 }, (_, i) => `/api/v[0-9]+/r${i}/[a-z0-9-]+(/items/[0-9]+)?`);
-
-function policyInput(i: number, distinctRegexes: boolean): unknown {
-  const pathRegex = distinctRegexes ? `/api/v[0-9]+/p${i}/[a-z0-9-]+(/items/[0-9]+)?` : POOL[i % POOL.length];
-  const headerRegex = distinctRegexes ? `tenant-${i}-[0-9]{1,4}` : `tenant-${i % 50}-[0-9]{1,4}`;
-  return {
-    apiVersion: 'v1',
-    kind: 'FaultInjectionPolicy',
-    metadata: { name: `policy-${i}`, labels: { team: `t${i % 7}` } },
-    spec: {
-      selector: { service: SERVICES[i % SERVICES.length], namespace: i % 3 === 0 ? '*' : 'demo' },
-      priority: i % 5,
-      rules: [
-        { match: { path: { prefix: `/svc${i}/` }, method: { exact: 'get' } }, fault: { percentage: 10, delay: { fixedDelay: '250ms' } } },
-        {
-          match: {
-            path: { exact: `/svc${i}/health` },
-            headers: [
-              { name: 'X-User', exact: 'tester' },
-              { name: 'x-bypass', present: false },
-            ],
-          },
-          fault: { percentage: 0.5, abort: { httpStatus: 503, headers: { 'Retry-After': '1' } } },
-        },
-        {
-          match: { path: { regex: pathRegex }, headers: [{ name: 'x-tenant', regex: headerRegex }] },
-          fault: { percentage: 100, delay_ms: 100, abort: { httpStatus: 500 }, duration_seconds: 600 },
-        },
-      ],
-    },
-  };
-}
 
 function timed<T>(run: () => T): { result: T; ms: number } {
   const started = performance.now();
   const result = run();
   return { result, ms: performance.now() - started };
-}
-
-function toStored(policy: FaultInjectionPolicy, i: number): StoredPolicy {
-  return { ...policy, metadata: { ...policy.metadata, version: String(i + 1), createdAt: UPDATED_AT, updatedAt: UPDATED_AT } };
 }
 
 function validateAll(inputs: unknown[]): StoredPolicy[] {
@@ -143,7 +101,7 @@ function variant(name: string, distinct: boolean): void {
 function sizes(label: string, ruleSet: CompiledRuleSet): void {
   const rules = Buffer.byteLength(serializeRuleSet(ruleSet));
   const compact = Buffer.byteLength(serializeCompactRuleSet(ruleSet));
-  const goal = (GOAL_BYTES * ruleSet.rules.length) / GOAL_RULES;
+  const goal = (SIZE_GOAL.bytes * ruleSet.rules.length) / SIZE_GOAL.rules;
   const dfas = Buffer.byteLength(JSON.stringify(ruleSet.dfas ?? []));
   console.log(
     `${label}: rule form ${rules.toLocaleString('en')} B, compact form ${compact.toLocaleString('en')} B (${(compact / rules).toFixed(2)} of it; dfas ${dfas.toLocaleString('en')} B); goal < ${Math.round(goal).toLocaleString('en')} B, ratio ${(compact / goal).toFixed(2)} ${compact < goal ? '(met)' : '(MISSED)'}`,
