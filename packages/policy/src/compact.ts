@@ -48,9 +48,7 @@ export function serializeCompactRuleSet(ruleSet: CompiledRuleSet): string {
   const head = JSON.stringify({ wireVersion: WIRE_COMPACT_VERSION, epoch: ruleSet.epoch, version: ruleSet.version, hash: ruleSet.hash });
   const dfas = ruleSet.dfas === undefined ? '' : `,"dfas":[${ruleSet.dfas.map(dfaJson).join(',')}]`;
   const halts = ruleSet.halts === undefined ? '' : `,"halts":${JSON.stringify(ruleSet.halts)}`;
-  const policies = policyGroups(ruleSet.rules).map(
-    ({ rules }) => `${policyHeadJson(rules[0]!)},"rules":[${rules.map(compactRuleJson).join(',')}]}`,
-  );
+  const policies = policyGroups(ruleSet.rules).map(({ rules }) => policyJson(rules));
   return `${head.slice(0, -1)}${dfas},"policies":[${policies.join(',')}]${halts}}`;
 }
 
@@ -106,16 +104,21 @@ function samePolicy(fields: PolicyFields, rule: CompiledRule): boolean {
   );
 }
 
-/** Per compiled rule: its policy's fields as JSON without the closing brace, and its compact JSON at its own index. */
-const headJson = new WeakMap<CompiledRule, string>();
+/** A policy's JSON with the rules it was made of, kept by its first rule: an unchanged policy is one lookup. */
+interface PolicyJson {
+  rules: readonly CompiledRule[];
+  json: string;
+}
+const policyJsonOf = new WeakMap<CompiledRule, PolicyJson>();
+/** Per compiled rule, its compact JSON at its own index. */
 const ruleJson = new WeakMap<CompiledRule, string>();
 
-function policyHeadJson(first: CompiledRule): string {
-  let json = headJson.get(first);
-  if (json === undefined) {
-    json = JSON.stringify(policyFields(first)).slice(0, -1);
-    headJson.set(first, json);
-  }
+function policyJson(rules: readonly CompiledRule[]): string {
+  const first = rules[0]!;
+  const known = policyJsonOf.get(first);
+  if (known !== undefined && known.rules.length === rules.length && known.rules.every((rule, i) => rule === rules[i])) return known.json;
+  const json = `${JSON.stringify(policyFields(first)).slice(0, -1)},"rules":[${rules.map(compactRuleJson).join(',')}]}`;
+  policyJsonOf.set(first, { rules, json });
   return json;
 }
 
