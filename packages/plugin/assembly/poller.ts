@@ -1,7 +1,6 @@
 // The long-poll client's state (docs/wire-format.md "Data-plane long-poll"): request building,
 // backoff with jitter, and "log once per change of state". The root context does the host calls.
 
-import { Config } from './config';
 import { Identity } from './identity';
 import { jsonQuote } from './json';
 import { WIRE_VERSION } from './limits';
@@ -72,11 +71,12 @@ export function callerFields(identity: Identity, instance: string): string {
   return body + ',"instance":' + jsonQuote(instance);
 }
 
-export function pollBody(config: Config, identity: Identity, instance: string, epoch: string, version: i64, counters: string): string {
-  let body = callerFields(identity, instance);
+/** A poll's body: `caller` is callerFields() of this root (the same for every poll, so made once). */
+export function pollBody(caller: string, holdMs: i64, epoch: string, version: i64, counters: string): string {
+  let body = caller;
   body += ',"epoch":' + jsonQuote(epoch);
   body += ',"version":' + version.toString();
-  body += ',"holdMs":' + config.pollHoldMs.toString();
+  body += ',"holdMs":' + holdMs.toString();
   if (counters.length > 0) body += ',"counters":' + counters;
   return body + '}';
 }

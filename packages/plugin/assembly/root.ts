@@ -38,6 +38,13 @@ const POLL_PATH = '/v1/dataplane/poll';
 const REPORT_PATH = '/v1/dataplane/report';
 const STATUS = String.UTF8.encode(':status');
 const tokenSlot = memory.data(4);
+/**
+ * A rule set body this small that replaces one as small is read once, kept as it is read, with the held set kept
+ * until it is known good: the two together are a few tens of KB, inside the memory a sidecar starts with, and the
+ * load leaves its garbage to the end of the callback. Larger ones are read twice (docs/adr/0123): at 1,000 rules
+ * (525 KB) the two sets together would double linear memory.
+ */
+const SINGLE_PASS_MAX_BYTES: u32 = 16 * 1024;
 
 export class RootContext {
   config: Config | null = null;
@@ -49,6 +56,8 @@ export class RootContext {
   activeSet: RuleSet | null = null;
   /** While a newer set loads: what adopting it needs of the set it replaces (a field, so the load's collections keep it). */
   private previous: PreviousSet | null = null;
+  /** The size of the body `ruleSet` was read from; 0 while none is held. */
+  private heldBodySize: u32 = 0;
   readonly delays: DelayQueue = new DelayQueue();
   poller: Poller = new Poller(jitter);
   readonly tally: FaultTally = new FaultTally();
@@ -62,6 +71,11 @@ export class RootContext {
   private tickPeriodMs: i64 = 0;
   private tickExpectedAtMs: i64 = 0;
   private queueFullLogged: bool = false;
+  /** What every poll and report opens with (identity and instance do not change once configured), and their headers. */
+  private caller: string = '';
+  private pollHeaders: ArrayBuffer = new ArrayBuffer(0);
+  private reportHeaders: ArrayBuffer = new ArrayBuffer(0);
+  private clusterName: ArrayBuffer = new ArrayBuffer(0);
 
   constructor(readonly id: u32) {}
 
@@ -89,6 +103,10 @@ export class RootContext {
     if (!id.hasService) logWarn('workload name unknown (no WORKLOAD_NAME in node metadata): only rules for service "*" apply');
     if (!id.hasNamespace) logWarn('namespace unknown (no NAMESPACE in node metadata): only rules for namespace "*" apply');
     this.instance = (id.hasPod ? id.pod : 'unknown') + '/' + vmTag;
+    this.caller = callerFields(id, this.instance);
+    this.pollHeaders = controlPlaneHeaders(config, POLL_PATH);
+    this.reportHeaders = controlPlaneHeaders(config, REPORT_PATH);
+    this.clusterName = String.UTF8.encode(config.cluster);
     logInfo(
       'configured: control plane cluster ' +
         config.cluster +
@@ -171,8 +189,8 @@ export class RootContext {
   private report(now: i64): void {
     const config = this.config;
     if (config === null) return;
-    const body = String.UTF8.encode(callerFields(this.identity, this.instance) + ',"outcomes":' + this.outcomes.report() + '}');
-    const status = this.callControlPlane(config, REPORT_PATH, body, config.pollTimeoutMs < 10_000 ? config.pollTimeoutMs : 10_000);
+    const body = String.UTF8.encode(this.caller + ',"outcomes":' + this.outcomes.report() + '}');
+    const status = this.callControlPlane(this.reportHeaders, body, config.pollTimeoutMs < 10_000 ? config.pollTimeoutMs : 10_000);
     if (status != Status.Ok) {
       this.reporter.refused(now);
       return;
@@ -314,9 +332,9 @@ export class RootContext {
     if (config === null) return;
     const set = this.ruleSet;
     const body = String.UTF8.encode(
-      pollBody(config, this.identity, this.instance, set === null ? '' : set.epoch, set === null ? 0 : set.version, this.tally.report()),
+      pollBody(this.caller, config.pollHoldMs, set === null ? '' : set.epoch, set === null ? 0 : set.version, this.tally.report()),
     );
-    const status = this.callControlPlane(config, POLL_PATH, body, config.pollTimeoutMs);
+    const status = this.callControlPlane(this.pollHeaders, body, config.pollTimeoutMs);
     if (status != Status.Ok) {
       this.pollFailed(now, 'proxy_http_call refused with status ' + status.toString() + " (is cluster '" + config.cluster + "' defined?)");
       return;
@@ -325,16 +343,9 @@ export class RootContext {
     logDebug('poll sent (epoch ' + (set === null ? '-' : set.epoch) + ', version ' + (set === null ? '0' : set.version.toString()) + ')');
   }
 
-  /** POSTs `body` to the control plane's `path`; the call's token lands in tokenSlot. */
-  private callControlPlane(config: Config, path: string, body: ArrayBuffer, timeoutMs: i64): u32 {
-    const headers = new PairsBuilder()
-      .addString(':method', 'POST')
-      .addString(':path', path)
-      .addString(':authority', config.authority)
-      .addString('content-type', 'application/json');
-    if (config.token.length > 0) headers.addString('authorization', 'Bearer ' + config.token);
-    const pairs = headers.build();
-    const cluster = String.UTF8.encode(config.cluster);
+  /** POSTs `body` with `pairs` (controlPlaneHeaders) to the control plane; the call's token lands in tokenSlot. */
+  private callControlPlane(pairs: ArrayBuffer, body: ArrayBuffer, timeoutMs: i64): u32 {
+    const cluster = this.clusterName;
     return proxy_http_call(
       changetype<usize>(cluster),
       cluster.byteLength,
@@ -404,6 +415,30 @@ export class RootContext {
       this.pollFailed(now, 'rule set of ' + bodySize.toString() + ' bytes exceeds ' + MAX_RULE_SET_BYTES.toString());
       return;
     }
+    if (bodySize <= SINGLE_PASS_MAX_BYTES && this.heldBodySize <= SINGLE_PASS_MAX_BYTES) this.loadOnce(now, bodySize);
+    else this.loadTwice(now, bodySize);
+  }
+
+  /** A small set replacing a small one: read once, the held set kept until the new one is known good and newer. */
+  private loadOnce(now: i64, bodySize: u32): void {
+    const loaded = loadRuleSet(this.bodyReader(bodySize), this.identity, now, true, bodySize, false);
+    const next = loaded.ruleSet;
+    if (next === null) {
+      this.pollFailed(now, 'rule set refused: ' + loaded.error);
+      return;
+    }
+    this.heardFromControlPlane(now);
+    if (!isNewer(next, this.ruleSet)) {
+      this.pollSucceeded(now, false);
+      return;
+    }
+    const current = this.ruleSet;
+    this.previous = current === null ? null : new PreviousSet(current);
+    this.adopt(next, bodySize);
+    this.pollSucceeded(now, true);
+  }
+
+  private loadTwice(now: i64, bodySize: u32): void {
     // Streamed in chunks: the whole body is never in linear memory at once. Read twice: a checking pass keeps
     // nothing, and only a good and newer set lets the old one go before it is loaded for real, so the two are
     // never in memory together (docs/adr/0123-rule-set-loaded-in-two-passes.md).
@@ -414,9 +449,7 @@ export class RootContext {
     }
     this.heardFromControlPlane(now);
     const current = this.ruleSet;
-    const peek = checked.ruleSet!;
-    const newer = current === null || peek.epoch != current.epoch || peek.version > current.version;
-    if (!newer) {
+    if (!isNewer(checked.ruleSet!, current)) {
       this.pollSucceeded(now, false);
       return;
     }
@@ -424,6 +457,7 @@ export class RootContext {
     // request runs, so requests see the old set or the new one.
     this.previous = current === null ? null : new PreviousSet(current);
     this.ruleSet = null;
+    this.heldBodySize = 0;
     this.activeSet = null;
     const loaded = loadRuleSet(this.bodyReader(bodySize), this.identity, now, true, bodySize);
     const next = loaded.ruleSet;
@@ -434,7 +468,7 @@ export class RootContext {
       this.pollFailed(now, 'rule set refused on its second read: ' + loaded.error);
       return;
     }
-    this.adopt(next);
+    this.adopt(next, bodySize);
     this.pollSucceeded(now, true);
   }
 
@@ -442,8 +476,8 @@ export class RootContext {
     return JsonReader.streaming(new HostBufferSource(BufferType.HttpCallResponseBody, bodySize));
   }
 
-  /** Takes a newer rule set, given what the one it replaces left behind (`previous`). */
-  private adopt(next: RuleSet): void {
+  /** Takes a newer rule set read from `bodySize` bytes, given what the one it replaces left behind (`previous`). */
+  private adopt(next: RuleSet, bodySize: u32): void {
     const previous = this.previous;
     this.previous = null;
     const epochChanged = previous !== null && next.epoch != previous.epoch;
@@ -468,6 +502,7 @@ export class RootContext {
     }
     if (previous !== null) carryCounts(previous.limitCounts, next);
     this.ruleSet = next;
+    this.heldBodySize = bodySize;
     if (!this.leaseExpired) this.activeSet = next;
     this.tally.newRuleSet();
     countRuleSetUpdate();
@@ -490,6 +525,22 @@ export class RootContext {
     if (this.poller.succeeded(now, changed)) logInfo('control plane reachable again');
     else if (isDebug()) logDebug('poll answered');
   }
+}
+
+/** Whether `next` replaces `current`: there is none, the control plane's store was reset (new epoch), or it is a later version. */
+function isNewer(next: RuleSet, current: RuleSet | null): bool {
+  return current === null || next.epoch != current.epoch || next.version > current.version;
+}
+
+/** The headers of a POST to the control plane's `path`. */
+function controlPlaneHeaders(config: Config, path: string): ArrayBuffer {
+  const headers = new PairsBuilder()
+    .addString(':method', 'POST')
+    .addString(':path', path)
+    .addString(':authority', config.authority)
+    .addString('content-type', 'application/json');
+  if (config.token.length > 0) headers.addString('authorization', 'Bearer ' + config.token);
+  return headers.build();
 }
 
 /** What a rule set leaves behind when it is let go before its successor loads. */

@@ -29,6 +29,8 @@ export class MinimalHost {
   pluginConfig = new Uint8Array(0);
   callBody = new Uint8Array(0);
   nowNs = 1_763_769_601_000n * 1_000_000n;
+  /** How many times the module started reading an http_call body from its first byte (one per pass over it). */
+  bodyReads = 0;
 
   /**
    * Views are cached and renewed only when memory grows, as a real host would: growing detaches the old buffer
@@ -70,6 +72,7 @@ export class MinimalHost {
         // Like Envoy: the range [start, start + max) clamped to the buffer (the plugin reads bodies in chunks).
         proxy_get_buffer_bytes: (type: number, start: number, max: number, retPtr: number, retSize: number) => {
           const buffer = type === 7 ? this.pluginConfig : this.callBody;
+          if (type !== 7 && start === 0) this.bodyReads++;
           const from = Math.min(start >>> 0, buffer.length);
           return this.give(buffer.subarray(from, Math.min(buffer.length, from + (max >>> 0))), retPtr, retSize);
         },

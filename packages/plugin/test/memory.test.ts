@@ -1,8 +1,8 @@
 // The memory budget a sidecar relies on: 1,000 mixed rules (525 KB of wire JSON in the rule form, 200 KB in the
 // compact form) fit in 512 KiB of linear memory and 5,000 in 2 MiB, in either form (an older control plane sends
-// the rule form), also through updates (a checking pass lets the old set go before the new one
-// loads, so the two are never held together: docs/adr/0123). Linear memory never shrinks, so the peak is
-// what a pod pays for as long as it runs.
+// the rule form), also through updates (a checking pass lets the old set go before the new one loads, so the two
+// are never held together: docs/adr/0123; a set of at most 16 KiB replacing one as small is read once). Linear
+// memory never shrinks, so the peak is what a pod pays for as long as it runs.
 
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
@@ -67,3 +67,26 @@ for (const form of ['compact', 'rules'] as const) {
     await withinThroughUpdates(5000, 2 * MIB, form, t);
   });
 }
+
+test('a small set replacing a small one is read once, and twice when either is large (1,000 rules); each still applies', async () => {
+  const host = new MinimalHost();
+  await host.load(pluginWasmPath);
+  host.configure(JSON.stringify({ control_plane_cluster: 'hfi-control-plane' }), mixedRuleSet(12, 1));
+  const readsOf = (json: string): number => {
+    const before = host.bodyReads;
+    host.update(json);
+    return host.bodyReads - before;
+  };
+  assert.ok(mixedRuleSet(12, 2).length < 8 * KIB, 'a 12-rule set is a few KB');
+  assert.equal(readsOf(mixedRuleSet(12, 2)), 1, 'small after small: read once');
+  assert.ok(aborted(host, 2, '/v2svc8/x'), 'the set read once applies');
+  assert.equal(readsOf(mixedRuleSet(1000, 4)), 2, 'large after small: a checking pass, then the load');
+  assert.equal(readsOf(mixedRuleSet(12, 5)), 2, 'small after large: the large set is let go before the small one loads');
+  assert.equal(readsOf(mixedRuleSet(12, 6)), 1, 'small after small again: read once');
+  assert.ok(aborted(host, 4, '/v6svc8/x'), 'the last set applies');
+  assert.ok(!aborted(host, 5, '/v4svc996/x'), 'nothing of the large set is left');
+  // Last: a refused answer puts the next poll off by the retry interval.
+  assert.equal(readsOf(mixedRuleSet(12, 7).replace('"/exact/5"', '17')), 1, 'a refused small set: read once');
+  assert.ok(aborted(host, 3, '/v6svc8/x'), 'the last good set still applies after a refused one');
+  assert.ok(!aborted(host, 6, '/v7svc8/x'), 'nothing of the refused set applies');
+});

@@ -545,9 +545,17 @@ function kindOfView(r: JsonReader, header: bool): i32 {
 /**
  * Parses and validates a rule set, keeping the rules that can apply to `identity`. With `keep` false, a checking
  * pass: the same reads and checks, but no rule or table is kept, so it needs memory for one rule at a time (the
- * result's set has the epoch, version and halt only). Either way the load collects its garbage as it goes.
+ * result's set has the epoch, version and halt only). With `collecting` (the default) the load collects its garbage
+ * as it goes; without, it leaves it all to the end of the callback (a small set read once, root.ts).
  */
-export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64, keep: bool, bodySize: usize): LoadResult {
+export function loadRuleSet(
+  r: JsonReader,
+  identity: Identity,
+  nowMs: i64,
+  keep: bool,
+  bodySize: usize,
+  collecting: bool = true,
+): LoadResult {
   const loader = new RuleSetLoader(r, identity);
   loader.loadedAtMs = nowMs;
   const step = bodySize / COLLECTIONS;
@@ -556,7 +564,7 @@ export function loadRuleSet(r: JsonReader, identity: Identity, nowMs: i64, keep:
   loader.keep = keep;
   loader.classMaps.keep = keep;
   const set = loader.set;
-  pinned = loader;
+  pinned = collecting ? loader : null;
   // First of all, free what the caller let go (the previous set, a checking pass).
   collectPinned();
   readRuleSet(loader, r, set);

@@ -4,8 +4,11 @@ import type { WasmVm } from '../vm.js';
 
 /** null when the bytes are out of bounds or not a well-formed pairs serialization. */
 export function readGuestPairs(vm: WasmVm, ptr: number, len: number): HeaderPair[] | null {
-  const raw = vm.read(ptr, len);
-  return raw === null ? null : decodePairs(raw);
+  ptr >>>= 0;
+  len >>>= 0;
+  // Decoded straight from guest memory (into new strings), so no copy of the bytes first.
+  if (!vm.inBounds(ptr, len)) return null;
+  return decodePairs(vm.bytes().subarray(ptr, ptr + len));
 }
 
 /** Envoy lower-cases header names on the way in; the module may send any case. */

@@ -30,12 +30,19 @@ export function httpCallFunctions(vm: WasmVm): HostFunctions {
       const cluster = vm.services.clusters.get(clusterName);
       if (!cluster) return R.BadArgument;
       const lower = withLowerCaseNames(headers);
-      const find = (k: string) => lower.find(([name]) => name === k)?.[1];
-      const method = find(':method');
-      const path = find(':path');
-      const authority = find(':authority');
+      // The first of each, in one pass (every poll comes through here).
+      let method: string | undefined;
+      let path: string | undefined;
+      let authority: string | undefined;
+      let hasLength = false;
+      for (const [name, value] of lower) {
+        if (name === ':method') method ??= value;
+        else if (name === ':path') path ??= value;
+        else if (name === ':authority') authority ??= value;
+        else if (name === 'content-length') hasLength = true;
+      }
       if (!method || !path || !authority) return R.BadArgument;
-      if (body.length > 0 && !find('content-length')) lower.push(['content-length', String(body.length)]);
+      if (body.length > 0 && !hasLength) lower.push(['content-length', String(body.length)]);
       const root = vm.effective.root;
       if (!root) return R.BadArgument;
       const token = vm.registerHttpCall();

@@ -69,7 +69,7 @@ export class HttpCluster implements Cluster {
     let gotHeaders = false;
     req.on('response', (res) => {
       gotHeaders = true;
-      const chunks: Buffer[] = [];
+      const chunks: Uint8Array[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
         size += c.length;
@@ -85,7 +85,7 @@ export class HttpCluster implements Cluster {
         for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
         const trailers: HeaderPair[] = [];
         for (let i = 0; i < res.rawTrailers.length; i += 2) trailers.push([res.rawTrailers[i]!.toLowerCase(), res.rawTrailers[i + 1]!]);
-        finish({ kind: 'response', response: { headers: pairs, body: new Uint8Array(Buffer.concat(chunks)), trailers } });
+        finish({ kind: 'response', response: { headers: pairs, body: joined(chunks, size), trailers } });
       });
       res.on('error', () => finish({ kind: 'reset' }));
     });
@@ -93,11 +93,17 @@ export class HttpCluster implements Cluster {
       // Before headers Envoy's router answers a local 503; after headers the stream was reset.
       finish(gotHeaders ? { kind: 'reset' } : { kind: 'response', response: connectFailureResponse() });
     });
-    req.end(Buffer.from(request.body));
+    req.end(Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength));
     return req;
   }
 
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** The body in one piece: a body that came in one chunk (most answers) is not copied. */
+function joined(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  return Buffer.concat(chunks, size);
 }
