@@ -16,7 +16,7 @@ export { closeAgent, type Reply, request } from './http.js';
 export { type LoadOptions, type RunningLoad, startLoad } from './load.js';
 export { type MeshMember, type MeshOptions, type MeshSettings, type RunningMesh, startMesh } from './mesh.js';
 export { metricValue, scrapeMetric } from './metrics.js';
-export { controlPlaneBin, hfiCliBin, hfiProxyBin, hfiRecommenderBin, pluginWasm, repoRoot } from './paths.js';
+export { controlPlaneBin, hfiCliBin, hfiProxyBin, hfiRecommenderBin, pluginWasm, repoRoot, wire3PluginWasm } from './paths.js';
 export { freePort } from './ports.js';
 export { cleanEnv, type LaunchOptions, launchNode, type RunningProcess, supervise } from './process.js';
 export { type RawExchange, type RawOptions, rawBody, rawExchange } from './raw-http.js';

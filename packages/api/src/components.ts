@@ -12,7 +12,7 @@ import { FaultInjectionPolicy, PolicyDocument, StoredPolicy } from './policy.js'
 import { DeletedSkippedKey } from './skipped-key.js';
 import { AppliedPolicy, PolicyList, PolicyStatus, PolicyStatusItem, PolicyStatusList, PolicyWithStatus } from './status.js';
 import { HaltReason, StoredTrip } from './stop-conditions.js';
-import { CompiledRuleSet } from './wire.js';
+import { CompactRuleSet, CompiledRuleSet } from './wire.js';
 
 export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   ErrorBody,
@@ -36,6 +36,7 @@ export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   AuditEntry,
   AuditList,
   CompiledRuleSet,
+  CompactRuleSet,
   CounterReport,
   DataPlanePollBody,
   DataPlane,

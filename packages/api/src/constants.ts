@@ -8,10 +8,16 @@ export * from './outcome-buckets.js';
  * The newest wire version this code speaks. A rule set carries the lowest version that expresses all its rules
  * (docs/wire-format.md "Wire versions"), so a set of plain delay/abort rules stays version 1.
  */
-export const WIRE_VERSION = 4 as const;
+export const WIRE_VERSION = 5 as const;
 
 /** The wire version from which regexes refer to the set's shared `dfas` tables instead of carrying their own. */
 export const WIRE_DFA_TABLES_VERSION = 4 as const;
+
+/**
+ * The wire version of the compact form (rules grouped by policy, defaults left out): sent only to data planes that
+ * read it; older ones get the rule form of versions 1 to 4 (docs/wire-format.md "Which form a data plane gets").
+ */
+export const WIRE_COMPACT_VERSION = 5 as const;
 
 /** Entries of a compiled delay distribution's quantile table (docs/wire-format.md "Delay distributions"). */
 export const DELAY_TABLE_SIZE = 256;

@@ -26,5 +26,20 @@ export const IdentityQuery = Type.Object(
 );
 export type IdentityQuery = Static<typeof IdentityQuery>;
 
+export const RuleSetQuery = Type.Object(
+  {
+    ...IdentityQuery.properties,
+    wireVersion: Type.Optional(
+      Type.String({
+        pattern: '^[1-9][0-9]{0,5}$',
+        description:
+          'the form a data plane reading this wire version gets (5 or more: the compact form; 3 or less: tables inline); default the rule form (4)',
+      }),
+    ),
+  },
+  { description: IdentityQuery.description },
+);
+export type RuleSetQuery = Static<typeof RuleSetQuery>;
+
 export const PolicyNameParams = Type.Object({ name: Type.String({ description: 'metadata.name' }) }, CLOSED);
 export type PolicyNameParams = Static<typeof PolicyNameParams>;

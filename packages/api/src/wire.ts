@@ -2,7 +2,7 @@
 // own streaming JSON reader; the numbers it must agree on (WIRE_VERSION, DATA_PLANE_LIMITS) reach it as
 // generated AssemblyScript constants.
 import { type Static, Type } from '@sinclair/typebox';
-import { WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from './constants.js';
+import { WIRE_COMPACT_VERSION, WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from './constants.js';
 import { CompiledDelayDistribution } from './faults/delay.js';
 import { CompiledLimit } from './faults/limit.js';
 import { CompiledOverrides } from './faults/overrides.js';
@@ -12,7 +12,7 @@ import { CompiledWindows } from './faults/schedule.js';
 import { Halt } from './halt.js';
 import { CLOSED, Nullable, ref } from './schema.js';
 
-export { WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION };
+export { WIRE_COMPACT_VERSION, WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION };
 
 /** A DFA over bytes (input bytes are read as Latin-1 code units 0-255). */
 export const CompiledDfa = Type.Object(
@@ -99,7 +99,7 @@ export const CompiledRuleSet = Type.Object(
   {
     wireVersion: Type.Integer({
       minimum: 1,
-      maximum: WIRE_VERSION,
+      maximum: WIRE_DFA_TABLES_VERSION,
       description:
         'the lowest version that expresses every rule of the set (4 when it has dfas, else 3 when a rule has a field of WIRE_V3_RULE_FIELDS, else 2 when one has a field of WIRE_V2_RULE_FIELDS)',
     }),
@@ -123,3 +123,103 @@ export const CompiledRuleSet = Type.Object(
   { ...CLOSED, $id: 'CompiledRuleSet', description: 'The compiled rule set (docs/wire-format.md).' },
 );
 export type CompiledRuleSet = Static<typeof CompiledRuleSet>;
+
+// The compact form (wire version 5, docs/wire-format.md "The compact form"): the same rules grouped by policy, each
+// policy-level field once, every field at its default left out, matches in the policy language's own shape.
+const tableIndex = Type.Integer({ minimum: 0, description: "index into the rule set's dfas" });
+const compactExact = { exact: Type.String() };
+const compactPrefix = { prefix: Type.String() };
+const compactRegex = { regex: Type.String({ description: 'the source, for people and logs' }), dfa: tableIndex };
+
+export const CompactStringMatch = Type.Union([
+  Type.Object(compactExact, CLOSED),
+  Type.Object(compactPrefix, CLOSED),
+  Type.Object(compactRegex, CLOSED),
+]);
+export type CompactStringMatch = Static<typeof CompactStringMatch>;
+
+export const CompactHeaderMatch = Type.Union([
+  Type.Object({ name, ...compactExact }, CLOSED),
+  Type.Object({ name, ...compactPrefix }, CLOSED),
+  Type.Object({ name, ...compactRegex }, CLOSED),
+  Type.Object({ name, present: Type.Boolean({ description: 'true: the header must be present; false: absent' }) }, CLOSED),
+]);
+export type CompactHeaderMatch = Static<typeof CompactHeaderMatch>;
+
+export const CompactAbort = Type.Object(
+  {
+    status: Type.Integer({ minimum: 200, maximum: 599 }),
+    grpcStatus: Type.Optional(Type.Integer({ minimum: 0, maximum: 16, description: 'absent: no gRPC status' })),
+    body: Type.Optional(Type.String({ description: 'absent: empty' })),
+    headers: Type.Optional(
+      Type.Array(Type.Tuple([Type.String(), Type.String()]), {
+        minItems: 1,
+        description: 'lower-cased names, sorted by name; absent: none',
+      }),
+    ),
+  },
+  CLOSED,
+);
+export type CompactAbort = Static<typeof CompactAbort>;
+
+/** A compiled rule without its policy's fields; each field absent stands for its default. */
+export const CompactRule = Type.Object(
+  {
+    ruleIndex: Type.Optional(Type.Integer({ minimum: 0, description: "absent: the rule's position in its policy's rules" })),
+    id: Type.Optional(Type.String({ description: 'absent: `<policy>/<ruleIndex>`' })),
+    path: Type.Optional(CompactStringMatch),
+    method: Type.Optional(CompactStringMatch),
+    headers: Type.Optional(Type.Array(CompactHeaderMatch, { minItems: 1, description: 'absent: no header condition' })),
+    perMillion: CompiledRule.properties.perMillion,
+    delayMs: Type.Optional(Type.Integer({ minimum: 1, description: 'absent: no delay' })),
+    abort: Type.Optional(CompactAbort),
+    startDelayMs: Type.Optional(Type.Integer({ minimum: 1, description: 'absent: 0' })),
+    expiresAtMs: Type.Optional(Type.Integer({ minimum: 1, description: 'epoch ms; absent: never expires' })),
+    delayDistribution: Type.Optional(CompiledDelayDistribution),
+    limit: Type.Optional(CompiledLimit),
+    reset: Type.Optional(CompiledReset),
+    phase: CompiledRule.properties.phase,
+    responseStatus: Type.Optional(CompiledResponseStatus),
+    overrides: Type.Optional(CompiledOverrides),
+    windows: Type.Optional(CompiledWindows),
+    dryRun: CompiledRule.properties.dryRun,
+  },
+  CLOSED,
+);
+export type CompactRule = Static<typeof CompactRule>;
+
+/** One policy's rules, contiguous in evaluation order; its fields come before its `rules` (a data plane streams them). */
+export const CompactPolicy = Type.Object(
+  {
+    policy: Type.String(),
+    policyVersion: Type.String(),
+    priority: Type.Integer(),
+    selector: Selector,
+    activeFromMs: CompiledRule.properties.activeFromMs,
+    rules: Type.Array(CompactRule, { description: 'in evaluation order; last in the object' }),
+  },
+  CLOSED,
+);
+export type CompactPolicy = Static<typeof CompactPolicy>;
+
+export const CompactRuleSet = Type.Object(
+  {
+    wireVersion: Type.Literal(WIRE_COMPACT_VERSION),
+    epoch: CompiledRuleSet.properties.epoch,
+    version: CompiledRuleSet.properties.version,
+    hash: Type.String({ description: 'the hash of the same set in the rule form (versions 1 to 4): equal sets, equal hashes' }),
+    dfas: Type.Optional(
+      Type.Array(CompiledDfa, {
+        description: "the distinct DFA tables the set's regexes refer to by index, before `policies`; absent when none",
+      }),
+    ),
+    policies: Type.Array(CompactPolicy, { description: "in evaluation order: concatenated, their rules are the rule form's `rules`" }),
+    halts: CompiledRuleSet.properties.halts,
+  },
+  {
+    ...CLOSED,
+    $id: 'CompactRuleSet',
+    description: 'The compiled rule set in the compact form of wire version 5 (docs/wire-format.md "The compact form").',
+  },
+);
+export type CompactRuleSet = Static<typeof CompactRuleSet>;

@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { expandRuleSet } from '@hfi/policy';
 import { waitFor } from '@hfi/testkit';
 import type { FastifyInstance } from 'fastify';
 import { httpClient, injectClient, listen, type TestClient } from './helpers/client.js';
@@ -130,6 +131,20 @@ for (const mode of ['inject', 'http'] as const) {
       assert.equal(subset.json().version, whole.version);
       assert.ok(!subset.json().rules.some((r: any) => r.policy === 'for-cart'));
       assert.ok(subset.json().rules.every((r: any) => ['frontend', '*'].includes(r.selector.service)));
+    });
+
+    test("ruleset and poll: ?wireVersion= and a poll's wireVersion choose the form (5: compact; default for tools: the rule form)", async () => {
+      const rules = (await call('GET', '/v1/ruleset?service=frontend&namespace=demo')).json();
+      const compact = await call('GET', '/v1/ruleset?service=frontend&namespace=demo&wireVersion=5');
+      assert.equal(compact.status, 200);
+      assert.equal(compact.json().wireVersion, 5);
+      assert.deepEqual(expandRuleSet(compact.json()), rules);
+      const polled = await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: `${mode}-v5`, wireVersion: 5 }) });
+      assert.equal(polled.status, 200);
+      assert.deepEqual(polled.json(), compact.json(), 'a version-5 plugin gets the compact form');
+      const old = await call('POST', '/v1/dataplane/poll', { body: pollBody({ instance: `${mode}-v4`, wireVersion: 4 }) });
+      assert.deepEqual(old.json(), rules, 'a version-4 plugin gets the rule form');
+      assert.equal((await call('GET', '/v1/ruleset?wireVersion=0')).status, 400);
     });
 
     test('poll: newer set at once, 304 when current, registry and status follow', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { expandRuleSet } from '@hfi/policy';
 import { rawBody, refuses, waitFor } from '@hfi/testkit';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { FastifyInstance } from 'fastify';
@@ -87,6 +88,29 @@ describe('distribution', () => {
     assert.ok(!last.rules.some((r: any) => r.policy === 'sse-other'));
     await waitFor(() => raw.includes(': heartbeat'), { what: 'a heartbeat' });
     req.destroy();
+  });
+
+  test('SSE with ?wireVersion=5: the events carry the compact form of the same set', async () => {
+    const events: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: (e) => events.push(e) });
+    const req = httpRequest(`${base}/v1/config/stream?service=cart&namespace=shop&wireVersion=5`, {
+      headers: { accept: 'text/event-stream' },
+    });
+    req.on('response', (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => parser.feed(chunk));
+    });
+    req.end();
+    try {
+      await waitFor(() => events.length >= 1, { what: 'the current set at connect' });
+      const compact = JSON.parse(events[0]!.data);
+      assert.equal(compact.wireVersion, 5);
+      const rules = (await call('GET', '/v1/ruleset?service=cart&namespace=shop')).json();
+      assert.equal(compact.version, rules.version);
+      assert.deepEqual(expandRuleSet(compact), rules);
+    } finally {
+      req.destroy();
+    }
   });
 
   test('status counts pods: a pod whose worker VMs poll separately is one data plane, applied once all its VMs hold the write', async () => {

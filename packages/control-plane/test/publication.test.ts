@@ -6,7 +6,17 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { type CompiledRuleSet, compileRuleSet, ruleSetForIdentity, type StoredPolicy, validatePolicy } from '@hfi/policy';
+import {
+  type CompactRuleSet,
+  type CompiledRuleSet,
+  compileRuleSet,
+  expandRuleSet,
+  inlineRuleSet,
+  ruleSetForIdentity,
+  type StoredPolicy,
+  validatePolicy,
+  WIRE_VERSION,
+} from '@hfi/policy';
 import { waitFor } from '@hfi/testkit';
 import type { FastifyInstance } from 'fastify';
 import { RuleSetHub } from '../src/distribution/hub.js';
@@ -79,7 +89,8 @@ describe('publication', () => {
     const polls = new LongPolls(hub);
     const answers: PollAnswer[] = [];
     const identity = { service: 'frontend', namespace: 'demo' };
-    for (let i = 0; i < 100; i++) polls.answer({ identity, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 }, (a) => answers.push(a));
+    for (let i = 0; i < 100; i++)
+      polls.answer({ identity, wireVersion: WIRE_VERSION, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 }, (a) => answers.push(a));
     assert.equal(polls.held, 100);
     for (let v = 2; v <= 10; v++) hub.apply({ kind: 'put', revision: v, policy: stored('a', v, { percentage: v }) });
     await nextTurn();
@@ -88,10 +99,50 @@ describe('publication', () => {
     const first = answers[0]!;
     assert.ok(first.kind === 'ruleset' && first.woken);
     for (const a of answers) assert.ok(a.kind === 'ruleset' && a.served.body === first.served.body);
-    const set = JSON.parse(first.served.body.toString()) as CompiledRuleSet;
+    // A version-5 plugin's polls: the compact form.
+    const set = expandRuleSet(JSON.parse(first.served.body.toString()) as CompactRuleSet);
     assert.equal(set.version, 10);
     assert.deepEqual(set, ruleSetForIdentity(hub.current()!, identity));
     assert.deepEqual(first.served.headers.slice(-2), [RULESET_VERSION_HEADER, '10']);
+    polls.releaseAll();
+  });
+
+  test('polls of a mixed fleet are answered in the newest form each plugin reads, one serialisation per identity and form', async () => {
+    const hub = new RuleSetHub({ clock: new ManualClock() });
+    const checked = validatePolicy({
+      metadata: { name: 'r' },
+      spec: { rules: [{ match: { path: { regex: '/r/[0-9]+' } }, fault: { percentage: 100, abort: { httpStatus: 503 } } }] },
+    });
+    assert.ok(checked.ok);
+    const regex = stampPolicy(checked.policy, {
+      version: '1',
+      createdAt: '2026-01-01T12:00:00.000Z',
+      updatedAt: '2026-01-01T12:00:00.000Z',
+    });
+    hub.apply({ kind: 'reset', epoch: 'e1', revision: 1, policies: [stored('a', 1), regex], halts: [] });
+    const polls = new LongPolls(hub);
+    const identity = { service: 'frontend', namespace: 'demo' };
+    const answers = new Map<number, PollAnswer[]>();
+    for (const wireVersion of [5, 4, 3, 5, 4, 3]) {
+      polls.answer({ identity, wireVersion, held: { epoch: 'e1', version: 0 }, holdMs: 30_000 }, (a) =>
+        answers.set(wireVersion, [...(answers.get(wireVersion) ?? []), a]),
+      );
+    }
+    const own = ruleSetForIdentity(hub.current()!, identity);
+    const body = (wireVersion: number): string => {
+      const [a, b] = answers.get(wireVersion)!;
+      assert.ok(a?.kind === 'ruleset' && b?.kind === 'ruleset');
+      assert.equal(a.served.body, b.served.body, `version ${wireVersion}: the same cached bytes`);
+      return a.served.body.toString();
+    };
+    const compact = JSON.parse(body(5)) as CompactRuleSet;
+    assert.equal(compact.wireVersion, 5);
+    assert.deepEqual(expandRuleSet(compact), own);
+    assert.equal(body(4), JSON.stringify(own), 'version 4: the rule form with shared tables');
+    const inline = JSON.parse(body(3)) as CompiledRuleSet;
+    assert.equal(inline.wireVersion, 1, 'version 3: tables inline, the lowest version that expresses it');
+    assert.equal(inline.dfas, undefined);
+    assert.deepEqual(inline, inlineRuleSet(own));
     polls.releaseAll();
   });
 
@@ -102,8 +153,14 @@ describe('publication', () => {
     const polls = new LongPolls(hub);
     hub.apply({ kind: 'put', revision: 2, policy: stored('a', 2) });
     const answers: PollAnswer[] = [];
-    polls.answer({ identity: { service: 'frontend', namespace: 'demo' }, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 }, (a) =>
-      answers.push(a),
+    polls.answer(
+      {
+        identity: { service: 'frontend', namespace: 'demo' },
+        wireVersion: WIRE_VERSION,
+        held: { epoch: 'e1', version: 1 },
+        holdMs: 30_000,
+      },
+      (a) => answers.push(a),
     );
     assert.equal(answers.length, 0, 'held until the pending publication');
     await nextTurn();
@@ -121,7 +178,7 @@ describe('publication', () => {
     const polls = new LongPolls(hub);
     let answered = 0;
     const cancel = polls.answer(
-      { identity: { service: null, namespace: null }, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 },
+      { identity: { service: null, namespace: null }, wireVersion: WIRE_VERSION, held: { epoch: 'e1', version: 1 }, holdMs: 30_000 },
       () => answered++,
     );
     cancel!();

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type CompiledRuleSet, LIMITS, type StoredPolicy, validatePolicy } from '@hfi/policy';
+import { type CompiledRuleSet, LIMITS, type StoredPolicy, validatePolicy, WIRE_VERSION } from '@hfi/policy';
 import { waitFor } from '@hfi/testkit';
 import type { FastifyInstance } from 'fastify';
 import { RuleSetHub } from '../src/distribution/hub.js';
@@ -78,8 +78,14 @@ describe('schedule republishing (fake clock)', () => {
     const { hub } = hubWith(clock, [stored('game-day', 3, EVERY_TEN)]);
     const polls = new LongPolls(hub);
     const answers: PollAnswer[] = [];
-    polls.answer({ identity: { service: 'frontend', namespace: 'demo' }, held: { epoch: 'e1', version: 3 }, holdMs: 30_000 }, (a) =>
-      answers.push(a),
+    polls.answer(
+      {
+        identity: { service: 'frontend', namespace: 'demo' },
+        wireVersion: WIRE_VERSION,
+        held: { epoch: 'e1', version: 3 },
+        holdMs: 30_000,
+      },
+      (a) => answers.push(a),
     );
     assert.equal(answers.length, 0, 'held');
     clock.advance(LIMITS.scheduleStepMs);

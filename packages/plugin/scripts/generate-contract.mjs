@@ -19,6 +19,7 @@ import {
   PLUGIN_FLAG_SETTINGS,
   PLUGIN_SECONDS_SETTINGS,
   PLUGIN_TEXT_SETTINGS,
+  WIRE_COMPACT_VERSION,
   WIRE_VERSION,
 } from '@hfi/api';
 
@@ -30,6 +31,7 @@ const lines = [
   '// Generated from @hfi/api by packages/plugin/scripts/generate-contract.mjs before every asc run. Do not edit.',
   '',
   `export const WIRE_VERSION: i32 = ${WIRE_VERSION};`,
+  `export const WIRE_COMPACT_VERSION: i32 = ${WIRE_COMPACT_VERSION};`,
   `export const MAX_RULE_SET_BYTES: u32 = ${DATA_PLANE_LIMITS.ruleSetBytes};`,
   `export const MAX_RULES: i32 = ${DATA_PLANE_LIMITS.rules};`,
   `export const MAX_HEADERS_PER_RULE: i32 = ${DATA_PLANE_LIMITS.headersPerRule};`,

@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
+  type CompactRuleSet,
   type CompiledRuleSet,
   CountedFaults,
   compileRuleSet,
   type Decision,
   decideFault,
+  expandRuleSet,
   responseFaulted,
   type StoredPolicy,
   Xorshift64Star,
@@ -27,7 +29,7 @@ import {
   send,
   startPlugin,
 } from './harness.js';
-import { policyInlineWireFixtures, policyWireFixtures } from './paths.js';
+import { policyCompactWireFixtures, policyInlineWireFixtures, policyWireFixtures } from './paths.js';
 
 interface WireCase {
   name: string;
@@ -39,17 +41,23 @@ interface WireFixture {
   description: string;
   seed: string;
   identity: { service: string | null; namespace: string | null };
-  ruleSet: CompiledRuleSet;
+  /** The rule form (wire versions 1 to 4) or the compact form (5). */
+  ruleSet: CompiledRuleSet | CompactRuleSet;
   cases: WireCase[];
 }
 
 /** Runs cases in order in one VM; requests at the same instant are all sent before the clock moves. */
 async function runInWasm(
-  fixture: { seed: bigint; identity: WireFixture['identity']; ruleSet: CompiledRuleSet },
+  fixture: { seed: bigint; identity: WireFixture['identity']; ruleSet: CompiledRuleSet; body?: string },
   cases: Array<{ request: RequestSpec; nowMs: number }>,
 ): Promise<Observed[]> {
   const first = cases[0]?.nowMs ?? 1_763_769_601_000;
-  const host = await startPlugin({ ruleSet: fixture.ruleSet, vmSeed: fixture.seed, identity: fixture.identity, startTimeMs: first - 1000 });
+  const host = await startPlugin({
+    ruleSet: fixture.body ?? fixture.ruleSet,
+    vmSeed: fixture.seed,
+    identity: fixture.identity,
+    startTimeMs: first - 1000,
+  });
   try {
     const pending: PendingRequest[] = [];
     for (const c of cases) {
@@ -69,6 +77,7 @@ async function runInWasm(
 
 for (const [form, dir] of [
   ['golden wire fixture', policyWireFixtures],
+  ['golden fixture of the compact form (wire version 5)', policyCompactWireFixtures],
   ['fixture of the inline form (wire versions 1-3, an older control plane)', policyInlineWireFixtures],
 ] as const) {
   test(`every ${form} runs in the wasm, and each of its cases decides as recorded`, async (t) => {
@@ -83,7 +92,10 @@ for (const [form, dir] of [
         assert.ok(file.endsWith('.json'), `${file}: fixtures are .json files`);
         const f = JSON.parse(readFileSync(dir + file, 'utf8')) as WireFixture;
         assert.ok(f.cases.length > 0, `${file} has cases`);
-        const observed = await runInWasm({ seed: BigInt(f.seed), identity: f.identity, ruleSet: f.ruleSet }, f.cases);
+        // The wasm reads the set as sent; the reference reads the rule form.
+        const ruleSet = 'policies' in f.ruleSet ? expandRuleSet(f.ruleSet) : f.ruleSet;
+        const body = JSON.stringify(f.ruleSet);
+        const observed = await runInWasm({ seed: BigInt(f.seed), identity: f.identity, ruleSet, body }, f.cases);
         assert.equal(observed.length, f.cases.length, `${file}: one observation per case`);
         for (const [i, c] of f.cases.entries()) assert.deepEqual(observed[i], expectedOf(c.expected), `${file} case ${i} "${c.name}"`);
         // The reference, run now, agrees with its own recording (so the fixtures are not stale).
@@ -92,7 +104,7 @@ for (const [form, dir] of [
         f.cases.forEach((c, i) => {
           const d = responseFaulted(
             decideFault(
-              f.ruleSet,
+              ruleSet,
               { method: c.request.method, path: c.request.path, headers: c.request.headers ?? [] },
               f.identity,
               c.nowMs,

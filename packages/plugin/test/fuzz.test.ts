@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRuleSet, type StoredPolicy } from '@hfi/policy';
+import { compileRuleSet, type StoredPolicy, serializeCompactRuleSet } from '@hfi/policy';
 import fc from 'fast-check';
 import { advanceTo, send, startPlugin } from './harness.js';
 import { abort503, rule, ruleSet, T0 } from './rules.js';
@@ -59,67 +59,75 @@ function replaceAt(root: Json, path: (string | number)[], replacement: Json | un
   return copy;
 }
 
-const validJson = JSON.stringify(validSet);
-const allPaths = paths(JSON.parse(validJson) as Json);
 /** A body for the second poll; `noRuleSet` when it cannot be a rule set whatever the plugin's checks. */
 interface Answer {
   body: string;
   noRuleSet: boolean;
 }
-const mutatedBody: fc.Arbitrary<Answer> = fc.oneof(
-  fc
-    .tuple(fc.nat(allPaths.length - 1), fc.option(fc.jsonValue() as fc.Arbitrary<Json>, { nil: undefined }))
-    .map(([i, v]) => ({ body: JSON.stringify(replaceAt(JSON.parse(validJson) as Json, allPaths[i]!, v)), noRuleSet: false })),
-  // A strict prefix of a JSON object is never whole JSON.
-  fc.nat(validJson.length - 1).map((n) => ({ body: validJson.slice(0, n), noRuleSet: true })),
-  fc
-    .tuple(fc.nat(validJson.length), fc.string({ maxLength: 4 }))
-    .map(([n, s]) => ({ body: validJson.slice(0, n) + s + validJson.slice(n), noRuleSet: false })),
-  // Arbitrary JSON or bytes lack wireVersion 1, epoch, version and rules.
-  fc.json().map((body) => ({ body, noRuleSet: true })),
-  fc.string({ unit: 'binary', maxLength: 200 }).map((body) => ({ body, noRuleSet: true })),
-);
 
-test('fuzz: malformed or mutated rule sets never trap; a refused set keeps the last good one', async (t) => {
-  const outcomes = { refused: 0, replaced: 0, keptOlder: 0 };
-  await fc.assert(
-    fc.asyncProperty(mutatedBody, async ({ body, noRuleSet }) => {
-      const answers = [
-        { status: 200, body: JSON.stringify(ruleSet([rule('good/0', { abort: abort503 })], 1, 'f')) },
-        { status: 200, body },
-      ];
-      const host = await startPlugin({ startTimeMs: T0, controlPlane: () => answers.shift() ?? { hold: true } });
-      try {
-        await advanceTo(host, host.now() + 1_500, []);
-        assert.equal(answers.length, 0, 'both polls were answered');
-        const requests = [
-          send(host, { method: 'GET', path: '/api/v2/x', headers: [['x-user', 'tester']] }),
-          send(host, { method: 'GET', path: '/zzz' }),
-        ];
-        await advanceTo(host, host.now() + 20, requests);
-        const seen = requests.map((r) => r.observe());
-        assert.ok(
-          host.vms.every((vm) => !vm.failed),
-          host.vms.map((v) => v.failMessage).join(),
-        );
-        // A refusal counts a control plane error; taking a newer set counts a second update.
-        const refused = host.metric('wasmcustom_hfi_control_plane_errors_total') === 1;
-        const replaced = host.metric('wasmcustom_hfi_ruleset_updates_total') === 2;
-        assert.ok(!(refused && replaced), 'a set is either refused or taken');
-        if (noRuleSet) assert.ok(refused, 'a body that cannot be a rule set is refused');
-        if (replaced) assert.notEqual(seen[1]!.ruleId, 'good/0', 'a newer set replaces the last good one');
-        else assert.equal(seen[1]!.ruleId, 'good/0', 'the last good set still applies');
-        outcomes[refused ? 'refused' : replaced ? 'replaced' : 'keptOlder']++;
-      } finally {
-        host.close();
-      }
-    }),
-    { numRuns: 300, seed: 7 },
+/** Mutations of `validJson`: a value replaced or removed, the text cut short or spliced, or unrelated input. */
+function mutatedBodies(validJson: string): fc.Arbitrary<Answer> {
+  const allPaths = paths(JSON.parse(validJson) as Json);
+  return fc.oneof(
+    fc
+      .tuple(fc.nat(allPaths.length - 1), fc.option(fc.jsonValue() as fc.Arbitrary<Json>, { nil: undefined }))
+      .map(([i, v]) => ({ body: JSON.stringify(replaceAt(JSON.parse(validJson) as Json, allPaths[i]!, v)), noRuleSet: false })),
+    // A strict prefix of a JSON object is never whole JSON.
+    fc.nat(validJson.length - 1).map((n) => ({ body: validJson.slice(0, n), noRuleSet: true })),
+    fc
+      .tuple(fc.nat(validJson.length), fc.string({ maxLength: 4 }))
+      .map(([n, s]) => ({ body: validJson.slice(0, n) + s + validJson.slice(n), noRuleSet: false })),
+    // Arbitrary JSON or bytes lack wireVersion 1, epoch, version and rules.
+    fc.json().map((body) => ({ body, noRuleSet: true })),
+    fc.string({ unit: 'binary', maxLength: 200 }).map((body) => ({ body, noRuleSet: true })),
   );
-  t.diagnostic(`outcomes: ${JSON.stringify(outcomes)}`);
-  // Most runs must be refusals, or the claim was hardly tested; some mutations must still be taken.
-  assert.ok(outcomes.refused >= 150 && outcomes.replaced > 0, JSON.stringify(outcomes));
-});
+}
+
+for (const [form, validJson] of [
+  ['rule form', JSON.stringify(validSet)],
+  ['compact form', serializeCompactRuleSet(validSet)],
+] as const) {
+  test(`fuzz (${form}): malformed or mutated rule sets never trap; a refused set keeps the last good one`, async (t) => {
+    const outcomes = { refused: 0, replaced: 0, keptOlder: 0 };
+    await fc.assert(
+      fc.asyncProperty(mutatedBodies(validJson), async ({ body, noRuleSet }) => {
+        const answers = [
+          { status: 200, body: JSON.stringify(ruleSet([rule('good/0', { abort: abort503 })], 1, 'f')) },
+          { status: 200, body },
+        ];
+        const host = await startPlugin({ startTimeMs: T0, controlPlane: () => answers.shift() ?? { hold: true } });
+        try {
+          await advanceTo(host, host.now() + 1_500, []);
+          assert.equal(answers.length, 0, 'both polls were answered');
+          const requests = [
+            send(host, { method: 'GET', path: '/api/v2/x', headers: [['x-user', 'tester']] }),
+            send(host, { method: 'GET', path: '/zzz' }),
+          ];
+          await advanceTo(host, host.now() + 20, requests);
+          const seen = requests.map((r) => r.observe());
+          assert.ok(
+            host.vms.every((vm) => !vm.failed),
+            host.vms.map((v) => v.failMessage).join(),
+          );
+          // A refusal counts a control plane error; taking a newer set counts a second update.
+          const refused = host.metric('wasmcustom_hfi_control_plane_errors_total') === 1;
+          const replaced = host.metric('wasmcustom_hfi_ruleset_updates_total') === 2;
+          assert.ok(!(refused && replaced), 'a set is either refused or taken');
+          if (noRuleSet) assert.ok(refused, 'a body that cannot be a rule set is refused');
+          if (replaced) assert.notEqual(seen[1]!.ruleId, 'good/0', 'a newer set replaces the last good one');
+          else assert.equal(seen[1]!.ruleId, 'good/0', 'the last good set still applies');
+          outcomes[refused ? 'refused' : replaced ? 'replaced' : 'keptOlder']++;
+        } finally {
+          host.close();
+        }
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+    t.diagnostic(`outcomes: ${JSON.stringify(outcomes)}`);
+    // Most runs must be refusals, or the claim was hardly tested; some mutations must still be taken.
+    assert.ok(outcomes.refused >= 150 && outcomes.replaced > 0, JSON.stringify(outcomes));
+  });
+}
 
 test('fuzz: any plugin configuration loads without trapping', async () => {
   const config = fc.oneof(

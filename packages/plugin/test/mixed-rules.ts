@@ -1,14 +1,15 @@
 // A large rule set of mixed matchers, as the memory and scale tests load it.
-import { compileRuleSet, type Rule, type StoredPolicy } from '@hfi/policy';
+import { compileRuleSet, type Rule, type StoredPolicy, serializeRuleSetAs, type WireForm } from '@hfi/policy';
 
 const UPDATED = '2025-11-21T00:00:00Z';
 const FAULT = { percentage: 100, abort: { httpStatus: 503 }, start_delay_ms: 0, duration_seconds: 0 };
 
 /**
  * `n` rules (policies of 100) mixing prefix `/v<version>svc<i>/`, exact `/exact/<i>` + method, regex
- * `/r<i>/v[0-9]+/.*` and `prefix /` + an exact `x-tenant`; every rule aborts with 503. As wire JSON.
+ * `/r<i>/v[0-9]+/.*` and `prefix /` + an exact `x-tenant`; every rule aborts with 503. As wire JSON in `form` (default
+ * the compact form this plugin is sent).
  */
-export function mixedRuleSet(n: number, version: number): string {
+export function mixedRuleSet(n: number, version: number, form: WireForm = 'compact'): string {
   const rules: Rule[] = [];
   for (let i = 0; i < n; i++) {
     const kind = i % 4;
@@ -26,5 +27,5 @@ export function mixedRuleSet(n: number, version: number): string {
       spec: { selector: { service: '*', namespace: '*' }, priority: 0, rules: rules.slice(i, i + 100) },
     });
   }
-  return JSON.stringify(compileRuleSet(policies, { epoch: 'mem', version }));
+  return serializeRuleSetAs(compileRuleSet(policies, { epoch: 'mem', version }), form);
 }

@@ -2,7 +2,7 @@
 // meets a set it cannot read keeps its last good set and says why in its log; one that meets an older form reads it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRuleSet, type StoredPolicy, serializeRuleSet } from '@hfi/policy';
+import { compactRuleSet, compileRuleSet, type StoredPolicy, serializeCompactRuleSet, serializeRuleSet } from '@hfi/policy';
 import type { HttpCallResult, TestHost } from '@hfi/proxy-host';
 import { advanceTo, send, startPlugin } from './harness.js';
 import { wire3PluginWasmPath } from './paths.js';
@@ -26,13 +26,13 @@ function policy(name: string, path: { prefix: string } | { regex: string }): Sto
 const answer = (body: string): HttpCallResult => ({ status: 200, headers: [['content-type', 'application/json']], body });
 
 /** Starts `wasm` against a control plane answering `answers` in turn (then holding), and lets each answer arrive. */
-async function run(wasm: string | undefined, answers: HttpCallResult[]): Promise<TestHost> {
+async function run(wasm: string | undefined, answers: HttpCallResult[], forMs = 10_000): Promise<TestHost> {
   const host = await startPlugin({
     wasm,
     startTimeMs: T0,
     controlPlane: (request) => (request.path === '/v1/dataplane/report' ? { status: 204 } : (answers.shift() ?? { hold: true })),
   });
-  await advanceTo(host, host.now() + 10_000, []);
+  await advanceTo(host, host.now() + forMs, []);
   return host;
 }
 
@@ -83,6 +83,41 @@ test('this plugin reads a set of the inline form an older control plane sends, a
     assert.equal(status(host, '/new/12'), '503', 'the inline set applies, and stays');
     const refused = host.logs.filter((l) => l.level === 3 && l.message.includes('rules[0].path.dfa: no table 3 in dfas'));
     assert.equal(refused.length, 1, host.logs.map((l) => l.message).join('\n'));
+  } finally {
+    host.close();
+  }
+});
+
+test('this plugin reads the compact form (wire version 5), and refuses a malformed one naming the field, keeping its last good set', async () => {
+  const good = compileRuleSet([policy('plain', { prefix: '/old' }), policy('tabled', { regex: '/new/[0-9]+' })], {
+    epoch: 'e',
+    version: 1,
+  });
+  const compact = compactRuleSet(good);
+  const next = (version: number) => JSON.parse(JSON.stringify({ ...compact, version })) as Record<string, any>;
+  const badStatus = next(2);
+  badStatus.policies[0].rules[0].abort.status = 700;
+  const rulesFirst = next(3);
+  const { rules, ...fields } = rulesFirst.policies[1];
+  rulesFirst.policies[1] = { rules, ...fields };
+  const oldVersion = { ...next(4), wireVersion: 4 };
+  const host = await run(
+    undefined,
+    [answer(serializeCompactRuleSet(good)), ...[badStatus, rulesFirst, oldVersion].map((set) => answer(JSON.stringify(set)))],
+    120_000,
+  );
+  try {
+    assert.equal(status(host, '/old'), '503', 'the compact set applies, and stays');
+    assert.equal(status(host, '/new/12'), '503');
+    assert.equal(host.metric('wasmcustom_hfi_ruleset_updates_total'), 1);
+    const warnings = host.logs.filter((l) => l.level === 3).map((l) => l.message);
+    for (const reason of [
+      'policies[0].rules[0].abort.status: expected an integer in 200..599',
+      'policies[1].rules: must come after policy, policyVersion, selector and activeFromMs',
+      'policies: the compact form needs wireVersion 5, given before it',
+    ]) {
+      assert.equal(warnings.filter((m) => m.includes(`rule set refused: ${reason}`)).length, 1, `${reason}\n${warnings.join('\n')}`);
+    }
   } finally {
     host.close();
   }

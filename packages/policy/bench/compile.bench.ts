@@ -2,7 +2,7 @@
 // a pool of 50 patterns and with every policy's regexes distinct. Also validation throughput, ruleSetForIdentity and
 // decideFault cost. Run: npm run bench -w @hfi/policy (after building).
 
-import type { FaultInjectionPolicy, StoredPolicy } from '../src/index.js';
+import type { CompiledRuleSet, StoredPolicy } from '../src/index.js';
 import {
   assembleRuleSet,
   buildRegex,
@@ -12,58 +12,20 @@ import {
   policyRegexSources,
   type RegexResult,
   ruleSetForIdentity,
+  serializeCompactRuleSet,
   serializeRuleSet,
   validatePolicy,
   Xorshift64Star,
 } from '../src/index.js';
 import { clearRegexCache } from '../src/regex/dfa.js';
+import { POLICIES, policyInput, SERVICES, SIZE_GOAL, toStored, UPDATED_AT } from './policies.js';
 
-const POLICIES = 10_000;
 const GOAL_COMPILE_MS = 1_000;
-const UPDATED_AT = '2025-11-22T00:00:00.000Z';
-const SERVICES = ['frontend', 'cart', 'checkout', 'catalog', 'payments', 'shipping', 'email', 'ads', 'recommend', 'currency'];
-
-const POOL = Array.from({ length: 50 }, (_, i) => `/api/v[0-9]+/r${i}/[a-z0-9-]+(/items/[0-9]+)?`);
-
-function policyInput(i: number, distinctRegexes: boolean): unknown {
-  const pathRegex = distinctRegexes ? `/api/v[0-9]+/p${i}/[a-z0-9-]+(/items/[0-9]+)?` : POOL[i % POOL.length];
-  const headerRegex = distinctRegexes ? `tenant-${i}-[0-9]{1,4}` : `tenant-${i % 50}-[0-9]{1,4}`;
-  return {
-    apiVersion: 'v1',
-    kind: 'FaultInjectionPolicy',
-    metadata: { name: `policy-${i}`, labels: { team: `t${i % 7}` } },
-    spec: {
-      selector: { service: SERVICES[i % SERVICES.length], namespace: i % 3 === 0 ? '*' : 'demo' },
-      priority: i % 5,
-      rules: [
-        { match: { path: { prefix: `/svc${i}/` }, method: { exact: 'get' } }, fault: { percentage: 10, delay: { fixedDelay: '250ms' } } },
-        {
-          match: {
-            path: { exact: `/svc${i}/health` },
-            headers: [
-              { name: 'X-User', exact: 'tester' },
-              { name: 'x-bypass', present: false },
-            ],
-          },
-          fault: { percentage: 0.5, abort: { httpStatus: 503, headers: { 'Retry-After': '1' } } },
-        },
-        {
-          match: { path: { regex: pathRegex }, headers: [{ name: 'x-tenant', regex: headerRegex }] },
-          fault: { percentage: 100, delay_ms: 100, abort: { httpStatus: 500 }, duration_seconds: 600 },
-        },
-      ],
-    },
-  };
-}
 
 function timed<T>(run: () => T): { result: T; ms: number } {
   const started = performance.now();
   const result = run();
   return { result, ms: performance.now() - started };
-}
-
-function toStored(policy: FaultInjectionPolicy, i: number): StoredPolicy {
-  return { ...policy, metadata: { ...policy.metadata, version: String(i + 1), createdAt: UPDATED_AT, updatedAt: UPDATED_AT } };
 }
 
 function validateAll(inputs: unknown[]): StoredPolicy[] {
@@ -114,7 +76,13 @@ function variant(name: string, distinct: boolean): void {
   report('assembleRuleSet after one policy changed (per-policy cache)', incremental.ms, GOAL_COMPILE_MS);
   const serialized = timed(() => serializeRuleSet(incremental.result));
   report('serializeRuleSet (whole set, rule JSON cached)', serialized.ms);
-  console.log(`rule set: ${ruleSet.rules.length} rules, ${(JSON.stringify(ruleSet).length / 1e6).toFixed(1)} MB JSON`);
+  const compactFirst = timed(() => serializeCompactRuleSet(ruleSet));
+  report('serializeCompactRuleSet (whole set, first time: every rule)', compactFirst.ms);
+  serializeCompactRuleSet(assembleRuleSet(perPolicy, { epoch: 'bench', version: 1 }));
+  const compactIncremental = timed(() => serializeCompactRuleSet(incremental.result));
+  report('serializeCompactRuleSet (whole set, one policy changed)', compactIncremental.ms);
+  console.log(`rule set: ${ruleSet.rules.length} rules`);
+  sizes('whole set', ruleSet);
   const perIdentity = timed(() => {
     let kept = 0;
     for (const service of SERVICES) kept += ruleSetForIdentity(ruleSet, { service, namespace: 'demo' }).rules.length;
@@ -123,6 +91,20 @@ function variant(name: string, distinct: boolean): void {
   report(
     `ruleSetForIdentity, per identity (avg of ${SERVICES.length}; ~${Math.round(perIdentity.result / SERVICES.length)} rules kept)`,
     perIdentity.ms / SERVICES.length,
+  );
+  const frontend = ruleSetForIdentity(ruleSet, { service: 'frontend', namespace: 'demo' });
+  console.log(`frontend/demo: ${frontend.rules.length} rules`);
+  sizes('frontend/demo', frontend);
+}
+
+/** The set's JSON in the rule form (wire version 4) and the compact form (5), against the goal of < 8 MB for 30,000 rules. */
+function sizes(label: string, ruleSet: CompiledRuleSet): void {
+  const rules = Buffer.byteLength(serializeRuleSet(ruleSet));
+  const compact = Buffer.byteLength(serializeCompactRuleSet(ruleSet));
+  const goal = (SIZE_GOAL.bytes * ruleSet.rules.length) / SIZE_GOAL.rules;
+  const dfas = Buffer.byteLength(JSON.stringify(ruleSet.dfas ?? []));
+  console.log(
+    `${label}: rule form ${rules.toLocaleString('en')} B, compact form ${compact.toLocaleString('en')} B (${(compact / rules).toFixed(2)} of it; dfas ${dfas.toLocaleString('en')} B); goal < ${Math.round(goal).toLocaleString('en')} B, ratio ${(compact / goal).toFixed(2)} ${compact < goal ? '(met)' : '(MISSED)'}`,
   );
 }
 

@@ -156,11 +156,22 @@ export function ruleSetForIdentity(ruleSet: CompiledRuleSet, identity: Identity)
 }
 
 /**
+ * The set with each regex's table inline, as versions 1 to 3 carried them (no `dfas`), stamped with the lowest of those
+ * versions that expresses it: what a data plane older than version 4 reads. Same rules, same hash.
+ */
+export function inlineRuleSet(ruleSet: CompiledRuleSet): CompiledRuleSet {
+  if (ruleSet.dfas === undefined) return ruleSet;
+  const { dfas, rules: shared, ...head } = ruleSet;
+  const rules = shared.map((rule) => inlineTables(rule, dfas));
+  return { ...head, wireVersion: wireVersionOf(rules, []), rules };
+}
+
+/**
  * The lowest wire version that expresses the set: 1 unless a rule has a field an older data plane would ignore and
  * so misapply, or the set has shared DFA tables (docs/wire-format.md "Wire versions"). Plain delay/abort sets stay
  * readable by old plugins.
  */
-function wireVersionOf(rules: readonly CompiledRule[], dfas: readonly CompiledDfa[]): number {
+export function wireVersionOf(rules: readonly CompiledRule[], dfas: readonly CompiledDfa[]): number {
   if (dfas.length > 0) return WIRE_DFA_TABLES_VERSION;
   let version = 1;
   for (const rule of rules) {

@@ -1,11 +1,13 @@
 // Public entry point of @hfi/policy. The signatures below are the contract the control plane, the CLI
 // and the tests code against; bodies live in the modules they re-export.
 
+export { compactRuleSet, expandRuleSet, serializeCompactRuleSet } from './compact.js';
 export {
   assembleRuleSet,
   type CompileOptions,
   compilePolicyRules,
   compileRuleSet,
+  inlineRuleSet,
   policyRegexSources,
   type RuleSetHeader,
   ruleSetForIdentity,
@@ -28,3 +30,4 @@ export { describeSchedule, inWindow, type Schedule, scheduleAt, scheduleStep, sc
 export { describeStopCondition, stopConditionHolds, validateStopWhen } from './stop-conditions.js';
 export * from './types.js';
 export { type RegexCheck, type ValidateOptions, validatePolicy } from './validate.js';
+export { serializeRuleSetAs, type WireForm, wireFormFor } from './wire-forms.js';

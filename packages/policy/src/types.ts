@@ -2,6 +2,12 @@
 // model's users have always found them. The decision function's own types follow.
 export type {
   AbortFault,
+  CompactAbort,
+  CompactHeaderMatch,
+  CompactPolicy,
+  CompactRule,
+  CompactRuleSet,
+  CompactStringMatch,
   CompiledAbort,
   CompiledDfa,
   CompiledDfaRef,
@@ -24,7 +30,7 @@ export type {
   StoredPolicy,
   StringMatch,
 } from '@hfi/api';
-export { WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from '@hfi/api/constants';
+export { WIRE_COMPACT_VERSION, WIRE_DFA_TABLES_VERSION, WIRE_V2_RULE_FIELDS, WIRE_V3_RULE_FIELDS, WIRE_VERSION } from '@hfi/api/constants';
 
 import type { CompiledAbort, FaultInjectionPolicy, Halt } from '@hfi/api';
 

@@ -8,7 +8,7 @@ import {
   decideFault,
   ruleSetForIdentity,
   serializeRuleSet,
-  WIRE_VERSION,
+  WIRE_DFA_TABLES_VERSION,
 } from '../src/index.js';
 import { policy, stored, T0 } from './helpers.js';
 
@@ -125,7 +125,7 @@ test('equal DFA tables are sent once, in dfas before rules, and rules refer to t
     ],
     options,
   );
-  assert.equal(set.wireVersion, WIRE_VERSION);
+  assert.equal(set.wireVersion, WIRE_DFA_TABLES_VERSION);
   assert.equal(set.dfas?.length, 2, 'two distinct tables');
   assert.deepEqual(Object.keys(set), ['wireVersion', 'epoch', 'version', 'hash', 'dfas', 'rules']);
   const refs = set.rules.map((rule) => [

@@ -4,18 +4,20 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { testdataDir } from './helpers.js';
-import { buildWireFixtures } from './wire-fixtures.js';
+import { buildWireFixtures, WIRE_FIXTURE_DIRS } from './wire-fixtures.js';
 
-test('testdata/wire/*.json are up to date (regenerate: npm run fixtures -w @hfi/policy)', () => {
-  const fixtures = buildWireFixtures();
-  const onDisk = readdirSync(join(testdataDir, 'wire'))
-    .filter((name) => name.endsWith('.json'))
-    .sort();
-  assert.deepEqual(onDisk, fixtures.map((fixture) => fixture.file).sort());
-  for (const fixture of fixtures) {
-    assert.equal(readFileSync(join(testdataDir, 'wire', fixture.file), 'utf8'), fixture.content, `${fixture.file} is stale`);
-  }
-});
+for (const [form, dir] of Object.entries(WIRE_FIXTURE_DIRS) as [keyof typeof WIRE_FIXTURE_DIRS, string][]) {
+  test(`testdata/${dir}/*.json (the ${form} form) are up to date (regenerate: npm run fixtures -w @hfi/policy)`, () => {
+    const fixtures = buildWireFixtures(form);
+    const onDisk = readdirSync(join(testdataDir, dir))
+      .filter((name) => name.endsWith('.json'))
+      .sort();
+    assert.deepEqual(onDisk, fixtures.map((fixture) => fixture.file).sort());
+    for (const fixture of fixtures) {
+      assert.equal(readFileSync(join(testdataDir, dir, fixture.file), 'utf8'), fixture.content, `${dir}/${fixture.file} is stale`);
+    }
+  });
+}
 
 test('the fixtures exercise both outcomes and every kind of matcher', () => {
   const all = buildWireFixtures()

@@ -2,7 +2,15 @@
 // compiler, request cases, and the decisions of the reference decideFault. See testdata/wire/README.md.
 
 import type { Decision, Identity, RequestFacts, StoredPolicy } from '../src/index.js';
-import { CountedFaults, compileRuleSet, decideFault, responseFaulted, validatePolicy, Xorshift64Star } from '../src/index.js';
+import {
+  CountedFaults,
+  compactRuleSet,
+  compileRuleSet,
+  decideFault,
+  responseFaulted,
+  validatePolicy,
+  Xorshift64Star,
+} from '../src/index.js';
 
 const UPDATED_AT_MS = Date.parse('2025-11-22T00:00:00.000Z');
 const NOW = UPDATED_AT_MS + 1_000;
@@ -547,8 +555,14 @@ export interface WireFixtureFile {
   content: string;
 }
 
-/** Every fixture file with its exact bytes; the test checks the committed files against this. */
-export function buildWireFixtures(): WireFixtureFile[] {
+/** Where each form's fixtures live under testdata/: the rule form (wire versions 1 to 4) and the compact form (5). */
+export const WIRE_FIXTURE_DIRS = { rules: 'wire', compact: 'wire-compact' } as const;
+
+/**
+ * Every fixture file with its exact bytes, its set in `form` (the same cases and decisions in both); the test checks
+ * the committed files against this.
+ */
+export function buildWireFixtures(form: keyof typeof WIRE_FIXTURE_DIRS = 'rules'): WireFixtureFile[] {
   return FIXTURES.map((fixture) => {
     const policies = fixture.policies.map((entry, i) => storedPolicy(entry.input, entry.updatedAtMs ?? UPDATED_AT_MS, i + 1));
     const ruleSet = compileRuleSet(policies, { epoch: 'fixture', version: 1 });
@@ -568,7 +582,13 @@ export function buildWireFixtures(): WireFixtureFile[] {
       const expected: Decision = responseFaulted(decided, status ?? 200);
       return { name: input.name, request, nowMs, expected };
     });
-    const body = { description: fixture.description, seed: fixture.seed.toString(), identity: fixture.identity, ruleSet, cases };
+    const body = {
+      description: fixture.description,
+      seed: fixture.seed.toString(),
+      identity: fixture.identity,
+      ruleSet: form === 'compact' ? compactRuleSet(ruleSet) : ruleSet,
+      cases,
+    };
     return { file: fixture.file, content: `${JSON.stringify(body, null, 2)}\n` };
   });
 }

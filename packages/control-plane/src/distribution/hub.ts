@@ -5,7 +5,15 @@
 // unreachable.
 
 import type { StoredTrip } from '@hfi/api';
-import { type CompiledRuleSet, compileRegex, type Identity, type StoredHalt, type StoredPolicy, scheduleStep } from '@hfi/policy';
+import {
+  type CompiledRuleSet,
+  compileRegex,
+  type Identity,
+  type StoredHalt,
+  type StoredPolicy,
+  scheduleStep,
+  type WireForm,
+} from '@hfi/policy';
 import type { Clock } from '../clock.js';
 import type { SkippedKey, StoreEvent } from '../store/types.js';
 import { IncrementalAssembly } from './incremental-assembly.js';
@@ -134,10 +142,10 @@ export class RuleSetHub {
     return this.ruleSet ?? this.current();
   }
 
-  /** The rule set for one identity (or the whole set), serialised; cached until the next version. */
-  serve(identity: Identity | undefined, options: { pending?: 'publish' | 'wait' } = {}): ServedRuleSet | undefined {
+  /** The rule set for one identity (or the whole set), serialised in `form` (default the rule form); cached until the next version. */
+  serve(identity: Identity | undefined, options: { pending?: 'publish' | 'wait'; form?: WireForm } = {}): ServedRuleSet | undefined {
     const ruleSet = options.pending === 'wait' ? this.published() : this.current();
-    return ruleSet && this.served.of(ruleSet, identity);
+    return ruleSet && this.served.of(ruleSet, identity, options.form ?? 'rules');
   }
 
   /** Called with every new rule set. */

@@ -3,7 +3,7 @@
 // synchronously inside the publication, so 1,000 held polls are answered in one pass with the same
 // serialised bytes, not through 1,000 promise continuations.
 import { API_LIMITS } from '@hfi/api';
-import type { CompiledRuleSet, Identity } from '@hfi/policy';
+import { type CompiledRuleSet, type Identity, wireFormFor } from '@hfi/policy';
 import type { RuleSetHub } from './hub.js';
 import type { ServedRuleSet } from './served-rule-sets.js';
 
@@ -14,6 +14,8 @@ export type PollResponder = (answer: PollAnswer) => void;
 
 export interface HeldPoll {
   identity: Identity;
+  /** The newest wire version the data plane reads: it gets the newest form it reads. */
+  wireVersion: number;
   held: { epoch: string; version: number };
   holdMs: number;
 }
@@ -90,7 +92,8 @@ export class LongPolls {
   }
 
   private ruleSetFor(poll: HeldPoll, woken: boolean): PollAnswer {
-    return { kind: 'ruleset', served: this.hub.serve(poll.identity, { pending: 'wait' })!, woken };
+    const form = wireFormFor(poll.wireVersion);
+    return { kind: 'ruleset', served: this.hub.serve(poll.identity, { pending: 'wait', form })!, woken };
   }
 }
 

@@ -3,10 +3,10 @@
 // answering needs can refuse a poll (identity, held version, hold); the counters are read apart from it
 // (../telemetry/counter-report.ts), so that telemetry never cuts off a data plane.
 import type { DataPlaneIdentity, DataPlanePollBody } from '@hfi/api';
-import { WIRE_VERSION } from '@hfi/api';
 
 export interface DataPlanePoll {
-  wireVersion: typeof WIRE_VERSION;
+  /** The newest wire version the data plane reads (it is answered in the newest form it reads). */
+  wireVersion: number;
   identity: DataPlaneIdentity;
   instance: string;
   epoch: string;
@@ -20,7 +20,7 @@ export interface DataPlanePoll {
 export function pollFrom(body: DataPlanePollBody): DataPlanePoll {
   const identity = body.identity;
   return {
-    wireVersion: WIRE_VERSION,
+    wireVersion: body.wireVersion,
     identity: { service: identity.service ?? null, namespace: identity.namespace ?? null, pod: identity.pod ?? null },
     instance: body.instance,
     epoch: body.epoch,

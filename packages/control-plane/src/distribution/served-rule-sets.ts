@@ -1,7 +1,8 @@
-// Rule sets ready to send: serialised once per version and identity, so answering 1,000 held polls
-// writes the same bytes 1,000 times (no per-poll JSON or hashing).
-import type { CompiledRuleSet, Identity } from '@hfi/policy';
-import { ruleSetForIdentity, serializeRuleSet } from '@hfi/policy';
+// Rule sets ready to send: serialised once per version, identity and wire form, so answering 1,000 held polls
+// writes the same bytes 1,000 times (no per-poll JSON or hashing); a fleet of mixed plugin versions costs one
+// serialisation per identity and form.
+import type { CompiledRuleSet, Identity, WireForm } from '@hfi/policy';
+import { ruleSetForIdentity, serializeRuleSetAs } from '@hfi/policy';
 import { identityKey } from '../identity-key.js';
 
 /** Response header carrying the rule set's version, so a client can tell what it got without parsing the body. */
@@ -21,24 +22,36 @@ export class ServedRuleSets {
   /** The rule set the cached bytes were made from; another one empties the cache. */
   private source: CompiledRuleSet | undefined;
 
-  /** `ruleSet` for one identity (or whole), serialised; cached until asked for another rule set. */
-  of(ruleSet: CompiledRuleSet, identity: Identity | undefined): ServedRuleSet {
+  /** `ruleSet` for one identity (or whole), serialised in `form`; cached until asked for another rule set. */
+  of(ruleSet: CompiledRuleSet, identity: Identity | undefined, form: WireForm): ServedRuleSet {
     if (ruleSet !== this.source) {
       this.byIdentity.clear();
       this.source = ruleSet;
     }
-    const key = identity ? identityKey(identity) : WHOLE_SET;
+    const key = `${form} ${identity ? identityKey(identity) : WHOLE_SET}`;
     let served = this.byIdentity.get(key);
     if (!served) {
-      served = serve(identity ? ruleSetForIdentity(ruleSet, identity) : ruleSet);
+      served = serve(identity ? this.subset(ruleSet, identity) : ruleSet, form);
       this.byIdentity.set(key, served);
     }
     return served;
   }
+
+  /** One identity's subset, shared by its forms. */
+  private subset(ruleSet: CompiledRuleSet, identity: Identity): CompiledRuleSet {
+    const key = identityKey(identity);
+    for (const form of WIRE_FORMS) {
+      const served = this.byIdentity.get(`${form} ${key}`);
+      if (served) return served.ruleSet;
+    }
+    return ruleSetForIdentity(ruleSet, identity);
+  }
 }
 
-function serve(ruleSet: CompiledRuleSet): ServedRuleSet {
-  const body = Buffer.from(serializeRuleSet(ruleSet));
+const WIRE_FORMS: readonly WireForm[] = ['compact', 'rules', 'inline'];
+
+function serve(ruleSet: CompiledRuleSet, form: WireForm): ServedRuleSet {
+  const body = Buffer.from(serializeRuleSetAs(ruleSet, form));
   const headers = [
     'content-type',
     'application/json',

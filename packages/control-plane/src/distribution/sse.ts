@@ -2,12 +2,13 @@
 // `data: <the compiled rule set>`; the current set at connect, then every new one; comment
 // heartbeats keep proxies from closing an idle stream.
 import type { ServerResponse } from 'node:http';
-import type { Identity } from '@hfi/policy';
+import type { Identity, WireForm } from '@hfi/policy';
 import type { RuleSetHub } from './hub.js';
 
 interface Stream {
   response: ServerResponse;
   identity: Identity | undefined;
+  form: WireForm;
   /** Events written while the socket's buffer was full. */
   backlog: number;
 }
@@ -43,14 +44,14 @@ export class RuleSetStreams {
     this.heartbeat.unref();
   }
 
-  open(response: ServerResponse, identity: Identity | undefined): void {
+  open(response: ServerResponse, identity: Identity | undefined, form: WireForm = 'rules'): void {
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const stream: Stream = { response, identity, backlog: 0 };
+    const stream: Stream = { response, identity, form, backlog: 0 };
     this.streams.add(stream);
     response.on('close', () => this.streams.delete(stream));
     response.on('drain', () => (stream.backlog = 0));
@@ -70,7 +71,7 @@ export class RuleSetStreams {
   }
 
   private send(stream: Stream): void {
-    const served = this.hub.serve(stream.identity);
+    const served = this.hub.serve(stream.identity, { form: stream.form });
     if (!served || !this.keeps(stream)) return;
     const response = stream.response;
     response.cork();

@@ -1,7 +1,7 @@
 // The data-plane side: the long-poll (docs/wire-format.md), the SSE stream and the registry.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CompiledRuleSet, DataPlaneList, DataPlanePollBody, IdentityQuery, ref } from '@hfi/api';
+import { CompactRuleSet, CompiledRuleSet, DataPlaneList, DataPlanePollBody, RuleSetQuery, ref } from '@hfi/api';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { BEARER, ERROR_RESPONSES } from '../contract/responses.js';
@@ -9,7 +9,7 @@ import { pollFrom } from '../distribution/poll-request.js';
 import { HfiError } from '../errors.js';
 import { writes } from '../log-level.js';
 import { readCounterReport } from '../telemetry/counter-report.js';
-import { identityOf } from './ruleset.js';
+import { formOf, identityOf } from './ruleset.js';
 
 const tags = ['distribution'];
 
@@ -26,7 +26,10 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       security: BEARER,
       body: ref(DataPlanePollBody),
       response: {
-        200: { ...ref(CompiledRuleSet), description: 'a newer rule set (header hfi-ruleset-version)' },
+        200: {
+          ...Type.Union([ref(CompactRuleSet), ref(CompiledRuleSet)]),
+          description: "a newer rule set (header hfi-ruleset-version), in the newest form the poll's wireVersion reads",
+        },
         304: Type.Null({ description: 'nothing newer within the hold' }),
         ...ERROR_RESPONSES,
       },
@@ -63,7 +66,12 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         let open = true;
         ctx.dataPlanes.holding(poll.instance, 1);
         const cancel = ctx.longPolls.answer(
-          { identity: poll.identity, held: { epoch: poll.epoch, version: poll.version }, holdMs: poll.holdMs },
+          {
+            identity: poll.identity,
+            wireVersion: poll.wireVersion,
+            held: { epoch: poll.epoch, version: poll.version },
+            holdMs: poll.holdMs,
+          },
           (answer) => {
             open = false;
             ctx.dataPlanes.holding(poll.instance, -1);
@@ -103,10 +111,10 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       summary: 'Server-sent events: the rule set at connect, then every new one (event: update, id: <version>)',
       tags,
       security: BEARER,
-      querystring: IdentityQuery,
+      querystring: RuleSetQuery,
       response: {
         200: {
-          description: 'text/event-stream; each data line is a CompiledRuleSet',
+          description: 'text/event-stream; each data line is a CompiledRuleSet (a CompactRuleSet with ?wireVersion=5)',
           content: { 'text/event-stream': { schema: Type.String() } },
         },
         ...ERROR_RESPONSES,
@@ -116,7 +124,7 @@ export function dataPlaneRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       const identity = identityOf(request.query);
       if (!ctx.hub.current()) throw new HfiError('HFI_NO_RULE_SET');
       reply.hijack();
-      ctx.streams.open(reply.raw, identity);
+      ctx.streams.open(reply.raw, identity, formOf(request.query));
     });
 
     app.get(

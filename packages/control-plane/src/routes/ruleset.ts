@@ -1,8 +1,9 @@
 // The compiled rule set, whole or for one identity: a debugging and CLI aid.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CompiledRuleSet, IdentityQuery, ref } from '@hfi/api';
-import type { Identity } from '@hfi/policy';
+import { CompactRuleSet, CompiledRuleSet, type IdentityQuery, RuleSetQuery, ref } from '@hfi/api';
+import { type Identity, type WireForm, wireFormFor } from '@hfi/policy';
+import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { BEARER, ERROR_RESPONSES, preSerialized } from '../contract/responses.js';
 import { RULESET_VERSION_HEADER } from '../distribution/served-rule-sets.js';
@@ -19,20 +20,31 @@ export function ruleSetRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'The compiled rule set (wire format), or the subset one identity receives',
           tags: ['distribution'],
           security: BEARER,
-          querystring: IdentityQuery,
-          response: { 200: ref(CompiledRuleSet), ...ERROR_RESPONSES },
+          querystring: RuleSetQuery,
+          response: {
+            200: {
+              ...Type.Union([ref(CompiledRuleSet), ref(CompactRuleSet)]),
+              description: 'the rule form (wire versions 1 to 4), or the form ?wireVersion= asks for',
+            },
+            ...ERROR_RESPONSES,
+          },
         },
       },
       async (request, reply) => {
-        const served = ctx.hub.serve(identityOf(request.query));
+        const served = ctx.hub.serve(identityOf(request.query), { form: formOf(request.query) });
         if (!served) throw new HfiError('HFI_NO_RULE_SET');
         return reply
           .type('application/json')
           .header(RULESET_VERSION_HEADER, String(served.ruleSet.version))
-          .send(preSerialized<CompiledRuleSet>(served.body));
+          .send(preSerialized<CompiledRuleSet | CompactRuleSet>(served.body));
       },
     );
   };
+}
+
+/** ?wireVersion= as the form a data plane of that version gets; without it the rule form, which tools read. */
+export function formOf(query: RuleSetQuery): WireForm {
+  return query.wireVersion === undefined ? 'rules' : wireFormFor(Number(query.wireVersion));
 }
 
 /** ?service=&namespace= as an identity; neither given = the whole set; one missing = unknown (null). */

@@ -1,5 +1,6 @@
 // Policies, configuration and a controllable clock for tests.
 
+import { WIRE_DFA_TABLES_VERSION } from '@hfi/policy';
 import { type BuildOptions, buildApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { type AuthConfig, type ControlPlaneConfig, DEFAULT_CONFIG } from '../../src/config/config.js';
@@ -85,11 +86,13 @@ export function pollBody(
     version?: number;
     holdMs?: number;
     counters?: unknown;
+    /** Default 4: answered in the rule form, which most tests read (5: the compact form). */
+    wireVersion?: number;
   } = {},
 ) {
   const instance = o.instance ?? 'pod-1/vm1';
   return {
-    wireVersion: 1,
+    wireVersion: o.wireVersion ?? WIRE_DFA_TABLES_VERSION,
     // Plugins name an instance `<pod>/<vm id>`.
     identity: {
       service: o.service === undefined ? 'frontend' : o.service,

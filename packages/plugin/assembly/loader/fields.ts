@@ -9,6 +9,8 @@ import { JsonKind, JsonReader } from '../json';
 export class FieldReader {
   reader: JsonReader;
   error: string = '';
+  /** In the compact form (wire version 5), the policy the current rule is in; -1 in the rule form. */
+  policyIndex: i32 = -1;
   ruleIndex: i32 = -1;
   headerIndex: i32 = -1;
 
@@ -20,6 +22,7 @@ export class FieldReader {
     if (this.error.length != 0) return;
     let where = field.replace('#', this.headerIndex.toString()) + sub;
     if (this.ruleIndex >= 0) where = 'rules[' + this.ruleIndex.toString() + ']' + (where.length > 0 ? '.' + where : '');
+    if (this.policyIndex >= 0) where = 'policies[' + this.policyIndex.toString() + ']' + (where.length > 0 ? '.' + where : '');
     this.error = where + ': ' + reason;
   }
 
@@ -35,6 +38,16 @@ export class FieldReader {
       this.fail(field, sub, 'expected an integer in ' + (<i64>min).toString() + '..' + (<i64>max).toString());
     }
     return v;
+  }
+
+  flag(field: string, sub: string): bool {
+    const r = this.reader;
+    if (r.kind() != JsonKind.True && r.kind() != JsonKind.False) {
+      this.fail(field, sub, 'expected true or false');
+      r.skipValue();
+      return false;
+    }
+    return r.readBool();
   }
 
   /** Reads a string into the reader's view (no copy). */

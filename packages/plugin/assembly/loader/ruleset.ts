@@ -10,13 +10,16 @@ import { scheduled } from '../faults/schedule';
 import { collectDuringLoad } from '../gc';
 import { Identity } from '../identity';
 import { JsonKind, JsonReader } from '../json';
-import { MAX_DELAY_MS, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_VERSION } from '../limits';
+import { MAX_DELAY_MS, MAX_HEADERS_PER_RULE, MAX_RULES, WIRE_COMPACT_VERSION, WIRE_VERSION } from '../limits';
 import { Dfa, HeaderCondition, MatchKind, StringMatcher } from '../matchers';
 import { buildPathIndex } from '../path-index';
 import { NO_CONDITIONS, Rule, RuleSet } from '../ruleset';
 import { ClassMaps, readDfa } from './dfa';
 import { FieldReader } from './fields';
 
+/** The bits ruleField returns for perMillion and for any fault kind's field. */
+const PER_MILLION: u32 = 32;
+const FAULT_FIELD: u32 = 1 << 16;
 /** At most one table per regex matcher a set can hold (a path, a method and every header condition of each rule). */
 const MAX_TABLES: i32 = MAX_RULES * (MAX_HEADERS_PER_RULE + 2);
 /** An exact/prefix value that fits a matcher's key, until the matcher is built (the view may move before). */
@@ -135,16 +138,19 @@ class RuleSetLoader extends FieldReader {
       first = false;
       if (r.keyIs('kind')) {
         if (this.view(field, '.kind')) kind = kindOfView(r, header);
+      } else if (r.keyIs('exact') || r.keyIs('prefix')) {
+        // The compact form (wire version 5): the kind is the key, as in a policy.
+        kind = r.keyIs('exact') ? MatchKind.Exact : MatchKind.Prefix;
+        value = this.matchValue(field, r.keyIs('exact') ? '.exact' : '.prefix');
+      } else if (r.keyIs('regex')) {
+        kind = MatchKind.Regex;
+        r.skipValue();
+      } else if (header && r.keyIs('present')) {
+        kind = this.flag(field, '.present') ? MatchKind.Present : MatchKind.Absent;
       } else if (r.keyIs('value')) {
         // Kept for exact/prefix only, and only when longer than the matcher's key: a regex's source is for
         // humans, the plugin matches its DFA.
-        if (this.view(field, '.value')) {
-          if (StringMatcher.fitsKey(r.viewPtr, r.viewSize)) {
-            memory.copy(shortValue, r.viewPtr, r.viewSize);
-            shortSize = <i32>r.viewSize;
-            value = EMPTY;
-          } else value = this.viewBytes();
-        }
+        value = this.matchValue(field, '.value');
       } else if (r.keyIs('dfa')) dfa = r.kind() == JsonKind.Number ? this.table(field) : readDfa(this, field, this.classMaps, false);
       else if (header && r.keyIs('name')) {
         if (this.view(field, '.name')) this.matchedSlot = r.viewSize == 0 ? -1 : this.slotOfView();
@@ -169,6 +175,16 @@ class RuleSetLoader extends FieldReader {
       }
     } else if (kind < 0) this.fail(field, '.kind', 'unknown or missing kind');
     this.matchedKind = kind < 0 ? MatchKind.Exact : <MatchKind>kind;
+  }
+
+  /** An exact/prefix value: EMPTY when it fits the matcher's key (then in shortValue), else its own copy; null if invalid. */
+  matchValue(field: string, sub: string): ArrayBuffer | null {
+    const r = this.reader;
+    if (!this.view(field, sub)) return null;
+    if (!StringMatcher.fitsKey(r.viewPtr, r.viewSize)) return this.viewBytes();
+    memory.copy(shortValue, r.viewPtr, r.viewSize);
+    shortSize = <i32>r.viewSize;
+    return EMPTY;
   }
 
   /** A regex's `dfa` given as an index into the set's `dfas` (read before `rules`, so the tables are known). */
@@ -285,12 +301,178 @@ class RuleSetLoader extends FieldReader {
     }
   }
 
+  // The current policy of the compact form (wire version 5), read before its rules.
+  policyName: ArrayBuffer = EMPTY;
+  policyApplies: bool = true;
+  policyVersionHash: u64 = 0;
+  policyActiveFromMs: i64 = 0;
+
+  /**
+   * `policies` (the compact form): each policy's fields, then its rules, which take them. A rule's absent fields
+   * are their defaults, its id `<policy>/<ruleIndex>`, its index its position unless given.
+   */
+  policies(set: RuleSet, start: i32): i32 {
+    const r = this.reader;
+    let count = start;
+    if (!r.enterArray()) return count;
+    let first = true;
+    let policyIndex = 0;
+    while (r.nextItem(first)) {
+      first = false;
+      this.policyIndex = policyIndex;
+      this.ruleIndex = -1;
+      count = this.policy(set, count);
+      if (!this.ok) return count;
+      policyIndex++;
+    }
+    this.policyIndex = -1;
+    this.ruleIndex = -1;
+    return count;
+  }
+
+  /** One policy of the compact form: its fields, then `rules` (which must come after them). */
+  policy(set: RuleSet, start: i32): i32 {
+    const r = this.reader;
+    let count = start;
+    if (!r.enterObject()) return count;
+    // policy, policyVersion, selector, activeFromMs; rules
+    let seen: u32 = 0;
+    let hasRules = false;
+    let first = true;
+    while (r.nextKey(first)) {
+      first = false;
+      if (r.keyIs('policy')) {
+        this.policyName = this.bytes('policy', '');
+        if (this.ok && this.policyName.byteLength == 0) this.fail('policy', '', 'must not be empty');
+        seen |= 1;
+      } else if (r.keyIs('policyVersion')) {
+        if (this.view('policyVersion', '')) this.policyVersionHash = hashBytes(HASH_START, r.viewPtr, r.viewSize);
+        seen |= 2;
+      } else if (r.keyIs('selector')) {
+        this.policyApplies = this.selects('selector');
+        seen |= 4;
+      } else if (r.keyIs('activeFromMs')) {
+        this.policyActiveFromMs = <i64>this.integer('activeFromMs', '', 0, 9007199254740991);
+        seen |= 8;
+      } else if (r.keyIs('rules')) {
+        if (seen != 15) {
+          this.fail('rules', '', 'must come after policy, policyVersion, selector and activeFromMs');
+          return count;
+        }
+        hasRules = true;
+        count = this.rules(set, count, true);
+      } else r.skipValue();
+      if (!this.ok) return count;
+    }
+    if (!hasRules) this.fail('', '', 'policy, policyVersion, selector, activeFromMs and rules are required');
+    return count;
+  }
+
+  /** A `rules` array (of the rule form, or of one policy in the compact form): the number of rules read so far. */
+  rules(set: RuleSet, start: i32, compact: bool): i32 {
+    const r = this.reader;
+    let count = start;
+    if (!r.enterArray()) return count;
+    let f = true;
+    let index = 0;
+    while (r.nextItem(f)) {
+      f = false;
+      if (count >= MAX_RULES) {
+        this.fail('rules', '', 'more than ' + MAX_RULES.toString() + ' rules');
+        break;
+      }
+      this.ruleIndex = index;
+      this.headerIndex = -1;
+      this.ruleLiteral = EMPTY;
+      const rule = compact ? this.compactRule(index) : this.rule();
+      if (!this.ok) break;
+      index++;
+      count++;
+      if (rule.applies && this.keep) {
+        set.rules.push(rule);
+        this.pathLiterals.push(this.ruleLiteral);
+      }
+      this.collectIfDue();
+    }
+    this.ruleIndex = -1;
+    return count;
+  }
+
+  /** A rule of the compact form at `position` in its policy. */
+  compactRule(position: i32): Rule {
+    const r = this.reader;
+    const rule = new Rule();
+    if (!r.enterObject()) return rule;
+    let index: i32 = position;
+    let hasPerMillion = false;
+    let first = true;
+    while (r.nextKey(first)) {
+      first = false;
+      if (r.keyIs('ruleIndex')) index = <i32>this.integer('ruleIndex', '', 0, <f64>MAX_RULES);
+      else if (r.keyIs('id')) {
+        rule.idBytes = this.bytes('id', '');
+        if (this.ok && rule.idBytes.byteLength == 0) this.fail('id', '', 'must not be empty');
+      } else {
+        const bit = this.ruleField(rule);
+        if (bit == 0) r.skipValue();
+        else if (bit == PER_MILLION) hasPerMillion = true;
+      }
+      if (!this.ok) return rule;
+    }
+    if (!hasPerMillion) this.fail('perMillion', '', 'required');
+    if (rule.idBytes.byteLength == 0) rule.idBytes = policyRuleId(this.policyName, index);
+    rule.applies = this.policyApplies;
+    rule.activeFromMs = this.policyActiveFromMs;
+    this.finishRule(rule, this.policyVersionHash);
+    return rule;
+  }
+
+  /** The fault kinds' fields (faults/registry.ts) the current rule had so far. */
+  faultFields: u32 = 0;
+
+  /**
+   * Reads the current key when it is a rule field both forms share (matchers, draw, start delay, expiry, the fault
+   * kinds'): its bit (a fault kind's go to faultFields, and give FAULT_FIELD), or 0 when it is none of them.
+   */
+  ruleField(rule: Rule): u32 {
+    const r = this.reader;
+    if (r.keyIs('path')) {
+      rule.path = this.stringMatch('path');
+      this.ruleLiteral = rule.path === null ? EMPTY : this.matchedLiteral;
+      return 4;
+    }
+    if (r.keyIs('method')) {
+      rule.method = this.stringMatch('method');
+      return 8;
+    }
+    if (r.keyIs('headers')) {
+      rule.headers = this.headers();
+      return 16;
+    }
+    if (r.keyIs('perMillion')) {
+      rule.perMillion = <i32>this.integer('perMillion', '', 0, 1_000_000);
+      return PER_MILLION;
+    }
+    if (r.keyIs('startDelayMs')) {
+      rule.startDelayMs = <i32>this.integer('startDelayMs', '', 0, <f64>MAX_DELAY_MS);
+      return 256;
+    }
+    if (r.keyIs('expiresAtMs')) {
+      rule.expiresAtMs = <i64>this.integer('expiresAtMs', '', 0, 9007199254740991);
+      return 1024;
+    }
+    const bit = readFaultField(r, this, rule, this.aborts);
+    this.faultFields |= bit;
+    return bit == 0 ? 0 : FAULT_FIELD;
+  }
+
+  /** A rule of the rule form (wire versions 1 to 4): every field but the optional kinds' is required. */
   rule(): Rule {
     const r = this.reader;
     const rule = new Rule();
     if (!r.enterObject()) return rule;
     let seen: u32 = 0;
-    let faultFields: u32 = 0;
+    this.faultFields = 0;
     let versionHash: u64 = 0;
     let first = true;
     while (r.nextKey(first)) {
@@ -303,37 +485,18 @@ class RuleSetLoader extends FieldReader {
         seen |= 2;
       } else if (r.keyIs('policyVersion')) {
         if (this.view('policyVersion', '')) versionHash = hashBytes(HASH_START, r.viewPtr, r.viewSize);
-      } else if (r.keyIs('path')) {
-        rule.path = this.stringMatch('path');
-        this.ruleLiteral = rule.path === null ? EMPTY : this.matchedLiteral;
-        seen |= 4;
-      } else if (r.keyIs('method')) {
-        rule.method = this.stringMatch('method');
-        seen |= 8;
-      } else if (r.keyIs('headers')) {
-        rule.headers = this.headers();
-        seen |= 16;
-      } else if (r.keyIs('perMillion')) {
-        rule.perMillion = <i32>this.integer('perMillion', '', 0, 1_000_000);
-        seen |= 32;
-      } else if (r.keyIs('startDelayMs')) {
-        rule.startDelayMs = <i32>this.integer('startDelayMs', '', 0, <f64>MAX_DELAY_MS);
-        seen |= 256;
       } else if (r.keyIs('activeFromMs')) {
         rule.activeFromMs = <i64>this.integer('activeFromMs', '', 0, 9007199254740991);
         seen |= 512;
-      } else if (r.keyIs('expiresAtMs')) {
-        rule.expiresAtMs = <i64>this.integer('expiresAtMs', '', 0, 9007199254740991);
-        seen |= 1024;
       } else {
-        // Fields of the fault kinds (faults/registry.ts); a field no one owns is skipped.
-        const bit = readFaultField(r, this, rule, this.aborts);
+        const bit = this.ruleField(rule);
+        // A field no one owns is skipped.
         if (bit == 0) r.skipValue();
-        faultFields |= bit;
+        seen |= bit;
       }
       if (!this.ok) return rule;
     }
-    if (seen != 1855 || (faultFields & REQUIRED_FAULT_FIELDS) != REQUIRED_FAULT_FIELDS)
+    if ((seen & ~FAULT_FIELD) != 1855 || (this.faultFields & REQUIRED_FAULT_FIELDS) != REQUIRED_FAULT_FIELDS)
       this.fail(
         '',
         '',
@@ -342,10 +505,31 @@ class RuleSetLoader extends FieldReader {
           ')',
       );
     if (rule.idBytes.byteLength == 0) this.fail('id', '', 'must not be empty');
-    rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0 && !scheduled(rule);
-    rule.tag = hashBytes(HASH_START ^ versionHash, changetype<usize>(rule.idBytes), rule.idBytes.byteLength);
+    this.finishRule(rule, versionHash);
     return rule;
   }
+
+  finishRule(rule: Rule, versionHash: u64): void {
+    rule.alwaysActive = rule.activeFromMs <= this.loadedAtMs && rule.expiresAtMs == 0 && !scheduled(rule);
+    rule.tag = hashBytes(HASH_START ^ versionHash, changetype<usize>(rule.idBytes), rule.idBytes.byteLength);
+  }
+}
+
+/** `<policy>/<index>` as UTF-8, written in place (no intermediate strings: a load makes one per rule). */
+function policyRuleId(policy: ArrayBuffer, index: i32): ArrayBuffer {
+  let digits = 1;
+  for (let rest = index / 10; rest > 0; rest /= 10) digits++;
+  const size = policy.byteLength + 1 + digits;
+  const id = new ArrayBuffer(size);
+  const at = changetype<usize>(id);
+  memory.copy(at, changetype<usize>(policy), policy.byteLength);
+  store<u8>(at + policy.byteLength, 0x2f); // '/'
+  let rest = index;
+  for (let i = size - 1; i > policy.byteLength; i--) {
+    store<u8>(at + i, <u8>(0x30 + (rest % 10)));
+    rest /= 10;
+  }
+  return id;
 }
 
 /** The MatchKind a `kind` string names, or -1. */
@@ -425,37 +609,18 @@ function readRuleSet(loader: RuleSetLoader, r: JsonReader, set: RuleSet): void {
       else if (r.keyIs('dfas')) loader.dfas();
       else if (r.keyIs('rules')) {
         hasRules = true;
-        if (r.enterArray()) {
-          let f = true;
-          let index = 0;
-          while (r.nextItem(f)) {
-            f = false;
-            if (index >= MAX_RULES) {
-              loader.fail('rules', '', 'more than ' + MAX_RULES.toString() + ' rules');
-              break;
-            }
-            loader.ruleIndex = index;
-            loader.headerIndex = -1;
-            loader.ruleLiteral = EMPTY;
-            const rule = loader.rule();
-            if (!loader.ok) break;
-            index++;
-            if (rule.applies && loader.keep) {
-              set.rules.push(rule);
-              loader.pathLiterals.push(loader.ruleLiteral);
-            }
-            loader.collectIfDue();
-          }
-          loader.ruleIndex = -1;
-          set.totalRules = index;
-        }
+        set.totalRules = loader.rules(set, 0, false);
+      } else if (r.keyIs('policies')) {
+        hasRules = true;
+        if (wireVersion < WIRE_COMPACT_VERSION) loader.fail('policies', '', 'the compact form needs wireVersion 5, given before it');
+        else set.totalRules = loader.policies(set, 0);
       } else r.skipValue();
       if (!loader.ok) break;
     }
   }
   if (loader.ok) r.finish();
   if (loader.ok && wireVersion < 0) loader.fail('wireVersion', '', 'required');
-  if (loader.ok && (!hasEpoch || !hasVersion || !hasRules)) loader.fail('', '', 'epoch, version and rules are required');
+  if (loader.ok && (!hasEpoch || !hasVersion || !hasRules)) loader.fail('', '', 'epoch, version and rules (or policies) are required');
 }
 
 /** The kept rules' header slots and index, once every rule is known. */
