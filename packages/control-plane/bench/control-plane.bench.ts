@@ -384,9 +384,11 @@ async function propagation(
   console.log(
     `  server CPU time over the measured rounds (answers, re-polls, writes${servers.ports.length > 1 ? ', all replicas' : ''}): ${(serverCpuMs / rounds).toFixed(1)} ms per round`,
   );
+  // The first goal was 1,000 polls in < 200 MB; issue 16 asks 10,000 in < 250 MB.
+  const rssGoalMb = clients >= 10_000 ? 250 : 200;
   if (label === 'memory')
     console.log(
-      `resident memory with ${clients} held long-polls: ${rssMb.toFixed(1)} MB (goal < 200 MB: ${(rssMb / 200).toFixed(2)} of goal); ` +
+      `resident memory with ${clients} held long-polls: ${rssMb.toFixed(1)} MB (goal < ${rssGoalMb} MB: ${(rssMb / rssGoalMb).toFixed(2)} of goal); ` +
         `peak over the run ${peakMb.toFixed(1)} MB`,
     );
   return { p99, cpuMsPerRound: serverCpuMs / rounds };
