@@ -4,7 +4,10 @@
 // measures the time from the write's answer (201/200, client side) to the moment that VM swapped in the
 // rule set holding it (the plugin's own "rule set <epoch>/<version> loaded" log line, taken from the host's
 // log callback). Scenarios: isolated writes, back-to-back writes BENCH_GAP_MS apart, halt, resume.
-// Run: npm run bench -w @hfi/proxy-host, or: node dist/bench/propagation.bench.js [memory|etcd]
+// Mode `floor` puts a bare node:http long-poll server (floor-server.ts: no Fastify, no registry, no metrics) in
+// the control plane's place, answering with the real control plane's bytes: what Node's HTTP server, the kernel
+// and these VMs cost on this machine, whatever the control plane does.
+// Run: npm run bench -w @hfi/proxy-host, or: node dist/bench/propagation.bench.js [memory|etcd|floor]
 // Figures go to docs/benchmarks/propagation.md by hand.
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { loadPlugin } from '../src/plugin.js';
 import type { HostServices } from '../src/plugin-config.js';
 import { HttpCluster } from '../src/proxy/http-cluster.js';
 import { RealScheduler } from '../src/scheduler.js';
+import { type FloorMessage, runFloorServer } from './floor-server.js';
 
 const VM_PROCS = Number(process.env.BENCH_VM_PROCS ?? 4);
 const VMS_PER_PROC = Number(process.env.BENCH_VMS_PER_PROC ?? 250);
@@ -345,13 +349,74 @@ function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
 
+/** The bare server in the control plane's place: each round's rule set comes from the real one, measured from when the bare one answers. */
+async function runFloor(): Promise<void> {
+  const cp = await startControlPlane({ env: { LOG_LEVEL: 'warn' } });
+  const floor = fork(SELF, ['floor-server'], { stdio: 'inherit', execArgv: SERVER_NODE_ARGS });
+  const replies: ((m: FloorMessage) => void)[] = [];
+  floor.on('message', (m: FloorMessage) => replies.shift()?.(m));
+  const ask = (m: FloorMessage): Promise<FloorMessage> =>
+    new Promise((resolve) => {
+      replies.push(resolve);
+      floor.send(m);
+    });
+  const fleet = new Fleet();
+  try {
+    const listening = await ask({ kind: 'port?' });
+    if (listening.kind !== 'port') throw new Error('the floor server did not start');
+    await fleet.start(`http://127.0.0.1:${listening.port}`);
+    let percentage = 1;
+    const publish = async (): Promise<{ version: number; at: number }> => {
+      const written = await call(cp.url, 'POST', '/v1/policies', policy('bench-propagation', (percentage++ % 90) + 1));
+      const version = Number(written.json.metadata.version);
+      const response = await fetch(`${cp.url}/v1/ruleset?service=frontend&namespace=demo&wireVersion=5`);
+      const body = await response.text();
+      const answered = await ask({ kind: 'publish', body, version });
+      if (answered.kind !== 'published') throw new Error('the floor server did not publish');
+      return { version, at: answered.at };
+    };
+    const settledFloor = async (): Promise<void> => {
+      const deadline = performance.now() + 20_000;
+      while (performance.now() < deadline) {
+        const held = await ask({ kind: 'held?' });
+        if (held.kind === 'held' && held.count >= VMS) return;
+        await sleep(20);
+      }
+      throw new Error('the VMs did not all hold a poll again within 20 s');
+    };
+    await fleet.reached((await publish()).version);
+    await settledFloor();
+    for (let i = 0; i < WARMUP; i++) {
+      await fleet.reached((await publish()).version);
+      await settledFloor();
+    }
+    const pids = { server: floor.pid!, fleet: fleet.pids };
+    const isolated = await measured(`bare server, isolated (${ROUNDS})`, pids, async (scenario) => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const p = await publish();
+        scenario.delays.push(...delaysFor(await fleet.reached(p.version), p.at));
+        scenario.changes++;
+        await settledFloor();
+      }
+    });
+    report('floor', isolated, 100);
+  } finally {
+    await fleet.stop();
+    floor.kill();
+    await cp.stop();
+  }
+}
+
 const mode = process.argv[2];
-if (mode === 'fleet') {
+if (mode === 'floor-server') {
+  await runFloorServer();
+} else if (mode === 'fleet') {
   const [controlPlane, index, count] = process.argv.slice(3);
   await runFleet(controlPlane!, Number(index), Number(count));
 } else {
   console.log(`propagation through ${VMS} plugin VMs (${VM_PROCS} processes x ${VMS_PER_PROC}); load average at start: ${loadAverage()}`);
   if (!mode || mode === 'memory') await runBackend('memory');
   if (!mode || mode === 'etcd') await runBackend('etcd');
+  if (!mode || mode === 'floor') await runFloor();
   console.log(`load average at end: ${loadAverage()}`);
 }
