@@ -3,7 +3,6 @@
 
 export type HeaderPair = [string, string];
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export function encodePairs(pairs: readonly (readonly [string | Uint8Array, string | Uint8Array])[]): Uint8Array {
   if (pairs.length === 0) return new Uint8Array(0);
@@ -37,13 +36,15 @@ export function decodePairs(data: Uint8Array): HeaderPair[] | null {
   let off = 4 + count * 8;
   if (count > data.length || off > data.length) return null;
   const out: HeaderPair[] = [];
+  // Buffer's decoder (no view per string, and no BOM stripping: Envoy takes the bytes as they are).
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   for (let i = 0; i < count; i++) {
     const kl = view.getUint32(4 + i * 8, true);
     const vl = view.getUint32(8 + i * 8, true);
     if (off + kl + vl + 2 > data.length) return null;
-    const k = decoder.decode(data.subarray(off, off + kl));
+    const k = text.toString('utf8', off, off + kl);
     off += kl + 1;
-    const v = decoder.decode(data.subarray(off, off + vl));
+    const v = text.toString('utf8', off, off + vl);
     off += vl + 1;
     out.push([k, v]);
   }
