@@ -76,19 +76,20 @@ test('a stop condition halting the trial ends its window when the halt is seen, 
   await executor.apply(policy);
   const window = await executor.waitForWindow(policy, space.trialSeconds);
   // In force at T0 + 700 ms; the status is read every 500 ms and first shows the halt at T0 + 4.7 s: the window it
-  // ran is from one report interval after the policy was in force to then, not the planned T0 + 3.5 s to 5.5 s.
-  assert.deepEqual(window, { fromMs: T0 + 2700, toMs: T0 + 4700, stoppedBy: HALT_REASON });
+  // ran ends then, not at the planned 5.5 s, and is 3 s long (a report interval and the partial second a read counts),
+  // reaching back 1 s before the clean start one report interval after the policy was in force.
+  assert.deepEqual(window, { fromMs: T0 + 1700, toMs: T0 + 4700, stoppedBy: HALT_REASON });
   assert.equal(clock.now(), T0 + 4700, 'does not wait for the planned end');
   await executor.readOutcomes(space.objective.workload, window);
-  assert.equal(reads[0]!.url.searchParams.get('window'), '2s');
+  assert.equal(reads[0]!.url.searchParams.get('window'), '3s');
 });
 
-test('a halt seen within one report interval of the policy in force is read over that interval, the shortest a read takes', async () => {
+test('a halt seen within one report interval of the policy in force is read over the shortest window, from when it came in force', async () => {
   const { executor, clock } = scripted({ requests: 41, status: [41], local: [] }, T0 + 1500);
   await executor.apply(policy);
   const window = await executor.waitForWindow(policy, space.trialSeconds);
-  assert.deepEqual(window, { fromMs: T0 + 700, toMs: T0 + 2700, stoppedBy: HALT_REASON });
-  assert.equal(clock.now(), T0 + 2700, 'waits for every data plane to have reported once');
+  assert.deepEqual(window, { fromMs: T0 + 700, toMs: T0 + 3700, stoppedBy: HALT_REASON });
+  assert.equal(clock.now(), T0 + 3700, 'waits until every data plane has reported within a window a read counts');
 });
 
 test('a read with too few requests is refused, not scored as harmless', async () => {

@@ -30,6 +30,8 @@ const DEFAULT_MIN_REQUESTS = 10;
 /** How often a running trial's status is read, to see a stop condition halt it (status.haltReason). */
 const STOP_POLL_MS = 500;
 /** Apply and propagate (~1 s), one report interval, a window of at least 1 s, the margin. */
+/** The shortest window a stopped trial is read over: one report interval, and the partial second a read counts. */
+const MIN_STOPPED_WINDOW_MS = OUTCOME_REPORT_INTERVAL_MS + 1000;
 const MIN_LIVE_TRIAL_SECONDS = Math.ceil((1000 + OUTCOME_REPORT_INTERVAL_MS + 1000 + EXPIRY_MARGIN_MS) / 1000);
 
 export class LiveExecutor implements TrialExecutor {
@@ -112,15 +114,16 @@ export class LiveExecutor implements TrialExecutor {
 
   /**
    * A stop condition halted the trial: the window it ran, from one report interval after the policy was in force to
-   * the halt seen now, whole seconds. It is at least one report interval long (every data plane has reported once), so
-   * a halt seen sooner than two intervals after the policy was in force makes a window that reaches back to when it
-   * came in force (reports that may carry traffic from before it) or waits past the halt.
+   * the halt seen now, whole seconds. It is at least MIN_STOPPED_WINDOW_MS long: /v1/workloads counts whole seconds,
+   * the current one partly, so a window of one report interval can hold no report at all. A halt seen sooner makes a
+   * window that reaches back to when the policy came in force (reports that may carry traffic from before it) and, if
+   * that is not enough, waits past the halt.
    */
   private async stoppedWindow(inForceAtMs: number, stoppedBy: HaltReason): Promise<TrialWindow> {
     const cleanFromMs = inForceAtMs + OUTCOME_REPORT_INTERVAL_MS;
-    const toMs = Math.max(this.clock.now(), cleanFromMs);
+    const toMs = Math.max(this.clock.now(), inForceAtMs + MIN_STOPPED_WINDOW_MS);
     await this.clock.sleep(toMs - this.clock.now());
-    const seconds = Math.max(OUTCOME_REPORT_INTERVAL_MS / 1000, Math.floor((toMs - cleanFromMs) / 1000));
+    const seconds = Math.max(MIN_STOPPED_WINDOW_MS / 1000, Math.floor((toMs - cleanFromMs) / 1000));
     return { fromMs: toMs - seconds * 1000, toMs, stoppedBy };
   }
 
