@@ -3,41 +3,25 @@
 // regex policy too (tables inline), and the current one gets the compact form.
 
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import {
-  applyPolicy,
-  closeAgent,
-  type RunningProcess,
-  request,
-  startControlPlane,
-  startHfiProxy,
-  startUpstream,
-  waitFor,
-  wire3PluginWasm,
-} from '@hfi/testkit';
+import { test } from 'node:test';
+import { applyPolicy, request, startControlPlane, startHfiProxy, waitFor, wire3PluginWasm } from '@hfi/testkit';
 import { policy } from './support/policies.js';
+import { teardownAfterAll } from './support/teardown.js';
 
-const procs: RunningProcess[] = [];
-let upstreamClose: (() => Promise<void>) | null = null;
-after(async () => {
-  for (const p of procs) await p.stop();
-  await upstreamClose?.();
-  closeAgent();
-});
+const teardown = teardownAfterAll();
 
 test('an old plugin (wire version 3) and the current one (5) behind one control plane both apply a plain and a regex policy', async () => {
-  const upstream = await startUpstream();
-  upstreamClose = upstream.close;
-  const cp = await startControlPlane();
-  procs.push(cp);
-  const current = await startHfiProxy({ upstream: upstream.url, controlPlane: cp.url, service: 'frontend' });
-  const old = await startHfiProxy({
-    upstream: upstream.url,
-    controlPlane: cp.url,
-    service: 'frontend',
-    args: ['--plugin', wire3PluginWasm],
-  });
-  procs.push(current, old);
+  const upstream = await teardown.upstream();
+  const cp = teardown.own(await startControlPlane());
+  const current = teardown.own(await startHfiProxy({ upstream: upstream.url, controlPlane: cp.url, service: 'frontend' }));
+  const old = teardown.own(
+    await startHfiProxy({
+      upstream: upstream.url,
+      controlPlane: cp.url,
+      service: 'frontend',
+      args: ['--plugin', wire3PluginWasm],
+    }),
+  );
   await applyPolicy(
     cp.url,
     policy('plain', 'frontend', [{ match: { path: { prefix: '/plain' } }, fault: { percentage: 100, abort: { httpStatus: 503 } } }]),
