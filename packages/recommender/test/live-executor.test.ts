@@ -13,7 +13,11 @@ const T0 = Date.UTC(2026, 11, 1, 12);
 const PROPAGATION_MS = 700;
 
 /** `haltedAtMs`: from then on the policy's status carries HALT_REASON (a stop condition tripped it). */
-function scripted(figures: { requests: number; status: number[]; local: number[] }, haltedAtMs = Number.POSITIVE_INFINITY) {
+function scripted(
+  figures: { requests: number; status: number[]; local: number[] },
+  haltedAtMs = Number.POSITIVE_INFINITY,
+  reason = HALT_REASON,
+) {
   const clock = { ms: T0, now: () => clock.ms, sleep: async (ms: number) => void (clock.ms += ms) };
   const reads: { atMs: number; url: URL }[] = [];
   let statusReads = 0;
@@ -31,7 +35,7 @@ function scripted(figures: { requests: number; status: number[]; local: number[]
     }
     if (url.pathname.startsWith('/v1/policies/')) {
       if (statusReads++ === 0) clock.ms += PROPAGATION_MS; // the data planes take this long to hold it
-      const halted = clock.ms >= haltedAtMs ? { phase: 'Halted', haltReason: HALT_REASON } : { phase: 'Active' };
+      const halted = clock.ms >= haltedAtMs ? { phase: 'Halted', haltReason: reason } : { phase: 'Active' };
       return json({ status: { appliedDataPlanes: 2, targetedDataPlanes: 2, ...halted } });
     }
     if (url.pathname === '/v1/workloads') {
@@ -90,6 +94,15 @@ test('a halt seen within one report interval of the policy in force is read over
   const window = await executor.waitForWindow(policy, space.trialSeconds);
   assert.deepEqual(window, { fromMs: T0 + 700, toMs: T0 + 3700, stoppedBy: HALT_REASON });
   assert.equal(clock.now(), T0 + 3700, 'waits until every data plane has reported within a window a read counts');
+});
+
+test('a halt found early but seen late reaches back to the second before it was found, not to before the policy was in force', async () => {
+  // Found at T0 + 1 s (the first reports tripped it), first seen in the status at T0 + 4.7 s.
+  const reason = { ...HALT_REASON, at: new Date(T0 + 1000).toISOString() };
+  const { executor } = scripted({ requests: 41, status: [41], local: [] }, T0 + 4500, reason);
+  await executor.apply(policy);
+  const window = await executor.waitForWindow(policy, space.trialSeconds);
+  assert.deepEqual(window, { fromMs: T0 + 700, toMs: T0 + 4700, stoppedBy: reason });
 });
 
 test('a read with too few requests is refused, not scored as harmless', async () => {

@@ -123,7 +123,12 @@ export class LiveExecutor implements TrialExecutor {
     const cleanFromMs = inForceAtMs + OUTCOME_REPORT_INTERVAL_MS;
     const toMs = Math.max(this.clock.now(), inForceAtMs + MIN_STOPPED_WINDOW_MS);
     await this.clock.sleep(toMs - this.clock.now());
-    const seconds = Math.max(MIN_STOPPED_WINDOW_MS / 1000, Math.floor((toMs - cleanFromMs) / 1000));
+    // A halt seen late (the server's evaluation round, the status read) still has the reports that tripped it in the
+    // window: it reaches back to the second before the halt, but never to before the policy was in force.
+    const haltAtMs = Date.parse(stoppedBy.at);
+    const toHalt = Number.isFinite(haltAtMs) ? Math.ceil((toMs - haltAtMs) / 1000) + 1 : 0;
+    const sinceInForce = Math.floor((toMs - inForceAtMs) / 1000);
+    const seconds = Math.max(MIN_STOPPED_WINDOW_MS / 1000, Math.floor((toMs - cleanFromMs) / 1000), Math.min(toHalt, sinceInForce));
     return { fromMs: toMs - seconds * 1000, toMs, stoppedBy };
   }
 
