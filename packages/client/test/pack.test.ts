@@ -1,9 +1,11 @@
 // `npm pack` makes a package that stands alone: the tarball (the contract bundled in) installs into an empty
-// project without the monorepo and without the network (npm's cache only), imports as ESM, type-checks
-// from its .d.ts, and talks to a real control plane.
+// project without the monorepo and without the network, imports as ESM, type-checks from its .d.ts, and talks
+// to a real control plane. Its registry dependencies are handed to npm as tarballs packed from the installed
+// copies: `npm ci` caches tarballs but not the registry's metadata, so on a fresh machine `--offline` could not
+// resolve a version range from the cache alone.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,11 +23,21 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
   return r.stdout;
 }
 
+const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  bundleDependencies: string[];
+};
+const registryDependencies = Object.keys(manifest.dependencies).filter((d) => !manifest.bundleDependencies.includes(d));
+const dependencyTarballs = join(work, 'dependencies');
+
 let tarball: string;
 let cp: RunningControlPlane;
 before(async () => {
   run(npm, ['pack', '--silent', '--pack-destination', work], packageDir);
   tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+  run('mkdir', ['-p', dependencyTarballs], work);
+  const installed = registryDependencies.map((d) => join(repoRoot, 'node_modules', d));
+  run(npm, ['pack', '--silent', '--ignore-scripts', '--pack-destination', dependencyTarballs, ...installed], repoRoot);
   cp = await startControlPlane();
 });
 after(async () => {
@@ -52,7 +64,9 @@ test('the tarball holds the ESM build, its .d.ts, the README and the contract, a
 test('it installs offline into an empty project, imports, type-checks, and reaches a control plane', () => {
   run('mkdir', ['-p', project], work);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-hfi-client', private: true, type: 'module' }));
-  run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], project);
+  const dependencies = readdirSync(dependencyTarballs).map((f) => join(dependencyTarballs, f));
+  assert.equal(dependencies.length, registryDependencies.length, `packed ${dependencies.join(', ')}`);
+  run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...dependencies], project);
 
   writeFileSync(
     join(project, 'use.mjs'),
