@@ -10,6 +10,7 @@ const MAX_DEPTH: i32 = 64;
 const MAX_KEY: usize = 128;
 const keyBuffer = memory.data(<i32>MAX_KEY + 2);
 const WINDOW: i32 = 16 * 1024;
+const sharedWindow = new ArrayBuffer(WINDOW);
 /** A refill reads at least this much free space (the window doubles when a token leaves less). */
 const MIN_READ: usize = 4 * 1024;
 
@@ -64,9 +65,13 @@ export class JsonReader {
     return this.consumed + this.pos - this.windowStart;
   }
 
-  /** Reads from `source` through a window (16 KiB, larger only while one string needs it). */
+  /**
+   * Reads from `source` through a window (16 KiB, larger only while one string needs it). The 16 KiB window is
+   * one for the module, made once: a VM reads one streamed body at a time (a rule set, in one or two passes
+   * after each other), and making and freeing it per load was a measurable part of a small set's load.
+   */
   static streaming(source: ByteSource): JsonReader {
-    const window = new ArrayBuffer(WINDOW);
+    const window = sharedWindow;
     const r = new JsonReader(changetype<usize>(window), 0);
     r.window = window;
     r.source = source;

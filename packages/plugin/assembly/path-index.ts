@@ -14,22 +14,28 @@
 import { HeaderCondition, literalSize, MatchKind } from './matchers';
 import { Rule } from './ruleset';
 
+// The empty index's lists, shared: an index is never written after it is built, and every rule set starts with
+// an empty one that its load replaces (allocating these per load was a measurable part of it).
+const NO_RULES = new StaticArray<i32>(0);
+const ONE_EMPTY_BUCKET = new StaticArray<i32>(2);
+const EMPTY_BYTE_BUCKETS = new StaticArray<i32>(257);
+
 export class PathIndex {
   /** Buckets - 1 (a power of two minus one). */
   segMask: u32 = 0;
   /** Bucket b's rule positions are segRules[segStarts[b] .. segStarts[b + 1]). */
-  segStarts: StaticArray<i32> = new StaticArray<i32>(2);
-  segRules: StaticArray<i32> = new StaticArray<i32>(0);
+  segStarts: StaticArray<i32> = ONE_EMPTY_BUCKET;
+  segRules: StaticArray<i32> = NO_RULES;
   /** Second byte c's rule positions are byteRules[byteStarts[c] .. byteStarts[c + 1]). */
-  byteStarts: StaticArray<i32> = new StaticArray<i32>(257);
-  byteRules: StaticArray<i32> = new StaticArray<i32>(0);
+  byteStarts: StaticArray<i32> = EMPTY_BYTE_BUCKETS;
+  byteRules: StaticArray<i32> = NO_RULES;
   /** The header slot the header lists key on (-1: none), buckets - 1, and the lists as above. */
   headerSlot: i32 = -1;
   headerMask: u32 = 0;
-  headerStarts: StaticArray<i32> = new StaticArray<i32>(2);
-  headerRules: StaticArray<i32> = new StaticArray<i32>(0);
+  headerStarts: StaticArray<i32> = ONE_EMPTY_BUCKET;
+  headerRules: StaticArray<i32> = NO_RULES;
   /** Rule positions every request must consider. */
-  always: StaticArray<i32> = new StaticArray<i32>(0);
+  always: StaticArray<i32> = NO_RULES;
   /** Rules in the two keyed lists; 0 means a request needs no `:path` to pick candidates. */
   keyed: i32 = 0;
 }

@@ -79,6 +79,10 @@ export function extraOf(rule: Rule): RuleExtra {
   return extra;
 }
 
+// What a set holds until its load fills it in, shared: neither is written (an empty index, slots for no header).
+const EMPTY_INDEX = new PathIndex();
+const NO_SLOTS = new HeaderSlots(0);
+
 export class RuleSet {
   epoch: string = '';
   version: i64 = 0;
@@ -89,9 +93,9 @@ export class RuleSet {
   /** A halt in the set covers this workload (docs/wire-format.md "Halts"): its reason, else null. */
   haltReason: string | null = null;
   /** Which rules a request can match, by the start of its path (built once the rules are known). */
-  index: PathIndex = new PathIndex();
+  index: PathIndex = EMPTY_INDEX;
   /** Distinct header names the rules read; a condition's `slot` indexes this list. */
   headerNames: ArrayBuffer[] = [];
   /** Per-request cache of those headers' values, sized once the names are known. */
-  slots: HeaderSlots = new HeaderSlots(0);
+  slots: HeaderSlots = NO_SLOTS;
 }

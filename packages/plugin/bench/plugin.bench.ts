@@ -208,6 +208,13 @@ async function main(): Promise<void> {
     );
   }
 
+  // A poll answer carrying a newer one-rule set: what each worker VM's plugin pays per change (the propagation
+  // bench's per-VM share, without a host's sockets): read the answer, load and adopt the set, send the next poll.
+  const { host: polled } = await pluginWith(1);
+  const oneRule = ruleSetJson(1);
+  let version = 1;
+  const perAnswer = measure(() => polled.update(oneRule.replace('"version":1,', `"version":${++version},`)), 15, 2_000);
+
   const full = await createTestHost({
     wasm: pluginWasm,
     pluginConfig: CONFIG,
@@ -257,6 +264,7 @@ async function main(): Promise<void> {
     `goal: median <= 1000 ns at 5,000 rules: no match ${at5000.toFixed(0)} ns (${(at5000 / 1000).toFixed(2)} of budget); last rule matches (create + headers + delete) ${hitAt5000.toFixed(0)} ns (${(hitAt5000 / 1000).toFixed(2)})`,
   );
   for (const line of memory) console.log(line);
+  console.log(`a poll answer with a newer 1-rule set (load, adopt, re-poll): median ${(perAnswer / 1000).toFixed(1)} µs`);
 }
 
 await main();
