@@ -53,6 +53,11 @@ function ruleSetJson(n: number, newKinds = false): string {
   return JSON.stringify(compileRuleSet(policies, { epoch: 'bench', version: 1 }));
 }
 
+/** A ruleSetJson() body as a later version of the set, without compiling it again. */
+function atVersion(json: string, version: number): string {
+  return json.replace('"version":1,', `"version":${version},`);
+}
+
 function policy(name: string, rules: Rule[]): StoredPolicy {
   return {
     apiVersion: 'v1',
@@ -198,7 +203,7 @@ async function main(): Promise<void> {
     const { host: big, jsonBytes } = await pluginWith(n);
     const sizes = [big.exports.memory.buffer.byteLength];
     for (let v = 2; v <= 6; v++) {
-      big.update(ruleSetJson(n).replace('"version":1,', `"version":${v},`));
+      big.update(atVersion(ruleSetJson(n), v));
       sizes.push(big.exports.memory.buffer.byteLength);
     }
     const budget = n === 1000 ? 512 * 1024 : 2 * 1024 * 1024;
@@ -213,7 +218,7 @@ async function main(): Promise<void> {
   const { host: polled } = await pluginWith(1);
   const oneRule = ruleSetJson(1);
   let version = 1;
-  const perAnswer = measure(() => polled.update(oneRule.replace('"version":1,', `"version":${++version},`)), 15, 2_000);
+  const perAnswer = measure(() => polled.update(atVersion(oneRule, ++version)), 15, 2_000);
 
   const full = await createTestHost({
     wasm: pluginWasm,
