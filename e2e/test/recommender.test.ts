@@ -114,6 +114,16 @@ guards:
   stopWhen: [{ workload: { service: frontend, namespace: demo }, metric: errorRate, above: 0.1 }]
 `,
   );
+  // A stop condition judges the workload over its window, whatever caused the errors: the one here must trip on this
+  // trial's fault, not on errors the previous test's trials left in frontend's last 10 s (then it halts the trial before
+  // its fault made any, and the trial's window holds none).
+  await waitFor(
+    async () => {
+      const frontend = (await client.workloads({ window: '10s', service: 'frontend', namespace: 'demo' })).items[0];
+      return frontend !== undefined && frontend.requests > 0 && frontend.errorRatePercent < 1;
+    },
+    { timeoutMs: 30_000, what: "frontend's last 10 s free of the previous trials' errors" },
+  );
   const report = join(dir, 'report.json');
   const r = await runRecommender(mesh.controlPlane.url, dir, ['run', '-f', space, '--budget', '1', '--output', report]);
   assert.equal(r.code, 0, r.output);
@@ -137,7 +147,7 @@ guards:
   // The planned window ends 9.5 s after the write; the trial ended sooner, scored over the window it ran.
   assert.ok(Date.parse(trial.finishedAt) - Date.parse(trial.startedAt) < 9_500, `${trial.startedAt} - ${trial.finishedAt}`);
   assert.ok(Date.parse(trial.outcomes.window.to) - Date.parse(trial.outcomes.window.from) >= 2_000, JSON.stringify(trial.outcomes));
-  assert.ok(trial.score.terms.errorRate.value > 0, `the fault's errors are in the window: ${JSON.stringify(trial.score)}`);
+  assert.ok(trial.score.terms.errorRate.value > 0, `the fault's errors are in the window: ${JSON.stringify(trial.score)}\n${r.output}`);
   assert.deepEqual(await sessionPolicies(sessionIdOf(r.output)), [], 'the halted policy deleted too');
 });
 
